@@ -1,0 +1,337 @@
+"""The ledger holds the only copy of review work: these tests check that it is
+append-only, survives torn writes, union merges and concurrent writers, and
+that "latest" means latest in time, not in file position."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from checker import ledger as ledger_mod
+from checker.ledger import Ledger, LedgerLockError, LedgerWarning, default_reviewer
+from checker.model import Decision
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def line(flag_id: str, status: str, t: str, reviewer: str = "ann", note: str = "") -> str:
+    return json.dumps(
+        {"flag_id": flag_id, "status": status, "reviewer": reviewer, "note": note,
+         "time": t, "evidence_hash": ""}
+    ) + "\n"
+
+
+def T(n: int) -> str:
+    return f"2026-11-22T01:02:{n:02d}.000000Z"
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "reports" / "decisions.jsonl"
+
+
+def test_missing_file_is_empty_ledger(path: Path) -> None:
+    led = Ledger(path)
+    assert led.read() == ([], [])
+    assert led.latest() == {}
+    assert led.history("x") == []
+    assert led.undo("x", "ann") is None
+    assert not path.exists()
+
+
+def test_append_latest_history(path: Path) -> None:
+    led = Ledger(str(path))
+    assert led.path == path
+    first = led.decide("f1", "confirmed", "ann", note="checked", evidence_hash="e1")
+    second = led.decide("f1", "dismissed", "bob")
+    led.decide("f2", "follow-up", "ann")
+
+    assert path.parent.is_dir()  # created on demand
+    assert first.time and first.time.endswith("Z") and len(first.time) == 27
+    assert first.time <= second.time
+
+    latest = led.latest()
+    assert set(latest) == {"f1", "f2"}
+    assert latest["f1"].status == "dismissed" and latest["f1"].reviewer == "bob"
+    assert latest["f2"].status == "follow-up"
+    assert [d.status for d in led.history("f1")] == ["confirmed", "dismissed"]
+    assert led.history("f1")[0] == first
+
+    rows = [json.loads(x) for x in path.read_text().splitlines()]
+    assert rows[0] == {"flag_id": "f1", "status": "confirmed", "reviewer": "ann",
+                       "note": "checked", "time": first.time, "evidence_hash": "e1"}
+    assert led.warnings == []
+
+
+def test_append_keeps_given_time_and_does_not_mutate(path: Path) -> None:
+    d = Decision("f1", "open", "ann")
+    out = Ledger(path).append(d)
+    assert d.time == "" and out.time
+    fixed = Ledger(path).append(Decision("f1", "confirmed", "ann", time=T(5)))
+    assert fixed.time == T(5)
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [Decision("f1", "maybe", "ann"), Decision("", "open", "ann"), Decision("f1", "", "ann")],
+)
+def test_append_validates(path: Path, decision: Decision) -> None:
+    with pytest.raises(ValueError):
+        Ledger(path).append(decision)
+    assert not path.exists()
+
+
+def test_latest_wins_by_time_after_union_merge(path: Path) -> None:
+    # A union merge can put an older decision after a newer one.
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        line("f1", "confirmed", T(30), "bob")
+        + line("f2", "open", T(1))
+        + line("f1", "dismissed", T(10), "ann")
+        + line("f1", "follow-up", T(20), "cy")
+    )
+    led = Ledger(path)
+    assert led.latest()["f1"].status == "confirmed"
+    assert [d.time for d in led.history("f1")] == [T(10), T(20), T(30)]
+    # Undo restores the status that was current before the latest-in-time one.
+    undone = led.undo("f1", "ann")
+    assert undone is not None and undone.status == "follow-up"
+    assert led.latest()["f1"].status == "follow-up"
+
+
+def test_equal_times_break_ties_by_file_order(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(line("f1", "dismissed", T(5)) + line("f1", "confirmed", T(5)))
+    assert Ledger(path).latest()["f1"].status == "confirmed"
+
+
+def test_non_canonical_times_are_compared_as_times(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    # As text "03:00+02:00" > "01:30Z", and file order favours the last line;
+    # only comparing the instants (01:00Z < 01:30Z) gives "dismissed".
+    path.write_text(
+        line("f1", "dismissed", "2026-11-22T01:30:00.000000Z")
+        + line("f1", "confirmed", "2026-11-22T03:00:00+02:00")
+    )
+    assert Ledger(path).latest()["f1"].status == "dismissed"
+
+
+def test_undo(path: Path) -> None:
+    led = Ledger(path)
+    led.append(Decision("f1", "confirmed", "ann", time=T(1), evidence_hash="e1"))
+    led.append(Decision("f1", "dismissed", "ann", time=T(2), evidence_hash="e2"))
+
+    u1 = led.undo("f1", "bob")
+    assert (u1.status, u1.note, u1.reviewer, u1.evidence_hash) == ("confirmed", "undo", "bob", "e1")
+    assert led.latest()["f1"].status == "confirmed"
+    # A second undo steps further back (to before the first decision), not a redo.
+    u2 = led.undo("f1", "bob")
+    assert u2.status == "open"
+    assert led.latest()["f1"].status == "open"
+    assert led.undo("f1", "bob") is None
+    # History is never rewritten: all four lines are still there.
+    assert [d.status for d in led.history("f1")] == ["confirmed", "dismissed", "confirmed", "open"]
+    assert len(path.read_text().splitlines()) == 4
+
+
+def test_undo_single_decision_restores_open(path: Path) -> None:
+    led = Ledger(path)
+    led.decide("f1", "dismissed", "ann")
+    assert led.undo("f1", "ann").status == "open"
+    assert led.undo("other", "ann") is None
+
+
+def test_torn_last_line_is_reported_and_fenced_off(path: Path) -> None:
+    led = Ledger(path)
+    led.append(Decision("f1", "confirmed", "ann", time=T(1)))
+    led.append(Decision("f2", "dismissed", "ann", time=T(2)))
+    with open(path, "ab") as f:  # a crash mid-write: no closing brace, no newline
+        f.write(b'{"flag_id": "f3", "status": "conf')
+
+    decisions, warnings = led.read()
+    assert [d.flag_id for d in decisions] == ["f1", "f2"]
+    assert len(warnings) == 1 and isinstance(warnings[0], LedgerWarning)
+    assert warnings[0].line == 3 and "JSON" in warnings[0].reason
+    assert led.warnings == warnings
+
+    led.append(Decision("f3", "follow-up", "ann", time=T(3)))
+    lines = path.read_bytes().split(b"\n")
+    assert lines[2] == b'{"flag_id": "f3", "status": "conf'  # kept, untouched
+    assert json.loads(lines[3])["status"] == "follow-up"
+    assert lines[4] == b""  # file ends with a newline
+    latest = led.latest()
+    assert {k: v.status for k, v in latest.items()} == {
+        "f1": "confirmed", "f2": "dismissed", "f3": "follow-up"}
+    assert led.warnings == [LedgerWarning(3, led.warnings[0].reason)]
+
+
+def test_garbage_in_the_middle_is_skipped(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    content = (
+        line("f1", "confirmed", T(1)).encode()
+        + b"<<<<<<< HEAD\n"
+        + b"[1, 2]\n"
+        + b'{"status": "open"}\n'
+        + b'{"flag_id": "f9", "status": "approved"}\n'
+        + b'{"flag_id": "\xff\xfe broken"\n'
+        + b"\n"
+        + line("f2", "dismissed", T(2)).encode()
+        + json.dumps({"flag_id": "f3", "status": "open", "from_the_future": 1}).encode() + b"\n"
+    )
+    path.write_bytes(content)
+    decisions, warnings = Ledger(path).read()
+    assert [d.flag_id for d in decisions] == ["f1", "f2", "f3"]
+    assert decisions[2] == Decision("f3", "open", "")  # extra key ignored, defaults filled
+    assert [w.line for w in warnings] == [2, 3, 4, 5, 6]  # the blank line 7 is not an error
+    reasons = [w.reason for w in warnings]
+    assert "JSON" in reasons[0] and "object" in reasons[1]
+    assert "flag_id" in reasons[2] and "approved" in reasons[3]
+
+
+def test_only_ever_appends(path: Path) -> None:
+    led = Ledger(path)
+    led.decide("f1", "confirmed", "ann")
+    before = path.read_bytes()
+    led.decide("f1", "dismissed", "ann")
+    led.undo("f1", "ann")
+    led.decide("f2", "open", "ann")
+    after = path.read_bytes()
+    assert after.startswith(before) and len(after) > len(before)
+    assert len(after.splitlines()) == 4
+
+
+def test_lock_timeout_is_a_clear_error(path: Path) -> None:
+    from filelock import FileLock
+
+    path.parent.mkdir(parents=True)
+    with FileLock(str(path) + ".lock"):
+        with pytest.raises(LedgerLockError, match="could not lock"):
+            # A separate instance, so the held lock is not re-entered.
+            Ledger(path, lock_timeout=0.1).decide("f1", "open", "ann")
+    assert not path.exists()
+
+
+WRITER = textwrap.dedent(
+    """
+    import os, sys, time
+    from checker.ledger import Ledger
+    name, path, go = sys.argv[1:4]
+    while not os.path.exists(go):
+        time.sleep(0.001)
+    led = Ledger(path, lock_timeout=60)
+    for i in range(1000):
+        led.decide(f"{name}-{i}", "confirmed", name, note="x" * (i % 300))
+    """
+)
+
+
+def test_two_processes_append_concurrently(path: Path, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    pythonpath = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": pythonpath}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, name, str(path), str(go)], env=env)
+        for name in ("alpha", "beta")
+    ]
+    time.sleep(0.5)  # let both start, then release them together
+    go.touch()
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+
+    raw = path.read_bytes()
+    assert raw.endswith(b"\n")
+    lines = raw.split(b"\n")[:-1]
+    assert len(lines) == 2000
+    rows = [json.loads(x) for x in lines]  # every line is whole, valid JSON
+    by_writer = {"alpha": [], "beta": []}
+    for r in rows:
+        by_writer[r["reviewer"]].append(int(r["flag_id"].split("-")[1]))
+    # Each writer's lines are all there, in its own order.
+    assert by_writer["alpha"] == list(range(1000))
+    assert by_writer["beta"] == list(range(1000))
+    decisions, warnings = Ledger(path).read()
+    assert len(decisions) == 2000 and warnings == []
+
+
+def test_reading_100k_lines_is_fast(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(line(f"f{i % 5000}", "confirmed", T(i % 60)) for i in range(100_000)))
+    start = time.perf_counter()
+    latest = Ledger(path).latest()
+    assert len(latest) == 5000
+    assert time.perf_counter() - start < 5
+
+
+# -- default_reviewer ----------------------------------------------------------
+
+
+def _git_returns(monkeypatch: pytest.MonkeyPatch, stdout: str, returncode: int = 0) -> list:
+    calls = []
+
+    def fake_run(cmd, **kwargs):
+        calls.append((cmd, kwargs))
+        return subprocess.CompletedProcess(cmd, returncode, stdout=stdout, stderr="")
+
+    monkeypatch.setattr(ledger_mod.subprocess, "run", fake_run)
+    return calls
+
+
+def _git_fails(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
+    def fake_run(cmd, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(ledger_mod.subprocess, "run", fake_run)
+
+
+def _login(monkeypatch: pytest.MonkeyPatch, name: str | None) -> None:
+    for var in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(var, raising=False)
+    if name is not None:
+        monkeypatch.setenv("LOGNAME", name)
+
+
+def test_default_reviewer_explicit_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _git_returns(monkeypatch, "Git Name\n")
+    _login(monkeypatch, "login")
+    assert default_reviewer("Explicit Name") == "Explicit Name"
+    assert calls == []  # no need to ask git
+
+
+def test_default_reviewer_uses_git_user_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _git_returns(monkeypatch, "Git Name\n")
+    _login(monkeypatch, "login")
+    assert default_reviewer() == "Git Name"
+    assert default_reviewer("  ") == "Git Name"  # a blank option is no option
+    cmd, kwargs = calls[0]
+    assert cmd == ["git", "config", "user.name"] and kwargs.get("timeout")
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        lambda mp: _git_returns(mp, "", returncode=1),  # user.name not set
+        lambda mp: _git_returns(mp, "  \n"),
+        lambda mp: _git_fails(mp, FileNotFoundError("git")),  # git not installed
+        lambda mp: _git_fails(mp, subprocess.TimeoutExpired(["git"], 2)),
+    ],
+)
+def test_default_reviewer_falls_back_to_login(monkeypatch: pytest.MonkeyPatch, setup) -> None:
+    setup(monkeypatch)
+    _login(monkeypatch, "login")
+    assert default_reviewer() == "login"
+
+
+def test_default_reviewer_last_resort_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    _git_fails(monkeypatch, OSError("no git"))
+
+    def no_user() -> str:
+        raise OSError("No username set in the environment")
+
+    monkeypatch.setattr(ledger_mod.getpass, "getuser", no_user)
+    assert default_reviewer(None) == "unknown"
