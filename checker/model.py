@@ -1,0 +1,241 @@
+"""Plain data passed between the stages.
+
+Every stage is a function over these dataclasses, so a stage can be tested
+alone, cached as JSON, or run in another process. Nothing here imports spaCy.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+INF = math.inf
+
+KINDS = ("exact", "approx", "range", "lower", "upper", "vague", "categorical")
+TRENDS = ("level", "up", "down")
+STATUSES = ("open", "confirmed", "dismissed", "follow-up")
+SEVERITIES = ("low", "medium", "high")
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Source:
+    """One article. `id` is its path relative to the corpus root (plus `#N` for
+    the N-th line of a JSONL file); `origin_line`/`origin_col` say where `text`
+    starts in the file so claims can point back at a line and column."""
+
+    id: str
+    path: str
+    text: str
+    outlet: str | None = None
+    published: str | None = None  # ISO date YYYY-MM-DD, or None when undated
+    title: str | None = None
+    url: str | None = None
+    origin_line: int = 1
+    origin_col: int = 1
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            self.content_hash = sha1(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Source":
+        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__ if k in d})
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) in the original file of a character offset in `text`."""
+        before = self.text[:offset]
+        nl = before.count("\n")
+        if nl == 0:
+            return self.origin_line, self.origin_col + offset
+        return self.origin_line + nl, offset - before.rfind("\n")
+
+
+@dataclass
+class Quantity:
+    """A figure as an interval. `low`/`high` may be -inf/inf for open bounds;
+    `tolerance` is the absolute slack the wording implies ("about", "six weeks").
+    Vague and categorical quantities keep `low`/`high` as a rough range (vague)
+    or None (categorical) and say what group they name in `group`."""
+
+    low: float | None
+    high: float | None
+    kind: str
+    unit: str = ""  # normalized unit name: "day", "percentage", "dollar", "" for a bare count
+    trend: str = "level"
+    surface: str = ""
+    start: int = 0  # character span in the source text
+    end: int = 0
+    tolerance: float = 0.0
+    concept: str = ""  # the counted or measured words ("hostage", "people")
+    group: str | None = None  # categorical group text, e.g. "women, children and elderly"
+
+    @property
+    def point(self) -> float | None:
+        if self.low is not None and self.low == self.high:
+            return self.low
+        return None
+
+    def bounds(self) -> tuple[float, float]:
+        """Interval widened by the tolerance; open ends are infinite."""
+        lo = -INF if self.low is None else self.low
+        hi = INF if self.high is None else self.high
+        return lo - self.tolerance, hi + self.tolerance
+
+    def change_symbol(self) -> str:
+        """The NewsQuant `change` code for this quantity."""
+        if self.trend in ("up", "down"):
+            return self.trend
+        return {"approx": "~", "lower": ">", "upper": "<"}.get(self.kind, "=")
+
+    def value_text(self) -> str:
+        """A short human rendering of the normalized value ("42 days ± 3.5")."""
+        if self.kind == "categorical":
+            return f"all {self.group or self.surface}"
+        if self.kind == "vague":
+            return f"{self.surface} (vague)"
+        unit = f" {self.unit}" if self.unit else ""
+
+        def fmt(x: float) -> str:
+            return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+
+        if self.kind == "lower":
+            text = f"> {fmt(self.low)}"
+        elif self.kind == "upper":
+            text = f"< {fmt(self.high)}"
+        elif self.point is not None:
+            text = fmt(self.point)
+        else:
+            text = f"{fmt(self.low)}–{fmt(self.high)}"
+        if self.tolerance:
+            text += f" ± {fmt(self.tolerance)}"
+        if self.trend != "level":
+            text = f"{self.trend} {text}"
+        return text + unit
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("low", "high"):
+            if d[k] is not None and math.isinf(d[k]):
+                d[k] = None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Quantity":
+        q = cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+        return q
+
+
+@dataclass
+class Claim:
+    """A quantity in context: what it counts, the event, who and where, the
+    scope, who said it, and the date it speaks of."""
+
+    source_id: str
+    quantity: Quantity
+    sentence: str
+    line: int
+    col: int
+    counted: str = ""  # lemma of the counted noun: hostage, person, pause
+    event: str = ""  # lemma of the governing verb or event noun: hold, release, kill
+    actors: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)  # first phase, daily, so far, remaining
+    attribution: str | None = None
+    date: str | None = None  # ISO date the claim speaks of (publication date by default)
+    date_basis: str = "published"  # published | explicit | none
+    outlet: str | None = None
+    published: str | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable id: source, sentence and surface, never character offsets."""
+        return sha1(f"{self.source_id}\x1f{self.sentence.strip()}\x1f{self.quantity.surface}")[:12]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["quantity"] = self.quantity.to_dict()
+        d["id"] = self.id
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Claim":
+        kw = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        kw["quantity"] = Quantity.from_dict(d["quantity"])
+        return cls(**kw)
+
+
+@dataclass
+class Flag:
+    """A disagreement between two or more claims, for a person to judge."""
+
+    code: str
+    severity: str
+    metric: str
+    claims: list[Claim]
+    message: str
+    rule: str = ""  # the rule's name, e.g. numeric-conflict
+
+    @property
+    def id(self) -> str:
+        """Hash of code, metric and each claim's source, quote and surface:
+        stable across re-scans and edits elsewhere in a source."""
+        parts = sorted(
+            f"{c.source_id}\x1f{c.sentence.strip()}\x1f{c.quantity.surface}" for c in self.claims
+        )
+        return sha1("\x1e".join([self.code, self.metric, *parts]))[:16]
+
+    @property
+    def evidence_hash(self) -> str:
+        """Changes when what the reviewer saw changes (values, dates, attributions)."""
+        parts = sorted(
+            f"{c.source_id}|{c.quantity.value_text()}|{c.date}|{c.attribution}|{c.outlet}"
+            for c in self.claims
+        )
+        return sha1("\x1e".join([self.message, *parts]))[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity,
+            "metric": self.metric,
+            "message": self.message,
+            "evidence_hash": self.evidence_hash,
+            "claims": [c.to_dict() for c in self.claims],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Flag":
+        return cls(
+            code=d["code"],
+            severity=d["severity"],
+            metric=d["metric"],
+            message=d["message"],
+            rule=d.get("rule", ""),
+            claims=[Claim.from_dict(c) for c in d["claims"]],
+        )
+
+
+@dataclass
+class Decision:
+    """A reviewer's verdict on a flag; the ledger keeps every one, latest wins."""
+
+    flag_id: str
+    status: str
+    reviewer: str
+    note: str = ""
+    time: str = ""  # ISO 8601 UTC
+    evidence_hash: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,683 @@
+"""Find the figures in a parsed document and normalize them.
+
+A figure becomes a `Quantity`: an interval with a kind (exact, approx, range,
+lower, upper, vague, categorical), a normalized unit, a trend and its span.
+
+The scan is a fast regular-expression pass over the document text that finds
+candidate numbers, then uses the spaCy parse around each candidate (entities,
+heads, lemmas) to reject non-claims (dates, clock times, ordinals, names with
+digits, page furniture) and to find what is counted. quantulum3 is consulted
+only for candidates whose unit the word lists do not know.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import warnings
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .model import INF, Quantity
+
+# ---------------------------------------------------------------- patterns
+
+_WORD_UNITS = "|".join(sorted(lx.UNITS_WORDS, key=len, reverse=True))
+_WORD_TENS = "|".join(lx.TENS_WORDS)
+_WORD_NUMBER = (
+    rf"(?:(?:{_WORD_TENS})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?"
+    rf"|(?:{_WORD_UNITS})|a\s+dozen|dozen|a\s+hundred|a\s+thousand|a\s+million|a\s+billion)"
+    r"(?:[\s-](?:hundred|thousand|million|billion|trillion)(?:\s+and\s+(?:"
+    + _WORD_UNITS + "|" + _WORD_TENS + r"))?)*"
+)
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_CURRENCY = (
+    r"(?:US\s?\$|AU?\$|CA?\$|NZ\$|HK\$|S\$|R\$|\$|€|£|¥|₹|₪|Rs\.?\s?|RM(?=\d)|PS(?=\d)"
+    r"|(?:USD|EUR|GBP|JPY|INR|CHF)\s?)"
+)
+_MAGNITUDE = r"(?:[\s-]?(?:thousand|million|billion|trillion)\b|(?:bn|mn|mln|tn|trn|[mkb])\b)"
+
+NUMBER_RE = re.compile(
+    rf"(?P<sign>(?<![\w.,])[+\-−](?=[$€£\d]))?(?P<cur>{_CURRENCY})?"
+    rf"(?P<num>{_DIGITS}|\b{_WORD_NUMBER}\b)(?P<mag>{_MAGNITUDE})?",
+    re.IGNORECASE,
+)
+FRACTION_RE = re.compile(
+    r"\b(?P<n>a|one|two|three|four|five|six|seven|eight|nine)[\s-]"
+    r"(?P<d>halves|half|thirds?|quarters?|fifths?|tenths?)\b|\b(?P<half>half)\b",
+    re.IGNORECASE,
+)
+VAGUE_RE = re.compile(
+    r"\b(?P<q>hundreds of thousands|tens of thousands|a handful|handful|a few|a couple of|"
+    r"several|a number of|dozens|scores|hundreds|thousands|millions)\b(?P<of>\s+of\b)?",
+    re.IGNORECASE,
+)
+_GROUP = "|".join(sorted(lx.GROUP_NOUNS, key=len, reverse=True))
+CATEGORICAL_RE = re.compile(
+    rf"\ball\s+(?:of\s+)?(?:the\s+|those\s+|its\s+|their\s+)?(?P<g>(?:[A-Za-z-]+(?:,\s*|\s+)){{0,6}}?"
+    rf"(?:{_GROUP})(?:(?:,\s*|\s+)(?:[A-Za-z-]+(?:,\s*|\s+)){{0,3}}?(?:{_GROUP}))*)\b",
+    re.IGNORECASE,
+)
+RANGE_GAP_RE = re.compile(r"^\s*(?:-|–|—|~|to|through|and)\s*(?:up to\s+)?$", re.IGNORECASE)
+CLOCK_RE = re.compile(r"^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d", re.IGNORECASE)
+PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s.-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
+ISO_DATE_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+SCORE_RE = re.compile(r"\b\d+/\d+\b")
+
+
+@dataclass
+class _Number:
+    start: int
+    end: int
+    value: float
+    currency: str | None
+    is_word: bool
+    sign: str | None
+    has_magnitude: bool
+
+
+def _word_number_value(text: str) -> float | None:
+    """Value of a spelled-out number: "twenty-five", "a dozen", "two million"."""
+    words = re.split(r"[\s-]+", text.lower().strip())
+    total, current = 0.0, 0.0
+    seen = False
+    for w in words:
+        if w in ("a", "and"):
+            if w == "a":
+                current = max(current, 1)
+            continue
+        if w == "dozen":
+            current = max(current, 1) * 12
+            seen = True
+        elif w in lx.UNITS_WORDS:
+            current += lx.UNITS_WORDS[w]
+            seen = True
+        elif w in lx.TENS_WORDS:
+            current += lx.TENS_WORDS[w]
+            seen = True
+        elif w == "hundred":
+            current = max(current, 1) * 100
+            seen = True
+        elif w in ("thousand", "million", "billion", "trillion"):
+            total += max(current, 1) * lx.MAGNITUDES[w]
+            current = 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _parse_number(m: re.Match) -> _Number | None:
+    raw = m.group("num")
+    is_word = not any(ch.isdigit() for ch in raw)
+    if is_word:
+        value = _word_number_value(raw)
+        if value is None:
+            return None
+    else:
+        value = float(raw.replace(",", ""))
+    mag = m.group("mag")
+    if mag:
+        key = mag.strip(" -").lower()
+        value *= lx.MAGNITUDES.get(key, 1)
+    cur = m.group("cur")
+    currency = None
+    if cur:
+        currency = lx.CURRENCY_PREFIXES.get(re.sub(r"\s+", " ", cur.strip().lower()), "dollar")
+    return _Number(m.start(), m.end(), value, currency, is_word, m.group("sign"), bool(mag))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    if w in lx.TIME_UNIT_FORMS:
+        return lx.TIME_UNIT_FORMS[w]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("ses") or w.endswith("xes") or w.endswith("ches") or w.endswith("shes"):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+@functools.lru_cache(maxsize=4096)
+def quantulum_unit(span_text: str) -> tuple[str, str] | None:
+    """Unit name and matched surface for the first quantity quantulum3 finds in
+    a short candidate span; None when it finds no unit. Cached per span text."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from quantulum3 import parser  # imported on first use: it is slow to load
+
+        try:
+            found = parser.parse(span_text)
+        except Exception:  # quantulum3 raises assorted errors on odd input
+            return None
+    for q in found:
+        name = q.unit.name
+        if name and name != "dimensionless":
+            return name, q.surface
+    return None
+
+
+def _match_modifier(before: str) -> tuple[str, int] | None:
+    """Longest bound/approximation phrase ending `before`: (kind, its length)."""
+    low = before.lower()
+    best = None
+    for phrase, kind in lx.MODIFIERS.items():
+        if low.endswith(phrase) and (len(low) == len(phrase) or not low[-len(phrase) - 1].isalnum()):
+            if best is None or len(phrase) > best[1]:
+                best = (kind, len(phrase))
+    return best
+
+
+_TREND_GAP_RE = re.compile(
+    r"^(?:\s+(?:by|just|about|nearly|almost|roughly|some|around|an?|additional|another|"
+    r"further|estimated|more than|over|under|less than|a further|as much as|only|sharply|slightly|"
+    r"marginally|strongly))*\s*$",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[A-Za-z]+(?:\s+(?:up|down))?")
+
+
+def _trend_before(text: str, start: int) -> str:
+    """"rose 5%" / "up 19 cents" is a change; "rose to 5%" is a level."""
+    window = text[max(0, start - 60) : start]
+    for wm in reversed(list(_WORD_RE.finditer(window))):
+        word = wm.group(0).lower()
+        gap = window[wm.end() :]
+        if not _TREND_GAP_RE.match(gap):
+            return "level"
+        if word in lx.TREND_UP:
+            return "up"
+        if word in lx.TREND_DOWN:
+            return "down"
+    return "level"
+
+
+_AFTER_TREND_RE = re.compile(r"^\s+(higher|lower|up|down)\b", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- units
+
+_HYPHEN_UNIT_RE = re.compile(r"^-(?P<u>[A-Za-z]+)(?P<old>-old)?")
+_ATTACHED_RE = re.compile(r"^(?P<u>%|[A-Za-z°]+(?:/[A-Za-z]+)?)")
+_SPACED_RE = re.compile(
+    r"^\s+(?P<u>per\s+cent|percentage\s+points?|basis\s+points?|[A-Za-z°]+(?:/[A-Za-z]+)?)",
+    re.IGNORECASE,
+)
+_PER_RE = re.compile(r"^(?:\s*(?:per|a|an)\s+|\s*/\s*|-a-)(?P<u>[A-Za-z]+)\b", re.IGNORECASE)
+
+
+@dataclass
+class _Unit:
+    name: str  # normalized name ("day", "percentage", "dollar per barrel", or a count noun)
+    stated: str  # the unit as written, singular ("week")
+    end: int  # where the unit text ends
+    scale: float = 1.0  # stated value * scale = normalized value
+    is_count: bool = False
+
+
+def _lookup_unit(word: str) -> tuple[str, str, float] | None:
+    w = word.lower()
+    if w in lx.UNIT_WORDS:
+        return lx.UNIT_WORDS[w], lx.UNIT_WORDS[w], 1.0
+    single = lx.TIME_UNIT_FORMS.get(w, w)
+    if single in lx.TIME_UNITS:
+        return "day", single, lx.TIME_UNITS[single]
+    return None
+
+
+def _per_suffix(text: str, pos: int, unit: _Unit) -> _Unit:
+    """Extend a unit to a rate: "$58.24 per barrel", "52,000 barrel-a-day"."""
+    m = _PER_RE.match(text[pos : pos + 30])
+    if not m:
+        return unit
+    word = m.group("u")
+    found = _lookup_unit(word)
+    base = found[1] if found else _singular(word)
+    if word.lower() in ("share", "the", "year", "month", "week", "day", "hour", "gallon",
+                        "barrel", "gram", "litre", "liter", "person", "head", "capita",
+                        "kilogram", "kg", "pound", "tonne", "ton", "ounce", "mile", "km",
+                        "kilometre", "square", "unit", "night", "minute", "second"):
+        if word.lower() == "the":
+            return unit
+        name = f"{unit.name if not unit.is_count else unit.stated} per {base}"
+        return _Unit(name, name, pos + m.end(), 1.0, False)
+    return unit
+
+
+def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
+    end = num.end
+    rest = text[end : end + 48]
+    if num.currency:
+        unit = _Unit(num.currency, num.currency, end)
+        m = _SPACED_RE.match(rest)
+        if m and m.group("u").lower() in ("us", "usd", "dollars"):
+            unit.end = end + m.end()
+        return _per_suffix(text, unit.end, unit)
+    m = _ATTACHED_RE.match(rest)
+    if m:
+        found = _lookup_unit(m.group("u"))
+        if found:
+            return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
+        return None  # letters glued to digits that are no unit: "5G", "3D"
+    m = _HYPHEN_UNIT_RE.match(rest)
+    if m:
+        word = m.group("u")
+        if m.group("old") and word.lower() in ("year", "month", "week", "day"):
+            return _Unit("year of age", "year of age", end + m.end())
+        found = _lookup_unit(word)
+        if found:
+            return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
+        noun = _singular(word)
+        return _Unit(noun, noun, end + m.end(), is_count=True)
+    m = _SPACED_RE.match(rest)
+    if m:
+        word = re.sub(r"\s+", " ", m.group("u").lower())
+        found = _lookup_unit(word)
+        if found and not (word in ("m", "g", "p") and not num.currency):
+            return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
+    # Unknown unit word: ask quantulum3 about this short span only.
+    head = doc_ctx.count_noun_after(end)
+    if head is not None and head[1] in doc_ctx.plain_nouns:
+        return _Unit(head[1], head[1], head[0], is_count=True)
+    window = text[num.start : min(len(text), end + 32)]
+    got = quantulum_unit(window)
+    if got:
+        name, surface = got
+        pos = window.find(surface)
+        if pos >= 0 and pos <= (end - num.start) and pos + len(surface) > end - num.start:
+            stated = name
+            if name in lx.TIME_UNITS:
+                return _Unit("day", name, num.start + pos + len(surface), lx.TIME_UNITS[name])
+            return _per_suffix(text, num.start + pos + len(surface),
+                               _Unit(name, stated, num.start + pos + len(surface)))
+    if head is not None:
+        return _Unit(head[1], head[1], head[0], is_count=True)
+    return None
+
+
+# ---------------------------------------------------------------- document context
+
+
+class _DocContext:
+    """Per-document lookups from the spaCy parse, built once per doc."""
+
+    plain_nouns = frozenset()  # replaced per instance
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.text = doc.text
+        n = len(self.text)
+        self.tok_at = [-1] * (n + 1)
+        for t in doc:
+            for i in range(t.idx, t.idx + len(t.text)):
+                self.tok_at[i] = t.i
+        self.ent_at: dict[int, object] = {}
+        for e in doc.ents:
+            for i in range(e.start_char, e.end_char):
+                self.ent_at[i] = e
+        self.plain_nouns = {
+            t.lemma_.lower() for t in doc if t.pos_ in ("NOUN",) and t.lemma_.lower() not in lx.UNIT_WORDS
+        }
+
+    def token_at(self, offset: int):
+        while offset < len(self.text) and self.tok_at[offset] == -1:
+            offset += 1
+        if offset >= len(self.text):
+            return None
+        return self.doc[self.tok_at[offset]]
+
+    def count_noun_after(self, end: int) -> tuple[int, str] | None:
+        """The noun a number counts, within a few words after it: (end offset, lemma)."""
+        tok = self.token_at(end)
+        if tok is None:
+            return None
+        for t in self.doc[tok.i : min(len(self.doc), tok.i + 4)]:
+            if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
+                if t.ent_type_ in ("GPE", "ORG", "PERSON", "DATE", "TIME") and t.pos_ == "PROPN":
+                    return None
+                lemma = t.lemma_.lower() if t.pos_ == "NOUN" else _singular(t.text)
+                return t.idx + len(t.text), lemma
+            if t.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ", "PRON", "DET", "SCONJ", "PART"):
+                if t.text in ("-",):
+                    continue
+                return None
+        return None
+
+
+# ---------------------------------------------------------------- exclusions
+
+
+def _is_calendar(text: str, num: _Number, ctx: _DocContext, unit: _Unit | None) -> bool:
+    """Dates and years: "Oct. 7", "15 December", "2023", "July 4, 2016"."""
+    before = text[max(0, num.start - 12) : num.start].lower()
+    after = text[num.end : num.end + 14].lower()
+    prev_word = re.findall(r"[a-z]+\.?\s*$", before)
+    if prev_word and prev_word[0].strip(" .") in lx.MONTHS:
+        return True
+    next_word = re.match(r"^(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)", after)
+    if next_word and next_word.group(1) in lx.MONTHS and not num.is_word and num.value <= 31:
+        return True
+    raw = text[num.start : num.end]
+    if (
+        not num.is_word
+        and not num.currency
+        and re.fullmatch(r"\d{4}", raw)
+        and 1800 <= num.value <= 2100
+        and (unit is None or unit.is_count is False and unit.name == "")
+    ):
+        return True
+    if (
+        not num.is_word
+        and not num.currency
+        and re.fullmatch(r"\d{4}", raw)
+        and 1800 <= num.value <= 2100
+        and unit is not None
+        and unit.is_count
+    ):
+        ent = ctx.ent_at.get(num.start)
+        if ent is not None and ent.label_ == "DATE":
+            return True
+        tok = ctx.token_at(num.start)
+        if tok is not None and tok.head.pos_ != "NOUN":
+            return True
+    if not num.is_word and "." not in raw and num.value <= 31:
+        ent = ctx.ent_at.get(num.start)
+        if ent is not None and ent.label_ == "DATE" and any(
+            m in ent.text.lower().replace(".", "").split() for m in lx.MONTHS
+        ):
+            return True
+    return False
+
+
+def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
+    """Digits inside names: "G7", "COVID-19", "S&P 500", "Boeing 737", "(1)"."""
+    s = num.start
+    if s > 0 and (text[s - 1].isalpha() or text[s - 1] == "_"):
+        return True
+    if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha() and not num.currency:
+        return True
+    if num.end < len(text) and text[num.end] == "-" and num.end + 1 < len(text) and text[num.end + 1].isdigit():
+        pass
+    if num.is_word or num.currency:
+        return False
+    ent = ctx.ent_at.get(s)
+    if ent is not None and ent.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "FAC", "PERSON"):
+        if ent.start_char < s:
+            return True
+    if text[max(0, s - 1) : s] == "(" and text[num.end : num.end + 1] == ")" and num.value < 10:
+        return True
+    before = text[max(0, s - 12) : s]
+    if re.search(r"(?:No\.|Number|#|Nos?\.)\s*$", before):
+        return True
+    return False
+
+
+def _is_furniture(text: str, num: _Number) -> bool:
+    after = text[num.end : num.end + 16].lower()
+    m = re.match(r"^\s*([a-z]+(?:\s+read)?)", after)
+    return bool(m and m.group(1) in lx.FURNITURE_NOUNS)
+
+
+# ---------------------------------------------------------------- main scan
+
+
+def _tolerance(kind: str, low: float, unit: _Unit | None, is_word: bool) -> float:
+    tol = 0.0
+    if kind == "approx":
+        tol = abs(low) * lx.APPROX_TOLERANCE
+    if unit is not None and unit.name == "day" and unit.scale >= 7 and float(low).is_integer() is False:
+        pass
+    if unit is not None and unit.name == "day" and unit.scale >= 7:
+        # "six weeks" is 42 days give or take half a week: the wording's precision.
+        tol = max(tol, unit.scale / 2)
+    return tol
+
+
+def find_quantities(doc) -> list[Quantity]:
+    """All quantities in a parsed spaCy Doc, in text order."""
+    text = doc.text
+    ctx = _DocContext(doc)
+    blocked: list[tuple[int, int]] = []
+    for rx in (PHONE_RE, ISO_DATE_RE, SCORE_RE):
+        blocked.extend((m.start(), m.end()) for m in rx.finditer(text))
+
+    def is_blocked(a: int, b: int) -> bool:
+        return any(a < e and s < b for s, e in blocked)
+
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(a: int, b: int) -> bool:
+        return any(a < e and s < b for s, e in taken)
+
+    # Categorical groups and fractions first: they contain words that look like numbers.
+    for m in CATEGORICAL_RE.finditer(text):
+        group = m.group("g").strip(" ,")
+        found.append(Quantity(None, None, "categorical", "", "level", m.group(0), m.start(), m.end(),
+                              concept=_singular(group.split()[-1]), group=group))
+        taken.append((m.start(), m.end()))
+
+    for m in FRACTION_RE.finditer(text):
+        if overlaps(m.start(), m.end()):
+            continue
+        if m.group("half"):
+            before = text[max(0, m.start() - 12) : m.start()].lower()
+            if re.search(r"(first|second|third|fourth|latter|former|other|the|a|one|and a)\s*$", before):
+                continue
+            value = 0.5
+        else:
+            num = 1 if m.group("n").lower() in ("a", "one") else lx.UNITS_WORDS[m.group("n").lower()]
+            if m.group("n").lower() == "a" and m.group("d").lower() not in ("half", "third", "quarter"):
+                continue
+            if m.group("n").lower() == "a" and m.group("d").lower() == "third":
+                after = text[m.end() : m.end() + 4].lower()
+                if not after.startswith(" of"):
+                    continue
+            value = num / lx.FRACTION_DENOMINATORS[m.group("d").lower()]
+        mod = _match_modifier(text[max(0, m.start() - 24) : m.start()].rstrip())
+        kind = {"lower": "lower", "upper": "upper", "approx": "approx"}.get(mod[0] if mod else "", "exact")
+        q = Quantity(value, value, kind, "fraction", "level", m.group(0), m.start(), m.end())
+        if kind == "lower":
+            q.high = INF
+        elif kind == "upper":
+            q.low = -INF
+        q.concept = _concept(ctx, m.start(), m.end())
+        found.append(q)
+        taken.append((m.start(), m.end()))
+
+    numbers = []
+    for m in NUMBER_RE.finditer(text):
+        if overlaps(m.start(), m.end()) or is_blocked(m.start(), m.end()):
+            continue
+        n = _parse_number(m)
+        if n is not None:
+            numbers.append(n)
+
+    i = 0
+    while i < len(numbers):
+        a = numbers[i]
+        b = None
+        if i + 1 < len(numbers):
+            nb = numbers[i + 1]
+            gap = text[a.end : nb.start]
+            if RANGE_GAP_RE.match(gap) and a.is_word == nb.is_word or (
+                RANGE_GAP_RE.match(gap) and not gap.strip() in ("and",)
+            ):
+                if " and" in gap.lower() or gap.strip().lower() == "and":
+                    if re.search(r"between\s+\S*\s*$", text[max(0, a.start - 14) : a.start].lower()):
+                        b = nb
+                elif gap.strip() in ("-", "–", "—") and a.is_word != nb.is_word:
+                    b = None
+                else:
+                    b = nb
+            elif re.search(r"\bfrom\s+(?:up to\s+)?\S*$", text[max(0, a.start - 16) : a.start].lower()) and re.match(
+                r"^\s*[A-Za-z%]*\s*(?:to|-)\s*(?:[$€£])?$", gap
+            ):
+                b = nb
+        if b is not None and b.value < a.value and not (a.has_magnitude and not b.has_magnitude):
+            b = None  # "8 to 3" is a score or a sequence, not a range
+        q = _build(text, ctx, a, b, taken)
+        if q is not None:
+            found.append(q)
+            taken.append((q.start, q.end))
+        i += 2 if b is not None else 1
+
+    for m in VAGUE_RE.finditer(text):
+        if overlaps(m.start(), m.end()):
+            continue
+        word = m.group("q").lower()
+        if word in ("hundreds", "thousands", "millions", "dozens", "scores") and not m.group("of"):
+            continue
+        if word == "a number of" and not m.group("of"):
+            continue
+        low, high = lx.VAGUE_QUANTIFIERS[word]
+        end = m.end()
+        head = ctx.count_noun_after(end)
+        concept = head[1] if head else ""
+        q = Quantity(float(low), float(high), "vague", "", "level", m.group(0).strip(), m.start(), m.end(),
+                     concept=concept)
+        found.append(q)
+        taken.append((m.start(), m.end()))
+
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, taken) -> Quantity | None:
+    last = b or a
+    if _is_named(text, a, ctx) or _is_furniture(text, last):
+        return None
+    after = text[last.end : last.end + 8]
+    if CLOCK_RE.match(after) or re.match(r"^(?:st|nd|rd|th)\b", after, re.IGNORECASE):
+        return None
+    if re.match(r"^'?s\b", after) and not last.is_word:  # "the 1990s"
+        return None
+    if a.is_word and b is None and a.value == 1:
+        # "one" is often a pronoun: "one of the", "no one", "the one".
+        prev = text[max(0, a.start - 6) : a.start].lower()
+        if re.search(r"(no|the|any|every|each|this|that|which)\s+$", prev) or re.match(r"^\s+(of|another|day|by)\b", text[a.end : a.end + 9].lower()):
+            return None
+        tok = ctx.token_at(a.start)
+        if tok is not None and tok.pos_ in ("PRON", "NOUN") and tok.dep_ != "nummod":
+            return None
+    unit = _find_unit(text, last, ctx)
+    if b is not None and unit is None and a.currency:
+        unit = _Unit(a.currency, a.currency, last.end)
+    if b is not None and b.currency is None and a.currency and unit is not None and unit.is_count:
+        unit = _Unit(a.currency, a.currency, last.end)
+    if _is_calendar(text, a, ctx, unit) or (b is not None and _is_calendar(text, b, ctx, unit)):
+        return None
+    if a.is_word and b is None and unit is None:
+        tok = ctx.token_at(a.start)
+        if tok is None or tok.pos_ not in ("NUM",):
+            return None
+    if a.is_word and b is None and unit is not None and unit.is_count and a.value == 1:
+        tok = ctx.token_at(a.start)
+        if tok is not None and tok.dep_ not in ("nummod", "quantmod", "compound", "amod"):
+            return None
+
+    start = a.start
+    end = last.end
+    scale = unit.scale if unit else 1.0
+    low, high = a.value * scale, last.value * scale
+    # "a $3 billion to $4 billion" keeps magnitudes per end; "3 to 4 billion" shares one.
+    if b is not None and b.has_magnitude and not a.has_magnitude and a.value < 1000:
+        mag = re.search(_MAGNITUDE, text[b.start : b.end], re.IGNORECASE)
+        if mag:
+            low *= lx.MAGNITUDES.get(mag.group(0).strip(" -").lower(), 1)
+    kind = "range" if b is not None else "exact"
+    trend = "level"
+
+    mod = _match_modifier(text[max(0, start - 24) : start].rstrip())
+    mod_start = start
+    if mod:
+        stripped = text[max(0, start - 24) : start].rstrip()
+        mod_start = start - (len(text[max(0, start - 24) : start]) - len(stripped)) - mod[1]
+        if kind == "exact":
+            kind = mod[0]
+    tail = text[(unit.end if unit else end) : (unit.end if unit else end) + 12].lower()
+    if kind == "exact":
+        if re.match(r"^\s*(?:or more|or above|or higher|plus\b|\+)", tail) or text[end : end + 5] == "-plus":
+            kind = "lower"
+        elif re.match(r"^\s*(?:or (?:less|fewer|under|below))", tail):
+            kind = "upper"
+        elif re.match(r"^\s*or so\b", tail):
+            kind = "approx"
+
+    if a.sign and b is None:
+        trend = "up" if a.sign == "+" else "down"
+    else:
+        trend = _trend_before(text, mod_start)
+        if trend == "level":
+            m = _AFTER_TREND_RE.match(text[(unit.end if unit else end) :][:12])
+            if m and unit is not None and unit.name in ("percentage", "percentage point", "point", "basis point"):
+                trend = "up" if m.group(1).lower() in ("higher", "up") else "down"
+
+    if kind == "lower":
+        high = INF
+    elif kind == "upper":
+        low = -INF
+    tolerance = _tolerance(kind, a.value * scale, unit, a.is_word)
+    if kind == "approx" and b is None:
+        tolerance = max(tolerance, abs(low) * lx.APPROX_TOLERANCE)
+
+    unit_name = "" if unit is None else unit.name
+    surface_start = mod_start if mod else (a.start - len(a.sign or "") if False else a.start)
+    surface_end = max(end, unit.end if unit and unit.end - end < 40 else end)
+    q = Quantity(
+        low=low,
+        high=high,
+        kind=kind,
+        unit=unit_name,
+        trend=trend,
+        surface=text[surface_start:surface_end].strip(),
+        start=surface_start,
+        end=surface_end,
+        tolerance=tolerance,
+    )
+    q.stated_unit = unit.stated if unit else ""
+    q.scale = scale
+    q.concept = _concept(ctx, a.start, last.end)
+    return q
+
+
+def _concept(ctx: _DocContext, start: int, end: int) -> str:
+    """Words naming what a figure counts or measures: the noun it modifies and
+    the subject of its clause (for NewsQuant-style concept matching)."""
+    tok = ctx.token_at(max(start, end - 1))
+    if tok is None:
+        return ""
+    words: list[str] = []
+    head = tok
+    for _ in range(4):
+        if head.head.i == head.i:
+            break
+        if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.idx >= end and head.lemma_.lower() not in lx.UNIT_WORDS and head.lemma_.lower() not in lx.TIME_UNITS:
+            break
+        head = head.head
+    if head.pos_ in ("NOUN", "PROPN") and not head.like_num:
+        words.extend(
+            t.text for t in head.subtree
+            if t.dep_ in ("compound", "amod") and t.head.i == head.i and not t.like_num and t.idx >= end
+        )
+        if head.lemma_.lower() not in lx.UNIT_WORDS and head.lemma_.lower() not in lx.TIME_UNITS:
+            words.append(head.text)
+        for child in head.children:
+            if child.dep_ == "prep" and child.text.lower() == "of":
+                words.extend(t.text for t in child.children if t.pos_ in ("NOUN", "PROPN"))
+    verb = head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i != tok.i and child.pos_ in ("NOUN", "PROPN"):
+            words.extend(t.text for t in child.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num)
+    seen, out = set(), []
+    for w in words:
+        if w.lower() not in seen:
+            seen.add(w.lower())
+            out.append(w)
+    return " ".join(out)
