@@ -1,0 +1,150 @@
+"""Rule packs: YAML files in `rules/` that hold the domain knowledge.
+
+Each file declares its `kind` (aliases, scopes, metrics, rules) and is loaded
+with the safe loader and validated, so a bad pack fails with one line naming
+the file and the key. Packs from the corpus (`[tool.checker] rules = [...]`)
+are merged over the built-in ones.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import UserError
+
+KINDS = ("aliases", "scopes", "metrics", "rules")
+
+
+class RulePackError(UserError):
+    def __init__(self, path: str, key: str, problem: str):
+        super().__init__(f"{path}: {key}: {problem}")
+
+
+@dataclass
+class RulePack:
+    aliases: dict[str, str] = field(default_factory=dict)  # variant (lower) -> canonical
+    scopes: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    metrics: list[Any] = field(default_factory=list)
+    rules: dict[str, Any] = field(default_factory=dict)  # rule code -> settings
+    files: list[str] = field(default_factory=list)
+    _alias_re: re.Pattern | None = None
+
+    def canonical(self, name: str) -> str:
+        """The canonical name for an entity mention ("IDF" -> "Israel Defense Forces")."""
+        key = re.sub(r"\s+", " ", name.strip()).lower()
+        key = re.sub(r"^the\s+", "", key)
+        return self.aliases.get(key, re.sub(r"^[Tt]he\s+", "", name.strip()))
+
+    def normalize_text(self, text: str) -> str:
+        """Replace every alias inside a phrase, longest first ("an IDF spokesman"
+        -> "an Israel Defense Forces spokesman")."""
+        if not self.aliases:
+            return text
+        if self._alias_re is None:
+            variants = sorted(self.aliases, key=len, reverse=True)
+            self._alias_re = re.compile(
+                r"(?<!\w)(" + "|".join(re.escape(v) for v in variants) + r")(?!\w)", re.IGNORECASE
+            )
+        return self._alias_re.sub(lambda m: self.aliases[m.group(1).lower()], text)
+
+
+def _builtin_dir() -> Path:
+    """The packaged copy of `rules/` (installed as checker.builtin_rules)."""
+    try:
+        return Path(str(resources.files("checker.builtin_rules")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise RulePackError(str(path), "(file)", "not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise RulePackError(str(path), where, f"malformed YAML ({getattr(exc, 'problem', exc)})") from None
+    except OSError as exc:
+        raise RulePackError(str(path), "(file)", f"cannot read ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise RulePackError(str(path), "(top level)", "must be a mapping with a 'kind' key")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise RulePackError(str(path), "kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+    return data
+
+
+def _add_aliases(pack: RulePack, path: str, data: dict) -> None:
+    table = data.get("aliases")
+    if not isinstance(table, dict):
+        raise RulePackError(path, "aliases", "must map a canonical name to a list of variants")
+    for canonical, variants in table.items():
+        if not isinstance(canonical, str) or not isinstance(variants, list) or not all(
+            isinstance(v, str) and v.strip() for v in variants
+        ):
+            raise RulePackError(path, f"aliases.{canonical}", "must be a list of non-empty strings")
+        pack.aliases[canonical.lower()] = canonical
+        for v in variants:
+            pack.aliases[v.strip().lower()] = canonical
+
+
+def _add_scopes(pack: RulePack, path: str, data: dict) -> None:
+    table = data.get("scopes")
+    if not isinstance(table, dict):
+        raise RulePackError(path, "scopes", "must map a scope name to a list of regular expressions")
+    for name, patterns in table.items():
+        if not isinstance(patterns, list) or not patterns:
+            raise RulePackError(path, f"scopes.{name}", "must be a non-empty list of patterns")
+        compiled = []
+        for i, p in enumerate(patterns):
+            try:
+                compiled.append(re.compile(str(p), re.IGNORECASE))
+            except re.error as exc:
+                raise RulePackError(path, f"scopes.{name}[{i}]", f"bad regular expression ({exc})") from None
+        pack.scopes[str(name)] = compiled
+
+
+# Other kinds register their loaders here (the engine adds metrics and rules).
+LOADERS = {"aliases": _add_aliases, "scopes": _add_scopes}
+
+
+def pack_files(extra: list[str | Path] | None = None) -> list[Path]:
+    files = sorted(_builtin_dir().glob("*.yaml"))
+    for item in extra or []:
+        p = Path(item)
+        if p.is_dir():
+            files.extend(sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise UserError(f"{p}: rule pack not found")
+    return files
+
+
+def load_rulepack(extra: list[str | Path] | None = None) -> RulePack:
+    """Built-in packs, then the corpus's own; later files extend or override."""
+    return _load(tuple(str(p) for p in pack_files(extra)))
+
+
+@lru_cache(maxsize=8)
+def _load(files: tuple[str, ...]) -> RulePack:
+    pack = RulePack(files=list(files))
+    for f in files:
+        data = _read_yaml(Path(f))
+        loader = LOADERS.get(data["kind"])
+        if loader is None:
+            # Importing the engine registers the metric and rule loaders.
+            from . import engine  # noqa: F401
+
+            loader = LOADERS.get(data["kind"])
+        if loader is None:
+            raise RulePackError(f, "kind", f"no loader for {data['kind']!r}")
+        loader(pack, f, data)
+    return pack
