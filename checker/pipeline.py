@@ -1,0 +1,157 @@
+"""The scan: sources in, claims (cached by content hash) and flags out.
+
+This is the only place that strings the stages together; each stage stays a
+plain function that can be tested alone.
+"""
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .config import Config
+from .errors import SourceError
+from .model import Claim, Flag, Source
+from .rulepack import RulePack, load_rulepack, pack_files
+from .sources import load_sources
+
+# Bump when extraction output changes, so cached claims are re-extracted.
+EXTRACTOR_VERSION = "2026-11-22.1"
+
+
+@dataclass
+class ScanResult:
+    sources: list[Source] = field(default_factory=list)
+    problems: list[SourceError] = field(default_factory=list)
+    parsed: int = 0
+    reused: int = 0
+    claims: list[Claim] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+
+def corpus_paths(cfg: Config, paths: list[str] | None = None) -> list[str]:
+    """Paths given on the command line, else the configured sources (root-relative)."""
+    if paths:
+        return list(paths)
+    return [str(p if Path(p).is_absolute() else cfg.root / p) for p in cfg.sources]
+
+
+def extractor_key(cfg: Config) -> str:
+    """Identifies everything that shapes claims: code version, model, rule packs."""
+    from .nlp import resolve_model_name
+
+    h = hashlib.sha1(EXTRACTOR_VERSION.encode())
+    h.update(resolve_model_name(cfg.model).encode())
+    for f in pack_files(_extra_rules(cfg)):
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _extra_rules(cfg: Config) -> list[Path]:
+    return [Path(r) if Path(r).is_absolute() else cfg.root / r for r in cfg.rules]
+
+
+def load_pack(cfg: Config) -> RulePack:
+    return load_rulepack(_extra_rules(cfg))
+
+
+def read_corpus(cfg: Config, paths: list[str] | None = None) -> tuple[list[Source], list[SourceError]]:
+    return load_sources(
+        corpus_paths(cfg, paths), root=cfg.root, max_bytes=cfg.max_bytes,
+        exclude=[cfg.reports_dir, cfg.cache_dir],
+    )
+
+
+# ------------------------------------------------------------ parallel extraction
+
+_WORKER: dict = {}
+
+
+def _worker_init(model: str, extra_rules: list[str]) -> None:
+    from .nlp import load_pipeline
+
+    _WORKER["nlp"] = load_pipeline(model)
+    _WORKER["pack"] = load_rulepack(extra_rules)
+
+
+def _worker_extract(batch: list[dict]) -> list[tuple[str, list[dict]]]:
+    from .claims import extract
+
+    sources = [Source.from_dict(d) for d in batch]
+    return [(s.id, [c.to_dict() for c in cl]) for s, cl in extract(sources, _WORKER["pack"], nlp=_WORKER["nlp"])]
+
+
+def extract_claims(
+    cfg: Config, sources: list[Source], pack: RulePack, jobs: int = 1,
+    progress: Callable[[Source], None] | None = None,
+):
+    """Yield (source, claims) for each source, in one process or `jobs` processes."""
+    if jobs <= 1 or len(sources) < 2 * jobs:
+        from .claims import extract
+
+        yield from extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size, progress=progress)
+        return
+    by_id = {s.id: s for s in sources}
+    size = max(1, min(32, len(sources) // (jobs * 4) or 1))
+    batches = [[s.to_dict() for s in sources[i : i + size]] for i in range(0, len(sources), size)]
+    with ProcessPoolExecutor(jobs, initializer=_worker_init,
+                             initargs=(cfg.model, [str(p) for p in _extra_rules(cfg)])) as pool:
+        for result in pool.map(_worker_extract, batches):
+            for sid, claims in result:
+                source = by_id[sid]
+                if progress:
+                    progress(source)
+                yield source, [Claim.from_dict(d) for d in claims]
+
+
+def scan(
+    cfg: Config,
+    paths: list[str] | None = None,
+    jobs: int = 1,
+    progress: Callable[[Source], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    extra_sources: list[Source] | None = None,
+) -> ScanResult:
+    """Read, extract (re-using cached claims), compare and store."""
+    from .engine import compare
+    from .store import Store
+
+    result = ScanResult()
+    result.sources, result.problems = read_corpus(cfg, paths)
+    if extra_sources:
+        known = {s.id for s in result.sources}
+        result.sources += [s for s in extra_sources if s.id not in known]
+    pack = load_pack(cfg)
+    key = extractor_key(cfg)
+    store = Store(cfg.cache_path)
+    try:
+        todo: list[Source] = []
+        claims_by_source: dict[str, list[Claim]] = {}
+        for s in result.sources:
+            cached = store.get_claims(s.id, s.content_hash, key)
+            if cached is None:
+                todo.append(s)
+            else:
+                claims_by_source[s.id] = cached
+        result.reused = len(claims_by_source)
+        if on_start:
+            on_start(len(todo))
+        hashes = store.source_hashes()
+        for s in result.sources:
+            if hashes.get(s.id) != s.content_hash:
+                store.put_source(s)
+        for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress):
+            claims_by_source[source.id] = claims
+            store.put_claims(source.id, source.content_hash, key, claims)
+            result.parsed += 1
+        result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
+        result.flags = compare(result.claims, pack)
+        if not paths and not extra_sources:
+            store.forget_sources_except(s.id for s in result.sources)
+        store.put_flags(result.flags)
+        store.commit()
+    finally:
+        store.close()
+    return result

@@ -1,0 +1,156 @@
+"""SQLite cache of sources, claims and flags under `.checker/`.
+
+The cache is rebuildable and never the only copy of anything a person made
+(decisions live in the ledger). Claims are keyed by the source's content hash
+and the extractor's version, so a re-scan of an unchanged corpus parses
+nothing. A damaged cache file is moved aside and rebuilt, with a warning.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from .model import Claim, Flag, Source
+
+SCHEMA_VERSION = 2
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sources (
+    id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, path TEXT, outlet TEXT,
+    published TEXT, title TEXT, url TEXT, origin_line INTEGER, origin_col INTEGER,
+    text TEXT NOT NULL, seen INTEGER DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS claims (
+    source_id TEXT NOT NULL, content_hash TEXT NOT NULL, extractor TEXT NOT NULL,
+    claims_json TEXT NOT NULL,
+    PRIMARY KEY (source_id, content_hash, extractor)
+);
+CREATE TABLE IF NOT EXISTS flags (
+    id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL
+);
+"""
+
+
+class Store:
+    """A thin, explicit wrapper over one SQLite file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                db.commit()
+            elif row[0] != str(SCHEMA_VERSION):
+                db.close()
+                raise sqlite3.DatabaseError("old cache schema")
+            return db
+        except sqlite3.DatabaseError as exc:
+            # The cache is rebuildable: set the damaged file aside and start again.
+            aside = self.path.with_suffix(".damaged")
+            print(f"warning: {self.path}: cache unreadable ({exc}); rebuilding", file=sys.stderr)
+            try:
+                self.path.replace(aside)
+            except OSError:
+                pass
+            for extra in ("-wal", "-shm"):
+                Path(str(self.path) + extra).unlink(missing_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.executescript(_SCHEMA)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            db.commit()
+            return db
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---------------------------------------------------------- sources
+
+    def put_source(self, s: Source) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO sources (id, content_hash, path, outlet, published, title, url,"
+            " origin_line, origin_col, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (s.id, s.content_hash, s.path, s.outlet, s.published, s.title, s.url, s.origin_line,
+             s.origin_col, s.text),
+        )
+
+    def get_source(self, source_id: str) -> Source | None:
+        row = self.db.execute(
+            "SELECT id, path, text, outlet, published, title, url, origin_line, origin_col, content_hash"
+            " FROM sources WHERE id=?",
+            (source_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "path", "text", "outlet", "published", "title", "url", "origin_line",
+                "origin_col", "content_hash")
+        return Source(**dict(zip(keys, row)))
+
+    def source_hashes(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, content_hash FROM sources"))
+
+    def forget_sources_except(self, keep: Iterable[str]) -> int:
+        """Drop sources no longer in the corpus (deleted files)."""
+        keep = set(keep)
+        gone = [sid for (sid,) in self.db.execute("SELECT id FROM sources") if sid not in keep]
+        self.db.executemany("DELETE FROM sources WHERE id=?", [(g,) for g in gone])
+        return len(gone)
+
+    # ---------------------------------------------------------- claims
+
+    def get_claims(self, source_id: str, content_hash: str, extractor: str) -> list[Claim] | None:
+        row = self.db.execute(
+            "SELECT claims_json FROM claims WHERE source_id=? AND content_hash=? AND extractor=?",
+            (source_id, content_hash, extractor),
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            return [Claim.from_dict(d) for d in json.loads(row[0])]
+        except (ValueError, KeyError, TypeError):
+            return None  # an unreadable entry is simply re-extracted
+
+    def put_claims(self, source_id: str, content_hash: str, extractor: str, claims: list[Claim]) -> None:
+        self.db.execute("DELETE FROM claims WHERE source_id=? AND extractor=?", (source_id, extractor))
+        self.db.execute(
+            "INSERT OR REPLACE INTO claims VALUES (?,?,?,?)",
+            (source_id, content_hash, extractor, json.dumps([c.to_dict() for c in claims])),
+        )
+
+    def all_claims(self, extractor: str) -> list[Claim]:
+        out: list[Claim] = []
+        rows = self.db.execute(
+            "SELECT c.claims_json FROM claims c JOIN sources s ON s.id = c.source_id"
+            " AND s.content_hash = c.content_hash WHERE c.extractor=? ORDER BY c.source_id",
+            (extractor,),
+        )
+        for (blob,) in rows:
+            out.extend(Claim.from_dict(d) for d in json.loads(blob))
+        return out
+
+    # ---------------------------------------------------------- flags
+
+    def put_flags(self, flags: list[Flag]) -> None:
+        self.db.execute("DELETE FROM flags")
+        self.db.executemany(
+            "INSERT OR REPLACE INTO flags VALUES (?,?,?,?,?)",
+            [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags],
+        )
+
+    def get_flags(self) -> list[Flag]:
+        rows = self.db.execute("SELECT flag_json FROM flags ORDER BY rowid")
+        return [Flag.from_dict(json.loads(blob)) for (blob,) in rows]
+
+    def commit(self) -> None:
+        self.db.commit()
