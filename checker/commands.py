@@ -18,7 +18,10 @@ SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped output is read by scripts and people with wide windows: do not fold at 80.
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def _warn_problems(problems) -> None:

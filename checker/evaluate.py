@@ -23,8 +23,14 @@ VARIANTS = ("value", "value+unit", "value+change", "value+concept")
 def newsquant_record(q: Quantity) -> dict[str, Any] | None:
     """A quantity in the `checker quantities --jsonl` shape; None for vague and
     categorical amounts, which have no number to report."""
-    if q.kind in ("vague", "categorical") or q.low is None and q.high is None:
+    if q.kind == "categorical" or q.low is None and q.high is None:
         return None
+    if q.kind == "vague":
+        # Order-of-magnitude words ("dozens of", "tens of thousands of") read as a
+        # range; "several" or "a handful" have no figure worth reporting.
+        if not re.search(r"dozens|hundreds|thousands|millions|billions", q.surface, re.IGNORECASE):
+            return None
+        return {"value": [q.low, q.high], "unit": q.concept or "-", "change": "=", "concept": q.concept or "-"}
     scale = getattr(q, "scale", 1.0) or 1.0
 
     def stated(x: float) -> float:
@@ -36,6 +42,8 @@ def newsquant_record(q: Quantity) -> dict[str, Any] | None:
         return None
     if q.kind == "range" and q.low != q.high:
         value: Any = [stated(q.low), stated(q.high)]
+        if q.descending:
+            value.reverse()
     else:
         value = stated(finite[0] if q.kind != "upper" else finite[-1])
     unit = getattr(q, "stated_unit", "") or q.unit or "-"

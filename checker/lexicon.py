@@ -87,7 +87,8 @@ CURRENCY_PREFIXES = {
     "nz$": "new zealand dollar", "hk$": "hong kong dollar", "s$": "singapore dollar",
     "€": "euro", "£": "pound sterling", "ps": "pound sterling", "¥": "japanese yen",
     "₹": "indian rupee", "rs": "indian rupee", "rs.": "indian rupee", "rm": "malaysian ringgit",
-    "r$": "brazilian real", "₪": "shekel", "chf": "swiss franc", "usd": "dollar",
+    "r$": "brazilian real", "$us": "dollar", "$a": "australian dollar", "$c": "canadian dollar",
+    "$nz": "new zealand dollar", "y=": "japanese yen", "₪": "shekel", "chf": "swiss franc", "usd": "dollar",
     "eur": "euro", "gbp": "pound sterling", "jpy": "japanese yen", "inr": "indian rupee",
 }
 # Unit words recognised without quantulum3 (fast path); value: normalized name.
@@ -125,9 +126,10 @@ UNIT_WORDS = {
 # Quantifiers that state an amount without a number; [low, high] is a rough reading.
 VAGUE_QUANTIFIERS = {
     "a handful": (2, 9), "handful": (2, 9), "a few": (2, 9), "a couple of": (2, 3),
-    "several": (3, 9), "a number of": (2, 20), "dozens": (24, 120), "scores": (40, 200),
-    "hundreds": (200, 1999), "thousands": (2000, 19999), "tens of thousands": (20000, 99999),
-    "hundreds of thousands": (200000, 999999), "millions": (2e6, 9.99e6),
+    "several": (3, 9), "a number of": (2, 20), "dozens": (12, 120), "scores": (40, 200),
+    "hundreds": (100, 1000), "thousands": (1000, 10000), "tens of thousands": (10000, 100000),
+    "hundreds of thousands": (1e5, 1e6), "millions": (1e6, 1e7), "tens of millions": (1e7, 1e8),
+    "hundreds of millions": (1e8, 1e9), "billions": (1e9, 1e10),
 }
 
 # Nouns that name groups of people in "all the women, children and elderly".

@@ -77,6 +77,9 @@ class Quantity:
     tolerance: float = 0.0
     concept: str = ""  # the counted or measured words ("hostage", "people")
     group: str | None = None  # categorical group text, e.g. "women, children and elderly"
+    stated_unit: str = ""  # the unit as written, singular ("week" in "six-week")
+    scale: float = 1.0  # stated value * scale = normalized value (7 for weeks -> days)
+    descending: bool = False  # a range stated high to low ("from 4.8 to 4.7 percent")
 
     @property
     def point(self) -> float | None:
@@ -119,7 +122,10 @@ class Quantity:
             text += f" ± {fmt(self.tolerance)}"
         if self.trend != "level":
             text = f"{self.trend} {text}"
-        return text + unit
+        text += unit
+        if self.unit == "day" and self.stated_unit not in ("", "day") and self.point is not None:
+            text = f"{fmt(self.point / self.scale)} {self.stated_unit} ({text})"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

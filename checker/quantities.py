@@ -31,13 +31,13 @@ _WORD_NUMBER = (
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _CURRENCY = (
-    r"(?:US\s?\$|AU?\$|CA?\$|NZ\$|HK\$|S\$|R\$|\$|€|£|¥|₹|₪|Rs\.?\s?|RM(?=\d)|PS(?=\d)"
+    r"(?:US\s?\$|AU?\$|CA?\$|NZ\$|HK\$|S\$|R\$|\$US|\$A(?=\d)|\$C(?=\d)|\$NZ|\$|€|£|¥|₹|₪|Y=|Rs\.?\s?|RM(?=\d)|PS(?=\d)"
     r"|(?:USD|EUR|GBP|JPY|INR|CHF)\s?)"
 )
-_MAGNITUDE = r"(?:[\s-]?(?:thousand|million|billion|trillion)\b|(?:bn|mn|mln|tn|trn|[mkb])\b)"
+_MAGNITUDE = r"(?:(?:[\s-]?(?:hundred|thousand|million|billion|trillion)\b)+|(?:bn|mn|mln|tn|trn|[mkb])\b)"
 
 NUMBER_RE = re.compile(
-    rf"(?P<sign>(?<![\w.,])[+\-−](?=[$€£\d]))?(?P<cur>{_CURRENCY})?"
+    rf"(?P<minus>\bminus[\s-])?(?P<sign>(?<![\w.,])[+\-−](?=[$€£\d]))?(?P<cur>{_CURRENCY})?"
     rf"(?P<num>{_DIGITS}|\b{_WORD_NUMBER}\b)(?P<mag>{_MAGNITUDE})?",
     re.IGNORECASE,
 )
@@ -47,8 +47,9 @@ FRACTION_RE = re.compile(
     re.IGNORECASE,
 )
 VAGUE_RE = re.compile(
-    r"\b(?P<q>hundreds of thousands|tens of thousands|a handful|handful|a few|a couple of|"
-    r"several|a number of|dozens|scores|hundreds|thousands|millions)\b(?P<of>\s+of\b)?",
+    r"\b(?P<q>hundreds of thousands|tens of thousands|hundreds of millions|tens of millions|a handful|"
+    r"handful|a few|a couple of|several|a number of|dozens|scores|hundreds|thousands|millions|billions)\b"
+    r"(?P<of>\s+of\b)?",
     re.IGNORECASE,
 )
 _GROUP = "|".join(sorted(lx.GROUP_NOUNS, key=len, reverse=True))
@@ -61,7 +62,8 @@ RANGE_GAP_RE = re.compile(r"^\s*(?:-|–|—|~|to|through|and)\s*(?:up to\s+)?$"
 CLOCK_RE = re.compile(r"^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d", re.IGNORECASE)
 PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s.-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
 ISO_DATE_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
-SCORE_RE = re.compile(r"\b\d+/\d+\b")
+SCORE_RE = re.compile(r"\b\d+/\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+NUMERIC_FRACTION_RE = re.compile(r"(?<![\w/.])(?P<n>\d{1,3})\s*[/⁄]\s*(?P<d>\d{1,4})(?=\s+of\b)")
 
 
 @dataclass
@@ -116,14 +118,20 @@ def _parse_number(m: re.Match) -> _Number | None:
     else:
         value = float(raw.replace(",", ""))
     mag = m.group("mag")
-    if mag:
-        key = mag.strip(" -").lower()
-        value *= lx.MAGNITUDES.get(key, 1)
     cur = m.group("cur")
+    end = m.end()
+    if mag and mag.lower() in ("m", "b") and not cur:
+        mag, end = None, m.end("num")  # "37m" is metres; "$37m" is millions
+    if mag:
+        for word in re.findall(r"[a-z]+", mag.lower()):
+            value *= lx.MAGNITUDES.get(word, 1)
     currency = None
     if cur:
         currency = lx.CURRENCY_PREFIXES.get(re.sub(r"\s+", " ", cur.strip().lower()), "dollar")
-    return _Number(m.start(), m.end(), value, currency, is_word, m.group("sign"), bool(mag))
+    if m.group("minus"):
+        value = -value
+    start = m.start() if not m.group("minus") else m.start("minus")
+    return _Number(start, end, value, currency, is_word, m.group("sign"), bool(mag))
 
 
 # ---------------------------------------------------------------- helpers
@@ -437,6 +445,42 @@ def _tolerance(kind: str, low: float, unit: _Unit | None, is_word: bool) -> floa
     return tol
 
 
+_UNIT_GAP_RE = re.compile(r"^\s*(?:%|[A-Za-z]+(?:\s+cent)?)?\s*(?:to|-|–|and)\s*(?:up to\s+)?$", re.IGNORECASE)
+_RANGE_INTRO_RE = re.compile(r"\b(?:from|between|range of|ranging from|ranges from|range from)\s+(?:up to\s+|about\s+|around\s+|some\s+)?\S*$", re.IGNORECASE)
+
+
+def _is_range(text: str, a: _Number, b: _Number) -> bool:
+    """Whether two neighbouring numbers form one range: "35 to 40", "20-30",
+    "between 20 and 30", "from 1 per cent to 1.5 per cent", "three or four"."""
+    gap = text[a.end : b.start]
+    before = text[max(0, a.start - 30) : a.start]
+    intro = bool(_RANGE_INTRO_RE.search(before))
+    if b.sign and gap == "":
+        gap, b_value = "-", abs(b.value)
+    else:
+        b_value = b.value
+    if a.is_word != b.is_word and gap.strip() in ("-", "–", "—"):
+        return False
+    stripped = gap.strip().lower()
+    if re.search(r"\bby\s*$", before.lower()) or _trend_before(text, a.start) != "level" and not intro:
+        if stripped in ("to", "through"):
+            return False  # "increased by $43.6 billion to $419.2 billion": a change and a level
+    if RANGE_GAP_RE.match(gap):
+        if stripped == "and":
+            return bool(re.search(r"between\s+\S*\s*$", before.lower()))
+        if b_value < a.value and not intro and not (a.has_magnitude and not b.has_magnitude):
+            return False  # "8 to 3" is a score or a sequence, not a range
+        return True
+    if stripped == "or" and a.value < b_value <= 100 and a.value >= 1:
+        return True  # "three or four years"
+    if _UNIT_GAP_RE.match(gap) and not re.match(r"^\s*(?:and|to|-)", gap):
+        unit_a = re.sub(r"[\s\d.,]", "", gap.lower()).replace("to", "").replace("and", "")
+        after_b = text[b.end : b.end + len(unit_a) + 12].lower().replace(" ", "")
+        if intro or after_b.startswith(unit_a.replace(" ", "")):
+            return True
+    return False
+
+
 def find_quantities(doc) -> list[Quantity]:
     """All quantities in a parsed spaCy Doc, in text order."""
     text = doc.text
@@ -489,6 +533,14 @@ def find_quantities(doc) -> list[Quantity]:
         found.append(q)
         taken.append((m.start(), m.end()))
 
+    for m in NUMERIC_FRACTION_RE.finditer(text):
+        n, d = int(m.group("n")), int(m.group("d"))
+        if 0 < n < d:
+            q = Quantity(n / d, n / d, "exact", "fraction", "level", m.group(0), m.start(), m.end())
+            q.concept = _concept(ctx, m.start(), m.end())
+            found.append(q)
+            taken.append((m.start(), m.end()))
+
     numbers = []
     for m in NUMBER_RE.finditer(text):
         if overlaps(m.start(), m.end()) or is_blocked(m.start(), m.end()):
@@ -500,26 +552,7 @@ def find_quantities(doc) -> list[Quantity]:
     i = 0
     while i < len(numbers):
         a = numbers[i]
-        b = None
-        if i + 1 < len(numbers):
-            nb = numbers[i + 1]
-            gap = text[a.end : nb.start]
-            if RANGE_GAP_RE.match(gap) and a.is_word == nb.is_word or (
-                RANGE_GAP_RE.match(gap) and not gap.strip() in ("and",)
-            ):
-                if " and" in gap.lower() or gap.strip().lower() == "and":
-                    if re.search(r"between\s+\S*\s*$", text[max(0, a.start - 14) : a.start].lower()):
-                        b = nb
-                elif gap.strip() in ("-", "–", "—") and a.is_word != nb.is_word:
-                    b = None
-                else:
-                    b = nb
-            elif re.search(r"\bfrom\s+(?:up to\s+)?\S*$", text[max(0, a.start - 16) : a.start].lower()) and re.match(
-                r"^\s*[A-Za-z%]*\s*(?:to|-)\s*(?:[$€£])?$", gap
-            ):
-                b = nb
-        if b is not None and b.value < a.value and not (a.has_magnitude and not b.has_magnitude):
-            b = None  # "8 to 3" is a score or a sequence, not a range
+        b = numbers[i + 1] if i + 1 < len(numbers) and _is_range(text, a, numbers[i + 1]) else None
         q = _build(text, ctx, a, b, taken)
         if q is not None:
             found.append(q)
@@ -530,7 +563,7 @@ def find_quantities(doc) -> list[Quantity]:
         if overlaps(m.start(), m.end()):
             continue
         word = m.group("q").lower()
-        if word in ("hundreds", "thousands", "millions", "dozens", "scores") and not m.group("of"):
+        if word in ("hundreds", "thousands", "millions", "billions", "dozens", "scores") and not m.group("of"):
             continue
         if word == "a number of" and not m.group("of"):
             continue
@@ -585,10 +618,17 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, taken) ->
     scale = unit.scale if unit else 1.0
     low, high = a.value * scale, last.value * scale
     # "a $3 billion to $4 billion" keeps magnitudes per end; "3 to 4 billion" shares one.
-    if b is not None and b.has_magnitude and not a.has_magnitude and a.value < 1000:
-        mag = re.search(_MAGNITUDE, text[b.start : b.end], re.IGNORECASE)
+    if b is not None and b.has_magnitude and not a.has_magnitude and not a.currency:
+        mag = re.search(_MAGNITUDE + "$", text[b.start : b.end], re.IGNORECASE)
         if mag:
-            low *= lx.MAGNITUDES.get(mag.group(0).strip(" -").lower(), 1)
+            factor = 1.0
+            for word in re.findall(r"[a-z]+", mag.group(0).lower()):
+                factor *= lx.MAGNITUDES.get(word, 1)
+            if a.value <= b.value / factor:
+                low *= factor
+    descending = False
+    if b is not None and low > high:
+        low, high, descending = high, low, True
     kind = "range" if b is not None else "exact"
     trend = "level"
 
@@ -639,6 +679,7 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, taken) ->
         end=surface_end,
         tolerance=tolerance,
     )
+    q.descending = descending
     q.stated_unit = unit.stated if unit else ""
     q.scale = scale
     q.concept = _concept(ctx, a.start, last.end)

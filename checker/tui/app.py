@@ -1,0 +1,57 @@
+"""ReviewApp: the Textual review UI for flags (`checker review`).
+
+    from checker.tui.app import ReviewApp
+    ReviewApp(flags, ledger, reviewer, article_text=lambda source_id: text_or_None).run()
+
+Statuses come from one `ledger.latest()` read at start; after that the app
+only appends (each decision fsynced before its key handler returns) and reads
+one flag's history when its detail is first shown.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.app import App
+from textual.screen import Screen
+
+from ..ledger import Ledger
+from ..model import Flag
+from .review_screen import ReviewScreen
+from .state import ReviewState
+
+
+class ReviewApp(App[None]):
+    """Triage flags one key press at a time; every answer is saved at once."""
+
+    CSS_PATH = "review.tcss"
+    TITLE = "checker review"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        flags: list[Flag],
+        ledger: Ledger,
+        reviewer: str,
+        article_text: Callable[[str], str | None] = lambda source_id: None,
+    ) -> None:
+        super().__init__()
+        self.flags = list(flags)
+        self.ledger = ledger
+        self.reviewer = reviewer
+        self.article_text = article_text
+        self.state = ReviewState(self.flags, ledger.latest())
+        self.ledger_warnings = ledger.warnings
+
+    def get_default_screen(self) -> Screen:
+        return ReviewScreen(self.state, self.ledger, self.reviewer, self.article_text)
+
+    def on_mount(self) -> None:
+        if self.ledger_warnings:
+            first = self.ledger_warnings[0]
+            self.notify(
+                f"{self.ledger.path}: skipped {len(self.ledger_warnings)} unreadable line(s); "
+                f"first at line {first.line}: {first.reason}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )

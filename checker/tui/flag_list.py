@@ -1,0 +1,96 @@
+"""The list of flags: one DataTable row per flag, keyed by the flag's index.
+
+Every cell is a `rich.text.Text`, never a str: DataTable parses str cells as
+markup, and metric names and outlets come from sources.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from .state import ReviewState, outlets_of
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+STATUS_STYLE = {
+    "open": "",
+    "confirmed": "green",
+    "dismissed": "dim",
+    "follow-up": "bold yellow",
+}
+COLUMNS = (  # key, label, width
+    ("severity", "Sev", 6),
+    ("code", "Code", 8),
+    ("metric", "Metric", 20),
+    ("outlets", "Outlets", 24),
+    ("status", "Status", 11),
+)
+
+
+def status_cell(state: ReviewState, i: int) -> Text:
+    status = state.status(i)
+    text = Text(status, style=STATUS_STYLE.get(status, ""))
+    if state.is_changed(i):
+        text.append("*", style="bold magenta")
+    return text
+
+
+class FlagList(DataTable):
+    """Flags as rows; `shown` holds the flag indices in display order."""
+
+    BINDINGS = []  # navigation keys live on the review screen (j/k) and DataTable (arrows)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.shown: list[int] = []
+        self._position: dict[int, int] = {}
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    def row_cells(self, state: ReviewState, i: int) -> list[Text]:
+        f = state.flags[i]
+        return [
+            Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")),
+            Text(f.code),
+            Text(f.metric),
+            Text(", ".join(outlets_of(f))),
+            status_cell(state, i),
+        ]
+
+    def show(self, state: ReviewState, indices: list[int], keep: int | None = None) -> None:
+        """Replace the rows with `indices`, keeping the cursor on flag `keep`
+        if it is still shown (else on the row nearest its old position)."""
+        old_row = self.cursor_row
+        self.clear()
+        self.shown = list(indices)
+        self._position = {i: n for n, i in enumerate(self.shown)}
+        if self.shown:
+            self.add_rows(self.row_cells(state, i) for i in self.shown)
+            # add_rows keys rows by order; map keys to flag indices via `shown`.
+            row = self._position.get(keep, min(max(old_row, 0), len(self.shown) - 1))
+            self.move_cursor(row=row, animate=False, scroll=True)
+
+    def flag_at_cursor(self) -> int | None:
+        if not self.shown or not (0 <= self.cursor_row < len(self.shown)):
+            return None
+        return self.shown[self.cursor_row]
+
+    def refresh_status(self, state: ReviewState, i: int) -> None:
+        """Update one row's status cell (no-op when the flag is filtered out)."""
+        row = self._position.get(i)
+        if row is not None:
+            self.update_cell_at(Coordinate(row, len(COLUMNS) - 1), status_cell(state, i))
+
+    def select_flag(self, i: int) -> bool:
+        row = self._position.get(i)
+        if row is None:
+            return False
+        self.move_cursor(row=row, animate=False, scroll=True)
+        return True
+
+    def step(self, delta: int) -> None:
+        if self.shown:
+            row = min(max(self.cursor_row + delta, 0), len(self.shown) - 1)
+            self.move_cursor(row=row, animate=False, scroll=True)

@@ -1,0 +1,272 @@
+"""The main review screen: flag list, detail pane, timeline, progress, keys.
+
+One key per decision, Prodigy-style. Every decision goes through
+`ReviewScreen.decide`, which appends it to the ledger (locked, flushed,
+fsynced) before the key handler returns, then updates only the affected row,
+the progress line and (for the highlighted flag) the detail pane.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header
+
+from ..errors import UserError
+from ..ledger import Ledger
+from ..model import Decision
+from .article_screen import ArticleScreen
+from .detail import FlagDetail, claim_label
+from .flag_list import FlagList
+from .help_screen import HelpScreen
+from .note_modal import NoteModal
+from .search_bar import SearchBar
+from .state import SEVERITY_FILTERS, STATUS_FILTERS, Filters, ReviewState, cycle
+from .status_bar import StatusBar
+from .timeline import MetricTimeline
+
+ArticleText = Callable[[str], "str | None"]
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("c", "decide('confirmed')", "Confirm"),
+        Binding("d", "decide('dismissed')", "Dismiss"),
+        Binding("f", "decide('follow-up')", "Follow-up"),
+        Binding("n", "note", "Note"),
+        Binding("u", "undo", "Undo"),
+        Binding("j", "step(1)", "Next"),
+        Binding("k", "step(-1)", "Prev"),
+        Binding("s", "cycle_status", "Status"),
+        Binding("v", "cycle_severity", "Severity"),
+        Binding("o", "cycle_code", "Code"),
+        Binding("slash", "search", "Search"),
+        Binding("escape", "reset_filters", "Reset", show=False),
+        Binding("a", "article(0)", "Article A"),
+        Binding("b", "article(1)", "Article B"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+    HELP_KEYS = [
+        ("c", "confirm: the sources really disagree (then next flag)"),
+        ("d", "dismiss: not a real disagreement (then next flag)"),
+        ("f", "follow-up: needs more checking (then next flag)"),
+        ("n", "note: add a note, status unchanged"),
+        ("u", "undo the last decision (ledger keeps both lines)"),
+        ("j / down", "next flag"),
+        ("k / up", "previous flag"),
+        ("s", "filter by status: all, open, confirmed, dismissed, follow-up, changed"),
+        ("v", "filter by severity: all, high, medium, low"),
+        ("o", "filter by rule code (cycles through the codes present)"),
+        ("/", "search message, metric, outlets and quotes (Enter applies)"),
+        ("escape", "clear all filters and the search"),
+        ("a / b", "full article of claim A / B (Escape returns)"),
+        ("?", "this help"),
+        ("q", "quit (nothing to save: every decision is already on disk)"),
+    ]
+
+    def __init__(
+        self, state: ReviewState, ledger: Ledger, reviewer: str, article_text: ArticleText
+    ) -> None:
+        super().__init__()
+        self.state = state
+        self.ledger = ledger
+        self.reviewer = reviewer
+        self.article_text = article_text
+        self.filters = Filters()
+        self.session: list[int] = []  # flags decided this session, newest last (for undo)
+        self._detail_pending = False
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StatusBar(id="status-bar")
+        with Horizontal(id="main"):
+            yield FlagList(id="flag-list")
+            with Vertical(id="right"):
+                yield FlagDetail(id="detail")
+                yield MetricTimeline(id="timeline")
+        yield SearchBar(id="search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SearchBar).display = False
+        table = self.query_one(FlagList)
+        table.show(self.state, self.state.visible(self.filters))
+        table.focus()
+        self.refresh_status()
+        self.schedule_detail()
+
+    @property
+    def table(self) -> FlagList:
+        return self.query_one(FlagList)
+
+    def current(self) -> int | None:
+        return self.table.flag_at_cursor()
+
+    def refresh_status(self) -> None:
+        self.query_one(StatusBar).show(
+            self.state, self.filters, len(self.table.shown), self.reviewer
+        )
+
+    # -- detail (built only for the highlighted flag, once per refresh) ---------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.schedule_detail()
+
+    def schedule_detail(self) -> None:
+        """Coalesce highlight changes: holding j rebuilds the detail once per frame."""
+        if not self._detail_pending:
+            self._detail_pending = True
+            self.call_after_refresh(self.update_detail)
+
+    def update_detail(self) -> None:
+        self._detail_pending = False
+        detail = self.query_one(FlagDetail)
+        timeline = self.query_one(MetricTimeline)
+        i = self.current()
+        if i is None:
+            detail.show_empty(
+                "No flags match the filters (Escape clears them)."
+                if len(self.state)
+                else "No flags: nothing to review."
+            )
+            timeline.clear()
+            return
+        detail.show(self.state, i, self.ledger)
+        timeline.show(self.state, i)
+
+    # -- decisions -----------------------------------------------------------------
+
+    def write(self, i: int, status: str, note: str = "") -> Decision | None:
+        """Append one decision for flag `i` durably; None (and a message) on failure."""
+        try:
+            decision = self.ledger.decide(
+                self.state.ids[i],
+                status,
+                self.reviewer,
+                note=note,
+                evidence_hash=self.state.hashes[i],
+            )
+        except (UserError, OSError) as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
+            return None
+        self.session.append(i)
+        self.apply(decision)
+        return decision
+
+    def apply(self, decision: Decision) -> None:
+        """Show a decision already on disk: its rows, the progress, the detail."""
+        for row in self.state.record(decision):
+            self.table.refresh_status(self.state, row)
+        self.refresh_status()
+        self.query_one(MetricTimeline).shown_for = None
+        self.schedule_detail()
+
+    def action_decide(self, status: str) -> None:
+        i = self.current()
+        if i is None:
+            return
+        if self.write(i, status) is not None:
+            self.table.step(1)
+
+    def action_note(self) -> None:
+        i = self.current()
+        if i is None:
+            return
+        status = self.state.status(i)
+        title = Text.assemble(
+            ("Note on ", "bold"),
+            (self.state.flags[i].code, "bold"),
+            " ",
+            self.state.flags[i].metric,
+            ("  (status stays ", "dim"),
+            (status, "bold"),
+            (")", "dim"),
+        )
+        self.app.push_screen(NoteModal(title, lambda note: self.write(i, status, note) is not None))
+
+    def action_undo(self) -> None:
+        if self.session:
+            i = self.session.pop()
+        else:
+            i = self.current()
+            if i is None:
+                return
+        try:
+            decision = self.ledger.undo(self.state.ids[i], self.reviewer)
+        except (UserError, OSError) as exc:
+            self.notify(f"Undo not saved: {exc}", severity="error", timeout=10, markup=False)
+            return
+        if decision is None:
+            self.notify("Nothing to undo for this flag.", markup=False)
+            return
+        self.apply(decision)
+        self.table.select_flag(i)
+        self.notify(f"Undone: back to {decision.status}.", timeout=2, markup=False)
+
+    # -- navigation and filters -----------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        self.table.step(delta)
+
+    def apply_filters(self) -> None:
+        keep = self.current()
+        self.table.show(self.state, self.state.visible(self.filters), keep=keep)
+        self.refresh_status()
+        self.schedule_detail()
+
+    def action_cycle_status(self) -> None:
+        self.filters.status = cycle(STATUS_FILTERS, self.filters.status)
+        self.apply_filters()
+
+    def action_cycle_severity(self) -> None:
+        self.filters.severity = cycle(SEVERITY_FILTERS, self.filters.severity)
+        self.apply_filters()
+
+    def action_cycle_code(self) -> None:
+        self.filters.code = cycle(["all", *self.state.codes], self.filters.code)
+        self.apply_filters()
+
+    def action_reset_filters(self) -> None:
+        if self.filters.active:
+            self.filters = Filters()
+            self.apply_filters()
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open(self.filters.search)
+
+    def on_search_bar_closed(self, event: SearchBar.Closed) -> None:
+        self.table.focus()
+        if event.query is not None and event.query != self.filters.search:
+            self.filters.search = event.query
+            self.apply_filters()
+
+    # -- other screens ----------------------------------------------------------------
+
+    def action_article(self, n: int) -> None:
+        i = self.current()
+        if i is None:
+            return
+        claims = self.state.flags[i].claims
+        if n >= len(claims):
+            self.notify(f"This flag has no claim {claim_label(n)}.", markup=False)
+            return
+        claim = claims[n]
+        try:
+            text = self.article_text(claim.source_id)
+        except Exception as exc:  # a missing or unreadable source must not end the review
+            self.notify(f"Could not read {claim.source_id}: {exc}", severity="warning", markup=False)
+            text = None
+        self.app.push_screen(ArticleScreen(claim, claim_label(n), text))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.HELP_KEYS))
+
+    def action_quit(self) -> None:
+        self.app.exit()

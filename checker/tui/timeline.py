@@ -1,0 +1,106 @@
+"""A small plot of every figure stated for the highlighted flag's metric over time.
+
+Each claim (across all flags on the metric, once per claim id) is a point at its
+date: a point figure is one marker, a range is its two ends joined by a line,
+an open range ("more than 26,000") shows only its finite end. Vague and
+categorical figures cannot be plotted; undated claims are counted in the title.
+The highlighted flag's own claims are drawn in a second colour.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from textual_plotext import PlotextPlot
+
+from .state import Point, ReviewState
+
+MINE = ("orange", "●")
+OTHERS = ("cyan", "•")
+MAX_TICKS = 4
+
+
+def _printable(text: str) -> str:
+    """Plotext output is parsed as ANSI: keep control characters out of titles."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _ticks(xs: list[int]) -> list[int]:
+    unique = sorted(set(xs))
+    if len(unique) <= MAX_TICKS:
+        return unique
+    step = (len(unique) - 1) / (MAX_TICKS - 1)
+    return [unique[round(n * step)] for n in range(MAX_TICKS)]
+
+
+class MetricTimeline(PlotextPlot):
+    """The timeline for one metric; `shown_for` is the flag index plotted."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.shown_for: int | None = None
+        self.summary = ""  # plain-text description of what is plotted, for tests
+
+    def clear(self) -> None:
+        self.shown_for = None
+        self.summary = ""
+        self.plt.clear_figure()
+        self.plt.title("no flag selected")
+        self.refresh()
+
+    def show(self, state: ReviewState, i: int) -> None:
+        if self.shown_for == i:
+            return
+        self.shown_for = i
+        flag = state.flags[i]
+        timeline = state.timeline(flag.metric)
+        mine = {c.id for c in flag.claims}
+        plt = self.plt
+        plt.clear_figure()
+
+        title = f"{flag.metric} over time: {MINE[1]} this flag  {OTHERS[1]} other claims"
+        extras = []
+        if timeline.undated:
+            extras.append(f"{timeline.undated} undated")
+        if timeline.skipped:
+            extras.append(f"{timeline.skipped} not numeric")
+        if extras:
+            title += " (" + ", ".join(extras) + ")"
+        if not timeline.points:
+            title = f"{flag.metric}: no dated figures to plot" + (
+                " (" + ", ".join(extras) + ")" if extras else ""
+            )
+        plt.title(_printable(title))
+        self.summary = title
+        if not timeline.points:
+            self.refresh()
+            return
+
+        groups: dict[bool, list[Point]] = {True: [], False: []}
+        for p in timeline.points:
+            groups[p.claim_id in mine].append(p)
+        for is_mine in (False, True):
+            color, marker = MINE if is_mine else OTHERS
+            points = groups[is_mine]
+            xs: list[int] = []
+            ys: list[float] = []
+            for p in points:
+                ends = [v for v in (p.low, p.high) if v is not None]
+                if len(ends) == 2 and ends[0] != ends[1] and is_mine:
+                    plt.plot([p.x, p.x], ends, color=color, marker="│")
+                for v in dict.fromkeys(ends):
+                    xs.append(p.x)
+                    ys.append(v)
+            if xs:
+                plt.scatter(xs, ys, color=color, marker=marker)
+
+        all_x = [p.x for p in timeline.points]
+        all_y = [v for p in timeline.points for v in (p.low, p.high) if v is not None]
+        lo_x, hi_x = min(all_x), max(all_x)
+        pad_x = max(1, round((hi_x - lo_x) * 0.08))
+        plt.xlim(lo_x - pad_x, hi_x + pad_x)
+        lo_y, hi_y = min(all_y), max(all_y)
+        pad_y = (hi_y - lo_y) * 0.15 or max(abs(hi_y) * 0.15, 1)
+        plt.ylim(lo_y - pad_y, hi_y + pad_y)
+        ticks = _ticks(all_x)
+        plt.xticks(ticks, [date.fromordinal(x).isoformat() for x in ticks])
+        self.refresh()
