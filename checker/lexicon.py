@@ -42,7 +42,7 @@ MODIFIERS = {
     "some": "approx", "an estimated": "approx", "estimated": "approx", "circa": "approx",
     "close to": "approx", "nearly about": "approx", "approx.": "approx", "approx": "approx",
     "or so": "approx", "c.": "approx", "ca.": "approx", "an approximate": "approx",
-    "somewhere around": "approx", "in the region of": "approx", "on the order of": "approx",
+    "somewhere around": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
 }
 # Relative tolerance an approximation implies.
 APPROX_TOLERANCE = 0.10
@@ -120,7 +120,10 @@ UNIT_WORDS = {
     "°f": "fahrenheit", "celsius": "celsius", "fahrenheit": "fahrenheit", "ppb": "parts-per-billion",
     "ppm": "parts-per-million", "acres": "acre", "acre": "acre", "hectares": "hectare",
     "volts": "volt", "volt": "volt", "watts": "watt", "watt": "watt", "gb": "gigabyte",
-    "tb": "terabyte", "mb": "megabyte", "ghz": "gigahertz", "mhz": "megahertz", "hz": "hertz",
+    "tb": "terabyte", "mg": "milligram", "ml": "millilitre", "mah": "milliampere-hour",
+    "bhp": "brake horsepower", "w": "watt", "nanometer": "nanometre",
+    "nanometers": "nanometre", "nanometres": "nanometre", "usd": "dollar", "jpy": "japanese yen",
+    "eur": "euro", "gbp": "pound sterling", "inr": "indian rupee", "cny": "chinese yuan", "mb": "megabyte", "ghz": "gigahertz", "mhz": "megahertz", "hz": "hertz",
 }
 
 # Quantifiers that state an amount without a number; [low, high] is a rough reading.

@@ -62,7 +62,7 @@ RANGE_GAP_RE = re.compile(r"^\s*(?:-|–|—|~|to|through|and)\s*(?:up to\s+)?$"
 CLOCK_RE = re.compile(r"^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d", re.IGNORECASE)
 PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s.-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
 ISO_DATE_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
-SCORE_RE = re.compile(r"\b\d+/\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+SCORE_RE = re.compile(r"\b(\d+)-\1\b|\b\d+/\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 NUMERIC_FRACTION_RE = re.compile(r"(?<![\w/.])(?P<n>\d{1,3})\s*[/⁄]\s*(?P<d>\d{1,4})(?=\s+of\b)")
 
 
@@ -120,7 +120,7 @@ def _parse_number(m: re.Match) -> _Number | None:
     mag = m.group("mag")
     cur = m.group("cur")
     end = m.end()
-    if mag and mag.lower() in ("m", "b") and not cur:
+    if mag and mag in ("m", "b") and not cur:
         mag, end = None, m.end("num")  # "37m" is metres; "$37m" is millions
     if mag:
         for word in re.findall(r"[a-z]+", mag.lower()):
@@ -218,6 +218,16 @@ _SPACED_RE = re.compile(
 _PER_RE = re.compile(r"^(?:\s*(?:per|a|an)\s+|\s*/\s*|-a-)(?P<u>[A-Za-z]+)\b", re.IGNORECASE)
 
 
+_IDENTIFIER_NOUNS = {"category", "game", "level", "phase", "stage", "section", "unit", "chapter", "page",
+                     "room", "number", "no", "grade", "class", "article", "round", "week", "day", "season",
+                     "episode", "version", "volume", "gate", "terminal", "platform", "route", "highway",
+                     "flight", "tier", "step", "item", "part", "act", "bill", "resolution", "chapter"}
+_NOT_UNITS = {"at", "a", "an", "in", "on", "of", "to", "by", "am", "pm", "last", "the", "this", "next",
+              "per", "and", "or", "as", "for", "from", "with", "max", "pro", "mini", "plus", "ultra", "s"}
+_UNIT_ABBREVIATIONS = {"F", "V", "W", "A", "C", "K", "J", "N", "Hz", "GB", "MB", "TB", "kW", "MW", "GW", "mAh", "Wh",
+                       "kWh", "MWh", "GWh", "PSI", "ppm", "ppb", "dB", "mg", "ml", "mL", "L"}
+
+
 @dataclass
 class _Unit:
     name: str  # normalized name ("day", "percentage", "dollar per barrel", or a count noun)
@@ -296,7 +306,14 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
     if got:
         name, surface = got
         pos = window.find(surface)
-        if pos >= 0 and pos <= (end - num.start) and pos + len(surface) > end - num.start:
+        unit_text = window[end - num.start : pos + len(surface)] if pos >= 0 else ""
+        words = re.findall(r"[A-Za-z]+", unit_text)
+        plausible = (
+            0 < len(words) <= 3
+            and not any(w.lower() in _NOT_UNITS for w in words)
+            and not (words[0][:1].isupper() and words[0] not in _UNIT_ABBREVIATIONS)
+        )
+        if pos >= 0 and pos <= (end - num.start) and pos + len(surface) > end - num.start and plausible:
             stated = name
             if name in lx.TIME_UNITS:
                 return _Unit("day", name, num.start + pos + len(surface), lx.TIME_UNITS[name])
@@ -370,28 +387,18 @@ def _is_calendar(text: str, num: _Number, ctx: _DocContext, unit: _Unit | None) 
     if next_word and next_word.group(1) in lx.MONTHS and not num.is_word and num.value <= 31:
         return True
     raw = text[num.start : num.end]
-    if (
-        not num.is_word
-        and not num.currency
-        and re.fullmatch(r"\d{4}", raw)
-        and 1800 <= num.value <= 2100
-        and (unit is None or unit.is_count is False and unit.name == "")
-    ):
-        return True
-    if (
-        not num.is_word
-        and not num.currency
-        and re.fullmatch(r"\d{4}", raw)
-        and 1800 <= num.value <= 2100
-        and unit is not None
-        and unit.is_count
-    ):
-        ent = ctx.ent_at.get(num.start)
-        if ent is not None and ent.label_ == "DATE":
+    if not num.is_word and not num.currency and re.fullmatch(r"\d{4}", raw) and 1800 <= num.value <= 2199:
+        if unit is None or not unit.is_count and unit.name not in set(lx.UNIT_WORDS.values()) | {"day"}:
             return True
-        tok = ctx.token_at(num.start)
-        if tok is not None and tok.head.pos_ != "NOUN":
-            return True
+        if unit.is_count:
+            # "2000 people" counts; "2022's market rout" or "in 2019 the team" is a year.
+            tok = ctx.token_at(num.start)
+            nxt = tok.doc[tok.i + 1] if tok is not None and tok.i + 1 < len(tok.doc) else None
+            ent = ctx.ent_at.get(num.start)
+            if ent is not None and ent.label_ == "DATE":
+                return True
+            if nxt is None or nxt.tag_ not in ("NNS", "NNPS", "JJ", "CD") or nxt.text in ("'s", "’s", "′s"):
+                return True
     if not num.is_word and "." not in raw and num.value <= 31:
         ent = ctx.ent_at.get(num.start)
         if ent is not None and ent.label_ == "DATE" and any(
@@ -407,10 +414,13 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
     if s > 0 and (text[s - 1].isalpha() or text[s - 1] == "_"):
         return True
     if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha() and not num.currency:
-        return True
+        return text[max(0, s - 4) : s].lower() != "sub-"
     if num.end < len(text) and text[num.end] == "-" and num.end + 1 < len(text) and text[num.end + 1].isdigit():
         pass
     if num.is_word or num.currency:
+        return False
+    after = text[num.end : num.end + 12]
+    if re.match(r"^\s?(?:%|[A-Za-z]+)", after) and _lookup_unit(re.match(r"^\s?(%|[A-Za-z]+)", after).group(1)):
         return False
     ent = ctx.ent_at.get(s)
     if ent is not None and ent.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "FAC", "PERSON"):
@@ -418,6 +428,23 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
             return True
     if text[max(0, s - 1) : s] == "(" and text[num.end : num.end + 1] == ")" and num.value < 10:
         return True
+    raw = text[s : num.end]
+    tok = ctx.token_at(s)
+    if tok is not None:
+        prev = tok.doc[tok.i - 1] if tok.i > tok.sent.start else None
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        unit_next = nxt is not None and (nxt.lower_ in lx.UNIT_WORDS or nxt.lower_ in lx.TIME_UNIT_FORMS
+                                         or nxt.lower_ in lx.TIME_UNITS or nxt.text in ("%", "-"))
+        if (prev is not None and prev.pos_ == "PROPN" and any(c.isupper() for c in prev.text)
+                and prev.lower_ not in lx.MONTHS and not unit_next):
+            if not (nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ == "NNS"):
+                return True
+        if prev is not None and prev.lower_ in _IDENTIFIER_NOUNS and not unit_next:
+            return True  # "category 4", "Game 7", "phase 1": a label, not an amount
+        if (nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and re.fullmatch(r"\d+", raw)
+                and nxt.ent_type_ not in ("NORP", "GPE") and nxt.lower_ not in lx.MONTHS
+                and not unit_next):
+            return True
     before = text[max(0, s - 12) : s]
     if re.search(r"(?:No\.|Number|#|Nos?\.)\s*$", before):
         return True
@@ -463,7 +490,7 @@ def _is_range(text: str, a: _Number, b: _Number) -> bool:
         return False
     stripped = gap.strip().lower()
     if re.search(r"\bby\s*$", before.lower()) or _trend_before(text, a.start) != "level" and not intro:
-        if stripped in ("to", "through"):
+        if stripped in ("to", "through") and not (0 < a.value <= b_value <= 3 * a.value):
             return False  # "increased by $43.6 billion to $419.2 billion": a change and a level
     if RANGE_GAP_RE.match(gap):
         if stripped == "and":
@@ -473,6 +500,8 @@ def _is_range(text: str, a: _Number, b: _Number) -> bool:
         return True
     if stripped == "or" and a.value < b_value <= 100 and a.value >= 1:
         return True  # "three or four years"
+    if re.search(r"\band\s*$", gap) and not re.search(r"between\s+\S*\s*$", before.lower()):
+        return False
     if _UNIT_GAP_RE.match(gap) and not re.match(r"^\s*(?:and|to|-)", gap):
         unit_a = re.sub(r"[\s\d.,]", "", gap.lower()).replace("to", "").replace("and", "")
         after_b = text[b.end : b.end + len(unit_a) + 12].lower().replace(" ", "")
@@ -510,7 +539,7 @@ def find_quantities(doc) -> list[Quantity]:
             continue
         if m.group("half"):
             before = text[max(0, m.start() - 12) : m.start()].lower()
-            if re.search(r"(first|second|third|fourth|latter|former|other|the|a|one|and a)\s*$", before):
+            if re.search(r"(first|second|third|fourth|latter|former|other|the|a|one|and a|this|that|each|per|every)\s*$", before):
                 continue
             value = 0.5
         else:
@@ -582,17 +611,31 @@ def find_quantities(doc) -> list[Quantity]:
 
 def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, taken) -> Quantity | None:
     last = b or a
-    if _is_named(text, a, ctx) or _is_furniture(text, last):
+    if _is_named(text, a, ctx) or (b is not None and _is_named(text, b, ctx)) or _is_furniture(text, last):
         return None
+    if a.sign and b is None and not a.currency:
+        prev = text[max(0, a.start - 12) : a.start].rstrip().split(" ")[-1]
+        if prev.isupper() and len(prev) > 1 and not text[a.end : a.end + 2].lstrip().startswith("%"):
+            return None  # "COVID -19": a name with a stray space
     after = text[last.end : last.end + 8]
     if CLOCK_RE.match(after) or re.match(r"^(?:st|nd|rd|th)\b", after, re.IGNORECASE):
         return None
     if re.match(r"^'?s\b", after) and not last.is_word:  # "the 1990s"
         return None
     if a.is_word and b is None and a.value == 1:
-        # "one" is often a pronoun: "one of the", "no one", "the one".
+        # "one" is often a pronoun: "no one", "the one", "one another"; but
+        # "one of the best speakers" does count one item of a set.
         prev = text[max(0, a.start - 6) : a.start].lower()
-        if re.search(r"(no|the|any|every|each|this|that|which)\s+$", prev) or re.match(r"^\s+(of|another|day|by)\b", text[a.end : a.end + 9].lower()):
+        after = text[a.end : a.end + 40]
+        partitive = re.match(r"^\s+of\s+(?:the|its|his|her|their|our|my|your)\s+", after, re.IGNORECASE)
+        if partitive:
+            head = ctx.count_noun_after(a.end + partitive.end())
+            noun = head[1] if head else "-"
+            q = Quantity(1.0, 1.0, "exact", noun, "level", text[a.start : a.end], a.start, a.end)
+            q.stated_unit = noun
+            q.concept = _concept(ctx, a.start, a.end)
+            return q
+        if re.search(r"(no|the|any|every|each|this|that|which|same)\s+$", prev) or re.match(r"^\s+(of|another|day|by)\b", after.lower()):
             return None
         tok = ctx.token_at(a.start)
         if tok is not None and tok.pos_ in ("PRON", "NOUN") and tok.dep_ != "nummod":
@@ -618,7 +661,7 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, taken) ->
     scale = unit.scale if unit else 1.0
     low, high = a.value * scale, last.value * scale
     # "a $3 billion to $4 billion" keeps magnitudes per end; "3 to 4 billion" shares one.
-    if b is not None and b.has_magnitude and not a.has_magnitude and not a.currency:
+    if b is not None and b.has_magnitude and not a.has_magnitude:
         mag = re.search(_MAGNITUDE + "$", text[b.start : b.end], re.IGNORECASE)
         if mag:
             factor = 1.0
