@@ -412,13 +412,13 @@ class Aligner:
             over_time = "term"
         else:
             over_time = "snapshot"
-        key = (counted, event, family)
+        key = (counted, event, family, over_time)
         m = self._generic.get(key)
-        if m is None or m.over_time != over_time:
+        if m is None:
             name = f"{counted}/{event or '-'}" + ("" if family == "count" else f"/{family}")
-            if over_time != "snapshot" and m is not None:
-                name += f"/{over_time}"
-            m = Metric(
+            if over_time == "term":
+                name += "/term"
+            m = self._generic[key] = Metric(
                 name=name, over_time=over_time, counted=frozenset({counted}),
                 description=f"{counted} ({event})" if event else counted,
                 events=frozenset({event}) if event else frozenset(), unit=family,
@@ -426,8 +426,6 @@ class Aligner:
                 window_days=s.generic_window.get(over_time, DEFAULT_WINDOW[over_time]),
                 scopes_ignored=s.generic_ignored_scopes, same_place=True, generic=True,
             )
-            if key not in self._generic:
-                self._generic[key] = m
         return m
 
     # ---- helpers

@@ -42,7 +42,7 @@ MODIFIERS = {
     "some": "approx", "an estimated": "approx", "estimated": "approx", "circa": "approx",
     "close to": "approx", "nearly about": "approx", "approx.": "approx", "approx": "approx",
     "or so": "approx", "c.": "approx", "ca.": "approx", "an approximate": "approx",
-    "somewhere around": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
+    "somewhere around": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
 }
 # Relative tolerance an approximation implies.
 APPROX_TOLERANCE = 0.10
@@ -53,7 +53,7 @@ TREND_UP = {
     "increasing", "gain", "gained", "gains", "gaining", "climb", "climbed", "climbs",
     "jump", "jumped", "jumps", "surge", "surged", "surges", "soar", "soared", "advance",
     "advanced", "advances", "add", "added", "adds", "grow", "grew", "grown", "grows",
-    "up", "higher", "boost", "boosted", "raise", "raised", "rally", "rallied", "spike",
+    "up", "higher", "boost", "boosted", "rally", "rallied", "spike",
     "spiked", "firm", "firmed", "edged up", "inched up", "ticked up", "improved",
     "expanded", "expand", "expands", "strengthened", "appreciated",
 }
@@ -64,7 +64,7 @@ TREND_DOWN = {
     "sheds", "plunge", "plunged", "plunges", "tumble", "tumbled", "tumbles", "sink",
     "sank", "sunk", "down", "lower", "cut", "cuts", "reduce", "reduced", "ease",
     "eased", "eases", "retreat", "retreated", "dip", "dipped", "dips", "plummet",
-    "plummeted", "slump", "slumped", "shrink", "shrank", "shrunk", "contracted",
+    "plummeted", "plummet", "slump", "slumped", "shrink", "shrank", "shrunk", "contracted",
     "weakened", "depreciated", "edged down", "inched down", "ticked down", "crash", "crashed",
 }
 

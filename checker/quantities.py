@@ -186,21 +186,31 @@ _TREND_GAP_RE = re.compile(
     r"marginally|strongly))*\s*$",
     re.IGNORECASE,
 )
-_WORD_RE = re.compile(r"[A-Za-z]+(?:\s+(?:up|down))?")
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def _trend_word(word: str) -> str | None:
+    """"up"/"down" for a word of rising or falling, in any inflection."""
+    w = word.lower()
+    for form in (w, w[:-3] if w.endswith("ing") else w, w[:-3] + "e" if w.endswith("ing") else w,
+                 w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("ed") else w):
+        if form in lx.TREND_UP:
+            return "up"
+        if form in lx.TREND_DOWN:
+            return "down"
+    return None
 
 
 def _trend_before(text: str, start: int) -> str:
     """"rose 5%" / "up 19 cents" is a change; "rose to 5%" is a level."""
     window = text[max(0, start - 60) : start]
     for wm in reversed(list(_WORD_RE.finditer(window))):
-        word = wm.group(0).lower()
         gap = window[wm.end() :]
         if not _TREND_GAP_RE.match(gap):
             return "level"
-        if word in lx.TREND_UP:
-            return "up"
-        if word in lx.TREND_DOWN:
-            return "down"
+        trend = _trend_word(wm.group(0))
+        if trend:
+            return trend
     return "level"
 
 
@@ -729,36 +739,63 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, taken) ->
     return q
 
 
+_UNITISH = set(lx.UNIT_WORDS) | set(lx.TIME_UNITS) | set(lx.TIME_UNIT_FORMS)
+
+
+def _phrase_words(tok, skip: set[int]) -> list[str]:
+    """Content words of a noun phrase, left to right, without the figure itself."""
+    return [
+        t.text for t in tok.subtree
+        if t.i not in skip and t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num
+        and t.lower_ not in _UNITISH and t.dep_ not in ("relcl", "acl") and abs(t.i - tok.i) <= 6
+    ]
+
+
 def _concept(ctx: _DocContext, start: int, end: int) -> str:
-    """Words naming what a figure counts or measures: the noun it modifies and
-    the subject of its clause (for NewsQuant-style concept matching)."""
+    """Words naming what a figure counts or measures and whose figure it is:
+    the noun it modifies, the subject (or object) of its clause, and an "of"
+    phrase after it ("1% of their earnings")."""
     tok = ctx.token_at(max(start, end - 1))
     if tok is None:
         return ""
+    doc = ctx.doc
+    first = ctx.token_at(start)
+    skip = set(range(first.i if first is not None else tok.i, tok.i + 1))
     words: list[str] = []
     head = tok
     for _ in range(4):
         if head.head.i == head.i:
             break
-        if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.idx >= end and head.lemma_.lower() not in lx.UNIT_WORDS and head.lemma_.lower() not in lx.TIME_UNITS:
+        if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.lower_ not in _UNITISH and head.i not in skip:
             break
         head = head.head
-    if head.pos_ in ("NOUN", "PROPN") and not head.like_num:
-        words.extend(
-            t.text for t in head.subtree
-            if t.dep_ in ("compound", "amod") and t.head.i == head.i and not t.like_num and t.idx >= end
-        )
-        if head.lemma_.lower() not in lx.UNIT_WORDS and head.lemma_.lower() not in lx.TIME_UNITS:
+    if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.i not in skip:
+        words += [t.text for t in head.lefts if t.dep_ in ("compound", "amod") and t.i not in skip and not t.like_num]
+        if head.lower_ not in _UNITISH:
             words.append(head.text)
-        for child in head.children:
-            if child.dep_ == "prep" and child.text.lower() == "of":
-                words.extend(t.text for t in child.children if t.pos_ in ("NOUN", "PROPN"))
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                words += [w for t in child.children if t.pos_ in ("NOUN", "PROPN") for w in _phrase_words(t, skip)]
+    for child in tok.head.rights if tok.head.i != tok.i else []:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i:
+            words += [w for t in child.children if t.pos_ in ("NOUN", "PROPN") for w in _phrase_words(t, skip)]
     verb = head
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
+    subject_found = False
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.i != tok.i and child.pos_ in ("NOUN", "PROPN"):
-            words.extend(t.text for t in child.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num)
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i not in skip:
+            if child.pos_ in ("NOUN", "PROPN"):
+                words += _phrase_words(child, skip)
+                subject_found = True
+        elif child.dep_ in ("dobj",) and child.i not in skip and child.pos_ in ("NOUN", "PROPN") and head.i != child.i:
+            words += _phrase_words(child, skip)
+    if not subject_found:
+        sent = tok.sent
+        for chunk in doc.noun_chunks:
+            if chunk.start >= sent.start and chunk.end <= tok.i and chunk.root.pos_ in ("NOUN", "PROPN"):
+                words += [t.text for t in chunk if t.pos_ in ("NOUN", "PROPN") and t.i not in skip]
+                break
     seen, out = set(), []
     for w in words:
         if w.lower() not in seen:

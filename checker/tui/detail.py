@@ -59,7 +59,7 @@ def claim_block(claim: Claim, label: str) -> Text:
         "\n",
         ("date  ", "dim"),
         when or "undated",
-        (f" ({claim.date_basis})" if when and claim.date_basis else "", "dim"),
+        (f" ({claim.date_basis})" if when and claim.date_basis not in ("", "published") else "", "dim"),
         "\n",
         ("by    ", "dim"),
         claim.attribution or "(no attribution)",
@@ -97,12 +97,12 @@ def head_text(state: ReviewState, i: int) -> Text:
         " ",
         (f.code, "bold"),
         (f" {f.rule}" if f.rule else "", "dim"),
-        ("  metric ", "dim"),
+        "  ",
         (f.metric, "bold"),
-        ("  status ", "dim"),
+        ("\nstatus ", "dim"),
     )
     text.append_text(status_text(state.status(i), state.is_changed(i)))
-    text.append(f"  id {state.ids[i]}", style="dim")
+    text.append(f"  ·  flag {state.ids[i]}", style="dim")
     text.append("\n\n")
     text.append(f.message)
     d = state.decision(i)

@@ -20,10 +20,10 @@ STATUS_STYLE = {
 }
 COLUMNS = (  # key, label, width
     ("severity", "Sev", 6),
-    ("code", "Code", 8),
-    ("metric", "Metric", 20),
-    ("outlets", "Outlets", 24),
-    ("status", "Status", 11),
+    ("code", "Code", 6),
+    ("metric", "Metric", 18),
+    ("outlets", "Outlets", 18),
+    ("status", "Status", 10),
 )
 
 

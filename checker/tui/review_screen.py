@@ -46,8 +46,8 @@ class ReviewScreen(Screen[None]):
         Binding("o", "cycle_code", "Code"),
         Binding("slash", "search", "Search"),
         Binding("escape", "reset_filters", "Reset", show=False),
-        Binding("a", "article(0)", "Article A"),
-        Binding("b", "article(1)", "Article B"),
+        Binding("a", "article(0)", "Text A"),
+        Binding("b", "article(1)", "Text B"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -92,7 +92,7 @@ class ReviewScreen(Screen[None]):
                 yield FlagDetail(id="detail")
                 yield MetricTimeline(id="timeline")
         yield SearchBar(id="search")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False

@@ -39,13 +39,22 @@ class MetricTimeline(PlotextPlot):
         super().__init__(**kwargs)
         self.shown_for: int | None = None
         self.summary = ""  # plain-text description of what is plotted, for tests
+        self._title = ""
 
     def clear(self) -> None:
         self.shown_for = None
         self.summary = ""
+        self._title = ""
         self.plt.clear_figure()
-        self.plt.title("no flag selected")
         self.refresh()
+
+    def render(self):
+        # Plotext drops a title wider than the plot area (the width less the
+        # y-axis labels): fit it, with room for labels up to 10 characters.
+        width = max(self.size.width - 12, 8)
+        title = self._title if len(self._title) <= width else self._title[: width - 1] + "…"
+        self.plt.title(title)
+        return super().render()
 
     def show(self, state: ReviewState, i: int) -> None:
         if self.shown_for == i:
@@ -57,41 +66,42 @@ class MetricTimeline(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
 
-        title = f"{flag.metric} over time: {MINE[1]} this flag  {OTHERS[1]} other claims"
         extras = []
         if timeline.undated:
             extras.append(f"{timeline.undated} undated")
         if timeline.skipped:
             extras.append(f"{timeline.skipped} not numeric")
+        title = flag.metric
         if extras:
             title += " (" + ", ".join(extras) + ")"
-        if not timeline.points:
-            title = f"{flag.metric}: no dated figures to plot" + (
-                " (" + ", ".join(extras) + ")" if extras else ""
-            )
-        plt.title(_printable(title))
+        if timeline.points:
+            title += f": {MINE[1]} this flag {OTHERS[1]} others ▲ more than ▼ less than"
+        else:
+            title += ": no dated figures to plot"
+        self._title = _printable(title)
         self.summary = title
         if not timeline.points:
             self.refresh()
             return
 
-        groups: dict[bool, list[Point]] = {True: [], False: []}
+        series: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
         for p in timeline.points:
-            groups[p.claim_id in mine].append(p)
-        for is_mine in (False, True):
-            color, marker = MINE if is_mine else OTHERS
-            points = groups[is_mine]
-            xs: list[int] = []
-            ys: list[float] = []
-            for p in points:
-                ends = [v for v in (p.low, p.high) if v is not None]
-                if len(ends) == 2 and ends[0] != ends[1] and is_mine:
-                    plt.plot([p.x, p.x], ends, color=color, marker="│")
-                for v in dict.fromkeys(ends):
-                    xs.append(p.x)
-                    ys.append(v)
-            if xs:
-                plt.scatter(xs, ys, color=color, marker=marker)
+            is_mine = p.claim_id in mine
+            color, dot = MINE if is_mine else OTHERS
+            if p.low is not None and p.high is not None:
+                if p.low != p.high and is_mine:
+                    plt.plot([p.x, p.x], [p.low, p.high], color=color, marker="│")
+                ends = [(p.low, dot)] if p.low == p.high else [(p.low, dot), (p.high, dot)]
+            elif p.low is not None:  # open above: "more than low"
+                ends = [(p.low, "▲")]
+            else:
+                ends = [(p.high, "▼")]
+            for value, marker in ends:
+                xs, ys = series.setdefault((color, marker), ([], []))
+                xs.append(p.x)
+                ys.append(value)
+        for (color, marker), (xs, ys) in series.items():
+            plt.scatter(xs, ys, color=color, marker=marker)
 
         all_x = [p.x for p in timeline.points]
         all_y = [v for p in timeline.points for v in (p.low, p.high) if v is not None]
