@@ -74,6 +74,7 @@ TIME_UNITS = {
     "hour": 1 / 24, "hr": 1 / 24, "day": 1.0, "week": 7.0, "fortnight": 14.0,
     "month": 30.4375, "year": 365.25, "decade": 3652.5,
 }
+TIME_UNIT_NAMES = {"sec": "second", "min": "minute", "hr": "hour"}
 TIME_UNIT_FORMS = {
     "seconds": "second", "secs": "second", "minutes": "minute", "mins": "minute",
     "hours": "hour", "hrs": "hour", "days": "day", "weeks": "week", "wk": "week",
@@ -117,7 +118,11 @@ UNIT_WORDS = {
     "kw": "kilowatt", "kilowatt": "kilowatt", "kilowatts": "kilowatt", "mw": "megawatt",
     "megawatts": "megawatt", "gw": "gigawatt", "kwh": "kilowatt hour", "gwh": "gigawatt hour",
     "mwh": "megawatt hour", "degrees": "degree", "degree": "degree", "°c": "celsius",
-    "°f": "fahrenheit", "celsius": "celsius", "fahrenheit": "fahrenheit", "ppb": "parts-per-billion",
+    "°f": "fahrenheit", "celsius": "celsius", "fahrenheit": "fahrenheit", "degrees celsius": "celsius",
+    "degree celsius": "celsius", "degrees fahrenheit": "fahrenheit", "degree fahrenheit": "fahrenheit",
+    "degrees centigrade": "celsius", "square feet": "square foot", "square foot": "square foot",
+    "square metres": "square metre", "square meters": "square metre", "square miles": "square mile",
+    "square kilometres": "square kilometre", "square kilometers": "square kilometre", "ppb": "parts-per-billion",
     "ppm": "parts-per-million", "acres": "acre", "acre": "acre", "hectares": "hectare",
     "volts": "volt", "volt": "volt", "watts": "watt", "watt": "watt", "gb": "gigabyte",
     "tb": "terabyte", "mg": "milligram", "ml": "millilitre", "mah": "milliampere-hour",

@@ -222,7 +222,8 @@ _AFTER_TREND_RE = re.compile(r"^\s+(higher|lower|up|down)\b", re.IGNORECASE)
 _HYPHEN_UNIT_RE = re.compile(r"^-(?P<u>[A-Za-z]+)(?P<old>-old)?")
 _ATTACHED_RE = re.compile(r"^(?P<u>%|[A-Za-z°]+(?:/[A-Za-z]+)?)")
 _SPACED_RE = re.compile(
-    r"^\s+(?P<u>per\s+cent|percentage\s+points?|basis\s+points?|[A-Za-z°]+(?:/[A-Za-z]+)?)",
+    r"^\s+(?P<u>per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
+    r"|square\s+(?:feet|foot|metres?|meters?|miles?|kilometres?|kilometers?)|[A-Za-z°]+(?:/[A-Za-z]+)?)",
     re.IGNORECASE,
 )
 _PER_RE = re.compile(r"^(?:\s*(?:per|a|an)\s+|\s*/\s*|-a-)(?P<u>[A-Za-z]+)\b", re.IGNORECASE)
@@ -248,12 +249,12 @@ class _Unit:
 
 
 def _lookup_unit(word: str) -> tuple[str, str, float] | None:
-    w = word.lower()
+    w = re.sub(r"\s+", " ", word.lower())
     if w in lx.UNIT_WORDS:
         return lx.UNIT_WORDS[w], lx.UNIT_WORDS[w], 1.0
     single = lx.TIME_UNIT_FORMS.get(w, w)
     if single in lx.TIME_UNITS:
-        return "day", single, lx.TIME_UNITS[single]
+        return "day", lx.TIME_UNIT_NAMES.get(single, single), lx.TIME_UNITS[single]
     return None
 
 
@@ -263,6 +264,12 @@ def _per_suffix(text: str, pos: int, unit: _Unit) -> _Unit:
     if not m:
         return unit
     word = m.group("u")
+    if word.lower() == "square":
+        sq = re.match(r"^\s*(?:per|a|an)\s+square\s+(\w+)|^\s*/\s*square\s+(\w+)", text[pos : pos + 40], re.IGNORECASE)
+        if sq:
+            base = "square " + _lookup_unit(sq.group(1) or sq.group(2))[1] if _lookup_unit(sq.group(1) or sq.group(2)) else "square " + _singular(sq.group(1) or sq.group(2))
+            name = f"{unit.name if not unit.is_count else unit.stated} per {base}"
+            return _Unit(name, name, pos + sq.end(), 1.0, False)
     found = _lookup_unit(word)
     base = found[1] if found else _singular(word)
     if word.lower() in ("share", "the", "year", "month", "week", "day", "hour", "gallon",
@@ -285,6 +292,10 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
         if m and m.group("u").lower() in ("us", "usd", "dollars"):
             unit.end = end + m.end()
         return _per_suffix(text, unit.end, unit)
+    age = re.match(r"^[\s-]?(year|month|week|day)s?[\s-]old\b", rest, re.IGNORECASE)
+    if age:
+        name = f"{age.group(1).lower()} of age"
+        return _Unit(name, name, end + age.end())
     m = _ATTACHED_RE.match(rest)
     if m:
         found = _lookup_unit(m.group("u"))
