@@ -259,13 +259,12 @@ def test_two_processes_append_concurrently(path: Path, tmp_path: Path) -> None:
     assert len(decisions) == 2000 and warnings == []
 
 
-def test_reading_100k_lines_is_fast(path: Path) -> None:
+def test_reading_100k_lines_keeps_the_latest_of_each_flag(path: Path) -> None:
+    """Large ledgers read whole (speed is measured by `checker bench`, not here)."""
     path.parent.mkdir(parents=True)
     path.write_text("".join(line(f"f{i % 5000}", "confirmed", T(i % 60)) for i in range(100_000)))
-    start = time.perf_counter()
     latest = Ledger(path).latest()
     assert len(latest) == 5000
-    assert time.perf_counter() - start < 5
 
 
 # -- default_reviewer ----------------------------------------------------------
