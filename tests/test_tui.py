@@ -1,0 +1,696 @@
+"""The review UI, driven headless through Textual's Pilot.
+
+The flags are built by hand from sentences of the seed articles (the engine
+that will produce them is tested elsewhere): 35 to 40 hostages vs all the
+women, children and elderly; a six-week ceasefire vs a 45-day pause; and a
+few more. Every decision test reads the ledger file itself, because the file
+is the only copy of the reviewer's work.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import pytest
+from rich.text import Text
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import Static
+
+from checker.ledger import Ledger
+from checker.model import INF, Claim, Flag, Quantity
+from checker.tui.app import ReviewApp
+from checker.tui.article_screen import ArticleScreen
+from checker.tui.detail import FlagDetail
+from checker.tui.flag_list import FlagList
+from checker.tui.help_screen import HelpScreen
+from checker.tui.note_modal import NoteModal
+from checker.tui.review_screen import ReviewScreen
+from checker.tui.search_bar import SearchBar
+from checker.tui.status_bar import StatusBar
+from checker.tui.timeline import MetricTimeline
+
+REPO = Path(__file__).resolve().parents[1]
+SIZE = (140, 40)
+
+AXIOS = "seeds/000_37dc6ced96aa91c8.txt"
+JPOST = "seeds/001_4e1d5489f0b5de91.txt"
+BLOOMBERG = "seeds/002_58061bc989f93f95.txt"
+CNN_NOV = "seeds/004_ac21ed3f2fa6be03.txt"
+UNDATED = "notes/undated-wire.txt"
+META = {
+    AXIOS: ("Axios", "2024-02-11"),
+    JPOST: ("The Jerusalem Post", "2024-02-11"),
+    BLOOMBERG: ("Bloomberg", "2024-01-31"),
+    CNN_NOV: ("CNN (republished by an aggregator)", "2023-11-10"),
+    UNDATED: ("Wire", None),
+}
+EXTRA_TEXTS = {
+    UNDATED: "Hostage talks resume.\nOfficials say 132 hostages remain in Gaza. More talks are due.\n",
+}
+
+
+def source_text(source_id: str) -> str | None:
+    if source_id in EXTRA_TEXTS:
+        return EXTRA_TEXTS[source_id]
+    path = REPO / source_id
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Crude sentence bounds (". " or a line break) around [start, end)."""
+    s = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    stops = [p for p in (text.find(". ", end), text.find("\n", end)) if p >= 0]
+    e = min(stops) + 1 if stops else len(text)
+    if text[e - 1] == "\n":
+        e -= 1
+    return s, e
+
+
+def claim(source_id: str, surface: str, low, high, kind: str, unit: str = "", *,
+          tolerance: float = 0.0, group: str | None = None, attribution: str | None = None,
+          counted: str = "hostage") -> Claim:
+    text = source_text(source_id)
+    assert text is not None, source_id
+    start = text.index(surface)
+    end = start + len(surface)
+    s, e = sentence_around(text, start, end)
+    outlet, published = META[source_id]
+    return Claim(
+        source_id=source_id,
+        quantity=Quantity(low, high, kind, unit=unit, surface=surface, start=start, end=end,
+                          tolerance=tolerance, concept=counted, group=group),
+        sentence=text[s:e],
+        line=text.count("\n", 0, s) + 1,
+        col=s - text.rfind("\n", 0, s),
+        counted=counted,
+        attribution=attribution,
+        date=published,
+        date_basis="published" if published else "none",
+        outlet=outlet,
+        published=published,
+    )
+
+
+def seed_flags() -> list[Flag]:
+    first_phase = claim(AXIOS, "35 to 40", 35, 40, "range", attribution="a senior U.S. official")
+    categorical = claim(BLOOMBERG, "all the women, children and elderly", None, None,
+                        "categorical", group="women, children and elderly",
+                        attribution="one official briefed on the talks")
+    six_weeks = claim(AXIOS, "six-week", 42, 42, "approx", "day", tolerance=3.5,
+                      counted="ceasefire")
+    days_45 = claim(BLOOMBERG, "45-day", 45, 45, "exact", "day", counted="pause",
+                    attribution="one official briefed on the talks")
+    held_136 = claim(JPOST, "136", 136, 136, "exact")
+    held_132 = claim(UNDATED, "132", 132, 132, "exact", attribution="Officials")
+    taken_240 = claim(BLOOMBERG, "some 240", 240, 240, "approx", tolerance=12)
+    killed_26k = claim(BLOOMBERG, "more than 26,000", 26000, INF, "lower", counted="people",
+                       attribution="the health ministry run by Hamas")
+    killed_11k = claim(CNN_NOV, "more than 11,000", 11000, INF, "lower", counted="Palestinians",
+                       attribution="the Palestinian Ministry of Health in Ramallah")
+    handful = claim(CNN_NOV, "a handful", 2, 5, "vague")
+    return [
+        Flag("Q201", "medium", "hostages-released-first-phase", [first_phase, categorical],
+             "Axios gives 35 to 40 hostages; Bloomberg gives all the women, children and "
+             "elderly: a number against a group, judge whether the scopes match.",
+             rule="scope-mismatch"),
+        Flag("Q101", "high", "pause-length", [six_weeks, days_45],
+             "six-week ceasefire (42 days ± 3.5) vs 45-day pause: 3 days apart, outside "
+             "the tolerance of the wording.", rule="numeric-conflict"),
+        Flag("Q101", "medium", "hostages-held", [held_136, held_132],
+             "136 hostages held (2024-02-11) vs 132 (undated source): compare with care.",
+             rule="numeric-conflict"),
+        Flag("Q301", "low", "people-killed-gaza", [killed_26k, killed_11k],
+             "Death tolls attributed to different authorities: the health ministry run by "
+             "Hamas vs the Palestinian Ministry of Health in Ramallah.",
+             rule="attribution-differs"),
+        Flag("Q401", "low", "hostages-taken", [taken_240, handful],
+             "some 240 hostages taken vs a handful released: different events?",
+             rule="vague-figure"),
+    ]
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def run(make_app: Callable[[], ReviewApp], scenario: Callable[[Any, ReviewApp], Awaitable[None]],
+        size: tuple[int, int] = SIZE) -> ReviewApp:
+    """Run `scenario(pilot, app)` against a fresh app, headless."""
+    app = make_app()
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await scenario(pilot, app)
+
+    asyncio.run(main())
+    return app
+
+
+def ledger_lines(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def rendered(widget: Widget) -> str:
+    """The text a widget (or, for a container, its leaf widgets) shows right now."""
+    leaves = [w for w in widget.walk_children(with_self=True) if not w.children and w.display]
+    lines = []
+    for leaf in leaves:
+        width, height = leaf.size
+        lines += [strip.text for strip in leaf.render_lines(Region(0, 0, width, height))]
+    return "\n".join(lines)
+
+
+def status_line(app: ReviewApp) -> str:
+    return app.screen.query_one(StatusBar).content.plain
+
+
+def table(app: ReviewApp) -> FlagList:
+    return app.screen.query_one(FlagList)
+
+
+def current_flag(app: ReviewApp) -> Flag:
+    return app.flags[table(app).flag_at_cursor()]
+
+
+def row_status(app: ReviewApp, flag_index: int) -> str:
+    t = table(app)
+    return t.get_row_at(t.shown.index(flag_index))[-1].plain
+
+
+@pytest.fixture
+def flags() -> list[Flag]:
+    return seed_flags()
+
+
+@pytest.fixture
+def ledger_path(tmp_path: Path) -> Path:
+    return tmp_path / "reports" / "decisions.jsonl"
+
+
+@pytest.fixture
+def make_app(flags, ledger_path):
+    def make(fl: list[Flag] | None = None, reviewer: str = "ann") -> ReviewApp:
+        return ReviewApp(fl if fl is not None else flags, Ledger(ledger_path), reviewer,
+                         article_text=source_text)
+    return make
+
+
+# -- decisions -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key,status", [("c", "confirmed"), ("d", "dismissed"), ("f", "follow-up")])
+def test_decision_key_writes_ledger_line_and_advances(make_app, flags, ledger_path, key, status):
+    seen = {}
+
+    async def scenario(pilot, app):
+        first = current_flag(app)
+        await pilot.press(key)
+        # Written before the handler returned: the file has it without any pause.
+        seen["lines"] = ledger_lines(ledger_path)
+        await pilot.pause()
+        seen["first"] = first
+        seen["now"] = current_flag(app)
+        seen["row"] = row_status(app, 0)
+        seen["progress"] = status_line(app)
+
+    run(make_app, scenario)
+    (line,) = seen["lines"]
+    assert line["flag_id"] == flags[0].id
+    assert line["status"] == status
+    assert line["reviewer"] == "ann"
+    assert line["evidence_hash"] == flags[0].evidence_hash
+    assert seen["now"].id == flags[1].id  # advanced to the next flag
+    assert seen["row"] == status
+    assert "1 of 5 decided" in seen["progress"]
+
+
+def test_progress_counts_decided_flags(make_app):
+    seen = []
+
+    async def scenario(pilot, app):
+        seen.append(status_line(app))
+        await pilot.press("c", "d")
+        seen.append(status_line(app))
+        await pilot.press("k", "f")  # re-decide the same flag: still 2 decided
+        seen.append(status_line(app))
+
+    run(make_app, scenario)
+    assert seen[0].startswith("0 of 5 decided")
+    assert seen[1].startswith("2 of 5 decided")
+    assert seen[2].startswith("2 of 5 decided")
+
+
+def test_note_writes_note_keeping_status(make_app, flags, ledger_path):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("n")
+        await pilot.pause()
+        seen["modal"] = isinstance(app.screen, NoteModal)
+        await pilot.press(*"check wire copy")
+        await pilot.press("enter")
+        seen["lines"] = ledger_lines(ledger_path)
+        await pilot.pause()
+        seen["back"] = isinstance(app.screen, ReviewScreen)
+        seen["history"] = rendered(app.screen.query_one("#flag-history"))
+        # A note on a decided flag keeps its status.
+        await pilot.press("c", "k", "n", *"sure", "enter")
+        seen["lines2"] = ledger_lines(ledger_path)
+
+    run(make_app, scenario)
+    assert seen["modal"] and seen["back"]
+    (line,) = seen["lines"]
+    assert (line["flag_id"], line["status"], line["note"]) == (flags[0].id, "open", "check wire copy")
+    assert "check wire copy" in seen["history"]
+    assert [(d["status"], d["note"]) for d in seen["lines2"][1:]] == [("confirmed", ""), ("confirmed", "sure")]
+
+
+def test_note_escape_writes_nothing(make_app, ledger_path):
+    async def scenario(pilot, app):
+        await pilot.press("n", *"abc", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+    run(make_app, scenario)
+    assert ledger_lines(ledger_path) == []
+
+
+def test_undo_restores_previous_status_and_goes_back(make_app, flags, ledger_path):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("c", "d")  # flag 0 confirmed, flag 1 dismissed, cursor on flag 2
+        await pilot.press("u")
+        await pilot.pause()
+        seen["after_one"] = (current_flag(app).id, row_status(app, 1), status_line(app))
+        await pilot.press("u")
+        await pilot.pause()
+        seen["after_two"] = (current_flag(app).id, row_status(app, 0), status_line(app))
+
+    run(make_app, scenario)
+    lines = ledger_lines(ledger_path)
+    assert [(d["flag_id"], d["status"], d["note"]) for d in lines] == [
+        (flags[0].id, "confirmed", ""),
+        (flags[1].id, "dismissed", ""),
+        (flags[1].id, "open", "undo"),
+        (flags[0].id, "open", "undo"),
+    ]
+    assert seen["after_one"][:2] == (flags[1].id, "open")
+    assert seen["after_one"][2].startswith("1 of 5 decided")
+    assert seen["after_two"][:2] == (flags[0].id, "open")
+    assert seen["after_two"][2].startswith("0 of 5 decided")
+
+
+def test_undo_after_restart_undoes_highlighted_flag(make_app, flags, ledger_path):
+    Ledger(ledger_path).decide(flags[0].id, "confirmed", "bob", evidence_hash=flags[0].evidence_hash)
+
+    async def scenario(pilot, app):
+        await pilot.press("u")
+        await pilot.pause()
+
+    run(make_app, scenario)
+    assert ledger_lines(ledger_path)[-1]["status"] == "open"
+
+
+# -- navigation, filters, search -----------------------------------------------
+
+
+def test_j_k_and_arrows_move(make_app, flags):
+    seen = []
+
+    async def scenario(pilot, app):
+        await pilot.press("j")
+        seen.append(current_flag(app).id)
+        await pilot.press("j", "j")
+        seen.append(current_flag(app).id)
+        await pilot.press("k")
+        seen.append(current_flag(app).id)
+        await pilot.press("down")
+        seen.append(current_flag(app).id)
+        await pilot.press("up", "up", "up", "up", "k")  # stops at the top
+        seen.append(current_flag(app).id)
+
+    run(make_app, scenario)
+    assert seen == [flags[1].id, flags[3].id, flags[2].id, flags[3].id, flags[0].id]
+
+
+def test_detail_follows_cursor(make_app):
+    seen = []
+
+    async def scenario(pilot, app):
+        seen.append(rendered(app.screen.query_one("#flag-head")))
+        await pilot.press("j")
+        await pilot.pause()
+        seen.append(rendered(app.screen.query_one("#flag-head")))
+
+    run(make_app, scenario)
+    assert "hostages-released-first-phase" in seen[0]
+    assert "pause-length" in seen[1]
+
+
+def test_status_filter_cycles(make_app):
+    seen = []
+
+    async def scenario(pilot, app):
+        await pilot.press("c")  # flag 0 confirmed
+        await pilot.press("s")  # open
+        seen.append((len(table(app).shown), status_line(app)))
+        await pilot.press("s")  # confirmed
+        seen.append((len(table(app).shown), status_line(app)))
+        await pilot.press("s", "s", "s", "s")  # dismissed, follow-up, changed, all
+        seen.append((len(table(app).shown), status_line(app)))
+
+    run(make_app, scenario)
+    assert seen[0][0] == 4 and "status open" in seen[0][1]
+    assert seen[1][0] == 1 and "status confirmed" in seen[1][1]
+    assert seen[2][0] == 5 and "status all" in seen[2][1]
+
+
+def test_severity_and_code_filters(make_app, flags):
+    seen = []
+
+    async def scenario(pilot, app):
+        await pilot.press("v")  # high
+        seen.append([app.flags[i].severity for i in table(app).shown])
+        await pilot.press("v")  # medium
+        seen.append([app.flags[i].severity for i in table(app).shown])
+        await pilot.press("v", "v")  # low, all
+        await pilot.press("o")  # first code: Q101
+        seen.append([app.flags[i].code for i in table(app).shown])
+        await pilot.press("escape")
+        seen.append(len(table(app).shown))
+
+    run(make_app, scenario)
+    assert seen[0] == ["high"]
+    assert seen[1] == ["medium", "medium"]
+    assert seen[2] == ["Q101", "Q101"]
+    assert seen[3] == len(flags)
+
+
+def test_search_filters_by_quote_and_outlet(make_app, flags):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("slash")
+        await pilot.pause()
+        seen["focused"] = isinstance(app.focused, SearchBar)
+        await pilot.press(*"elderly", "enter")  # typed keys must not decide anything
+        await pilot.pause()
+        seen["elderly"] = [app.flags[i].id for i in table(app).shown]
+        seen["status"] = status_line(app)
+        await pilot.press("slash", *"ramallah", "enter")  # replaces the query
+        seen["ramallah"] = [app.flags[i].id for i in table(app).shown]
+        await pilot.press("slash", *"jerusalem", "enter")  # an outlet
+        seen["jerusalem"] = [app.flags[i].id for i in table(app).shown]
+        await pilot.press("slash", *"nothing matches this", "enter")
+        await pilot.pause()
+        seen["none"] = len(table(app).shown)
+        seen["empty_detail"] = rendered(app.screen.query_one("#flag-head"))
+        await pilot.press("escape")
+        seen["all"] = len(table(app).shown)
+
+    run(make_app, scenario)
+    assert seen["focused"]
+    assert seen["elderly"] == [flags[0].id, flags[1].id]  # both quote Bloomberg's sentence
+    assert "search elderly" in seen["status"]
+    assert seen["ramallah"] == [flags[3].id]
+    assert seen["jerusalem"] == [flags[2].id]
+    assert seen["none"] == 0
+    assert "No flags match" in seen["empty_detail"]
+    assert seen["all"] == len(flags)
+
+
+def test_typing_in_search_does_not_decide(make_app, ledger_path):
+    async def scenario(pilot, app):
+        await pilot.press("slash", *"cdfnu", "escape")
+        await pilot.pause()
+
+    run(make_app, scenario)
+    assert ledger_lines(ledger_path) == []
+
+
+# -- other screens ------------------------------------------------------------------
+
+
+def test_article_view_shows_claim_in_context(make_app):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("j", "b")  # pause-length flag, claim B = Bloomberg's 45-day pause
+        await pilot.pause()
+        screen = app.screen
+        seen["is_article"] = isinstance(screen, ArticleScreen)
+        focus = screen.query_one("#article-focus", Static)
+        seen["focus"] = focus.content.plain
+        seen["spans"] = [(focus.content.plain[s.start:s.end], str(s.style)) for s in focus.content.spans]
+        seen["visible"] = focus.region.overlaps(screen.query_one("#article-body").region)
+        seen["title"] = rendered(screen.query_one("#article-title"))
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["back"] = isinstance(app.screen, ReviewScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        seen["a_focus"] = app.screen.query_one("#article-focus", Static).content.plain
+
+    run(make_app, scenario)
+    assert seen["is_article"] and seen["back"]
+    assert "45-day pause" in seen["focus"]
+    assert ("45-day", "bold reverse") in seen["spans"]
+    assert seen["visible"]
+    assert "Bloomberg" in seen["title"]
+    assert "six-week ceasefire" in seen["a_focus"]
+
+
+def test_article_view_without_text(flags, ledger_path):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("a")
+        await pilot.pause()
+        seen["text"] = rendered(app.screen.query_one("#article-body"))
+
+    run(lambda: ReviewApp(flags, Ledger(ledger_path), "ann"), scenario)
+    assert "Full text not available" in seen["text"]
+    assert "35 to 40" in seen["text"]
+
+
+def test_help_opens_and_closes(make_app):
+    seen = []
+
+    async def scenario(pilot, app):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        seen.append(isinstance(app.screen, HelpScreen))
+        seen.append(" ".join(rendered(w) for w in app.screen.query(Static)))
+        await pilot.press("escape")
+        await pilot.pause()
+        seen.append(isinstance(app.screen, ReviewScreen))
+
+    run(make_app, scenario)
+    assert seen[0] and seen[2]
+    assert "follow-up" in seen[1] and "undo" in seen[1]
+
+
+def test_q_quits(make_app):
+    async def scenario(pilot, app):
+        await pilot.press("q")
+        await pilot.pause()
+
+    app = run(make_app, scenario)
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+def test_footer_shows_decision_keys(make_app):
+    seen = {}
+
+    async def scenario(pilot, app):
+        seen["shown"] = {key for key, active in app.active_bindings.items() if active.binding.show}
+        seen["footer"] = rendered(app.screen.query_one("Footer"))
+
+    run(make_app, scenario)
+    assert {"c", "d", "f", "n", "u", "j", "k", "s", "v", "o", "slash", "a", "b",
+            "question_mark", "q"} <= seen["shown"]
+    for label in ("Confirm", "Dismiss", "Follow-up", "Note", "Undo", "Help", "Quit"):
+        assert label in seen["footer"]
+
+
+# -- persistence and changed evidence -----------------------------------------------
+
+
+def test_decisions_survive_restart(make_app, flags, ledger_path):
+    async def decide(pilot, app):
+        await pilot.press("c", "f", "q")
+
+    run(make_app, decide)
+    seen = {}
+
+    async def reopen(pilot, app):
+        seen["progress"] = status_line(app)
+        seen["rows"] = [row_status(app, i) for i in range(len(flags))]
+        seen["history"] = rendered(app.screen.query_one("#flag-history"))
+
+    run(make_app, reopen)
+    assert seen["progress"].startswith("2 of 5 decided")
+    assert seen["rows"] == ["confirmed", "follow-up", "open", "open", "open"]
+    assert "confirmed" in seen["history"] and "ann" in seen["history"]
+
+
+def test_changed_evidence_is_marked(make_app, flags, ledger_path):
+    Ledger(ledger_path).decide(flags[1].id, "confirmed", "bob", evidence_hash="0" * 16)
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("j")
+        await pilot.pause()
+        seen["row"] = row_status(app, 1)
+        seen["head"] = rendered(app.screen.query_one("#flag-head"))
+        seen["status"] = status_line(app)
+        await pilot.press("s", "s", "s", "s", "s")  # status filter: changed
+        seen["changed_rows"] = list(table(app).shown)
+        await pilot.press("escape", "c")  # re-confirm on the new evidence
+        await pilot.pause()
+        seen["row_after"] = row_status(app, 1)
+        seen["status_after"] = status_line(app)
+
+    run(make_app, scenario)
+    assert seen["row"] == "confirmed*"
+    assert "Evidence changed" in seen["head"] and "bob" in seen["head"]
+    assert "1 changed" in seen["status"]
+    assert seen["changed_rows"] == [1]
+    assert seen["row_after"] == "confirmed"
+    assert "changed" not in seen["status_after"]
+    assert ledger_lines(ledger_path)[-1]["evidence_hash"] == flags[1].evidence_hash
+
+
+# -- untrusted text --------------------------------------------------------------------
+
+
+def markup_flags() -> list[Flag]:
+    evil = "Officials said [bold]x[/bold] and [link=http://evil]y[/link] hostages, 12 in all."
+    q = Quantity(12, 12, "exact", surface="12", start=evil.index("12"), end=evil.index("12") + 2)
+    a = Claim("evil.txt", q, evil, 1, 1, outlet="[red]Evil[/red] Times",
+              attribution="[i]nobody[/i]", date="2024-01-01", published="2024-01-01")
+    q2 = Quantity(13, 13, "exact", surface="13", start=0, end=2)
+    b = Claim("ok.txt", q2, "13 hostages, said [b]officials[/b].", 1, 1, outlet="Fine News",
+              date="2024-01-02", published="2024-01-02")
+    return [Flag("Q101", "high", "[blink]metric[/blink]", [a, b], "12 vs 13 [u]hostages[/u]")]
+
+
+def test_markup_in_sources_is_shown_literally(ledger_path):
+    seen = {}
+    flags = markup_flags()
+    texts = {"evil.txt": flags[0].claims[0].sentence}
+
+    async def scenario(pilot, app):
+        await pilot.pause()
+        seen["claims"] = rendered(app.screen.query_one("#flag-claims"))
+        seen["head"] = rendered(app.screen.query_one("#flag-head"))
+        seen["row"] = [cell.plain for cell in table(app).get_row_at(0)]
+        seen["row_text"] = rendered(table(app))
+        await pilot.press("a")
+        await pilot.pause()
+        seen["article"] = rendered(app.screen.query_one("#article-body"))
+        seen["article_title"] = rendered(app.screen.query_one("#article-title"))
+
+    run(lambda: ReviewApp(flags, Ledger(ledger_path), "[b]rev[/b]",
+                          article_text=texts.get), scenario, size=(200, 50))
+    claims = seen["claims"]
+    assert "[bold]x[/bold]" in claims
+    assert "[link=http://evil]y[/link]" in claims
+    assert "[red]Evil[/red] Times" in claims
+    assert "[i]nobody[/i]" in claims
+    assert "[b]officials[/b]" in claims
+    assert "[blink]metric[/blink]" in seen["head"] and "[u]hostages[/u]" in seen["head"]
+    assert seen["row"][2:4] == ["[blink]metric[/blink]", "[red]Evil[/red] Times, Fine News"]
+    assert "[blink]metric[/" in seen["row_text"] and "[red]Evil[/" in seen["row_text"]  # cropped
+    assert "[bold]x[/bold]" in seen["article"]
+    assert "[red]Evil[/red] Times" in seen["article_title"]
+
+
+# -- timeline -----------------------------------------------------------------------------
+
+
+def test_timeline_plots_metric_claims_and_counts_undated(make_app, flags):
+    seen = {}
+
+    async def scenario(pilot, app):
+        timeline = app.screen.query_one(MetricTimeline)
+        await pilot.press("j", "j")  # hostages-held: 136 (dated) vs 132 (undated)
+        await pilot.pause()
+        seen["held"] = timeline.summary
+        await pilot.press("k")
+        await pilot.pause()
+        seen["pause"] = timeline.summary
+        seen["pause_points"] = app.state.timeline("pause-length").points
+
+    run(make_app, scenario)
+    assert "1 undated" in seen["held"]
+    assert "pause-length" in seen["pause"]
+    assert sorted(p.low for p in seen["pause_points"]) == [42, 45]
+
+
+def test_timeline_dedupes_claims_across_flags(flags, ledger_path):
+    a, b = flags[1].claims
+    extra = Flag("Q999", "low", "pause-length", [a, b], "same claims, another rule")
+    app = ReviewApp([*flags, extra], Ledger(ledger_path), "ann")
+    assert len(app.state.timeline("pause-length").points) == 2
+
+
+# -- scale ----------------------------------------------------------------------------------
+
+
+def many_flags(n: int) -> list[Flag]:
+    flags = []
+    for k in range(n):
+        metric = f"metric-{k % 50}"
+        day = 1 + k % 28
+        qa = Quantity(k, k, "exact", surface=str(k), start=0, end=len(str(k)))
+        qb = Quantity(k + 1, k + 1, "exact", surface=str(k + 1), start=0, end=len(str(k + 1)))
+        ca = Claim(f"src/a{k}.txt", qa, f"{k} hostages were held.", 1, 1, outlet="Alpha",
+                   date=f"2024-01-{day:02d}")
+        cb = Claim(f"src/b{k}.txt", qb, f"{k + 1} hostages were held.", 1, 1, outlet="Beta",
+                   date=f"2024-02-{day:02d}")
+        flags.append(Flag(f"Q{k % 7}", ("low", "medium", "high")[k % 3], metric, [ca, cb],
+                          f"{k} vs {k + 1}"))
+    return flags
+
+
+def test_ten_thousand_flags_open_and_scroll(ledger_path):
+    flags = many_flags(10_000)
+    Ledger(ledger_path).decide(flags[3].id, "dismissed", "ann", evidence_hash=flags[3].evidence_hash)
+    seen = {}
+
+    async def scenario(pilot, app):
+        seen["rows"] = table(app).row_count
+        seen["progress"] = status_line(app)
+        for _ in range(50):
+            await pilot.press("j")
+        await pilot.pause()
+        seen["current"] = current_flag(app).id
+        seen["head"] = rendered(app.screen.query_one("#flag-head"))
+        await pilot.press("c")
+        seen["progress_after"] = status_line(app)
+
+    run(lambda: ReviewApp(flags, Ledger(ledger_path), "ann"), scenario)
+    assert seen["rows"] == 10_000
+    assert seen["progress"].startswith("1 of 10000 decided")
+    assert seen["current"] == flags[50].id
+    assert "metric-0" in seen["head"]
+    assert seen["progress_after"].startswith("2 of 10000 decided")
+
+
+# -- snapshot ---------------------------------------------------------------------------------
+
+
+def test_snapshot_main_screen_seed_flags(snap_compare, tmp_path):
+    """The main screen on the hand-built seed flags with an empty ledger (so no
+    decision times appear), highlighted flag: the six-week vs 45-day pause."""
+    app = ReviewApp(seed_flags(), Ledger(tmp_path / "decisions.jsonl"), "reviewer",
+                    article_text=source_text)
+    assert snap_compare(app, press=["j"], terminal_size=SIZE)
