@@ -113,14 +113,23 @@ def scan(
     progress: Callable[[Source], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     extra_sources: list[Source] | None = None,
+    store_flags: bool = True,
+    replace_extra: bool = False,
 ) -> ScanResult:
-    """Read, extract (re-using cached claims), compare and store."""
+    """Read, extract (re-using cached claims), compare and store.
+
+    `extra_sources` join the corpus (the pre-commit check's new files); with
+    `replace_extra` they replace corpus sources of the same id (an edited file
+    as staged). `store_flags=False` leaves the stored flag set untouched."""
     from .engine import compare
     from .store import Store
 
     result = ScanResult()
     result.sources, result.problems = read_corpus(cfg, paths)
     if extra_sources:
+        extra_ids = {s.id for s in extra_sources}
+        if replace_extra:
+            result.sources = [s for s in result.sources if s.id not in extra_ids]
         known = {s.id for s in result.sources}
         result.sources += [s for s in extra_sources if s.id not in known]
     pack = load_pack(cfg)
@@ -150,7 +159,8 @@ def scan(
         result.flags = compare(result.claims, pack)
         if not paths and not extra_sources:
             store.forget_sources_except(s.id for s in result.sources)
-        store.put_flags(result.flags)
+        if store_flags:
+            store.put_flags(result.flags)
         store.commit()
     finally:
         store.close()
