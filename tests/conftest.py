@@ -1,0 +1,61 @@
+"""Shared fixtures: the spaCy pipeline (loaded once per test session), the
+built-in rule pack, a `quantities(text)` helper and the claims of the seeds.
+
+The pipeline is loaded under the same name the CLI uses (`load_config().model`)
+so in-process CLI tests reuse the cached pipeline instead of loading a second
+copy.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from checker.model import Claim, Quantity, Source
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from checker.config import load_config
+    from checker.nlp import load_pipeline
+
+    return load_pipeline(load_config(REPO).model)
+
+
+@pytest.fixture(scope="session")
+def pack():
+    from checker.rulepack import load_rulepack
+
+    return load_rulepack()
+
+
+@pytest.fixture(scope="session")
+def quantities(nlp) -> Callable[[str], list[Quantity]]:
+    """`quantities(text)`: every Quantity the pipeline finds in `text`, in order."""
+
+    def find(text: str) -> list[Quantity]:
+        return list(nlp(text)._.quantities or [])
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def seed_sources() -> dict[str, Source]:
+    """The five seed articles by id (file name: the ids are relative to seeds/)."""
+    from checker.sources import load_sources
+
+    sources, problems = load_sources([SEEDS], SEEDS)
+    assert not problems, problems
+    return {s.id: s for s in sources}
+
+
+@pytest.fixture(scope="session")
+def seed_claims(nlp, pack, seed_sources) -> dict[str, list[Claim]]:
+    """{source_id: [Claim]} for the seed corpus, extracted once per session."""
+    from checker.claims import extract
+
+    return {s.id: claims for s, claims in extract(list(seed_sources.values()), pack, nlp=nlp)}

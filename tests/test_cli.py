@@ -1,0 +1,335 @@
+"""The command line is the product's contract: exit codes, one-line errors,
+output shapes, and `--help` that does not load spaCy.
+
+Most commands run in-process through `checker.cli.main(argv)` (the spaCy
+pipeline is loaded once per session); what depends on a fresh interpreter
+(imports, the console script, the README's main command) runs in a subprocess.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+HEAVY = ("spacy", "quantulum3", "pandas", "textual", "trafilatura")
+
+
+def checker_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("checker")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("checker")
+    return [found] if found else [sys.executable, "-m", "checker.cli"]
+
+
+def run(args: list[str], cwd: Path, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(checker_cmd() + args, cwd=cwd, input=stdin, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def one_error_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line on stderr, got:\n{err}"
+    assert "Traceback" not in err
+    assert lines[0].startswith("checker: error:"), lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def in_repo(monkeypatch):
+    monkeypatch.chdir(REPO)
+    return REPO
+
+
+# ------------------------------------------------------------------ help and imports
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["scan", "--help"], ["quantities", "--help"], ["--version"]])
+def test_help_does_not_import_heavy_libraries(argv):
+    code = textwrap.dedent(f"""
+        import sys
+        from checker.cli import main
+        try:
+            main({argv!r})
+        except SystemExit as exc:
+            assert exc.code in (0, None), exc.code
+        else:
+            raise AssertionError("argparse should exit after {argv[0]}")
+        heavy = [m for m in {HEAVY!r} if m in sys.modules]
+        assert not heavy, heavy
+        print("ok")
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("ok")
+
+
+def test_console_script_help_lists_the_commands():
+    proc = run(["--help"], cwd=REPO)
+    assert proc.returncode == 0
+    for name in ("scan", "claims", "quantities", "flags", "report", "review", "check", "bench", "eval"):
+        assert name in proc.stdout
+    assert proc.stderr == ""
+
+
+# ------------------------------------------------------------------ usage errors
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["bogus"],
+        ["claims", "--frobnicate", "x"],
+        ["claims"],
+        ["claims", "seeds", "--format", "xml"],
+        ["quantities"],  # --jsonl is required
+        ["eval", "notadataset", "x.json"],
+        ["scan", "--jobs", "many"],
+    ],
+)
+def test_bad_usage_is_exit_2_and_one_line(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    out, err = capsys.readouterr()
+    one_error_line(err)
+    assert out == ""
+
+
+def test_bad_usage_from_the_console_script():
+    proc = run(["bogus"], cwd=REPO)
+    assert proc.returncode == 2
+    line = one_error_line(proc.stderr)
+    assert "bogus" in line
+
+
+def test_claims_on_a_missing_file_is_exit_2_and_one_line(in_repo, capsys):
+    assert main(["claims", "seeds/no-such-article.txt"]) == 2
+    out, err = capsys.readouterr()
+    line = one_error_line(err)
+    assert "no-such-article.txt" in line
+    assert out == ""
+
+
+# ------------------------------------------------------------------ claims
+
+
+def test_claims_json(in_repo, nlp, capsys):
+    assert main(["claims", "seeds/002_58061bc989f93f95.txt", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert isinstance(data, list) and data
+    fields = {"id", "source_id", "quantity", "sentence", "line", "col", "counted", "event", "actors", "places",
+              "scope", "attribution", "date", "value"}
+    for item in data:
+        assert fields <= set(item), fields - set(item)
+        assert item["source_id"] == "seeds/002_58061bc989f93f95.txt"
+        assert {"low", "high", "kind", "unit", "surface", "tolerance"} <= set(item["quantity"])
+        assert isinstance(item["value"], str) and item["value"]
+    by_surface = {item["quantity"]["surface"]: item for item in data}
+    pause = by_surface["45-day"]
+    assert pause["quantity"]["low"] == 45 and pause["quantity"]["unit"] == "day"
+    assert pause["counted"] == "pause"
+    lower = next(i for i in data if i["quantity"]["low"] == 26000)
+    assert lower["quantity"]["kind"] == "lower" and lower["quantity"]["high"] is None  # JSON has no infinity
+    assert "Gaza health ministry" in lower["attribution"]
+    assert all(i["date"] == "2024-01-31" for i in data)
+
+
+def test_claims_table(in_repo, nlp, capsys):
+    assert main(["claims", "seeds/000_37dc6ced96aa91c8.txt"]) == 0
+    out, _ = capsys.readouterr()
+    assert "000_37dc6ced96aa91c8.txt" in out and "Axios" in out
+    assert "six-week" in out and "35 to 40" in out
+
+
+# ------------------------------------------------------------------ quantities --jsonl
+
+
+def jsonl(monkeypatch, capsys, lines: list[str]) -> list[dict]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    assert main(["quantities", "--jsonl"]) == 0
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == len(lines), out
+    return rows
+
+
+def check_shape(record: dict) -> None:
+    assert set(record) == {"value", "unit", "change", "concept"}
+    v = record["value"]
+    if isinstance(v, list):
+        assert len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+    else:
+        assert isinstance(v, (int, float)) and not isinstance(v, bool)
+    assert isinstance(record["unit"], str) and record["unit"]
+    assert record["unit"] == "-" or record["unit"] == record["unit"].lower()
+    assert record["change"] in ("=", "~", ">", "<", "up", "down")
+    assert isinstance(record["concept"], str)
+
+
+def test_quantities_jsonl_shape(in_repo, nlp, monkeypatch, capsys):
+    lines = [
+        "Hamas would free 35 to 40 hostages.",
+        "",
+        "More than 26,000 people have died.",
+        "Prices rose 5% to $6.",
+        "The group agreed on a six-week ceasefire.",
+        "About 1,200 people were killed.",
+        '{"text": "Nearly 300 homes were destroyed."}',
+        "Sales fell 3% in March.",
+        "The war began on Oct. 7.",
+        "Only a handful of hostages have been released.",
+        "Hamas would release all the women, children and elderly hostages.",
+    ]
+    rows = jsonl(monkeypatch, capsys, lines)
+    for row in rows:
+        assert set(row) == {"quantities"}
+        for rec in row["quantities"]:
+            check_shape(rec)
+    q = [row["quantities"] for row in rows]
+    assert [(r["value"], r["unit"], r["change"]) for r in q[0]] == [([35, 40], "hostage", "=")]
+    assert "hostage" in q[0][0]["concept"].lower()
+    assert q[1] == []  # an empty line still gets its line
+    assert [(r["value"], r["change"]) for r in q[2]] == [(26000, ">")]
+    assert [(r["value"], r["unit"], r["change"]) for r in q[3]] == [(5, "percentage", "up"), (6, "dollar", "=")]
+    assert [(r["value"], r["unit"], r["change"]) for r in q[4]] == [(6, "week", "=")]
+    assert "ceasefire" in q[4][0]["concept"]
+    assert [(r["value"], r["change"]) for r in q[5]] == [(1200, "~")]
+    assert [(r["value"], r["change"]) for r in q[6]] == [(300, "<")]  # a {"text": ...} line
+    assert [(r["value"], r["unit"], r["change"]) for r in q[7]] == [(3, "percentage", "down")]
+    assert "sales" in q[7][0]["concept"].lower()
+    assert q[8] == []  # a date is not a quantity
+    assert q[9] == []  # "a handful" has no figure to report
+    assert q[10] == []  # nor has a categorical group
+
+
+def test_quantities_jsonl_empty_input(in_repo, nlp, monkeypatch, capsys):
+    assert jsonl(monkeypatch, capsys, ["", "", ""]) == [{"quantities": []}] * 3
+
+
+# ------------------------------------------------------------------ eval newsquant
+
+
+def gold(value: str, unit: str, change: str, concepts: str) -> dict:
+    return {"value": value, "normalized_unit": unit, "change": change, "referred_concepts": concepts}
+
+
+NEWSQUANT = [
+    {"text": "Hamas would free 35 to 40 hostages.",
+     "quantities": [gold("35-40", "hostage", "=", "hostages")]},
+    {"text": "Sales fell 3% in March.",
+     "quantities": [gold("3", "percentage", "down", "sales")]},
+    # the gold leaves the unit of a count empty; the extractor says "people"
+    {"text": "More than 26,000 people have died.",
+     "quantities": [gold("26000", "-", ">", "people")]},
+    # the extractor also reports "two leaders": one prediction with no gold
+    {"text": "The two leaders held a 45-minute call.",
+     "quantities": [gold("45", "minute", "=", "call")]},
+    # the annotators labelled the year; the extractor does not read dates: one miss
+    {"text": "It happened in 2023.",
+     "quantities": [gold("2023", "-", "=", "-")]},
+]
+
+
+def test_eval_newsquant_scores(in_repo, nlp, tmp_path, capsys):
+    path = tmp_path / "newsquant.json"
+    path.write_text(json.dumps(NEWSQUANT), encoding="utf-8")
+    assert main(["eval", "newsquant", str(path), "--json"]) == 0
+    out, _ = capsys.readouterr()
+    result = json.loads(out)
+    assert result["sentences"] == 5
+    assert result["gold"] == 5
+    # 35-40, 3%, 26,000, two leaders, 45-minute
+    assert result["predicted"] == 5
+    scores = {row["metric"]: row for row in result["scores"]}
+    # value: 4 of 5 predictions match (not "two leaders"), 4 of 5 gold found (not 2023)
+    assert scores["value"] == {"metric": "value", "precision": 80.0, "recall": 80.0, "f1": 80.0}
+    # value+unit: 26,000 "people" is not "-": 3 of 5 both ways
+    assert scores["value+unit"] == {"metric": "value+unit", "precision": 60.0, "recall": 60.0, "f1": 60.0}
+    assert scores["value+change"] == {"metric": "value+change", "precision": 80.0, "recall": 80.0, "f1": 80.0}
+    assert scores["value+concept"] == {"metric": "value+concept", "precision": 80.0, "recall": 80.0, "f1": 80.0}
+
+
+def test_eval_newsquant_table(in_repo, nlp, tmp_path, capsys):
+    path = tmp_path / "newsquant.json"
+    path.write_text(json.dumps(NEWSQUANT[:2]), encoding="utf-8")
+    assert main(["eval", "newsquant", str(path)]) == 0
+    out, _ = capsys.readouterr()
+    assert "2 sentences, 2 gold quantities, 2 predicted" in out
+    assert any(line.split()[:4] == ["value", "100.0", "100.0", "100.0"] for line in out.splitlines())
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['[{"text": "Sales fell 3%."', '{"text": "not a list"}', '[{"quantities": []}]', "\xff\xfe garbage"],
+)
+def test_eval_newsquant_malformed_is_exit_2_and_one_line(in_repo, tmp_path, capsys, content):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="latin-1")
+    assert main(["eval", "newsquant", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert str(path) in one_error_line(err)
+    assert out == ""
+
+
+def test_eval_newsquant_missing_file(in_repo, tmp_path, capsys):
+    assert main(["eval", "newsquant", str(tmp_path / "nope.json")]) == 2
+    assert "nope.json" in one_error_line(capsys.readouterr().err)
+
+
+# ------------------------------------------------------------------ the README's main command
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """The seeds and the project's configuration, copied so the real cache and
+    reports are never touched."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    shutil.copytree(SEEDS, root / "seeds")
+    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def test_scan_seeds_writes_the_report(corpus_copy: Path):
+    report = corpus_copy / "reports" / "seeds.csv"
+    proc = run(["scan", "seeds/", "--report", str(report)], cwd=corpus_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert report.is_file()
+    text = report.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    header = text.splitlines()[0].split(",")
+    for col in ("flag_id", "code", "severity", "status", "metric", "message",
+                "source_a", "quote_a", "value_a", "source_b", "quote_b", "value_b"):
+        assert col in header
+    # The seeds disagree (35 to 40 hostages vs all the women, children and elderly; a
+    # six-week ceasefire vs a 45-day pause): the report is not empty.
+    assert rows
+    for r in rows:
+        assert r["severity"] in ("low", "medium", "high")
+        assert r["status"] == "open"
+        assert r["source_a"].startswith("seeds/") and r["source_b"].startswith("seeds/")
+    # The summary names the five sources; the cache went into the copy.
+    assert "5" in proc.stdout
+    assert (corpus_copy / ".checker").is_dir()
+
+    # A second scan re-uses every cached source and finds the same flags.
+    again = run(["scan", "seeds/", "--format", "json"], cwd=corpus_copy)
+    assert again.returncode == 0, again.stderr
+    summary = json.loads(again.stdout)
+    assert summary["sources"] == 5
+    assert summary["parsed"] == 0 and summary["cached"] == 5
+    assert summary["flags"] == len(rows)

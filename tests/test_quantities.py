@@ -1,0 +1,411 @@
+"""The quantity extractor, one short text at a time.
+
+Each test states what a reader of the sentence would take the figure to be:
+its interval, kind, normalized unit, trend and the tolerance its wording
+implies; and, for the non-claims, that no figure is read at all.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from checker.evaluate import newsquant_record
+from checker.model import INF, Quantity
+
+DAY_PER_MONTH = 30.4375  # the calendar month the extractor and the engine share
+
+
+def only(qs: list[Quantity], text: str = "") -> Quantity:
+    assert len(qs) == 1, f"expected one quantity in {text!r}, got {[q.surface for q in qs]}"
+    return qs[0]
+
+
+def one(quantities, text: str) -> Quantity:
+    return only(quantities(text), text)
+
+
+def covering(qs: list[Quantity], text: str, needle: str) -> Quantity:
+    """The quantity whose span covers the first occurrence of `needle` in `text`."""
+    pos = text.index(needle)
+    hits = [q for q in qs if q.start <= pos < q.end]
+    assert len(hits) == 1, f"{needle!r} in {text!r}: got {[(q.surface, q.start, q.end) for q in qs]}"
+    return hits[0]
+
+
+def point(q: Quantity, value: float, unit: str, kind: str = "exact", tolerance: float = 0.0) -> None:
+    assert q.kind == kind, (q.surface, q.kind)
+    assert q.low == pytest.approx(value) and q.high == pytest.approx(value), (q.surface, q.low, q.high)
+    assert q.unit == unit, (q.surface, q.unit)
+    assert q.tolerance == pytest.approx(tolerance), (q.surface, q.tolerance)
+
+
+# ------------------------------------------------------------------ the component
+
+
+def test_component_sets_doc_and_span_extensions(nlp):
+    assert "checker_quantities" in nlp.pipe_names
+    doc = nlp("Hamas freed 35 to 40 hostages. Israel agreed to a 45-day pause.")
+    assert [q.surface for q in doc._.quantities] == ["35 to 40 hostages", "45-day"]
+    first, second = list(doc.sents)
+    assert [q.low for q in first._.quantities] == [35]
+    assert [q.low for q in second._.quantities] == [45]
+    for q in doc._.quantities:
+        assert doc.text[q.start : q.end] == q.surface
+
+
+def test_quantities_come_in_text_order(quantities):
+    qs = quantities("About 1,200 people were killed and some 240 hostages were taken in 2023.")
+    assert [q.low for q in qs] == [1200, 240]
+    assert qs[0].start < qs[1].start
+
+
+# ------------------------------------------------------------------ digits, magnitudes, words
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("Police said 1,200 people were evacuated from the area.", 1200, "people"),
+        ("The city has 2.3 million residents.", 2_300_000, "resident"),
+        ("Over the weekend, 25 trucks crossed.", 25, "truck"),
+        ("A sandwich costs $6 at the stand.", 6, "dollar"),
+        ("The price is $1,200.", 1200, "dollar"),
+        ("The deal is worth $2.3 million.", 2_300_000, "dollar"),
+        ("The company earned 2.3 million dollars last year.", 2_300_000, "dollar"),
+        ("Two soldiers were wounded in the clash.", 2, "soldier"),
+        ("Two hostages were freed on Friday.", 2, "hostage"),
+        ("The farm sold a dozen eggs.", 12, "egg"),
+        ("A dozen hostages were freed.", 12, "hostage"),
+    ],
+)
+def test_numbers_with_separators_magnitudes_currency_and_words(quantities, text, value, unit):
+    q = one(quantities, text)
+    point(q, value, unit)
+    assert q.trend == "level"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Two-thirds of voters backed the plan.", 2 / 3),
+        ("Half of the budget was spent.", 0.5),
+        ("Half the hostages were freed.", 0.5),
+    ],
+)
+def test_fractions(quantities, text, value):
+    q = one(quantities, text)
+    assert q.kind == "exact"
+    assert q.low == pytest.approx(value, abs=1e-3) and q.high == pytest.approx(value, abs=1e-3)
+    assert q.unit == "fraction"
+
+
+# ------------------------------------------------------------------ hyphenated measures and durations
+
+
+@pytest.mark.parametrize(
+    "text, needle, days, stated, tolerance",
+    [
+        ("The group agreed on a six-week ceasefire.", "six-week", 42, "week", 3.5),
+        ("The plan calls for a 45-day pause in fighting.", "45-day", 45, "day", 0.0),
+        ("Israel agreed to daily four-hour pauses.", "four-hour", 4 / 24, "hour", 0.0),
+        ("The two leaders held a 45-minute call.", "45-minute", 45 / 1440, "minute", 0.0),
+    ],
+)
+def test_hyphenated_measures_are_normalized_to_days(quantities, text, needle, days, stated, tolerance):
+    q = covering(quantities(text), text, needle)
+    assert q.surface == needle
+    point(q, days, "day", tolerance=tolerance)
+    assert q.stated_unit == stated
+    # As stated, for NewsQuant: "six-week" is 6 weeks.
+    record = newsquant_record(q)
+    assert record["unit"] == stated
+    assert record["value"] == pytest.approx(days / {"week": 7, "day": 1, "hour": 1 / 24, "minute": 1 / 1440}[stated])
+
+
+def test_four_month_keeps_the_precision_of_a_month(quantities):
+    q = one(quantities, "The war turned into a four-month conflict.")
+    assert q.kind == "exact" and q.unit == "day" and q.stated_unit == "month"
+    assert q.low == q.high == pytest.approx(4 * DAY_PER_MONTH, abs=2)
+    # "four months" is not a count of days: about half a month either way.
+    assert q.tolerance == pytest.approx(DAY_PER_MONTH / 2, abs=1)
+
+
+@pytest.mark.parametrize(
+    "text, days, tolerance",
+    [
+        ("The pause would last 10 days.", 10, 0.0),
+        ("The trial lasted three weeks.", 21, 3.5),
+        ("The ceasefire lasted six weeks.", 42, 3.5),
+        ("The truce could last two years.", 730.5, 182.625),
+    ],
+)
+def test_durations_are_days_with_the_precision_of_their_unit(quantities, text, days, tolerance):
+    point(one(quantities, text), days, "day", tolerance=tolerance)
+
+
+def test_six_week_and_45_day_overlap_only_through_the_tolerance(quantities):
+    six = one(quantities, "The group agreed on a six-week ceasefire.")
+    pause = one(quantities, "The plan calls for a 45-day pause in fighting.")
+    lo, hi = six.bounds()
+    assert (lo, hi) == (pytest.approx(38.5), pytest.approx(45.5))
+    assert lo <= pause.low <= hi
+
+
+# ------------------------------------------------------------------ ranges
+
+
+@pytest.mark.parametrize(
+    "text, low, high, unit",
+    [
+        ("Hamas would free 35 to 40 hostages.", 35, 40, "hostage"),
+        ("The army said between 20 and 30 fighters were killed.", 20, 30, "fighter"),
+        ("Between 20 and 30 fighters were killed.", 20, 30, "fighter"),
+        ("Officials said 20-30 fighters were killed.", 20, 30, "fighter"),
+        ("The survey found 20~100 cases in each town.", 20, 100, "case"),
+    ],
+)
+def test_ranges(quantities, text, low, high, unit):
+    q = one(quantities, text)
+    assert q.kind == "range"
+    assert (q.low, q.high) == (low, high)
+    assert q.unit == unit
+    assert q.tolerance == 0
+
+
+def test_and_without_between_is_two_figures_not_a_range(quantities):
+    qs = quantities("Hamas freed 20 women and 30 children.")
+    assert [(q.kind, q.low, q.high) for q in qs] == [("exact", 20, 20), ("exact", 30, 30)]
+
+
+# ------------------------------------------------------------------ bounds
+
+
+@pytest.mark.parametrize(
+    "text, kind, bound, unit",
+    [
+        ("More than 26,000 people have died.", "lower", 26000, "people"),
+        ("Over 500 trucks entered the strip.", "lower", 500, "truck"),
+        ("At least 15 people were injured.", "lower", 15, "people"),
+        ("No less than 40 tanks crossed the border.", "lower", 40, "tank"),
+        ("Nearly 300 homes were destroyed.", "upper", 300, "home"),
+        ("Up to 50 prisoners could be released.", "upper", 50, "prisoner"),
+        ("Fewer than 100 hostages remain.", "upper", 100, "hostage"),
+    ],
+)
+def test_bounds_are_open_intervals(quantities, text, kind, bound, unit):
+    q = one(quantities, text)
+    assert q.kind == kind
+    assert q.unit == unit
+    if kind == "lower":
+        assert q.low == bound and q.high == INF
+    else:
+        assert q.high == bound and q.low == -INF
+    # The modifier belongs to the figure's surface ("more than 26,000 people").
+    assert q.surface.lower().startswith(text.split()[0].lower())
+
+
+def test_bound_on_a_coarse_duration(quantities):
+    q = one(quantities, "Nearly four months of fighting.")
+    assert q.kind == "upper" and q.unit == "day" and q.stated_unit == "month"
+    assert q.low == -INF and q.high == pytest.approx(4 * DAY_PER_MONTH, abs=2)
+
+
+# ------------------------------------------------------------------ approximations
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("About 1,200 people were killed.", 1200, "people"),
+        ("Some 240 hostages were taken.", 240, "hostage"),
+        ("Around 300 people attended.", 300, "people"),
+        ("Roughly 5,000 people fled.", 5000, "people"),
+        ("An estimated 10,000 people were displaced.", 10000, "people"),
+    ],
+)
+def test_approximations_carry_ten_percent(quantities, text, value, unit):
+    q = one(quantities, text)
+    point(q, value, unit, kind="approx", tolerance=0.1 * value)
+    assert q.surface.lower().startswith(text.split()[0].lower())
+
+
+def test_approximate_coarse_unit_keeps_its_implied_precision(quantities):
+    # 10% of 14 days is 1.4, but "about two weeks" is only as precise as half a week.
+    q = one(quantities, "The talks lasted about two weeks.")
+    point(q, 14, "day", kind="approx", tolerance=3.5)
+    assert q.stated_unit == "week"
+
+
+# ------------------------------------------------------------------ vague and categorical
+
+
+@pytest.mark.parametrize(
+    "text, surface, concept, low_min, high_max, reported",
+    [
+        ("Only a handful of hostages have been released.", "a handful", "hostage", 2, 10, False),
+        ("Several hostages were released.", "several", "hostage", 2, 10, False),
+        ("Dozens of protesters gathered outside.", "dozens", "protester", 12, 200, True),
+        ("Hundreds of people were arrested.", "hundreds", "people", 100, 2000, True),
+    ],
+)
+def test_vague_quantifiers(quantities, text, surface, concept, low_min, high_max, reported):
+    q = one(quantities, text)
+    assert q.kind == "vague"
+    assert q.surface.lower().startswith(surface)
+    assert q.unit == ""
+    assert q.concept == concept
+    assert low_min <= q.low < q.high <= high_max
+    record = newsquant_record(q)
+    if reported:  # an order of magnitude reads as a range in the NewsQuant shape
+        assert record["value"] == [q.low, q.high] and record["change"] == "="
+    else:  # "a handful", "several": no figure worth reporting
+        assert record is None
+
+
+def test_plain_hundreds_is_not_vague_quantifier_without_of(quantities):
+    assert quantities("The building has hundreds.") == []
+
+
+def test_categorical_group(quantities):
+    text = "Hamas would release all the women, children and elderly hostages."
+    q = one(quantities, text)
+    assert q.kind == "categorical"
+    assert q.low is None and q.high is None
+    assert "women, children and elderly" in q.group
+    assert q.concept == "hostage"
+    assert q.surface.startswith("all the women")
+    assert q.value_text().startswith("all ")
+    assert newsquant_record(q) is None
+
+
+def test_categorical_group_words_are_not_read_as_numbers(quantities):
+    qs = quantities("Hamas would release all the women, children and elderly Israeli hostages.")
+    assert [q.kind for q in qs] == ["categorical"]
+
+
+# ------------------------------------------------------------------ percentages, money, trends
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Turnout reached 45% in the capital.", "Turnout was 45 percent.", "Turnout was 45 per cent."],
+)
+def test_percentages(quantities, text):
+    q = one(quantities, text)
+    point(q, 45, "percentage")
+    assert q.trend == "level"
+
+
+@pytest.mark.parametrize(
+    "text, trend, value, unit",
+    [
+        ("Unemployment rose by 5% last year.", "up", 5, "percentage"),
+        ("Unemployment rose to 5% last year.", "level", 5, "percentage"),
+        ("Sales fell 3% in March.", "down", 3, "percentage"),
+        ("Prices dropped by 3%.", "down", 3, "percentage"),
+        ("Inflation rose by 0.5 percentage points.", "up", 0.5, "percentage point"),
+    ],
+)
+def test_trends(quantities, text, trend, value, unit):
+    q = one(quantities, text)
+    assert q.trend == trend
+    assert q.low == pytest.approx(value) and q.high == pytest.approx(value)
+    assert q.unit == unit
+    assert q.change_symbol() == (trend if trend != "level" else "=")
+
+
+@pytest.mark.parametrize(
+    "text, first, second",
+    [
+        ("Prices rose 5% to $6.", (5, "percentage", "up"), (6, "dollar", "level")),
+        ("Profit rose 12% to $3.4 billion.", (12, "percentage", "up"), (3.4e9, "dollar", "level")),
+    ],
+)
+def test_change_then_level_in_one_sentence(quantities, text, first, second):
+    qs = quantities(text)
+    assert [(q.low, q.unit, q.trend) for q in qs] == [first, second]
+
+
+def test_concept_stays_in_its_own_clause(quantities):
+    text = "About 1,200 people were killed and sales fell 3%."
+    qs = quantities(text)
+    pct = covering(qs, text, "3%")
+    assert pct.trend == "down"
+    assert "sales" in pct.concept.lower().split()
+    assert "people" not in pct.concept.lower().split()
+
+
+# ------------------------------------------------------------------ not claims
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # calendar dates and years
+        "The war began on Oct. 7.",
+        "The vote is on Dec. 15.",
+        "It happened in 2023.",
+        "He was born on July 4, 2016.",
+        "Since October 7, the talks have stalled.",
+        # ordinals
+        "Blinken set off on his fifth tour of the region.",
+        "She finished 1st in the race.",
+        # clock times
+        "The meeting starts at 3:30.",
+        "The meeting starts at 3:30 today.",
+        "The statement came at 1.56pm on Friday.",
+        "The meeting is at 10 a.m. on Monday.",
+        # page furniture
+        "2 mins read",
+        "25 views",
+        # phone numbers
+        "Call (555) 123-4567 for details.",
+        "Call 555-123-4567 now.",
+        # names that contain digits
+        "The COVID-19 pandemic hit hard.",
+        "Leaders of the G7 met in Rome.",
+        "The S&P 500 fell on Monday.",
+        "He drives a Ford F-150 truck.",
+        "Israel Military Sees Taking Many Months to Eliminate Hamas (1)",
+        "DoubleDown Interactive Co., Ltd. (DDI) Q3 2023 Earnings Call Transcript",
+        # a score or odds
+        "The deal was a 50/50 proposition.",
+    ],
+)
+def test_not_claims(quantities, text):
+    qs = quantities(text)
+    assert qs == [], [(q.surface, q.kind, q.low, q.unit) for q in qs]
+
+
+@pytest.mark.parametrize(
+    "text, needle, value, unit",
+    [
+        ("At least 1,200 people were killed on Oct. 7.", "Oct. 7", 1200, "people"),
+        ("Since October 7, more than 1,400 people have been killed.", "October 7", 1400, "people"),
+        ("He was released on Dec. 15 after 50 days.", "Dec. 15", 50, "day"),
+        ("In 2023 the firm hired 300 workers.", "2023", 300, "worker"),
+        ("He spoke at 10 a.m. and said 40 people died.", "10 a.m.", 40, "people"),
+        ("The S&P 500 rose 1.2% on Monday.", "500", 1.2, "percentage"),
+        ("Ford sold 12,000 F-150 trucks.", "F-150", 12000, "truck"),
+    ],
+)
+def test_non_claims_next_to_a_real_figure(quantities, text, needle, value, unit):
+    qs = quantities(text)
+    pos = text.index(needle)
+    assert not [q for q in qs if q.start < pos + len(needle) and pos < q.end], [q.surface for q in qs]
+    q = only(qs, text)
+    assert q.low == pytest.approx(value)
+    assert q.unit == unit
+
+
+# ------------------------------------------------------------------ serialization
+
+
+def test_quantity_round_trips_through_a_dict_with_open_bounds(quantities):
+    q = one(quantities, "More than 26,000 people have died.")
+    d = q.to_dict()
+    assert d["low"] == 26000 and d["high"] is None  # JSON has no infinity
+    back = type(q).from_dict(d)
+    assert back.kind == "lower" and back.low == 26000
+    assert back.high is None or math.isinf(back.high)
