@@ -32,11 +32,16 @@ def _warn_problems(problems) -> None:
         print(f"checker: {kind}: {p}", file=sys.stderr, flush=True)
 
 
-def _fatal_if_nothing(sources, problems, what: str = "sources") -> None:
+def _report_sources(sources, problems, what: str = "sources") -> None:
+    """Warn about each bad source; with nothing usable left, fail with one line."""
     if not sources:
+        if len(problems) == 1:
+            raise UserError(str(problems[0]))
+        _warn_problems(problems)
         if problems:
             raise UserError(f"no usable {what} ({len(problems)} problem(s) above)")
         raise UserError(f"no {what} found (give files or folders of .txt, .md, .html or .jsonl)")
+    _warn_problems(problems)
 
 
 class _Progress:
@@ -95,8 +100,7 @@ def cmd_scan(args) -> int:
         result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start)
     finally:
         progress.stop()
-    _warn_problems(result.problems)
-    _fatal_if_nothing(result.sources, result.problems)
+    _report_sources(result.sources, result.problems)
     by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
     if args.report:
         rows = flag_rows(result.flags, _latest_decisions(cfg))
@@ -138,8 +142,7 @@ def cmd_claims(args) -> int:
 
     cfg = load_config()
     sources, problems = load_sources(args.paths, root=Path.cwd(), max_bytes=cfg.max_bytes)
-    _warn_problems(problems)
-    _fatal_if_nothing(sources, problems)
+    _report_sources(sources, problems)
     pack = load_pack(cfg)
     results = list(extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size))
     if args.format == "json":

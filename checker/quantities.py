@@ -331,6 +331,7 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
         words = re.findall(r"[A-Za-z]+", unit_text)
         plausible = (
             0 < len(words) <= 3
+            and not re.match(r"^-?\d", window[pos + len(surface) :] if pos >= 0 else "")
             and not any(w.lower() in _NOT_UNITS for w in words)
             and not (words[0][:1].isupper() and words[0] not in _UNIT_ABBREVIATIONS)
         )
@@ -381,12 +382,17 @@ class _DocContext:
         tok = self.token_at(end)
         if tok is None:
             return None
+        skipped = False
         for t in self.doc[tok.i : min(len(self.doc), tok.i + 4)]:
+            if t.pos_ == "PROPN" and any(ch.isdigit() for ch in t.text):
+                skipped = True  # a model name between figure and noun: "12,000 F-150 trucks"
+                continue
             if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
                 if t.ent_type_ in ("GPE", "ORG", "PERSON", "DATE", "TIME") and t.pos_ == "PROPN":
                     return None
                 lemma = t.lemma_.lower() if t.pos_ == "NOUN" else _singular(t.text)
-                return t.idx + len(t.text), lemma
+                # the span ends at the figure when a name stands between it and the noun
+                return (end if skipped else t.idx + len(t.text)), lemma
             if t.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ", "PRON", "DET", "SCONJ", "PART"):
                 if t.text in ("-",):
                     continue
@@ -775,7 +781,7 @@ def _concept(ctx: _DocContext, start: int, end: int) -> str:
     words: list[str] = []
     head = tok
     for _ in range(4):
-        if head.head.i == head.i:
+        if head.head.i == head.i or head.pos_ in ("VERB", "AUX"):
             break
         if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.lower_ not in _UNITISH and head.i not in skip:
             break
