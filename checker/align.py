@@ -116,7 +116,8 @@ class Metric:
     order: int = 0
 
     def label(self) -> str:
-        return self.description or self.name
+        """How messages name the fact: "the figures for {label}"."""
+        return "" if self.generic else (self.description or self.name)
 
     def matches(self, claim: Claim, family: str) -> bool:
         if self.unit != "any" and family != self.unit:
