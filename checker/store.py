@@ -41,6 +41,13 @@ class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            # The cache is rebuildable; keep it out of the corpus repository.
+            try:
+                ignore.write_text("# created by checker: the cache is rebuilt on demand\n*\n")
+            except OSError:
+                pass
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
