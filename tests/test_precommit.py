@@ -74,7 +74,7 @@ def test_conflicting_source_blocks_until_decided(corpus):
     scan = _run([sys.executable, "-m", "checker", "scan"], root, env)
     assert scan.returncode == 0, scan.stderr
     listed = _run([sys.executable, "-m", "checker", "flags", "--format", "json"], root, env, check=True)
-    flags = [f for f in json.loads(listed.stdout) if "002_58061bc989f93f95.txt" in (f["source_a"], f["source_b"])]
+    flags = [f for f in json.loads(listed.stdout) if "articles/002_58061bc989f93f95.txt" in (f["source_a"], f["source_b"])]
     assert flags
     ledger = Ledger(root / "reports" / "decisions.jsonl")
     for f in flags:
