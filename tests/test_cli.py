@@ -322,6 +322,9 @@ def test_scan_seeds_writes_the_report(corpus_copy: Path):
         assert r["severity"] in ("low", "medium", "high")
         assert r["status"] == "open"
         assert r["source_a"].startswith("seeds/") and r["source_b"].startswith("seeds/")
+    # The committed report is exactly what a fresh scan of the seeds produces.
+    committed = REPO / "reports" / "seeds.csv"
+    assert report.read_bytes() == committed.read_bytes(), "reports/seeds.csv is stale: rerun the README's main command"
     # The summary names the five sources; the cache went into the copy.
     assert "5" in proc.stdout
     assert (corpus_copy / ".checker").is_dir()
