@@ -551,6 +551,9 @@ def test_changed_evidence_is_marked(make_app, flags, ledger_path):
         seen["row"] = row_status(app, 1)
         seen["head"] = rendered(app.screen.query_one("#flag-head"))
         seen["status"] = status_line(app)
+        await pilot.press("n", *"seen", "enter")  # a note is not a new verdict
+        await pilot.pause()
+        seen["row_after_note"] = row_status(app, 1)
         await pilot.press("s", "s", "s", "s", "s")  # status filter: changed
         seen["changed_rows"] = list(table(app).shown)
         await pilot.press("escape", "c")  # re-confirm on the new evidence
@@ -562,6 +565,7 @@ def test_changed_evidence_is_marked(make_app, flags, ledger_path):
     assert seen["row"] == "confirmed*"
     assert "Evidence changed" in seen["head"] and "bob" in seen["head"]
     assert "1 changed" in seen["status"]
+    assert seen["row_after_note"] == "confirmed*"
     assert seen["changed_rows"] == [1]
     assert seen["row_after"] == "confirmed"
     assert "changed" not in seen["status_after"]
@@ -613,6 +617,87 @@ def test_markup_in_sources_is_shown_literally(ledger_path):
     assert "[red]Evil[/red] Times" in seen["article_title"]
 
 
+def test_control_characters_are_neutralised(ledger_path):
+    """Rich keeps markup literal but passes ESC through to the terminal."""
+    sentence = "Officials said \x1b[31m12\x1b]8;;http://evil\x07 hostages\u202e were held."
+    q = Quantity(12, 12, "exact", surface="12", start=sentence.index("12"),
+                 end=sentence.index("12") + 2)
+    a = Claim("esc.txt", q, sentence, 1, 1, outlet="Out\x1b[2Jlet", date="2024-01-01")
+    b = Claim("ok.txt", Quantity(13, 13, "exact", surface="13"), "13 were held.", 1, 1,
+              outlet="Fine", date="2024-01-02")
+    flags = [Flag("Q101", "high", "held\x1b[5m", [a, b], "12 vs 13\x1b[0m")]
+    seen = {}
+
+    async def scenario(pilot, app):
+        screen = app.screen
+        seen["segments"] = [seg.text for w in (screen.query_one("#flag-claims"),
+                                               screen.query_one("#flag-head"), table(app))
+                            for strip in w.render_lines(Region(0, 0, *w.size)) for seg in strip]
+        seen["claims"] = rendered(screen.query_one("#flag-claims"))
+        await pilot.press("a")
+        await pilot.pause()
+        focus = app.screen.query_one("#article-focus", Static).content
+        seen["article"] = focus.plain
+        seen["marked"] = [focus.plain[s.start:s.end] for s in focus.spans if "reverse" in str(s.style)]
+
+    run(lambda: ReviewApp(flags, Ledger(ledger_path), "ann", article_text={"esc.txt": sentence}.get),
+        scenario)
+    assert not any("\x1b" in text or "\u202e" in text for text in seen["segments"])
+    assert "␛[31m12␛]8;;http://evil" in seen["claims"]
+    assert "\x1b" not in seen["article"] and "␛[31m" in seen["article"]
+    assert seen["marked"] == ["12"]  # offsets still line up after cleaning
+
+
+def test_no_flags(ledger_path):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("c", "d", "f", "n", "u", "j", "a", "s")
+        await pilot.pause()
+        seen["status"] = status_line(app)
+        seen["head"] = rendered(app.screen.query_one("#flag-head"))
+        seen["screen"] = type(app.screen)
+
+    run(lambda: ReviewApp([], Ledger(ledger_path), "ann"), scenario)
+    assert seen["status"].startswith("0 of 0 decided")
+    assert "No flags" in seen["head"]
+    assert seen["screen"] is ReviewScreen
+    assert ledger_lines(ledger_path) == []
+
+
+def test_failed_write_is_reported_and_not_shown_as_decided(flags, tmp_path):
+    from checker.ledger import LedgerLockError
+
+    class LockedLedger(Ledger):
+        def append(self, decision):
+            raise LedgerLockError("decisions.jsonl: could not lock")
+
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("c")
+        await pilot.pause()
+        seen["row"] = row_status(app, 0)
+        seen["current"] = current_flag(app).id
+        seen["status"] = status_line(app)
+
+    def make() -> ReviewApp:
+        app = ReviewApp(flags, LockedLedger(tmp_path / "d.jsonl"), "ann")
+        notify = app.notify
+
+        def record(message, **kwargs):
+            seen.setdefault("notes", []).append(message)
+            notify(message, **kwargs)
+
+        app.notify = record
+        return app
+
+    run(make, scenario)
+    assert seen["row"] == "open" and seen["current"] == flags[0].id  # did not advance
+    assert seen["status"].startswith("0 of 5 decided")
+    assert any("Not saved" in m and "could not lock" in m for m in seen["notes"])
+
+
 # -- timeline -----------------------------------------------------------------------------
 
 
@@ -621,15 +706,17 @@ def test_timeline_plots_metric_claims_and_counts_undated(make_app, flags):
 
     async def scenario(pilot, app):
         timeline = app.screen.query_one(MetricTimeline)
+        seen["first"] = timeline.summary  # plotted at once on open
         await pilot.press("j", "j")  # hostages-held: 136 (dated) vs 132 (undated)
-        await pilot.pause()
+        await pilot.pause(0.5)  # while keys repeat, the plot waits for the cursor to rest
         seen["held"] = timeline.summary
         await pilot.press("k")
-        await pilot.pause()
+        await pilot.pause(0.5)
         seen["pause"] = timeline.summary
         seen["pause_points"] = app.state.timeline("pause-length").points
 
     run(make_app, scenario)
+    assert seen["first"].startswith("hostages-released-first-phase (1 not numeric)")
     assert "1 undated" in seen["held"]
     assert "pause-length" in seen["pause"]
     assert sorted(p.low for p in seen["pause_points"]) == [42, 45]
@@ -693,4 +780,8 @@ def test_snapshot_main_screen_seed_flags(snap_compare, tmp_path):
     decision times appear), highlighted flag: the six-week vs 45-day pause."""
     app = ReviewApp(seed_flags(), Ledger(tmp_path / "decisions.jsonl"), "reviewer",
                     article_text=source_text)
-    assert snap_compare(app, press=["j"], terminal_size=SIZE)
+    async def settle(pilot) -> None:
+        await pilot.press("j")
+        await pilot.pause(0.5)  # let the timeline plot the highlighted flag
+
+    assert snap_compare(app, run_before=settle, terminal_size=SIZE)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from ..ledger import Ledger
 from ..model import Flag
 from .review_screen import ReviewScreen
+from .safe import clean
 from .state import ReviewState
 
 
@@ -49,8 +50,8 @@ class ReviewApp(App[None]):
         if self.ledger_warnings:
             first = self.ledger_warnings[0]
             self.notify(
-                f"{self.ledger.path}: skipped {len(self.ledger_warnings)} unreadable line(s); "
-                f"first at line {first.line}: {first.reason}",
+                clean(f"{self.ledger.path}: skipped {len(self.ledger_warnings)} unreadable line(s); "
+                f"first at line {first.line}: {first.reason}"),
                 severity="warning",
                 timeout=10,
                 markup=False,

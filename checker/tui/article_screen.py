@@ -16,15 +16,18 @@ from textual.widgets import Footer, Static
 
 from ..model import Claim
 from .detail import QUANTITY_STYLE, find_surface
+from .safe import clean
 
 SENTENCE_STYLE = "on #3a3a00"
 
 
 def locate(text: str, claim: Claim) -> tuple[int, int, int, int] | None:
-    """(sentence start, sentence end, quantity start, quantity end) in `text`."""
+    """(sentence start, sentence end, quantity start, quantity end) in `text`
+    (a cleaned text: `clean` keeps offsets, so the claim's are still valid)."""
     q = claim.quantity
-    sentence = claim.sentence.strip()
-    offsets_ok = 0 <= q.start < q.end <= len(text) and text[q.start:q.end] == q.surface
+    sentence = clean(claim.sentence.strip())
+    surface = clean(q.surface)
+    offsets_ok = 0 <= q.start < q.end <= len(text) and text[q.start:q.end] == surface
     if offsets_ok:
         s = text.rfind(sentence, 0, q.start + 1) if sentence else -1
         if s < 0 or s + len(sentence) < q.end:
@@ -35,10 +38,10 @@ def locate(text: str, claim: Claim) -> tuple[int, int, int, int] | None:
     s = text.find(sentence) if sentence else -1
     if s < 0:
         return None
-    pos = find_surface(sentence, q.surface)
+    pos = find_surface(sentence, surface)
     if pos < 0:
         return s, s + len(sentence), s, s
-    return s, s + len(sentence), s + pos, s + pos + len(q.surface)
+    return s, s + len(sentence), s + pos, s + pos + len(surface)
 
 
 class ArticleScreen(Screen[None]):
@@ -51,30 +54,31 @@ class ArticleScreen(Screen[None]):
         super().__init__()
         self.claim = claim
         self.label = label
-        self.text = text
+        self.text = None if text is None else clean(text)
 
     def _title(self) -> Text:
         c = self.claim
         return Text.assemble(
             (f" {self.label} ", "bold reverse"),
             " ",
-            (c.outlet or "unknown outlet", "bold"),
+            (clean(c.outlet) or "unknown outlet", "bold"),
             "  ",
-            (c.published or c.date or "undated", "dim"),
+            (clean(c.published or c.date) or "undated", "dim"),
             "  ",
-            (c.source_id, "dim"),
+            (clean(c.source_id), "dim"),
         )
 
     def _parts(self) -> tuple[Text, Text, Text]:
         text = self.text
         if text is None:
             note = Text("Full text not available for ", style="dim")
-            note.append(self.claim.source_id)
+            note.append(clean(self.claim.source_id))
             note.append(". The claim's sentence:\n\n")
-            focus = Text(self.claim.sentence.strip(), style=SENTENCE_STYLE)
-            pos = find_surface(focus.plain, self.claim.quantity.surface)
+            focus = Text(clean(self.claim.sentence.strip()), style=SENTENCE_STYLE)
+            surface = clean(self.claim.quantity.surface)
+            pos = find_surface(focus.plain, surface)
             if pos >= 0:
-                focus.stylize(QUANTITY_STYLE, pos, pos + len(self.claim.quantity.surface))
+                focus.stylize(QUANTITY_STYLE, pos, pos + len(surface))
             return note, focus, Text()
         span = locate(text, self.claim)
         if span is None:

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from ..ledger import Ledger
 from ..model import Claim, Decision
 from .flag_list import SEVERITY_STYLE, STATUS_STYLE
+from .safe import clean
 from .state import ReviewState
 
 QUANTITY_STYLE = "bold reverse"
@@ -41,11 +42,12 @@ def find_surface(sentence: str, surface: str) -> int:
 
 def highlight_sentence(claim: Claim) -> Text:
     """The claim's sentence, literally, with its quantity highlighted."""
-    sentence = claim.sentence.strip()
+    sentence = clean(claim.sentence.strip())
+    surface = clean(claim.quantity.surface)
     text = Text(sentence)
-    pos = find_surface(sentence, claim.quantity.surface)
+    pos = find_surface(sentence, surface)
     if pos >= 0:
-        text.stylize(QUANTITY_STYLE, pos, pos + len(claim.quantity.surface))
+        text.stylize(QUANTITY_STYLE, pos, pos + len(surface))
     return text
 
 
@@ -55,23 +57,28 @@ def claim_block(claim: Claim, label: str) -> Text:
     text = Text.assemble(
         (f" {label} ", "bold reverse"),
         " ",
-        (claim.outlet or "unknown outlet", "bold"),
+        (clean(claim.outlet) or "unknown outlet", "bold"),
         "\n",
         ("date  ", "dim"),
-        when or "undated",
-        (f" ({claim.date_basis})" if when and claim.date_basis not in ("", "published") else "", "dim"),
+        clean(when) or "undated",
+        (
+            f" ({clean(claim.date_basis)})"
+            if when and claim.date_basis not in ("", "published")
+            else "",
+            "dim",
+        ),
         "\n",
         ("by    ", "dim"),
-        claim.attribution or "(no attribution)",
+        clean(claim.attribution) or "(no attribution)",
         "\n",
         ("value ", "dim"),
-        (q.value_text(), "bold cyan"),
-        (f"  {q.kind}", "dim"),
+        (clean(q.value_text()), "bold cyan"),
+        (f"  {clean(q.kind)}", "dim"),
         "\n\n",
     )
     text.append_text(highlight_sentence(claim))
     text.append("\n\n")
-    text.append(f"{claim.source_id}:{claim.line}:{claim.col}", style="dim")
+    text.append(f"{clean(claim.source_id)}:{claim.line}:{claim.col}", style="dim")
     return text
 
 
@@ -84,7 +91,7 @@ def claims_table(claims: list[Claim]) -> Table:
 
 
 def status_text(status: str, changed: bool) -> Text:
-    text = Text(status, style=STATUS_STYLE.get(status, "") or "bold")
+    text = Text(clean(status), style=STATUS_STYLE.get(status, "") or "bold")
     if changed:
         text.append("* changed", style="bold magenta")
     return text
@@ -93,27 +100,27 @@ def status_text(status: str, changed: bool) -> Text:
 def head_text(state: ReviewState, i: int) -> Text:
     f = state.flags[i]
     text = Text.assemble(
-        (f" {f.severity.upper()} ", f"reverse {SEVERITY_STYLE.get(f.severity, '')}".strip()),
+        (f" {clean(f.severity).upper()} ", f"reverse {SEVERITY_STYLE.get(f.severity, '')}".strip()),
         " ",
-        (f.code, "bold"),
-        (f" {f.rule}" if f.rule else "", "dim"),
+        (clean(f.code), "bold"),
+        (f" {clean(f.rule)}" if f.rule else "", "dim"),
         "  ",
-        (f.metric, "bold"),
+        (clean(f.metric), "bold"),
         ("\nstatus ", "dim"),
     )
     text.append_text(status_text(state.status(i), state.is_changed(i)))
     text.append(f"  ·  flag {state.ids[i]}", style="dim")
     text.append("\n\n")
-    text.append(f.message)
+    text.append(clean(f.message))
     d = state.decision(i)
     if state.is_changed(i) and d is not None:
         text.append("\n\n")
         text.append("Evidence changed ", style="bold magenta")
         text.append("since this flag was marked ")
-        text.append(d.status, style="bold")
+        text.append(clean(d.status), style="bold")
         text.append(" by ")
-        text.append(d.reviewer or "unknown")
-        text.append(f" ({d.time[:10]})" if d.time else "")
+        text.append(clean(d.reviewer) or "unknown")
+        text.append(f" ({clean(d.time[:10])})" if d.time else "")
         text.append(": values, dates or attributions differ now. Re-check and decide again.")
     return text
 
@@ -125,14 +132,14 @@ def history_text(history: list[Decision]) -> Text:
         return text
     for d in history:
         text.append("\n")
-        text.append(d.time[:19].replace("T", " ") or "(no time)", style="dim")
+        text.append(clean(d.time[:19].replace("T", " ")) or "(no time)", style="dim")
         text.append("  ")
-        text.append(d.status, style=STATUS_STYLE.get(d.status, "") or "bold")
+        text.append(clean(d.status), style=STATUS_STYLE.get(d.status, "") or "bold")
         text.append("  ")
-        text.append(d.reviewer or "unknown")
+        text.append(clean(d.reviewer) or "unknown")
         if d.note:
             text.append("  ")
-            text.append(d.note, style="italic")
+            text.append(clean(d.note), style="italic")
     return text
 
 

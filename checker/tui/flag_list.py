@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from .safe import clean
 from .state import ReviewState, outlets_of
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
@@ -52,10 +53,10 @@ class FlagList(DataTable):
     def row_cells(self, state: ReviewState, i: int) -> list[Text]:
         f = state.flags[i]
         return [
-            Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")),
-            Text(f.code),
-            Text(f.metric),
-            Text(", ".join(outlets_of(f))),
+            Text(clean(f.severity), style=SEVERITY_STYLE.get(f.severity, "")),
+            Text(clean(f.code)),
+            Text(clean(f.metric)),
+            Text(clean(", ".join(outlets_of(f)))),
             status_cell(state, i),
         ]
 

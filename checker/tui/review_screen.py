@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header
 
 from ..errors import UserError
@@ -24,12 +25,14 @@ from .detail import FlagDetail, claim_label
 from .flag_list import FlagList
 from .help_screen import HelpScreen
 from .note_modal import NoteModal
+from .safe import clean
 from .search_bar import SearchBar
 from .state import SEVERITY_FILTERS, STATUS_FILTERS, Filters, ReviewState, cycle
 from .status_bar import StatusBar
 from .timeline import MetricTimeline
 
 ArticleText = Callable[[str], "str | None"]
+TIMELINE_QUIET = 0.15  # seconds; while j is held the plot waits until the cursor rests
 
 
 class ReviewScreen(Screen[None]):
@@ -80,6 +83,8 @@ class ReviewScreen(Screen[None]):
         self.filters = Filters()
         self.session: list[int] = []  # flags decided this session, newest last (for undo)
         self._detail_pending = False
+        self._timeline_timer: Timer | None = None
+        self._timeline_dirty = False
 
     # -- layout ------------------------------------------------------------------
 
@@ -127,8 +132,9 @@ class ReviewScreen(Screen[None]):
 
     def update_detail(self) -> None:
         self._detail_pending = False
+        self._timeline_timer: Timer | None = None
+        self._timeline_dirty = False
         detail = self.query_one(FlagDetail)
-        timeline = self.query_one(MetricTimeline)
         i = self.current()
         if i is None:
             detail.show_empty(
@@ -136,25 +142,51 @@ class ReviewScreen(Screen[None]):
                 if len(self.state)
                 else "No flags: nothing to review."
             )
+        else:
+            detail.show(self.state, i, self.ledger)
+        self.schedule_timeline()
+
+    def schedule_timeline(self) -> None:
+        """Plot at once when the cursor was resting, else once it rests again:
+        plotting costs more than a frame, so a held j must not wait for it."""
+        if self._timeline_timer is None:
+            self.update_timeline()
+            self._timeline_timer = self.set_timer(TIMELINE_QUIET, self._timeline_rested)
+        else:
+            self._timeline_dirty = True
+            self._timeline_timer.reset()
+
+    def _timeline_rested(self) -> None:
+        self._timeline_timer = None
+        if self._timeline_dirty:
+            self.update_timeline()
+
+    def update_timeline(self) -> None:
+        self._timeline_dirty = False
+        timeline = self.query_one(MetricTimeline)
+        i = self.current()
+        if i is None:
             timeline.clear()
-            return
-        detail.show(self.state, i, self.ledger)
-        timeline.show(self.state, i)
+        else:
+            timeline.show(self.state, i)
 
     # -- decisions -----------------------------------------------------------------
 
-    def write(self, i: int, status: str, note: str = "") -> Decision | None:
-        """Append one decision for flag `i` durably; None (and a message) on failure."""
+    def write(
+        self, i: int, status: str, note: str = "", evidence_hash: str | None = None
+    ) -> Decision | None:
+        """Append one decision for flag `i` durably; None (and a message) on failure.
+        `evidence_hash` defaults to the evidence on screen now."""
         try:
             decision = self.ledger.decide(
                 self.state.ids[i],
                 status,
                 self.reviewer,
                 note=note,
-                evidence_hash=self.state.hashes[i],
+                evidence_hash=self.state.hashes[i] if evidence_hash is None else evidence_hash,
             )
         except (UserError, OSError) as exc:
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
+            self.notify(f"Not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
             return None
         self.session.append(i)
         self.apply(decision)
@@ -165,7 +197,6 @@ class ReviewScreen(Screen[None]):
         for row in self.state.record(decision):
             self.table.refresh_status(self.state, row)
         self.refresh_status()
-        self.query_one(MetricTimeline).shown_for = None
         self.schedule_detail()
 
     def action_decide(self, status: str) -> None:
@@ -180,16 +211,23 @@ class ReviewScreen(Screen[None]):
         if i is None:
             return
         status = self.state.status(i)
+        # A note is not a verdict: it keeps the status, and on a changed flag it
+        # keeps the old evidence hash too, so the "changed" mark stays until the
+        # reviewer decides again with c/d/f.
+        previous = self.state.decision(i)
+        evidence = previous.evidence_hash if previous and self.state.is_changed(i) else None
         title = Text.assemble(
             ("Note on ", "bold"),
-            (self.state.flags[i].code, "bold"),
+            (clean(self.state.flags[i].code), "bold"),
             " ",
-            self.state.flags[i].metric,
+            clean(self.state.flags[i].metric),
             ("  (status stays ", "dim"),
-            (status, "bold"),
+            (clean(status), "bold"),
             (")", "dim"),
         )
-        self.app.push_screen(NoteModal(title, lambda note: self.write(i, status, note) is not None))
+        self.app.push_screen(
+            NoteModal(title, lambda note: self.write(i, status, note, evidence) is not None)
+        )
 
     def action_undo(self) -> None:
         if self.session:
@@ -201,7 +239,7 @@ class ReviewScreen(Screen[None]):
         try:
             decision = self.ledger.undo(self.state.ids[i], self.reviewer)
         except (UserError, OSError) as exc:
-            self.notify(f"Undo not saved: {exc}", severity="error", timeout=10, markup=False)
+            self.notify(f"Undo not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
             return
         if decision is None:
             self.notify("Nothing to undo for this flag.", markup=False)
@@ -261,7 +299,7 @@ class ReviewScreen(Screen[None]):
         try:
             text = self.article_text(claim.source_id)
         except Exception as exc:  # a missing or unreadable source must not end the review
-            self.notify(f"Could not read {claim.source_id}: {exc}", severity="warning", markup=False)
+            self.notify(f"Could not read {clean(claim.source_id)}: {clean(exc)}", severity="warning", markup=False)
             text = None
         self.app.push_screen(ArticleScreen(claim, claim_label(n), text))
 

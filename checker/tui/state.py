@@ -92,7 +92,7 @@ class ReviewState:
         self.decided = sum(1 for i in range(len(self.flags)) if self.status(i) != "open")
         self.changed = sum(1 for i in range(len(self.flags)) if self.is_changed(i))
         self._haystacks: dict[int, str] = {}
-        self._history: dict[str, list[Decision]] = {}
+        self._history: dict[str, list[Decision]] | None = None
         self._claims_by_metric: dict[str, list[Claim]] | None = None
         self._timelines: dict[str, Timeline] = {}
 
@@ -128,17 +128,29 @@ class ReviewState:
         for i in rows:
             self.decided += self.status(i) != "open"
             self.changed += self.is_changed(i)
-        if decision.flag_id in self._history:
-            self._history[decision.flag_id].append(decision)
+        if self._history is not None:
+            self._history.setdefault(decision.flag_id, []).append(decision)
         return rows
 
     def history(self, i: int, ledger: Ledger) -> list[Decision]:
-        """Decisions on flag `i`, oldest first: read once per flag, then kept
-        up to date from `record`."""
-        fid = self.ids[i]
-        if fid not in self._history:
-            self._history[fid] = ledger.history(fid)
-        return self._history[fid]
+        """Decisions on flag `i`, oldest first. The ledger is read once, on
+        first use, and the index is then kept up to date by `record`."""
+        if self._history is None:
+            self._history = self._index_history(ledger)
+        return self._history.get(self.ids[i], [])
+
+    def _index_history(self, ledger: Ledger) -> dict[str, list[Decision]]:
+        decisions, _ = ledger.read()
+        groups: dict[str, list[Decision]] = {}
+        for d in decisions:
+            groups.setdefault(d.flag_id, []).append(d)
+        for fid, group in groups.items():
+            group.sort(key=lambda d: d.time)  # stable: ties keep file order
+            if group[-1] != self.latest.get(fid, group[-1]):
+                # Times not in the ledger's canonical form (hand edits): let the
+                # ledger order this flag's lines itself.
+                groups[fid] = ledger.history(fid)
+        return groups
 
     # -- filtering -------------------------------------------------------------
 

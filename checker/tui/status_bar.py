@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from .safe import clean
 from .state import Filters, ReviewState
 
 
@@ -28,10 +29,10 @@ class StatusBar(Static):
             ("code", filters.code),
         ):
             text.append(f" · {name} ", style="dim")
-            text.append(value, style="" if value == "all" else "bold yellow")
+            text.append(clean(value), style="" if value == "all" else "bold yellow")
         if filters.search:
             text.append(" · search ", style="dim")
-            text.append(filters.search, style="bold yellow")
+            text.append(clean(filters.search), style="bold yellow")
         text.append(" · reviewer ", style="dim")
-        text.append(reviewer)
+        text.append(clean(reviewer))
         self.update(text)

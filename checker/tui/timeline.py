@@ -12,6 +12,7 @@ from datetime import date
 
 from textual_plotext import PlotextPlot
 
+from .safe import clean
 from .state import Point, ReviewState
 
 MINE = ("orange", "●")
@@ -21,7 +22,7 @@ MAX_TICKS = 4
 
 def _printable(text: str) -> str:
     """Plotext output is parsed as ANSI: keep control characters out of titles."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    return "".join(ch if ch.isprintable() else " " for ch in clean(text))
 
 
 def _ticks(xs: list[int]) -> list[int]:
