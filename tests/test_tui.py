@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import pytest
-from rich.text import Text
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
@@ -23,7 +22,6 @@ from checker.ledger import Ledger
 from checker.model import INF, Claim, Flag, Quantity
 from checker.tui.app import ReviewApp
 from checker.tui.article_screen import ArticleScreen
-from checker.tui.detail import FlagDetail
 from checker.tui.flag_list import FlagList
 from checker.tui.help_screen import HelpScreen
 from checker.tui.note_modal import NoteModal
@@ -462,7 +460,7 @@ def test_article_view_shows_claim_in_context(make_app):
     assert "45-day pause" in seen["focus"]
     assert ("45-day", "bold reverse") in seen["spans"]
     assert seen["visible"]
-    assert "Bloomberg" in seen["title"]
+    assert "Bloomberg" in seen["title"] and "0 of 5 decided" in seen["title"]
     assert "six-week ceasefire" in seen["a_focus"]
 
 

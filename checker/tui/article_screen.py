@@ -50,10 +50,11 @@ class ArticleScreen(Screen[None]):
         Binding("q", "close", "Back", show=False),
     ]
 
-    def __init__(self, claim: Claim, label: str, text: str | None) -> None:
+    def __init__(self, claim: Claim, label: str, text: str | None, progress: str = "") -> None:
         super().__init__()
         self.claim = claim
         self.label = label
+        self.progress = progress
         self.text = None if text is None else clean(text)
 
     def _title(self) -> Text:
@@ -66,6 +67,8 @@ class ArticleScreen(Screen[None]):
             (clean(c.published or c.date) or "undated", "dim"),
             "  ",
             (clean(c.source_id), "dim"),
+            "  ",
+            (self.progress, "bold"),
         )
 
     def _parts(self) -> tuple[Text, Text, Text]:

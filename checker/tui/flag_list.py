@@ -62,8 +62,6 @@ def status_cell(state: ReviewState, i: int) -> Cell:
 class FlagList(DataTable):
     """Flags as rows; `shown` holds the flag indices in display order."""
 
-    BINDINGS = []  # navigation keys live on the review screen (j/k) and DataTable (arrows)
-
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.shown: list[int] = []

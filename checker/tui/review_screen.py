@@ -28,7 +28,7 @@ from .note_modal import NoteModal
 from .safe import clean
 from .search_bar import SearchBar
 from .state import SEVERITY_FILTERS, STATUS_FILTERS, Filters, ReviewState, cycle
-from .status_bar import StatusBar
+from .status_bar import StatusBar, progress_text
 from .timeline import MetricTimeline
 
 ArticleText = Callable[[str], "str | None"]
@@ -132,8 +132,6 @@ class ReviewScreen(Screen[None]):
 
     def update_detail(self) -> None:
         self._detail_pending = False
-        self._timeline_timer: Timer | None = None
-        self._timeline_dirty = False
         detail = self.query_one(FlagDetail)
         i = self.current()
         if i is None:
@@ -230,17 +228,16 @@ class ReviewScreen(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        if self.session:
-            i = self.session.pop()
-        else:
-            i = self.current()
-            if i is None:
-                return
+        i = self.session[-1] if self.session else self.current()
+        if i is None:
+            return
         try:
             decision = self.ledger.undo(self.state.ids[i], self.reviewer)
         except (UserError, OSError) as exc:
             self.notify(f"Undo not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
             return
+        if self.session:
+            self.session.pop()
         if decision is None:
             self.notify("Nothing to undo for this flag.", markup=False)
             return
@@ -301,7 +298,9 @@ class ReviewScreen(Screen[None]):
         except Exception as exc:  # a missing or unreadable source must not end the review
             self.notify(f"Could not read {clean(claim.source_id)}: {clean(exc)}", severity="warning", markup=False)
             text = None
-        self.app.push_screen(ArticleScreen(claim, claim_label(n), text))
+        self.app.push_screen(
+            ArticleScreen(claim, claim_label(n), text, progress_text(self.state))
+        )
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.HELP_KEYS))

@@ -13,7 +13,7 @@ from datetime import date
 from textual_plotext import PlotextPlot
 
 from .safe import clean
-from .state import Point, ReviewState
+from .state import ReviewState
 
 MINE = ("orange", "●")
 OTHERS = ("cyan", "•")
