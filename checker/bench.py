@@ -48,7 +48,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_sizes: list[int] | None = None) -> dict:
+def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_sizes: list[int] | None = None,
+              check_article: str | None = None) -> dict:
     from .claims import extract
     from .nlp import load_bare, load_pipeline
     from .pipeline import load_pack, read_corpus
@@ -88,6 +89,8 @@ def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_s
         "peak_memory_mb": round(_peak_mb(), 1),
         "model": bare.meta.get("name", ""),
     }
+    if check_article:
+        result["check"] = bench_check(cfg, check_article)
     if claim_sizes:
         result["compare"] = [bench_compare(n, pack) for n in claim_sizes]
         result["peak_memory_mb"] = round(_peak_mb(), 1)
@@ -106,6 +109,39 @@ def bench_compare(n: int, pack) -> dict:
             "microseconds_per_claim": round(1e6 * seconds / n, 2)}
 
 
+_BARE_SCRIPT = (
+    "import sys, spacy; nlp = spacy.load(sys.argv[1]); "
+    "nlp(open(sys.argv[2], encoding='utf-8', errors='replace').read())"
+)
+
+
+def bench_check(cfg: Config, article: str, rounds: int = 3) -> dict:
+    """Wall time of `checker check ARTICLE` (a fresh process, as pre-commit runs
+    it) against a fresh process that loads the same spaCy model and parses the
+    same article; alternating rounds, best of each."""
+    import subprocess
+    import sys
+
+    from .nlp import resolve_model_name
+
+    model = resolve_model_name(cfg.model)
+    check_cmd = [sys.executable, "-m", "checker", "check", article, "--fail-on", "high"]
+    bare_cmd = [sys.executable, "-c", _BARE_SCRIPT, model, article]
+    subprocess.run(check_cmd, cwd=cfg.root, capture_output=True)  # builds the cache if needed
+    best_check = best_bare = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        subprocess.run(bare_cmd, cwd=cfg.root, capture_output=True, check=True)
+        best_bare = min(best_bare, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        proc = subprocess.run(check_cmd, cwd=cfg.root, capture_output=True, text=True)
+        best_check = min(best_check, time.perf_counter() - t0)
+        if proc.returncode == 2:
+            raise UserError(f"checker check failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else ''}")
+    return {"article": article, "check_seconds": round(best_check, 3), "bare_spacy_seconds": round(best_bare, 3),
+            "ratio": round(best_check / best_bare, 2)}
+
+
 def format_bench(r: dict) -> str:
     lines = [
         f"documents        {r['documents']} ({r['words']:,} words, {r['claims']:,} claims)",
@@ -114,6 +150,10 @@ def format_bench(r: dict) -> str:
         f"ratio            {r['ratio']:>10.2f}  (extraction / bare spaCy)",
         f"peak memory      {r['peak_memory_mb']:>10,.1f} MB",
     ]
+    if "check" in r:
+        c = r["check"]
+        lines.append(f"check            {c['check_seconds']:>10.3f} s  vs bare spaCy load+parse "
+                     f"{c['bare_spacy_seconds']:.3f} s  (ratio {c['ratio']})")
     for c in r.get("compare", []):
         lines.append(f"compare {c['claims']:>9,} claims  {c['seconds']:>8.3f} s  "
                      f"({c['microseconds_per_claim']} µs/claim, {c['flags']:,} flags)")

@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--docs", type=int, default=200, metavar="N",
                    help="build at least N distinct documents from the paragraphs of the sources (default 200)")
     b.add_argument("--claims", metavar="N[,N...]", help="also time the comparison on N synthetic claims")
+    b.add_argument("--check", metavar="ARTICLE",
+                   help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it")
     b.add_argument("--json", action="store_true", help="machine-readable output")
 
     e = cmd("eval", "measure extraction quality on a labelled data set")

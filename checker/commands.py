@@ -312,7 +312,7 @@ def cmd_bench(args) -> int:
             sizes = [int(x.replace("_", "")) for x in args.claims.split(",") if x.strip()]
         except ValueError:
             raise UserError("--claims takes whole numbers separated by commas, e.g. 10000,100000") from None
-    result = run_bench(cfg, args.paths or None, min_docs=args.docs, claim_sizes=sizes)
+    result = run_bench(cfg, args.paths or None, min_docs=args.docs, claim_sizes=sizes, check_article=args.check)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
