@@ -352,8 +352,15 @@ class Slot:
 
 @dataclass
 class Block:
+    """The slots of one metric (and, for generic keys, one place)."""
+
     metric: Metric
+    place: str = ""
     slots: list[Slot] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.metric.name}@{self.place}" if self.place else self.metric.name
 
 
 _DATE_CACHE: dict[str, int | None] = {}
@@ -527,7 +534,13 @@ def main_places(claims: list[Claim], aligner: Aligner) -> dict[str, frozenset[st
 
 
 def build_blocks(claims: list[Claim], pack: RulePack, aligner: Aligner | None = None) -> dict[str, Block]:
-    """Group the comparable claims by metric. Claims naming no fact are left out."""
+    """Group the comparable claims by metric. Claims naming no fact are left out.
+
+    Metrics with `same_place` (every generic key) are split further by place:
+    a slot goes to the block of each place it names, or to the block of no
+    place when it names none (and its source names none either). So "people
+    killed" in Malatya and in Syria never share a block, however large the
+    corpus."""
     aligner = aligner or Aligner(pack)
     defaults = main_places(claims, aligner) if aligner.settings.inherit_place else {}
     empty: frozenset[str] = frozenset()
@@ -536,10 +549,13 @@ def build_blocks(claims: list[Claim], pack: RulePack, aligner: Aligner | None = 
         s = aligner.slot(c, defaults.get(c.source_id, empty))
         if s is None:
             continue
-        b = blocks.get(s.metric.name)
-        if b is None:
-            b = blocks[s.metric.name] = Block(s.metric)
-        b.slots.append(s)
+        m = s.metric
+        for place in (sorted(s.places) or [""]) if m.same_place else [""]:
+            key = f"{m.name}@{place}" if place else m.name
+            b = blocks.get(key)
+            if b is None:
+                b = blocks[key] = Block(m, place)
+            b.slots.append(s)
     return blocks
 
 
@@ -552,7 +568,7 @@ def compatible(a: Slot, b: Slot) -> bool:
         return False
     if not (a.scopes <= b.scopes or b.scopes <= a.scopes):
         return False
-    if a.metric.same_place and a.places and b.places and not (a.places & b.places):
+    if a.metric.same_place and a.places != b.places and not (a.places & b.places):
         return False
     return True
 
@@ -561,16 +577,20 @@ def _order(s: Slot) -> tuple:
     return (s.day if s.day is not None else -1, s.source, s.claim.line, s.claim.col, s.claim.quantity.surface)
 
 
+SCAN_FACTOR = 4  # a slot looks at most SCAN_FACTOR * cap others to find its cap partners
+
+
 def window_pairs(slots: list[Slot], window: float, cap: int) -> Iterator[tuple[Slot, Slot]]:
     """Dated pairs at most `window` days apart, each slot meeting at most `cap`
-    compatible slots after it (the nearest in time). `slots` must be dated and
-    sorted by day."""
+    compatible slots after it (the nearest in time) among at most
+    SCAN_FACTOR * cap looked at. `slots` must be dated and sorted by day."""
     n = len(slots)
+    scan = SCAN_FACTOR * cap
     for i in range(n):
         a = slots[i]
         met = 0
         limit = a.day + window
-        for j in range(i + 1, n):
+        for j in range(i + 1, min(n, i + 1 + scan)):
             b = slots[j]
             if b.day > limit:
                 break
@@ -587,9 +607,10 @@ def nearest_by_value(a: Slot, pool: list[Slot], keys: list[float], cap: int) -> 
     k = a.value_key
     right = bisect.bisect_left(keys, k)
     left = right - 1
-    met = 0
+    met = looked = 0
     n = len(pool)
-    while met < cap and (left >= 0 or right < n):
+    while met < cap and looked < SCAN_FACTOR * cap and (left >= 0 or right < n):
+        looked += 1
         if right >= n or (left >= 0 and abs(k - keys[left]) <= abs(keys[right] - k)):
             b = pool[left]
             left -= 1

@@ -29,6 +29,7 @@ from . import rulepack
 from .align import (
     INF,
     Aligner,
+    SCAN_FACTOR,
     Block,
     Settings,
     Slot,
@@ -349,19 +350,21 @@ def cumulative_decrease(cfg: RuleConfig, block: Block, ctx: "Context") -> Iterat
         return
     dated = sorted((s for s in block.slots if s.form == "number" and s.day is not None), key=_order)
     window = block.metric.window_days
-    # per authority kind (None = unknown): the two highest earlier figures from distinct sources
-    best: dict[str | None, list[Slot]] = {}
+    # per (authority kind or None, scopes): the two highest earlier figures from distinct sources
+    best: dict[tuple[str | None, frozenset[str]], list[Slot]] = {}
     p = 0
     for cur in dated:
         while p < len(dated) and dated[p].day < cur.day - window:
-            _push_top(best.setdefault(dated[p].authority, []), dated[p])
+            e = dated[p]
+            _push_top(best.setdefault((e.authority, e.scopes), []), e)
             p += 1
-        if not best:
-            continue
-        groups = [cur.authority, None] if cur.authority is not None else list(best)
         top = None
-        for g in groups:
-            for s in best.get(g, ()):
+        for (authority, scopes), tops in best.items():
+            if cur.authority is not None and authority is not None and authority != cur.authority:
+                continue
+            if not (scopes <= cur.scopes or cur.scopes <= scopes):
+                continue
+            for s in tops:
                 if compatible(s, cur):
                     if top is None or widened(s)[0] > widened(top)[0]:
                         top = s
@@ -475,6 +478,7 @@ class Context:
     settings: Settings
     configs: dict[str, RuleConfig]
     flags: dict[str, Flag] = field(default_factory=dict)
+    once: set[tuple[str, str, str]] = field(default_factory=set)
 
     def emit(self, code: str, metric: str, a: Slot, b: Slot, message: str) -> None:
         cfg = self.configs[code]
@@ -522,7 +526,9 @@ def compare_block(ctx: Context, block: Block) -> None:
                     hi = bisect.bisect_right(days, g.day + metric.window_days)
                     candidates = numbers[lo:hi] + undated_numbers
                 met = 0
-                for n in candidates:
+                for looked, n in enumerate(candidates):
+                    if looked >= SCAN_FACTOR * cap:
+                        break
                     if compatible(g, n):
                         _judge(ctx, rules, n, g)
                         met += 1
@@ -532,7 +538,11 @@ def compare_block(ctx: Context, block: Block) -> None:
             r = RULES[code]
             if cfg.enabled and r.scope == "block":
                 for a, b, message in r.func(cfg, block, ctx):
-                    ctx.emit(code, metric.name, a, b, message)
+                    # a slot in several place blocks is flagged once per block rule
+                    once = (code, metric.name, b.claim.id if code == "CK104" else a.claim.id)
+                    if once not in ctx.once:
+                        ctx.once.add(once)
+                        ctx.emit(code, metric.name, a, b, message)
 
 
 def compare(claims: list[Claim], pack: RulePack) -> list[Flag]:
@@ -553,12 +563,12 @@ def compare(claims: list[Claim], pack: RulePack) -> list[Flag]:
         blocks = build_blocks(claims, pack, aligner)
         for name in sorted(blocks):
             compare_block(ctx, blocks[name])
+        del blocks
+        keyed = sorted(ctx.flags.items(), key=lambda kv: (SEVERITY_RANK.get(kv[1].severity, 9), kv[0]))
+        return [f for _, f in keyed]
     finally:
         if gc_was_enabled:
             gc.enable()
-    keyed = [((SEVERITY_RANK.get(f.severity, 9), fid), f) for fid, f in ctx.flags.items()]
-    keyed.sort(key=lambda kf: kf[0])
-    return [f for _, f in keyed]
 
 
 def metric_of(claim: Claim, pack: RulePack) -> str | None:

@@ -279,6 +279,28 @@ def test_decrease_against_the_highest_earlier_figure_once(builtin):
     assert {c.source_id for c in flags[0].claims} == {"b.txt", "c.txt"}
 
 
+def test_decrease_is_found_behind_a_larger_toll_elsewhere(builtin):
+    """Generic keys are blocked by place: a big toll in another place neither
+    masks nor causes a decrease."""
+    cs = [toll("x.txt", 50000, "2025-03-01", places=["Hatay"]),
+          toll("a.txt", 1150, "2025-03-05", places=["Malatya"]), toll("b.txt", 700, "2025-03-06", places=["Malatya"])]
+    flags = compare(cs, builtin)
+    assert codes(flags) == ["CK104"]
+    assert {c.source_id for c in flags[0].claims} == {"a.txt", "b.txt"}
+
+
+def test_a_figure_naming_two_places_is_flagged_once(builtin):
+    cs = [toll("a.txt", 1150, "2025-03-05", places=["Malatya", "Turkey"]),
+          toll("b.txt", 700, "2025-03-06", places=["Malatya", "Turkey"]),
+          toll("u.txt", 5, None, places=["Malatya", "Turkey"])]
+    assert sorted(codes(compare(cs, builtin))) == ["CK104", "CK105"]
+
+
+def test_figures_with_no_place_at_all_meet_only_each_other(builtin):
+    cs = [claim("a.txt", 40), claim("b.txt", 55, places=["Porto"])]
+    assert compare(cs, builtin) == []
+
+
 # --------------------------------------------------------------------------- CK105 undated
 
 
