@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import gc
 import inspect
+import itertools
 import math
 import random
 import re
@@ -56,7 +57,7 @@ class Rule:
     severity: str
     params: dict[str, Any]
     func: Callable
-    scope: str  # "pair": judged pair by pair; "block": scans a whole metric block
+    applies_to: str  # "pair": judged pair by pair; "block": scans a whole metric block
 
     @property
     def doc(self) -> str:
@@ -70,12 +71,12 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: str, scope: str = "pair", **params: Any):
+def rule(code: str, name: str, severity: str, applies_to: str = "pair", **params: Any):
     """Register a rule function under a code, with its default severity and thresholds."""
 
     def deco(func: Callable) -> Callable:
         assert severity in SEVERITIES and code not in RULES
-        RULES[code] = Rule(code, name, severity, dict(params), func, scope)
+        RULES[code] = Rule(code, name, severity, dict(params), func, applies_to)
         return func
 
     return deco
@@ -327,7 +328,7 @@ def scope_mismatch(cfg: RuleConfig, a: Slot, b: Slot, rel: str) -> str | None:
     )
 
 
-@rule("CK104", "cumulative-decrease", "high", scope="block", min_relative_drop=0.0)
+@rule("CK104", "cumulative-decrease", "high", applies_to="block", min_relative_drop=0.0)
 def cumulative_decrease(cfg: RuleConfig, block: Block, ctx: "Context") -> Iterator[tuple[Slot, Slot, str]]:
     """A later, lower figure for a fact that can only grow.
 
@@ -392,7 +393,7 @@ def _push_top(tops: list[Slot], s: Slot, keep: int = 2) -> None:
     del tops[keep:]
 
 
-@rule("CK105", "undated-conflict", "medium", scope="block")
+@rule("CK105", "undated-conflict", "medium", applies_to="block")
 def undated_conflict(cfg: RuleConfig, block: Block, ctx: "Context") -> Iterator[tuple[Slot, Slot, str]]:
     """A figure from an undated source that agrees with none of the others.
 
@@ -490,7 +491,7 @@ class Context:
 
 def _pair_rules(ctx: Context) -> list[tuple[str, Callable, RuleConfig]]:
     return [(code, RULES[code].func, cfg) for code, cfg in sorted(ctx.configs.items())
-            if cfg.enabled and RULES[code].scope == "pair"]
+            if cfg.enabled and RULES[code].applies_to == "pair"]
 
 
 def _judge(ctx: Context, rules, a: Slot, b: Slot) -> None:
@@ -520,11 +521,12 @@ def compare_block(ctx: Context, block: Block) -> None:
             days = [s.day for s in numbers]
             for g in groups:
                 if g.day is None:
-                    candidates: Iterable[Slot] = numbers + undated_numbers
+                    lo, hi = 0, len(numbers)
                 else:
                     lo = bisect.bisect_left(days, g.day - metric.window_days)
                     hi = bisect.bisect_right(days, g.day + metric.window_days)
-                    candidates = numbers[lo:hi] + undated_numbers
+                candidates: Iterable[Slot] = itertools.chain(
+                    (numbers[i] for i in range(lo, hi)), undated_numbers)
                 met = 0
                 for looked, n in enumerate(candidates):
                     if looked >= SCAN_FACTOR * cap:
@@ -536,7 +538,7 @@ def compare_block(ctx: Context, block: Block) -> None:
                             break
         for code, cfg in sorted(ctx.configs.items()):
             r = RULES[code]
-            if cfg.enabled and r.scope == "block":
+            if cfg.enabled and r.applies_to == "block":
                 for a, b, message in r.func(cfg, block, ctx):
                     # a slot in several place blocks is flagged once per block rule
                     once = (code, metric.name, b.claim.id if code == "CK104" else a.claim.id)
