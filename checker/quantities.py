@@ -320,8 +320,12 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
             return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
     # Unknown unit word: ask quantulum3 about this short span only.
     head = doc_ctx.count_noun_after(end)
-    if head is not None and head[1] in doc_ctx.plain_nouns:
+    if head is not None and (head[1] in doc_ctx.plain_nouns or doc_ctx.last_tag in ("NNS", "NNPS")):
+        # A plural noun is what is counted ("11,000 Palestinians"); quantulum3 is
+        # kept for odd unit words ("275 pound-feet", "35 GWh").
         return _Unit(head[1], head[1], head[0], is_count=True)
+    if not re.match(r"^[\s-]?[^\W\d_]", rest):
+        return None  # nothing unit-like follows: no need to ask quantulum3
     window = text[num.start : min(len(text), end + 32)]
     got = quantulum_unit(window)
     if got:
@@ -353,6 +357,7 @@ class _DocContext:
     """Per-document lookups from the spaCy parse, built once per doc."""
 
     plain_nouns = frozenset()  # replaced per instance
+    last_tag = ""  # tag of the noun count_noun_after found last
 
     def __init__(self, doc):
         self.doc = doc
@@ -388,9 +393,13 @@ class _DocContext:
                 skipped = True  # a model name between figure and noun: "12,000 F-150 trucks"
                 continue
             if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
+                nxt = self.doc[t.i + 1] if t.i + 1 < len(self.doc) else None
+                if t.pos_ == "PROPN" and t.ent_type_ in ("GPE", "NORP") and nxt is not None and nxt.pos_ == "NOUN":
+                    continue  # "three US soldiers": the place describes the noun
                 if t.ent_type_ in ("GPE", "ORG", "PERSON", "DATE", "TIME") and t.pos_ == "PROPN":
                     return None
                 lemma = t.lemma_.lower() if t.pos_ == "NOUN" else _singular(t.text)
+                self.last_tag = t.tag_
                 # the span ends at the figure when a name stands between it and the noun
                 return (end if skipped else t.idx + len(t.text)), lemma
             if t.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ", "PRON", "DET", "SCONJ", "PART"):
