@@ -147,6 +147,18 @@ def run(make_app: Callable[[], ReviewApp], scenario: Callable[[Any, ReviewApp], 
     return app
 
 
+async def plotted(pilot, app: ReviewApp, flag_index: int) -> MetricTimeline:
+    """Wait until the timeline shows `flag_index` (it waits for the cursor to
+    rest, so a held j is not slowed down by plotting)."""
+    timeline = app.screen.query_one(MetricTimeline)
+    for _ in range(100):
+        if timeline.shown_for == flag_index:
+            break
+        await pilot.pause(0.05)
+    assert timeline.shown_for == flag_index
+    return timeline
+
+
 def ledger_lines(path: Path) -> list[dict]:
     if not path.exists():
         return []
@@ -704,13 +716,11 @@ def test_timeline_plots_metric_claims_and_counts_undated(make_app, flags):
 
     async def scenario(pilot, app):
         timeline = app.screen.query_one(MetricTimeline)
-        seen["first"] = timeline.summary  # plotted at once on open
+        seen["first"] = (await plotted(pilot, app, 0)).summary
         await pilot.press("j", "j")  # hostages-held: 136 (dated) vs 132 (undated)
-        await pilot.pause(0.5)  # while keys repeat, the plot waits for the cursor to rest
-        seen["held"] = timeline.summary
+        seen["held"] = (await plotted(pilot, app, 2)).summary
         await pilot.press("k")
-        await pilot.pause(0.5)
-        seen["pause"] = timeline.summary
+        seen["pause"] = (await plotted(pilot, app, 1)).summary
         seen["pause_points"] = app.state.timeline("pause-length").points
 
     run(make_app, scenario)
@@ -780,6 +790,6 @@ def test_snapshot_main_screen_seed_flags(snap_compare, tmp_path):
                     article_text=source_text)
     async def settle(pilot) -> None:
         await pilot.press("j")
-        await pilot.pause(0.5)  # let the timeline plot the highlighted flag
+        await plotted(pilot, pilot.app, 1)
 
     assert snap_compare(app, run_before=settle, terminal_size=SIZE)
