@@ -715,7 +715,6 @@ def test_timeline_plots_metric_claims_and_counts_undated(make_app, flags):
     seen = {}
 
     async def scenario(pilot, app):
-        timeline = app.screen.query_one(MetricTimeline)
         seen["first"] = (await plotted(pilot, app, 0)).summary
         await pilot.press("j", "j")  # hostages-held: 136 (dated) vs 132 (undated)
         seen["held"] = (await plotted(pilot, app, 2)).summary
