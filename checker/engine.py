@@ -480,6 +480,7 @@ class Context:
     configs: dict[str, RuleConfig]
     flags: dict[str, Flag] = field(default_factory=dict)
     once: set[tuple[str, str, str]] = field(default_factory=set)
+    focus: set[str] | None = None  # only pairs touching these sources (pre-commit check)
 
     def emit(self, code: str, metric: str, a: Slot, b: Slot, message: str) -> None:
         cfg = self.configs[code]
@@ -495,6 +496,8 @@ def _pair_rules(ctx: Context) -> list[tuple[str, Callable, RuleConfig]]:
 
 
 def _judge(ctx: Context, rules, a: Slot, b: Slot) -> None:
+    if ctx.focus is not None and a.claim.source_id not in ctx.focus and b.claim.source_id not in ctx.focus:
+        return
     rel = relate(a, b)
     if rel in ("agree", "groups"):
         return
@@ -547,15 +550,17 @@ def compare_block(ctx: Context, block: Block) -> None:
                         ctx.emit(code, metric.name, a, b, message)
 
 
-def compare(claims: list[Claim], pack: RulePack) -> list[Flag]:
+def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None) -> list[Flag]:
     """Flags for every disagreement among `claims`, by severity then id.
 
     Claims are aligned to metrics (checker.align), blocked by metric, and
     compared only within each metric's time window, so the work grows with
-    the number of claims, not the number of pairs.
+    the number of claims, not the number of pairs. With `focus` (source ids),
+    only blocks holding a claim from those sources are compared: the
+    pre-commit check needs no other flags.
     """
     settings = Settings.from_pack(pack)
-    ctx = Context(pack=pack, settings=settings, configs=rule_configs(pack))
+    ctx = Context(pack=pack, settings=settings, configs=rule_configs(pack), focus=focus)
     aligner = Aligner(pack, settings)
     # Millions of short-lived slots and no reference cycles: the cyclic
     # collector would only rescan them over and over.
@@ -564,6 +569,8 @@ def compare(claims: list[Claim], pack: RulePack) -> list[Flag]:
     try:
         blocks = build_blocks(claims, pack, aligner)
         for name in sorted(blocks):
+            if focus is not None and not any(slot.claim.source_id in focus for slot in blocks[name].slots):
+                continue
             compare_block(ctx, blocks[name])
         del blocks
         keyed = sorted(ctx.flags.items(), key=lambda kv: (SEVERITY_RANK.get(kv[1].severity, 9), kv[0]))

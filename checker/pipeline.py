@@ -156,7 +156,8 @@ def scan(
             store.put_claims(source.id, source.content_hash, key, claims)
             result.parsed += 1
         result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
-        result.flags = compare(result.claims, pack)
+        focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
+        result.flags = compare(result.claims, pack, focus=focus)
         if not paths and not extra_sources:
             store.forget_sources_except(s.id for s in result.sources)
         if store_flags:
