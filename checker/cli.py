@@ -1,4 +1,4 @@
-"""The `checker` command line: the product's contract (see docs/cli.md).
+"""The `checker` command line: the product's contract (README, "Usage by example").
 
 Heavy libraries (spaCy, quantulum3, pandas, Textual) are imported inside the
 command that needs them, so `checker --help` stays instant. A user error is

@@ -451,8 +451,6 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
         return True
     if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha() and not num.currency:
         return text[max(0, s - 4) : s].lower() != "sub-"
-    if num.end < len(text) and text[num.end] == "-" and num.end + 1 < len(text) and text[num.end + 1].isdigit():
-        pass
     if num.is_word or num.currency:
         return False
     after = text[num.end : num.end + 12]
@@ -496,12 +494,11 @@ def _is_furniture(text: str, num: _Number) -> bool:
 # ---------------------------------------------------------------- main scan
 
 
-def _tolerance(kind: str, low: float, unit: _Unit | None, is_word: bool) -> float:
+def _tolerance(kind: str, low: float, unit: _Unit | None) -> float:
+    """Absolute slack the wording implies: 10% for "about", half a unit for weeks and longer."""
     tol = 0.0
     if kind == "approx":
         tol = abs(low) * lx.APPROX_TOLERANCE
-    if unit is not None and unit.name == "day" and unit.scale >= 7 and float(low).is_integer() is False:
-        pass
     if unit is not None and unit.name == "day" and unit.scale >= 7:
         # "six weeks" is 42 days give or take half a week: the wording's precision.
         tol = max(tol, unit.scale / 2)
@@ -618,7 +615,7 @@ def find_quantities(doc) -> list[Quantity]:
     while i < len(numbers):
         a = numbers[i]
         b = numbers[i + 1] if i + 1 < len(numbers) and _is_range(text, a, numbers[i + 1]) else None
-        q = _build(text, ctx, a, b, taken)
+        q = _build(text, ctx, a, b)
         if q is not None:
             found.append(q)
             taken.append((q.start, q.end))
@@ -645,7 +642,8 @@ def find_quantities(doc) -> list[Quantity]:
     return found
 
 
-def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, taken) -> Quantity | None:
+def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None) -> Quantity | None:
+    """One number (or the range a..b) as a Quantity, or None for a non-claim."""
     last = b or a
     if _is_named(text, a, ctx) or (b is not None and _is_named(text, b, ctx)) or _is_furniture(text, last):
         return None
@@ -740,12 +738,12 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, taken) ->
         high = INF
     elif kind == "upper":
         low = -INF
-    tolerance = _tolerance(kind, a.value * scale, unit, a.is_word)
+    tolerance = _tolerance(kind, a.value * scale, unit)
     if kind == "approx" and b is None:
         tolerance = max(tolerance, abs(low) * lx.APPROX_TOLERANCE)
 
     unit_name = "" if unit is None else unit.name
-    surface_start = mod_start if mod else (a.start - len(a.sign or "") if False else a.start)
+    surface_start = mod_start if mod else a.start
     surface_end = max(end, unit.end if unit and unit.end - end < 40 else end)
     q = Quantity(
         low=low,
