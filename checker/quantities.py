@@ -220,10 +220,10 @@ _AFTER_TREND_RE = re.compile(r"^\s+(higher|lower|up|down)\b", re.IGNORECASE)
 # ---------------------------------------------------------------- units
 
 _HYPHEN_UNIT_RE = re.compile(r"^-(?P<u>[A-Za-z]+)(?P<old>-old)?")
-_ATTACHED_RE = re.compile(r"^(?P<u>%|[A-Za-z°]+(?:/[A-Za-z]+)?)")
+_ATTACHED_RE = re.compile(r"^(?P<u>%|[A-Za-zμµ°]+(?:/[A-Za-z]+)?)")
 _SPACED_RE = re.compile(
     r"^\s+(?P<u>per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
-    r"|square\s+(?:feet|foot|metres?|meters?|miles?|kilometres?|kilometers?)|[A-Za-z°]+(?:/[A-Za-z]+)?)",
+    r"|(?:square|cubic)\s+(?:feet|foot|metres?|meters?|miles?|kilometres?|kilometers?)|[A-Za-zμµ°]+(?:/[A-Za-z]+)?)",
     re.IGNORECASE,
 )
 _PER_RE = re.compile(r"^(?:\s*(?:per|a|an)\s+|\s*/\s*|-a-)(?P<u>[A-Za-z]+)\b", re.IGNORECASE)
@@ -320,7 +320,7 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
             return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
     # Unknown unit word: ask quantulum3 about this short span only.
     head = doc_ctx.count_noun_after(end)
-    if head is not None and (head[1] in doc_ctx.plain_nouns or doc_ctx.last_tag in ("NNS", "NNPS")):
+    if head is not None and (doc_ctx.last_head in doc_ctx.plain_nouns or doc_ctx.last_tag in ("NNS", "NNPS")):
         # A plural noun is what is counted ("11,000 Palestinians"); quantulum3 is
         # kept for odd unit words ("275 pound-feet", "35 GWh").
         return _Unit(head[1], head[1], head[0], is_count=True)
@@ -358,6 +358,7 @@ class _DocContext:
 
     plain_nouns = frozenset()  # replaced per instance
     last_tag = ""  # tag of the noun count_noun_after found last
+    last_head = ""  # and its lemma
 
     def __init__(self, doc):
         self.doc = doc
@@ -383,12 +384,18 @@ class _DocContext:
         return self.doc[self.tok_at[offset]]
 
     def count_noun_after(self, end: int) -> tuple[int, str] | None:
-        """The noun a number counts, within a few words after it: (end offset, lemma)."""
+        """What a number counts, within a few words after it: (end offset, the
+        lemmatized phrase, e.g. "heart transplant", "different product").
+        `last_head` and `last_tag` keep the head noun's lemma and tag."""
         tok = self.token_at(end)
         if tok is None:
             return None
         skipped = False
-        for t in self.doc[tok.i : min(len(self.doc), tok.i + 4)]:
+        modifiers: list[str] = []
+        for t in self.doc[tok.i : min(len(self.doc), tok.i + 5)]:
+            if t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") and not t.like_num:
+                modifiers.append(t.lemma_.lower())
+                continue
             if t.pos_ == "PROPN" and any(ch.isdigit() for ch in t.text):
                 skipped = True  # a model name between figure and noun: "12,000 F-150 trucks"
                 continue
@@ -398,10 +405,15 @@ class _DocContext:
                     continue  # "three US soldiers": the place describes the noun
                 if t.ent_type_ in ("GPE", "ORG", "PERSON", "DATE", "TIME") and t.pos_ == "PROPN":
                     return None
+                if (t.pos_ == "NOUN" and t.dep_ == "compound" and nxt is not None and nxt.pos_ == "NOUN"
+                        and t.head.i == nxt.i):
+                    modifiers.append(t.lemma_.lower())  # "heart transplants", "shipping containers"
+                    continue
                 lemma = t.lemma_.lower() if t.pos_ == "NOUN" else _singular(t.text)
                 self.last_tag = t.tag_
+                self.last_head = lemma
                 # the span ends at the figure when a name stands between it and the noun
-                return (end if skipped else t.idx + len(t.text)), lemma
+                return (end if skipped else t.idx + len(t.text)), " ".join([*modifiers, lemma])
             if t.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ", "PRON", "DET", "SCONJ", "PART"):
                 if t.text in ("-",):
                     continue
