@@ -42,7 +42,8 @@ MODIFIERS = {
     "some": "approx", "an estimated": "approx", "estimated": "approx", "circa": "approx",
     "close to": "approx", "nearly about": "approx", "approx.": "approx", "approx": "approx",
     "or so": "approx", "c.": "approx", "ca.": "approx", "an approximate": "approx",
-    "somewhere around": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
+    "somewhere around": "approx", "barely": "approx", "averaged": "approx", "averaging": "approx",
+    "an average of": "approx", "averages": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
 }
 # Relative tolerance an approximation implies.
 APPROX_TOLERANCE = 0.10
@@ -66,6 +67,15 @@ TREND_DOWN = {
     "eased", "eases", "retreat", "retreated", "dip", "dipped", "dips", "plummet",
     "plummeted", "plummet", "slump", "slumped", "shrink", "shrank", "shrunk", "contracted",
     "weakened", "depreciated", "edged down", "inched down", "ticked down", "crash", "crashed",
+}
+
+# Verbs whose "up"/"down" is a particle, not a rise or a fall.
+PARTICLE_VERBS = {
+    "give", "gave", "given", "gives", "giving", "make", "made", "makes", "making", "set", "sets",
+    "pick", "picked", "picks", "put", "puts", "take", "took", "taken", "takes", "build", "built",
+    "shut", "turn", "turned", "turns", "break", "broke", "broken", "sum", "summed", "back", "backed",
+    "show", "showed", "shows", "sign", "signed", "signs", "line", "lined", "step", "stepped", "cut",
+    "wind", "wound", "slow", "slowed", "calm", "calmed", "write", "wrote", "written", "track", "tracked",
 }
 
 # Time units: normalized to days, and the precision a coarse unit implies.

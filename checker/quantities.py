@@ -210,6 +210,10 @@ def _trend_before(text: str, start: int) -> str:
             return "level"
         trend = _trend_word(wm.group(0))
         if trend:
+            if wm.group(0).lower() in ("up", "down"):
+                before = _WORD_RE.findall(window[: wm.start()])
+                if before and before[-1].lower() in lx.PARTICLE_VERBS:
+                    return "level"  # "gave up 517 yards", "set up 3 teams": a particle, not a change
             return trend
     return "level"
 
