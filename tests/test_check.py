@@ -1,0 +1,245 @@
+"""`checker check`, the pre-commit contract: one `path:line:col: CODE message
+(other path:line)` line per new undecided flag, a one-line summary, exit 1 at or
+above --fail-on, decided flags silent unless their evidence changed, exit 2
+with one line on stderr for unreadable input, and an answer on a fresh clone.
+
+Runs in-process through `checker.cli.main` in a temporary corpus (two seed
+articles under articles/), so the spaCy pipeline loads once per session.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from checker.ledger import Ledger
+from checker.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+CORPUS = ("000_37dc6ced96aa91c8.txt", "001_4e1d5489f0b5de91.txt")
+NEW = "002_58061bc989f93f95.txt"
+NEW_PATH = f"articles/{NEW}"
+FLAG_LINE = re.compile(
+    r"^articles/002_58061bc989f93f95\.txt:(\d+):(\d+): (CK\d{3}) (.+) \((articles/00[01]_[0-9a-f]+\.txt):(\d+)\)$"
+)
+CHANGED = " [evidence changed since decided]"
+SUMMARY = re.compile(r"^checker: 1 source\(s\) checked against 2: (\d+) undecided flag\(s\), (\d+) at or above (\w+)$")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch, nlp) -> Path:
+    """articles/ holds seeds 000 and 001 with their sources.csv rows; 002 is the
+    new article being committed. The folder is the working directory."""
+    root = tmp_path / "corpus"
+    (root / "articles").mkdir(parents=True)
+    for name in CORPUS:
+        shutil.copy2(SEEDS / name, root / "articles" / name)
+    shutil.copy2(SEEDS / "sources.csv", root / "articles" / "sources.csv")
+    (root / "pyproject.toml").write_text('[tool.checker]\nsources = ["articles"]\n', encoding="utf-8")
+    shutil.copy2(SEEDS / NEW, root / NEW_PATH)
+    monkeypatch.chdir(root)
+    return root
+
+
+def check(capsys, *args: str) -> tuple[int, list[str], str]:
+    code = main(["check", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out.splitlines(), err
+
+
+def split_output(lines: list[str]) -> tuple[list[str], re.Match, list[str]]:
+    """(flag lines, the summary match, what follows the summary)."""
+    at = next(i for i, line in enumerate(lines) if SUMMARY.match(line))
+    return lines[:at], SUMMARY.match(lines[at]), lines[at + 1:]
+
+
+def scanned_flags(capsys) -> list[dict]:
+    """The flags involving the new article, as `checker flags --format json` lists them after a scan."""
+    assert main(["scan", "--format", "json"]) == 0
+    assert main(["flags", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    rows = json.loads(out[out.index("\n") + 1:])  # after the scan's one-line summary
+    return [r for r in rows if NEW_PATH in (r["source_a"], r["source_b"])]
+
+
+def stored_flags(root: Path) -> dict:
+    store = Store(root / ".checker" / "cache.sqlite")
+    try:
+        return {f.id: f for f in store.get_flags()}
+    finally:
+        store.close()
+
+
+# ------------------------------------------------------------------ output and exit codes
+
+
+def test_check_prints_flag_lines_and_a_summary(corpus, capsys):
+    code, lines, err = check(capsys, NEW_PATH)
+    flag_lines, summary, after = split_output(lines)
+    assert flag_lines, lines
+    for line in flag_lines:
+        assert FLAG_LINE.match(line), line
+    assert int(summary.group(1)) == len(flag_lines)
+    assert summary.group(3) == "medium"  # the default threshold
+    assert all(line.startswith("checker: ") for line in after) and len(after) <= 1
+    assert code == 1
+    assert int(summary.group(2)) >= 1
+
+    # What check printed is what a full scan stores for the new article.
+    flags = scanned_flags(capsys)
+    printed = sorted(FLAG_LINE.match(line).group(3) for line in flag_lines)
+    assert printed == sorted(r["code"] for r in flags)
+    severities = {r["code"]: r["severity"] for r in flags}
+    assert severities.get("CK103") == "medium"
+    assert "high" not in severities.values()
+    assert int(summary.group(2)) == sum(1 for r in flags if r["severity"] in ("medium", "high"))
+    # the line points into the new article and at the other source's line
+    text = (corpus / NEW_PATH).read_text(encoding="utf-8").splitlines()
+    for line in flag_lines:
+        m = FLAG_LINE.match(line)
+        row, col = int(m.group(1)), int(m.group(2))
+        assert 1 <= row <= len(text) and 1 <= col <= len(text[row - 1]) + 1
+        other = (corpus / m.group(5)).read_text(encoding="utf-8").splitlines()
+        assert 1 <= int(m.group(6)) <= len(other)
+
+
+def test_fail_on_threshold(corpus, capsys):
+    code, lines, _ = check(capsys, NEW_PATH, "--fail-on", "high")
+    flag_lines, summary, after = split_output(lines)
+    assert code == 0
+    assert flag_lines  # still reported, just not blocking
+    assert (summary.group(2), summary.group(3)) == ("0", "high")
+    assert after == []
+
+    code, lines, _ = check(capsys, NEW_PATH, "--fail-on", "low")
+    flag_lines, summary, _ = split_output(lines)
+    assert code == 1
+    assert int(summary.group(2)) == len(flag_lines)
+
+
+def test_check_does_not_replace_the_stored_flags(corpus, capsys):
+    (corpus / NEW_PATH).unlink()
+    assert main(["scan", "--format", "json"]) == 0
+    capsys.readouterr()
+    before = set(stored_flags(corpus))
+    shutil.copy2(SEEDS / NEW, corpus / NEW_PATH)
+    assert check(capsys, NEW_PATH)[0] == 1
+    assert set(stored_flags(corpus)) == before
+
+
+# ------------------------------------------------------------------ decisions
+
+
+def test_decided_flags_neither_print_nor_block(corpus, capsys):
+    flags = scanned_flags(capsys)
+    ledger = Ledger(corpus / "reports" / "decisions.jsonl")
+    blocking = [r for r in flags if r["severity"] in ("medium", "high")]
+    assert blocking
+    for r in blocking:
+        ledger.decide(r["flag_id"], "dismissed", "x")
+    code, lines, _ = check(capsys, NEW_PATH)
+    flag_lines, summary, after = split_output(lines)
+    assert code == 0
+    printed = [FLAG_LINE.match(line).group(3) for line in flag_lines]
+    assert sorted(printed) == sorted(r["code"] for r in flags if r not in blocking)
+    assert all(r["code"] not in printed for r in blocking)
+    assert summary.group(2) == "0" and after == []
+
+    for r in flags:
+        ledger.decide(r["flag_id"], "confirmed", "x", note="seen")
+    code, lines, _ = check(capsys, NEW_PATH, "--fail-on", "low")
+    flag_lines, summary, _ = split_output(lines)
+    assert code == 0 and flag_lines == []
+    assert summary.group(1) == "0"
+
+
+def test_a_reopened_flag_prints_again(corpus, capsys):
+    flags = scanned_flags(capsys)
+    ledger = Ledger(corpus / "reports" / "decisions.jsonl")
+    for r in flags:
+        ledger.decide(r["flag_id"], "dismissed", "x")
+        ledger.decide(r["flag_id"], "open", "x", note="reopened")
+    code, lines, _ = check(capsys, NEW_PATH)
+    assert code == 1
+    assert len(split_output(lines)[0]) == len(flags)
+
+
+def test_decision_on_changed_evidence_is_reported_again(corpus, capsys):
+    flags = scanned_flags(capsys)
+    stored = stored_flags(corpus)
+    ck103 = next(r for r in flags if r["code"] == "CK103")
+    ledger = Ledger(corpus / "reports" / "decisions.jsonl")
+    for r in flags:  # every flag decided on the evidence as it stands ...
+        ledger.decide(r["flag_id"], "dismissed", "x", evidence_hash=stored[r["flag_id"]].evidence_hash)
+    code, lines, _ = check(capsys, NEW_PATH)
+    assert code == 0 and split_output(lines)[0] == []
+    # ... then CK103's decision turns out to have been made on other evidence
+    ledger.decide(ck103["flag_id"], "dismissed", "x", evidence_hash="stale")
+    code, lines, _ = check(capsys, NEW_PATH)
+    flag_lines, summary, _ = split_output(lines)
+    assert len(flag_lines) == 1, lines
+    line = flag_lines[0]
+    assert line.endswith(CHANGED)
+    m = FLAG_LINE.match(line[: -len(CHANGED)])
+    assert m and m.group(3) == "CK103"
+    assert code == 1  # a medium flag whose evidence changed blocks again
+    assert summary.group(2) == "1"
+
+
+# ------------------------------------------------------------------ unreadable input
+
+
+def one_stderr_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line on stderr, got:\n{err}"
+    assert lines[0].startswith("checker: "), lines[0]
+    return lines[0]
+
+
+def test_missing_path_is_exit_2_and_one_line(corpus, capsys):
+    code, lines, err = check(capsys, "articles/no-such-article.txt")
+    assert code == 2
+    assert "no-such-article.txt" in one_stderr_line(err)
+    assert lines == []
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02\x89PNG\r\n\x1a\n\x00\x00" * 64], ids=["empty", "binary"])
+def test_unusable_file_is_exit_2_without_traceback(corpus, capsys, content):
+    path = corpus / "articles" / "005_new.txt"
+    path.write_bytes(content)
+    code, lines, err = check(capsys, "articles/005_new.txt")
+    assert code == 2
+    assert err.strip() and all(line.startswith("checker: ") for line in err.splitlines() if line.strip())
+    assert "005_new.txt" in err
+    assert lines == []
+
+
+def test_unreadable_file_among_good_ones_still_fails(corpus, capsys):
+    (corpus / "articles" / "005_empty.txt").write_bytes(b"")
+    code, lines, err = check(capsys, NEW_PATH, "articles/005_empty.txt")
+    assert code == 2
+    assert "005_empty.txt" in err
+    assert lines == []
+
+
+# ------------------------------------------------------------------ fresh clone
+
+
+def test_fresh_clone_without_cache_still_answers(corpus, capsys):
+    assert not (corpus / ".checker").exists()
+    assert not (corpus / "reports").exists()
+    code, lines, _ = check(capsys, NEW_PATH)
+    flag_lines, summary, _ = split_output(lines)
+    assert code == 1 and flag_lines
+    assert all(FLAG_LINE.match(line) for line in flag_lines)
+    assert (corpus / ".checker" / "cache.sqlite").is_file()
+    assert "*" in (corpus / ".checker" / ".gitignore").read_text().splitlines()
+    # the second run answers the same from the cache
+    again = check(capsys, NEW_PATH)
+    assert again[0] == code and again[1] == lines
