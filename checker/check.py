@@ -40,10 +40,12 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None) 
     threshold = SEVERITY_LEVEL[fail_on]
     new_sources, problems = load_sources(paths, root=cfg.root, max_bytes=cfg.max_bytes)
     fatal = [p for p in problems if not isinstance(p, SourceNote)]
+    if len(fatal) == 1:
+        raise UserError(str(fatal[0]))
     for p in problems:
         print(f"checker: {'note' if isinstance(p, SourceNote) else 'error'}: {p}", file=sys.stderr)
     if fatal:
-        raise UserError(f"cannot check {len(fatal)} unreadable source(s)")
+        raise UserError(f"cannot check {len(fatal)} unreadable sources (listed above)")
     if not new_sources:
         raise UserError("no sources to check")
     given: dict[str, str] = {}

@@ -18,7 +18,8 @@ COLUMNS = [
     "source_b", "outlet_b", "published_b", "line_b", "quote_b", "value_b",
     "reviewer", "decided_at", "note",
 ]
-_TEXT_COLUMNS = ("message", "outlet_a", "quote_a", "outlet_b", "quote_b", "note", "reviewer", "metric")
+_TEXT_COLUMNS = ("message", "source_a", "outlet_a", "quote_a", "source_b", "outlet_b", "quote_b", "note",
+                 "reviewer", "metric")
 
 
 def status_of(flag: Flag, decision: Decision | None) -> str:
@@ -101,6 +102,10 @@ def write_report(rows: list[dict], path: Path, fmt: str) -> None:
     data = render(rows, fmt)
     tmp = path.with_name(path.name + ".tmp")
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with open(tmp, "w", encoding=encoding, newline="") as fh:
-        fh.write(data)
-    tmp.replace(path)
+    try:
+        with open(tmp, "w", encoding=encoding, errors="strict", newline="") as fh:
+            fh.write(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

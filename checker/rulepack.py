@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -55,11 +55,14 @@ class RulePack:
 
 
 def _builtin_dir() -> Path:
-    """The packaged copy of `rules/` (installed as checker.builtin_rules)."""
-    try:
-        return Path(str(resources.files("checker.builtin_rules")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "rules"
+    """The packaged copy of `rules/` (installed as the data-only package
+    checker.builtin_rules; in a source checkout, the `rules/` folder)."""
+    spec = importlib.util.find_spec("checker.builtin_rules")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            if Path(location).is_dir():
+                return Path(location)
+    return Path(__file__).resolve().parent.parent / "rules"
 
 
 def _read_yaml(path: Path) -> dict:
@@ -117,6 +120,9 @@ LOADERS = {"aliases": _add_aliases, "scopes": _add_scopes}
 
 def pack_files(extra: list[str | Path] | None = None) -> list[Path]:
     files = sorted(_builtin_dir().glob("*.yaml"))
+    if not files:
+        # Without the built-in packs every comparison would silently find nothing.
+        raise UserError(f"built-in rule packs missing from {_builtin_dir()}; reinstall checker")
     for item in extra or []:
         p = Path(item)
         if p.is_dir():

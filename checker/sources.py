@@ -259,10 +259,22 @@ def _sidecar_entry(sidecar: dict, name: str) -> dict:
     return sidecar
 
 
+def _valid_text(value):
+    """Lone surrogates (possible in JSON escapes) become U+FFFD, so the text can be
+    hashed, stored and printed."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
 def _make_source(rel: str, path: Path, text: str, meta: dict, extra: dict, line: int, col: int) -> Source:
     """Merge metadata (the file's own wins, the sidecar fills gaps) and hash
     text plus metadata, so a metadata edit counts as a change."""
-    merged = {k: meta.get(k) or extra.get(k) or None for k in META_FIELDS}
+    merged = {k: _valid_text(meta.get(k) or extra.get(k)) or None for k in META_FIELDS}
+    text = _valid_text(text)
     digest = hashlib.sha1("\x1f".join([text, *(merged[k] or "" for k in META_FIELDS)]).encode("utf-8")).hexdigest()
     return Source(
         id=rel, path=str(path), text=text, origin_line=line, origin_col=col, content_hash=digest, **merged

@@ -62,11 +62,16 @@ class Store:
             elif row[0] != str(SCHEMA_VERSION):
                 db.close()
                 raise sqlite3.DatabaseError("old cache schema")
+            # Damage past the first pages only shows when read: look at every page now.
+            check = db.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                db.close()
+                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
             return db
         except sqlite3.DatabaseError as exc:
             # The cache is rebuildable: set the damaged file aside and start again.
             aside = self.path.with_suffix(".damaged")
-            print(f"warning: {self.path}: cache unreadable ({exc}); rebuilding", file=sys.stderr)
+            print(f"checker: warning: {self.path}: cache unreadable ({exc}); rebuilding", file=sys.stderr)
             try:
                 self.path.replace(aside)
             except OSError:

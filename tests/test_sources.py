@@ -480,3 +480,15 @@ def test_file_outside_root_gets_absolute_id(tmp_path):
 )
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
+
+
+def test_jsonl_lone_surrogate_is_replaced_not_fatal(tmp_path):
+    """A JSON escape like \\ud800 decodes to a lone surrogate, which cannot be
+    encoded; the article still loads, with U+FFFD in its place."""
+    f = tmp_path / "feed.jsonl"
+    f.write_text('{"text": "Broken \\ud800 char; 40 people died.", "outlet": "X"}\n', encoding="utf-8")
+    sources, problems = load_sources([f], root=tmp_path)
+    assert [p for p in problems if not isinstance(p, SourceNote)] == []
+    assert len(sources) == 1
+    assert "\ufffd" in sources[0].text and "40 people died" in sources[0].text
+    sources[0].text.encode("utf-8")  # storable and printable
