@@ -792,3 +792,20 @@ def test_snapshot_main_screen_seed_flags(snap_compare, tmp_path):
         await plotted(pilot, pilot.app, 1)
 
     assert snap_compare(app, run_before=settle, terminal_size=SIZE)
+
+
+def test_snapshot_main_screen_real_seed_corpus(snap_compare, tmp_path, seed_claims, seed_sources, pack):
+    """The main screen on the flags the real pipeline raises on seeds/ (extract,
+    align, compare), with an empty ledger: the first flag highlighted."""
+    from checker.engine import compare
+
+    flags = compare([c for claims in seed_claims.values() for c in claims], pack)
+    assert [f.code for f in flags] == ["CK103", "CK102"]
+    app = ReviewApp(flags, Ledger(tmp_path / "decisions.jsonl"), "reviewer",
+                    article_text=lambda sid: seed_sources[sid].text if sid in seed_sources else None)
+
+    async def settle(pilot) -> None:
+        await pilot.pause()  # let the review screen mount before looking for its timeline
+        await plotted(pilot, pilot.app, 0)
+
+    assert snap_compare(app, run_before=settle, terminal_size=SIZE)
