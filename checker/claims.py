@@ -35,8 +35,8 @@ _SINCE_RE = re.compile(r"\b(?:since|from|after|before|until)\s+$", re.IGNORECASE
 
 def _lemma(tok) -> str:
     lemma = tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.text.lower()
-    if tok.pos_ == "PROPN" and lemma.endswith("s") and len(lemma) > 3:
-        lemma = lemma[:-1]
+    if tok.tag_ == "NNPS" and lemma.endswith("s") and len(lemma) > 3:
+        lemma = lemma[:-1]  # "Palestinians" -> "palestinian"; "Hamas" stays
     return PERSON_LEMMAS.get(lemma, lemma)
 
 
@@ -116,25 +116,38 @@ def _event(doc, q: Quantity, noun) -> str:
     return ""
 
 
-def _attribution(sent, pack: RulePack) -> str | None:
-    """"according to X", or the subject of a reporting verb ("X said", "X told CNN")."""
-    m = _ACCORDING_RE.search(sent.text)
-    if m:
-        who = m.group("who").strip()
-        who = re.split(r"\s+(?:which|who|that|drawing|citing)\b", who)[0].strip()
-        return pack.normalize_text(who)
+def _phrase(head) -> str:
+    """A noun phrase's text up to its first comma or relative clause ("the health
+    ministry run by Hamas, which is designated ..." -> "the health ministry run by Hamas")."""
+    cut = {t.i for child in head.children if child.dep_ == "relcl" for t in child.subtree}
+    words = []
+    for t in head.subtree:
+        if t.i > head.i and (t.is_punct and t.text not in ("-", "'", "’") or t.i in cut):
+            break
+        if t.i not in cut:
+            words.append(t)
+    return "".join(t.text_with_ws for t in words).strip()
+
+
+def _attribution(sent) -> str | None:
+    """Who a figure is attributed to, as written: "according to X", or the subject
+    of a reporting verb ("X said", "X told CNN")."""
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+            objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
+            if objects:
+                return _phrase(objects[0])
+            m = _ACCORDING_RE.search(tok.doc.text[tok.idx : sent.end_char])
+            if m:
+                return m.group("who").strip()
     for tok in sent:
         if tok.pos_ == "VERB" and tok.lemma_.lower() in REPORTING_VERBS:
             for child in tok.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "they", "we", "i", "he", "she", "this", "that", "which", "who"):
-                    words = [t for t in child.subtree]
-                    text = doc_text(words)
-                    return pack.normalize_text(text)
+                if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in (
+                    "it", "they", "we", "i", "he", "she", "this", "that", "which", "who", "you"
+                ):
+                    return _phrase(child)
     return None
-
-
-def doc_text(tokens) -> str:
-    return "".join(t.text_with_ws for t in tokens).strip()
 
 
 def _scopes(sent_text: str, pack: RulePack) -> list[str]:
@@ -199,6 +212,11 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                 places.append(name)
             elif ent.label_ in ACTOR_LABELS and name not in actors:
                 actors.append(name)
+        if q.point == 1 and q.surface.lower() == "one" and doc.text[q.end : q.end + 4].lower() == " of ":
+            continue  # "one of its own": a member of a set, not a figure a source reports
+        said_by = _attribution(sent)
+        if said_by and q.kind == "exact" and q.point == 1 and q.surface.lower() in said_by.lower():
+            continue  # "one official said": the figure describes the speaker, not the story
         explicit = _explicit_date(sent, source.published)
         line, col = source.position(q.start)
         claims.append(
@@ -213,7 +231,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                 actors=actors,
                 places=places,
                 scope=_scopes(sent.text, pack),
-                attribution=_attribution(sent, pack),
+                attribution=pack.normalize_text(said_by) if said_by else None,
                 date=explicit or source.published,
                 date_basis="explicit" if explicit else ("published" if source.published else "none"),
                 outlet=source.outlet,
