@@ -29,7 +29,7 @@ class Config:
     ledger: Path = Path("reports/decisions.jsonl")
     rules: list[str] = field(default_factory=list)  # extra rule folders/files, corpus-relative
     model: str = DEFAULT_MODEL
-    max_bytes: int = 5_000_000
+    max_bytes: int = 1_000_000
     batch_size: int = 32
 
     @property
@@ -85,7 +85,7 @@ def load_config(start: Path | None = None) -> Config:
         ledger=path_of("ledger", str(reports.relative_to(root) / "decisions.jsonl") if reports.is_relative_to(root) else str(reports / "decisions.jsonl")),
         rules=[str(r) for r in rules],
         model=os.environ.get("CHECKER_MODEL") or str(data.get("model", DEFAULT_MODEL)),
-        max_bytes=int(data.get("max_bytes", 5_000_000)),
+        max_bytes=int(data.get("max_bytes", 1_000_000)),
         batch_size=int(data.get("batch_size", 32)),
     )
     return cfg

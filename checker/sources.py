@@ -181,7 +181,7 @@ def source_id(path: Path, root: Path) -> str:
 def load_sources(
     paths: list[str | Path],
     root: Path,
-    max_bytes: int = 5_000_000,
+    max_bytes: int = 1_000_000,
     exclude: Iterable[str | Path] = (),
 ) -> tuple[list[Source], list[SourceError]]:
     """Read every source the paths name. Returns `(sources, problems)`.
@@ -215,7 +215,7 @@ def read_source_file(
     path: Path,
     root: Path,
     sidecar: dict | None = None,
-    max_bytes: int = 5_000_000,
+    max_bytes: int = 1_000_000,
     problems: list[SourceError] | None = None,
 ) -> list[Source]:
     """Read one file into its sources (one, or one per JSONL line).
