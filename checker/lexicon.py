@@ -95,7 +95,7 @@ TIME_UNIT_FORMS = {
 CURRENCY_PREFIXES = {
     "us$": "dollar", "us $": "dollar", "$": "dollar", "a$": "australian dollar",
     "au$": "australian dollar", "c$": "canadian dollar", "ca$": "canadian dollar",
-    "nz$": "new zealand dollar", "hk$": "hong kong dollar", "s$": "singapore dollar",
+    "nz$": "new zealand dollar", "hk$": "hong kong dollar", "hk $": "hong kong dollar", "s$": "singapore dollar",
     "€": "euro", "£": "pound sterling", "ps": "pound sterling", "¥": "japanese yen",
     "₹": "indian rupee", "rs": "indian rupee", "rs.": "indian rupee", "rm": "malaysian ringgit",
     "r$": "brazilian real", "$us": "dollar", "$a": "australian dollar", "$c": "canadian dollar",
@@ -141,6 +141,9 @@ UNIT_WORDS = {
     "micrometer": "micrometre", "micrometers": "micrometre", "cubic feet": "cubic foot",
     "cubic foot": "cubic foot", "cubic metres": "cubic metre", "cubic meters": "cubic metre",
     "gigapascal": "gigapascal", "gpa": "gigapascal", "mpa": "megapascal", "kpa": "kilopascal",
+    "pc": "percentage", "€": "euro", "£": "pound sterling", "¥": "japanese yen", "″": "inch", "′": "foot",
+    "m2": "square metre", "km2": "square kilometre", "ft2": "square foot", "sq ft": "square foot",
+    "decibel": "decibel", "db": "decibel",
     "tb": "terabyte", "mg": "milligram", "ml": "millilitre", "mah": "milliampere-hour",
     "bhp": "brake horsepower", "w": "watt", "nanometer": "nanometre",
     "nanometers": "nanometre", "nanometres": "nanometre", "usd": "dollar", "jpy": "japanese yen",

@@ -31,7 +31,7 @@ _WORD_NUMBER = (
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _CURRENCY = (
-    r"(?:US\s?\$|AU?\$|CA?\$|NZ\$|HK\$|S\$|R\$|\$US|\$A(?=\d)|\$C(?=\d)|\$NZ|\$|€|£|¥|₹|₪|Y=|Rs\.?\s?|RM(?=\d)|PS(?=\d)"
+    r"(?:US\s?\$|AU?\$|CA?\$|NZ\$|HK\s?\$|S\$|R\$|\$US|\$A(?=\d)|\$C(?=\d)|\$NZ|\$|€|£|¥|₹|₪|Y=|Rs\.?\s?|RM(?=\d)|PS(?=\d)"
     r"|(?:USD|EUR|GBP|JPY|INR|CHF)\s?)"
 )
 _MAGNITUDE = r"(?:(?:[\s-]?(?:hundred|thousand|million|billion|trillion)\b)+|(?:bn|mn|mln|tn|trn|[mkb])\b)"
@@ -224,7 +224,7 @@ _AFTER_TREND_RE = re.compile(r"^\s+(higher|lower|up|down)\b", re.IGNORECASE)
 # ---------------------------------------------------------------- units
 
 _HYPHEN_UNIT_RE = re.compile(r"^-(?P<u>[A-Za-z]+)(?P<old>-old)?")
-_ATTACHED_RE = re.compile(r"^(?P<u>%|[A-Za-zμµ°]+(?:/[A-Za-z]+)?)")
+_ATTACHED_RE = re.compile(r"^(?P<u>%|[€£¥]|[″′](?![A-Za-z])|[A-Za-zμµ°]+\d?(?:/[A-Za-z]+)?)")
 _SPACED_RE = re.compile(
     r"^\s+(?P<u>per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
     r"|(?:square|cubic)\s+(?:feet|foot|metres?|meters?|miles?|kilometres?|kilometers?)|[A-Za-zμµ°]+(?:/[A-Za-z]+)?)",
@@ -254,6 +254,8 @@ class _Unit:
 
 def _lookup_unit(word: str) -> tuple[str, str, float] | None:
     w = re.sub(r"\s+", " ", word.lower())
+    if w not in lx.UNIT_WORDS and w.endswith("s") and w[:-1] in lx.UNIT_WORDS and len(w) > 4:
+        w = w[:-1]  # "gigapascals", "decibels"
     if w in lx.UNIT_WORDS:
         return lx.UNIT_WORDS[w], lx.UNIT_WORDS[w], 1.0
     single = lx.TIME_UNIT_FORMS.get(w, w)
@@ -262,29 +264,38 @@ def _lookup_unit(word: str) -> tuple[str, str, float] | None:
     return None
 
 
+_RATE_WORDS = {
+    "share", "year", "month", "week", "day", "hour", "gallon", "barrel", "gram", "litre", "liter",
+    "person", "head", "capita", "kilogram", "kg", "pound", "tonne", "ton", "ounce", "mile", "km",
+    "kilometre", "unit", "night", "minute", "second",
+}
+
+
 def _per_suffix(text: str, pos: int, unit: _Unit) -> _Unit:
-    """Extend a unit to a rate: "$58.24 per barrel", "52,000 barrel-a-day"."""
+    """Extend a unit to a rate: "$58.24 per barrel", "52,000 barrel-a-day",
+    "11 feet per century". After "a"/"an" only words that make rates count
+    ("$5 a share", not "$6.78 billion a year earlier")."""
     m = _PER_RE.match(text[pos : pos + 30])
     if not m:
         return unit
     word = m.group("u")
+    connector = m.group(0)[: m.start("u") - m.start()].strip().lower()
     if word.lower() == "square":
         sq = re.match(r"^\s*(?:per|a|an)\s+square\s+(\w+)|^\s*/\s*square\s+(\w+)", text[pos : pos + 40], re.IGNORECASE)
         if sq:
-            base = "square " + _lookup_unit(sq.group(1) or sq.group(2))[1] if _lookup_unit(sq.group(1) or sq.group(2)) else "square " + _singular(sq.group(1) or sq.group(2))
-            name = f"{unit.name if not unit.is_count else unit.stated} per {base}"
+            area = sq.group(1) or sq.group(2)
+            found = _lookup_unit(area)
+            name = f"{unit.name if not unit.is_count else unit.stated} per square {found[1] if found else _singular(area)}"
             return _Unit(name, name, pos + sq.end(), 1.0, False)
+    after = text[pos + m.end() : pos + m.end() + 12].lower()
+    if re.match(r"^\s*(?:earlier|ago|later|before|after|on|from)\b", after) or word.lower() == "the":
+        return unit  # "a year earlier" is a time, not a rate
+    if connector in ("a", "an", "-a-") and word.lower() not in _RATE_WORDS:
+        return unit
     found = _lookup_unit(word)
     base = found[1] if found else _singular(word)
-    if word.lower() in ("share", "the", "year", "month", "week", "day", "hour", "gallon",
-                        "barrel", "gram", "litre", "liter", "person", "head", "capita",
-                        "kilogram", "kg", "pound", "tonne", "ton", "ounce", "mile", "km",
-                        "kilometre", "square", "unit", "night", "minute", "second"):
-        if word.lower() == "the":
-            return unit
-        name = f"{unit.name if not unit.is_count else unit.stated} per {base}"
-        return _Unit(name, name, pos + m.end(), 1.0, False)
-    return unit
+    name = f"{unit.name if not unit.is_count else unit.stated} per {base}"
+    return _Unit(name, name, pos + m.end(), 1.0, False)
 
 
 def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
