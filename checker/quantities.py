@@ -834,13 +834,21 @@ def _concept(ctx: _DocContext, start: int, end: int) -> str:
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     subject_found = False
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.i not in skip:
-            if child.pos_ in ("NOUN", "PROPN"):
+    for level in range(3):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i not in skip:
+                if child.pos_ not in ("PRON", "DET", "NUM"):  # the parser may tag "OHSU" as ADJ
+                    words += _phrase_words(child, skip) or [child.text]
+                    subject_found = True
+            elif (level == 0 and child.dep_ == "dobj" and child.i not in skip
+                  and child.pos_ in ("NOUN", "PROPN") and head.i != child.i):
                 words += _phrase_words(child, skip)
-                subject_found = True
-        elif child.dep_ in ("dobj",) and child.i not in skip and child.pos_ in ("NOUN", "PROPN") and head.i != child.i:
-            words += _phrase_words(child, skip)
+        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            words += _phrase_words(verb.head, skip)  # "the small country that is about 90 miles wide"
+            subject_found = True
+        if subject_found or verb.dep_ not in ("xcomp", "ccomp", "conj", "advcl", "relcl") or verb.head.i == verb.i:
+            break
+        verb = verb.head  # "is expected to rise": the subject belongs to the governing verb
     if not subject_found:
         sent = tok.sent
         for chunk in doc.noun_chunks:
