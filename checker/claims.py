@@ -7,6 +7,7 @@ speaks of. Everything here is a plain function of (Doc, Source, RulePack).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 from typing import Callable, Iterable, Iterator
@@ -40,24 +41,50 @@ def _lemma(tok) -> str:
     return PERSON_LEMMAS.get(lemma, lemma)
 
 
-def _token_at(doc, offset: int):
-    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        for t in doc:
-            if t.idx >= offset:
-                return t
-        return doc[-1] if len(doc) else None
-    return span[0]
+class _Index:
+    """Character offsets to tokens and to file lines, built once per document:
+    spaCy's char_span and a count of newlines per claim are linear each time."""
+
+    def __init__(self, doc, source: Source):
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.newlines = [i for i, ch in enumerate(source.text) if ch == "\n"]
+        self.source = source
+        self.ents = list(doc.ents)  # Doc.ents rebuilds the list on every access
+        self.ent_starts = [e.start for e in self.ents]
+
+    def ents_in(self, sent) -> list:
+        first = bisect.bisect_left(self.ent_starts, sent.start)
+        last = bisect.bisect_left(self.ent_starts, sent.end)
+        return [e for e in self.ents[first:last] if e.end <= sent.end]
+
+    def token_at(self, offset: int):
+        """The token holding `offset`, or the next one."""
+        if not len(self.doc):
+            return None
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i < 0:
+            return self.doc[0]
+        tok = self.doc[i]
+        if offset >= tok.idx + len(tok.text) and i + 1 < len(self.doc):
+            return self.doc[i + 1]
+        return tok
+
+    def tokens(self, start: int, end: int) -> list:
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_left(self.starts, end)
+        return list(self.doc[max(first, 0) : max(last, first + 1)])
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column in the file, like Source.position."""
+        n = bisect.bisect_left(self.newlines, offset)
+        if n == 0:
+            return self.source.origin_line, self.source.origin_col + offset
+        return self.source.origin_line + n, offset - self.newlines[n - 1]
 
 
-def _quantity_tokens(doc, q: Quantity):
-    span = doc.char_span(q.start, q.end, alignment_mode="expand")
-    return list(span) if span is not None else []
-
-
-def _counted_noun(doc, q: Quantity):
+def _counted_noun(doc, q: Quantity, toks: list):
     """The noun the figure counts or measures: "40 ... hostages", "six-week ceasefire"."""
-    toks = _quantity_tokens(doc, q)
     if not toks:
         return None
     inside = {t.i for t in toks}
@@ -90,10 +117,10 @@ def _counted_noun(doc, q: Quantity):
     return None
 
 
-def _event(doc, q: Quantity, noun) -> str:
+def _event(noun, toks: list) -> str:
     """Held, released, killed...: a verb describing the counted noun, an event
     noun it belongs to ("release of 136 hostages"), or the clause's verb."""
-    anchor = noun if noun is not None else (_quantity_tokens(doc, q) or [None])[-1]
+    anchor = noun if noun is not None else (toks or [None])[-1]
     if anchor is None:
         return ""
     if noun is not None and noun.lemma_.lower() in EVENT_NOUNS:
@@ -137,7 +164,7 @@ def _attribution(sent) -> str | None:
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
             if objects:
                 return _phrase(objects[0])
-            m = _ACCORDING_RE.search(tok.doc.text[tok.idx : sent.end_char])
+            m = _ACCORDING_RE.search(sent.text[tok.idx - sent.start_char :])
             if m:
                 return m.group("who").strip()
     for tok in sent:
@@ -158,12 +185,12 @@ _MONTH_NUM = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 
-def _explicit_date(sent, published: str | None) -> str | None:
+def _explicit_date(sent, ents: list, published: str | None) -> str | None:
     """A full date the sentence states as the time of the figure ("on Jan. 5, 2024")."""
-    for ent in sent.ents:
+    for ent in ents:
         if ent.label_ != "DATE":
             continue
-        before = sent.doc.text[max(0, ent.start_char - 8) : ent.start_char]
+        before = sent.text[max(0, ent.start_char - sent.start_char - 8) : ent.start_char - sent.start_char]
         if _SINCE_RE.search(before):
             continue
         m = re.match(r"(?i)^(?:on\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$", ent.text.strip())
@@ -185,52 +212,66 @@ def _explicit_date(sent, published: str | None) -> str | None:
     return None
 
 
+def _sentence_facts(sent, ents: list, source: Source, pack: RulePack) -> dict:
+    """What a sentence says about all its figures: places, actors, scope,
+    attribution and explicit date (computed once per sentence)."""
+    places, actors = [], []
+    for ent in ents:
+        name = pack.canonical(ent.text)
+        if ent.label_ in PLACE_LABELS and name not in places:
+            places.append(name)
+        elif ent.label_ in ACTOR_LABELS and name not in actors:
+            actors.append(name)
+    return {
+        "places": places, "actors": actors, "scope": _scopes(sent.text, pack),
+        "said_by": _attribution(sent), "explicit": _explicit_date(sent, ents, source.published),
+        "text": sent.text.strip(),
+    }
+
+
 def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     """Every quantity in `doc` (parsed from `source.text`) as a Claim."""
     claims: list[Claim] = []
-    last_group_noun = ""
-    group_nouns_seen: list[tuple[int, str]] = [
-        (t.idx, _lemma(t)) for t in doc if t.pos_ == "NOUN" and t.lower_ in lx.GROUP_NOUNS
-    ]
+    index = _Index(doc, source)
+    group_nouns = [(t.idx, _lemma(t)) for t in doc if t.pos_ == "NOUN" and t.lower_ in lx.GROUP_NOUNS]
+    group_offsets = [i for i, _ in group_nouns]
+    sentences: dict[int, dict] = {}
     for q in doc._.quantities or []:
-        tok = _token_at(doc, q.start)
+        tok = index.token_at(q.start)
         if tok is None:
             continue
+        if q.point == 1 and q.surface.lower() == "one" and source.text[q.end : q.end + 4].lower() == " of ":
+            continue  # "one of its own": a member of a set, not a figure a source reports
         sent = tok.sent
-        noun = _counted_noun(doc, q)
+        facts = sentences.get(sent.start)
+        if facts is None:
+            facts = sentences[sent.start] = _sentence_facts(sent, index.ents_in(sent), source, pack)
+        said_by = facts["said_by"]
+        if said_by and q.kind == "exact" and q.point == 1 and q.surface.lower() in said_by.lower():
+            continue  # "one official said": the figure describes the speaker, not the story
+        toks = index.tokens(q.start, q.end)
+        noun = _counted_noun(doc, q, toks)
         counted = _lemma(noun) if noun is not None else ""
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
         if not counted and q.kind == "vague":
             # "Only a handful have been released": the group last named before it.
-            earlier = [n for i, n in group_nouns_seen if i < q.start]
-            counted = earlier[-1] if earlier else last_group_noun
-        places, actors = [], []
-        for ent in sent.ents:
-            name = pack.canonical(ent.text)
-            if ent.label_ in PLACE_LABELS and name not in places:
-                places.append(name)
-            elif ent.label_ in ACTOR_LABELS and name not in actors:
-                actors.append(name)
-        if q.point == 1 and q.surface.lower() == "one" and doc.text[q.end : q.end + 4].lower() == " of ":
-            continue  # "one of its own": a member of a set, not a figure a source reports
-        said_by = _attribution(sent)
-        if said_by and q.kind == "exact" and q.point == 1 and q.surface.lower() in said_by.lower():
-            continue  # "one official said": the figure describes the speaker, not the story
-        explicit = _explicit_date(sent, source.published)
-        line, col = source.position(q.start)
+            k = bisect.bisect_left(group_offsets, q.start)
+            counted = group_nouns[k - 1][1] if k else ""
+        line, col = index.position(q.start)
+        explicit = facts["explicit"]
         claims.append(
             Claim(
                 source_id=source.id,
                 quantity=q,
-                sentence=sent.text.strip(),
+                sentence=facts["text"],
                 line=line,
                 col=col,
                 counted=counted,
-                event=_event(doc, q, noun),
-                actors=actors,
-                places=places,
-                scope=_scopes(sent.text, pack),
+                event=_event(noun, toks),
+                actors=list(facts["actors"]),
+                places=list(facts["places"]),
+                scope=list(facts["scope"]),
                 attribution=pack.normalize_text(said_by) if said_by else None,
                 date=explicit or source.published,
                 date_basis="explicit" if explicit else ("published" if source.published else "none"),

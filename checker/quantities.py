@@ -11,6 +11,7 @@ only for candidates whose unit the word lists do not know.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import warnings
@@ -374,6 +375,8 @@ class _DocContext:
     plain_nouns = frozenset()  # replaced per instance
     last_tag = ""  # tag of the noun count_noun_after found last
     last_head = ""  # and its lemma
+    _chunks = None
+    chunk_starts: list[int] = []
 
     def __init__(self, doc):
         self.doc = doc
@@ -390,6 +393,13 @@ class _DocContext:
         self.plain_nouns = {
             t.lemma_.lower() for t in doc if t.pos_ in ("NOUN",) and t.lemma_.lower() not in lx.UNIT_WORDS
         }
+
+    def noun_chunks(self) -> list:
+        """The doc's noun chunks, computed once (spaCy recomputes them per call)."""
+        if self._chunks is None:
+            self._chunks = list(self.doc.noun_chunks)
+            self.chunk_starts = [c.start for c in self._chunks]
+        return self._chunks
 
     def token_at(self, offset: int):
         while offset < len(self.text) and self.tok_at[offset] == -1:
@@ -570,22 +580,44 @@ def _is_range(text: str, a: _Number, b: _Number) -> bool:
     return False
 
 
+class _Spans:
+    """Character spans kept sorted, so overlap tests stay logarithmic on long texts."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def append(self, span: tuple[int, int]) -> None:
+        i = bisect.bisect_left(self.starts, span[0])
+        self.starts.insert(i, span[0])
+        self.ends.insert(i, span[1])
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether [a, b) meets a stored span. Stored spans hardly overlap each
+        other, so the walk back stops at the first one that starts before a."""
+        j = bisect.bisect_left(self.starts, b) - 1  # the last span starting before b
+        while j >= 0:
+            if self.ends[j] > a:
+                return True
+            if self.starts[j] < a:
+                return False
+            j -= 1
+        return False
+
+
 def find_quantities(doc) -> list[Quantity]:
     """All quantities in a parsed spaCy Doc, in text order."""
     text = doc.text
     ctx = _DocContext(doc)
-    blocked: list[tuple[int, int]] = []
+    blocked = _Spans()
     for rx in (PHONE_RE, ISO_DATE_RE, SCORE_RE):
-        blocked.extend((m.start(), m.end()) for m in rx.finditer(text))
-
-    def is_blocked(a: int, b: int) -> bool:
-        return any(a < e and s < b for s, e in blocked)
+        for m in rx.finditer(text):
+            blocked.append((m.start(), m.end()))
+    is_blocked = blocked.overlaps
 
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
-
-    def overlaps(a: int, b: int) -> bool:
-        return any(a < e and s < b for s, e in taken)
+    taken = _Spans()
+    overlaps = taken.overlaps
 
     # Categorical groups and fractions first: they contain words that look like numbers.
     for m in CATEGORICAL_RE.finditer(text):
@@ -850,9 +882,13 @@ def _concept(ctx: _DocContext, start: int, end: int) -> str:
             break
         verb = verb.head  # "is expected to rise": the subject belongs to the governing verb
     if not subject_found:
-        sent = tok.sent
-        for chunk in doc.noun_chunks:
-            if chunk.start >= sent.start and chunk.end <= tok.i and chunk.root.pos_ in ("NOUN", "PROPN"):
+        sent_start = tok.sent.start
+        chunks = ctx.noun_chunks()
+        for k in range(bisect.bisect_left(ctx.chunk_starts, sent_start), len(chunks)):
+            chunk = chunks[k]
+            if chunk.end > tok.i:
+                break
+            if chunk.root.pos_ in ("NOUN", "PROPN"):
                 words += [t.text for t in chunk if t.pos_ in ("NOUN", "PROPN") and t.i not in skip]
                 break
     seen, out = set(), []
