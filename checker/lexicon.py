@@ -141,7 +141,7 @@ UNIT_WORDS = {
     "micrometer": "micrometre", "micrometers": "micrometre", "cubic feet": "cubic foot",
     "cubic foot": "cubic foot", "cubic metres": "cubic metre", "cubic meters": "cubic metre",
     "gigapascal": "gigapascal", "gpa": "gigapascal", "mpa": "megapascal", "kpa": "kilopascal",
-    "pc": "percentage", "€": "euro", "£": "pound sterling", "¥": "japanese yen", "″": "inch", "′": "foot",
+    "pc": "percentage", "times": "count", "€": "euro", "£": "pound sterling", "¥": "japanese yen", "″": "inch", "′": "foot",
     "m2": "square metre", "km2": "square kilometre", "ft2": "square foot", "sq ft": "square foot",
     "decibel": "decibel", "db": "decibel",
     "tb": "terabyte", "mg": "milligram", "ml": "millilitre", "mah": "milliampere-hour",
