@@ -77,7 +77,10 @@ def _close(a: float, b: float) -> bool:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in ("the", "of", "a", "an", "-")}
+    """Concept words, split on commas and white space as in the CQE evaluation;
+    "-" (no concept) is a word of its own, so "-" against "-" agrees."""
+    words = {w for w in re.split(r"[,\s]+", (text or "-").strip().lower()) if w}
+    return (words - {"the", "of", "a", "an"}) or {"-"}
 
 
 def _unit_equal(gold: str, pred: str) -> bool:
