@@ -13,7 +13,8 @@ from datetime import date
 from typing import Callable, Iterable, Iterator
 
 from . import lexicon as lx
-from .model import Claim, Quantity, Source
+from .model import Claim, Quantity, Source, line_and_column
+from .quantities import TokenIndex
 from .rulepack import RulePack
 
 REPORTING_VERBS = {
@@ -42,15 +43,16 @@ def _lemma(tok) -> str:
 
 
 class _Index:
-    """Character offsets to tokens and to file lines, built once per document:
-    spaCy's char_span and a count of newlines per claim are linear each time."""
+    """Lookups built once per document: tokens by character offset, file lines
+    by offset, and entities by sentence (Doc.ents is rebuilt on every access)."""
 
     def __init__(self, doc, source: Source):
-        self.doc = doc
-        self.starts = [t.idx for t in doc]
+        tokens = TokenIndex(doc)
+        self.token_at = tokens.token_at
+        self.tokens = tokens.tokens
         self.newlines = [i for i, ch in enumerate(source.text) if ch == "\n"]
         self.source = source
-        self.ents = list(doc.ents)  # Doc.ents rebuilds the list on every access
+        self.ents = list(doc.ents)
         self.ent_starts = [e.start for e in self.ents]
 
     def ents_in(self, sent) -> list:
@@ -58,29 +60,10 @@ class _Index:
         last = bisect.bisect_left(self.ent_starts, sent.end)
         return [e for e in self.ents[first:last] if e.end <= sent.end]
 
-    def token_at(self, offset: int):
-        """The token holding `offset`, or the next one."""
-        if not len(self.doc):
-            return None
-        i = bisect.bisect_right(self.starts, offset) - 1
-        if i < 0:
-            return self.doc[0]
-        tok = self.doc[i]
-        if offset >= tok.idx + len(tok.text) and i + 1 < len(self.doc):
-            return self.doc[i + 1]
-        return tok
-
-    def tokens(self, start: int, end: int) -> list:
-        first = bisect.bisect_right(self.starts, start) - 1
-        last = bisect.bisect_left(self.starts, end)
-        return list(self.doc[max(first, 0) : max(last, first + 1)])
-
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based line and column in the file, like Source.position."""
-        n = bisect.bisect_left(self.newlines, offset)
-        if n == 0:
-            return self.source.origin_line, self.source.origin_col + offset
-        return self.source.origin_line + n, offset - self.newlines[n - 1]
+        """1-based line and column in the file (Source.position, with the
+        newlines counted once instead of per claim)."""
+        return line_and_column(self.newlines, offset, self.source.origin_line, self.source.origin_col)
 
 
 def _counted_noun(doc, q: Quantity, toks: list):

@@ -5,6 +5,7 @@ alone, cached as JSON, or run in another process. Nothing here imports spaCy.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,16 @@ SEVERITIES = ("low", "medium", "high")
 
 def sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def line_and_column(newlines: list[int], offset: int, origin_line: int, origin_col: int) -> tuple[int, int]:
+    """1-based (line, column) of `offset`, given the sorted offsets of the text's
+    newlines and where the text starts in its file (the first line may not
+    start at column 1: a txt file's date prefix)."""
+    n = bisect.bisect_left(newlines, offset)
+    if n == 0:
+        return origin_line, origin_col + offset
+    return origin_line + n, offset - newlines[n - 1]
 
 
 @dataclass
@@ -52,11 +63,8 @@ class Source:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) in the original file of a character offset in `text`."""
-        before = self.text[:offset]
-        nl = before.count("\n")
-        if nl == 0:
-            return self.origin_line, self.origin_col + offset
-        return self.origin_line + nl, offset - before.rfind("\n")
+        newlines = [i for i, ch in enumerate(self.text[:offset]) if ch == "\n"]
+        return line_and_column(newlines, offset, self.origin_line, self.origin_col)
 
 
 @dataclass

@@ -369,6 +369,28 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
 # ---------------------------------------------------------------- document context
 
 
+class TokenIndex:
+    """Character offsets to tokens by bisection over token starts; spaCy's
+    char_span scans the document each time. Shared with the claims stage."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+
+    def token_at(self, offset: int):
+        """The token holding `offset`, or the next token after it (None past the end)."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.starts[i] + len(self.doc[i].text):
+            return self.doc[i]
+        return self.doc[i + 1] if i + 1 < len(self.starts) else None
+
+    def tokens(self, start: int, end: int) -> list:
+        """The tokens overlapping the character span [start, end)."""
+        first = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        last = bisect.bisect_left(self.starts, end)
+        return list(self.doc[first : max(last, first + 1)])
+
+
 class _DocContext:
     """Per-document lookups from the spaCy parse, built once per doc."""
 
@@ -381,11 +403,8 @@ class _DocContext:
     def __init__(self, doc):
         self.doc = doc
         self.text = doc.text
-        n = len(self.text)
-        self.tok_at = [-1] * (n + 1)
-        for t in doc:
-            for i in range(t.idx, t.idx + len(t.text)):
-                self.tok_at[i] = t.i
+        self.index = TokenIndex(doc)
+        self.token_at = self.index.token_at
         self.ent_at: dict[int, object] = {}
         for e in doc.ents:
             for i in range(e.start_char, e.end_char):
@@ -400,13 +419,6 @@ class _DocContext:
             self._chunks = list(self.doc.noun_chunks)
             self.chunk_starts = [c.start for c in self._chunks]
         return self._chunks
-
-    def token_at(self, offset: int):
-        while offset < len(self.text) and self.tok_at[offset] == -1:
-            offset += 1
-        if offset >= len(self.text):
-            return None
-        return self.doc[self.tok_at[offset]]
 
     def count_noun_after(self, end: int) -> tuple[int, str] | None:
         """What a number counts, within a few words after it: (end offset, the
