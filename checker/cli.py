@@ -7,7 +7,7 @@ one line on stderr and exit code 2; a failed check is exit code 1.
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from pathlib import Path
 
@@ -127,10 +127,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         try:
-            sys.stdout = open("/dev/null", "w")  # silence the flush at exit
+            sys.stdout = open(os.devnull, "w")  # silence the flush at exit
         except OSError:
             pass
         return 0
+    except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
+        if os.environ.get("CHECKER_DEBUG"):
+            raise
+        _stderr(f"checker: internal error: {exc.__class__.__name__}: {exc} "
+                "(rerun with CHECKER_DEBUG=1 for the traceback, and please report it)")
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -171,17 +171,27 @@ def cmd_claims(args) -> int:
 # ------------------------------------------------------------------ quantities
 
 
-def _stdin_texts():
-    for raw in sys.stdin:
-        line = raw.rstrip("\n")
+def _stdin_texts(limit: int):
+    """One text per stdin line, read as bytes so that bad encodings become U+FFFD
+    instead of an error. A line that is a JSON object with a "text" key is that
+    text; a line over `limit` characters yields no text (and a warning), so the
+    output keeps one line per input line."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)  # a replaced stdin may have no bytes layer
+    for number, raw in enumerate(stream, start=1):
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8", errors="replace")
+        line = raw.rstrip("\r\n")
         if line.startswith("{"):
             try:
                 obj = json.loads(line)
                 if isinstance(obj, dict) and isinstance(obj.get("text"), str):
-                    yield obj["text"]
-                    continue
+                    line = obj["text"].encode("utf-8", "surrogatepass").decode("utf-8", "replace")
             except json.JSONDecodeError:
                 pass
+        if len(line) > limit:
+            print(f"checker: warning: stdin line {number}: {len(line):,} characters is over the limit "
+                  f"of {limit:,} (max_bytes); no quantities read", file=sys.stderr)
+            line = ""
         yield line
 
 
@@ -191,8 +201,9 @@ def cmd_quantities(args) -> int:
 
     cfg = load_config()
     nlp = load_pipeline(cfg.model)
+    nlp.max_length = max(nlp.max_length, cfg.max_bytes + 1)
     out = sys.stdout
-    for doc in nlp.pipe(_stdin_texts(), batch_size=64):
+    for doc in nlp.pipe(_stdin_texts(cfg.max_bytes), batch_size=64):
         records = [r for r in (newsquant_record(q) for q in doc._.quantities) if r]
         out.write(json.dumps({"quantities": records}, ensure_ascii=False) + "\n")
     out.flush()

@@ -219,6 +219,42 @@ def test_quantities_jsonl_empty_input(in_repo, nlp, monkeypatch, capsys):
     assert jsonl(monkeypatch, capsys, ["", "", ""]) == [{"quantities": []}] * 3
 
 
+def test_quantities_jsonl_survives_bad_bytes_and_long_lines(in_repo, nlp, monkeypatch, capsys, tmp_path):
+    """Invalid UTF-8, a lone surrogate in a JSON line and an over-long line each
+    still give exactly one output line, and never a traceback."""
+    (tmp_path / "checker.toml").write_text("max_bytes = 50\n")
+    monkeypatch.chdir(tmp_path)
+    data = (b"\xff\xfe costs 5%\n"
+            b'{"text": "About 40 people \\ud800 died."}\n'
+            + b"x" * 80 + b" 7 apples\n"
+            b"Prices rose 5% to $6.\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    assert main(["quantities", "--jsonl"]) == 0
+    out, err = capsys.readouterr()
+    rows = [json.loads(line)["quantities"] for line in out.splitlines()]
+    assert len(rows) == 4
+    assert [r["value"] for r in rows[0]] == [5]
+    assert [(r["value"], r["change"]) for r in rows[1]] == [(40, "~")]
+    assert rows[2] == [] and "stdin line 3" in err and "over the limit" in err
+    assert [r["value"] for r in rows[3]] == [5, 6]
+    assert "Traceback" not in err
+
+
+def test_unexpected_error_is_one_line_exit_2(in_repo, monkeypatch, capsys):
+    """A bug is reported in one line (exit 2), not as a traceback."""
+    from checker import commands
+
+    def broken(args):
+        raise RuntimeError("boom")
+
+    monkeypatch.delenv("CHECKER_DEBUG", raising=False)
+    monkeypatch.setattr(commands, "cmd_flags", broken)
+    assert main(["flags"]) == 2
+    _, err = capsys.readouterr()
+    assert err.strip().count("\n") == 0
+    assert err.startswith("checker: internal error: RuntimeError: boom")
+
+
 # ------------------------------------------------------------------ eval newsquant
 
 
