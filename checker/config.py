@@ -77,6 +77,13 @@ def load_config(start: Path | None = None) -> Config:
     if isinstance(rules, str):
         rules = [rules]
     reports = path_of("reports", "reports")
+
+    def positive_int(key: str, default: int) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UserError(f"configuration key '{key}' must be a positive whole number, not {value!r}")
+        return value
+
     cfg = Config(
         root=root,
         sources=sources,
@@ -85,7 +92,7 @@ def load_config(start: Path | None = None) -> Config:
         ledger=path_of("ledger", str(reports.relative_to(root) / "decisions.jsonl") if reports.is_relative_to(root) else str(reports / "decisions.jsonl")),
         rules=[str(r) for r in rules],
         model=os.environ.get("CHECKER_MODEL") or str(data.get("model", DEFAULT_MODEL)),
-        max_bytes=int(data.get("max_bytes", 1_000_000)),
-        batch_size=int(data.get("batch_size", 32)),
+        max_bytes=positive_int("max_bytes", 1_000_000),
+        batch_size=positive_int("batch_size", 32),
     )
     return cfg

@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+from .errors import UserError
 from .model import Decision, Flag
 
 COLUMNS = [
@@ -98,7 +99,10 @@ def render(rows: list[dict], fmt: str) -> str:
 
 def write_report(rows: list[dict], path: Path, fmt: str) -> None:
     """Write atomically, so a crash never leaves half a report behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the report ({exc.strerror})") from None
     data = render(rows, fmt)
     tmp = path.with_name(path.name + ".tmp")
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
@@ -106,6 +110,9 @@ def write_report(rows: list[dict], path: Path, fmt: str) -> None:
         with open(tmp, "w", encoding=encoding, errors="strict", newline="") as fh:
             fh.write(data)
         tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

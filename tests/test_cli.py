@@ -372,3 +372,11 @@ def test_scan_seeds_writes_the_report(corpus_copy: Path):
     assert summary["sources"] == 5
     assert summary["parsed"] == 0 and summary["cached"] == 5
     assert summary["flags"] == len(rows)
+
+
+def test_bad_configuration_value_is_one_line(tmp_path, monkeypatch, capsys):
+    (tmp_path / "checker.toml").write_text('max_bytes = "abc"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan"]) == 2
+    _, err = capsys.readouterr()
+    assert err.strip() == "checker: error: configuration key 'max_bytes' must be a positive whole number, not 'abc'"

@@ -310,3 +310,13 @@ def test_failed_write_keeps_the_old_report_and_leaves_no_temp_file(tmp_path, fmt
         write_report(bad, path, fmt)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_unwritable_report_path_is_a_user_error(tmp_path):
+    """A report that cannot be written is one clear error (exit 2 in the CLI), not a traceback."""
+    from checker.errors import UserError
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    with pytest.raises(UserError, match="cannot write the report"):
+        write_report([], blocker / "out.csv", "csv")
