@@ -341,13 +341,15 @@ def _decode(data: bytes, rel: str) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-_CONTROL_BYTES = frozenset([*range(0, 9), *range(14, 32), 127])
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
 
 
 def _control_share(sample: bytes) -> float:
+    """Share of control bytes (not tab or line breaks): high for binary files.
+    Counted by deleting them in C rather than looping in Python."""
     if not sample:
         return 0.0
-    return sum(b in _CONTROL_BYTES for b in sample) / len(sample)
+    return (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / len(sample)
 
 
 # ---------------------------------------------------------------- formats
