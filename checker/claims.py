@@ -71,7 +71,7 @@ def _counted_noun(doc, q: Quantity, toks: list):
     if not toks:
         return None
     inside = {t.i for t in toks}
-    unit_words = set(lx.UNIT_WORDS) | set(lx.TIME_UNITS) | set(lx.TIME_UNIT_FORMS)
+    unit_words = lx.UNIT_LIKE_WORDS
     # the noun the last number token hangs on, skipping unit words
     for t in reversed(toks):
         if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in unit_words and not t.like_num and q.kind != "vague":

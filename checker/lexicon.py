@@ -179,3 +179,8 @@ FURNITURE_NOUNS = {
     "minute read", "minutes read", "replies", "retweets", "followers on",
 }
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+
+# Derived once: words that name a unit rather than a counted thing, and the
+# normalized unit names the word lists produce.
+UNIT_LIKE_WORDS = frozenset(UNIT_WORDS) | frozenset(TIME_UNITS) | frozenset(TIME_UNIT_FORMS)
+NORMALIZED_UNITS = frozenset(UNIT_WORDS.values()) | {"day"}

@@ -473,7 +473,7 @@ def _is_calendar(text: str, num: _Number, ctx: _DocContext, unit: _Unit | None) 
         return True
     raw = text[num.start : num.end]
     if not num.is_word and not num.currency and re.fullmatch(r"\d{4}", raw) and 1800 <= num.value <= 2199:
-        if unit is None or not unit.is_count and unit.name not in set(lx.UNIT_WORDS.values()) | {"day"}:
+        if unit is None or not unit.is_count and unit.name not in lx.NORMALIZED_UNITS:
             return True
         if unit.is_count:
             # "2000 people" counts; "2022's market rout" or "in 2019 the team" is a year.
@@ -834,15 +834,12 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None) -> Quanti
     return q
 
 
-_UNITISH = set(lx.UNIT_WORDS) | set(lx.TIME_UNITS) | set(lx.TIME_UNIT_FORMS)
-
-
 def _phrase_words(tok, skip: set[int]) -> list[str]:
     """Content words of a noun phrase, left to right, without the figure itself."""
     return [
         t.text for t in tok.subtree
         if t.i not in skip and t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num
-        and t.lower_ not in _UNITISH and t.dep_ not in ("relcl", "acl") and abs(t.i - tok.i) <= 6
+        and t.lower_ not in lx.UNIT_LIKE_WORDS and t.dep_ not in ("relcl", "acl") and abs(t.i - tok.i) <= 6
     ]
 
 
@@ -861,12 +858,12 @@ def _concept(ctx: _DocContext, start: int, end: int) -> str:
     for _ in range(4):
         if head.head.i == head.i or head.pos_ in ("VERB", "AUX"):
             break
-        if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.lower_ not in _UNITISH and head.i not in skip:
+        if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.lower_ not in lx.UNIT_LIKE_WORDS and head.i not in skip:
             break
         head = head.head
     if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.i not in skip:
         words += [t.text for t in head.lefts if t.dep_ in ("compound", "amod") and t.i not in skip and not t.like_num]
-        if head.lower_ not in _UNITISH:
+        if head.lower_ not in lx.UNIT_LIKE_WORDS:
             words.append(head.text)
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ == "of":
