@@ -51,7 +51,7 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None) 
     given: dict[str, str] = {}
     for s in new_sources:
         given[s.id] = os.path.relpath(s.path, Path.cwd()) + (s.id[s.id.index("#"):] if "#" in s.id else "")
-    result = scan(cfg, None, extra_sources=new_sources, store_flags=False, replace_extra=True)
+    result = scan(cfg, None, extra_sources=new_sources, store_flags=False)
     for p in result.problems:
         if not isinstance(p, SourceNote):
             print(f"checker: warning: {p}", file=sys.stderr)

@@ -114,13 +114,13 @@ def scan(
     on_start: Callable[[int], None] | None = None,
     extra_sources: list[Source] | None = None,
     store_flags: bool = True,
-    replace_extra: bool = False,
 ) -> ScanResult:
     """Read, extract (re-using cached claims), compare and store.
 
-    `extra_sources` join the corpus (the pre-commit check's new files); with
-    `replace_extra` they replace corpus sources of the same id (an edited file
-    as staged). `store_flags=False` leaves the stored flag set untouched."""
+    `extra_sources` join the corpus (the pre-commit check's new files) and win
+    over corpus sources of the same id (an edited file as staged).
+    `store_flags=False` leaves the stored flag set untouched; then, with extra
+    sources, only flags that involve them are computed."""
     from .engine import compare
     from .store import Store
 
@@ -128,10 +128,7 @@ def scan(
     result.sources, result.problems = read_corpus(cfg, paths)
     if extra_sources:
         extra_ids = {s.id for s in extra_sources}
-        if replace_extra:
-            result.sources = [s for s in result.sources if s.id not in extra_ids]
-        known = {s.id for s in result.sources}
-        result.sources += [s for s in extra_sources if s.id not in known]
+        result.sources = [s for s in result.sources if s.id not in extra_ids] + list(extra_sources)
     pack = load_pack(cfg)
     key = extractor_key(cfg)
     store = Store(cfg.cache_path)
@@ -156,6 +153,7 @@ def scan(
             store.put_claims(source.id, source.content_hash, key, claims)
             result.parsed += 1
         result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
+        # A partial flag set is never stored, so focusing is safe only without storing.
         focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
         result.flags = compare(result.claims, pack, focus=focus)
         if not paths and not extra_sources:
