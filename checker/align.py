@@ -114,6 +114,7 @@ class Metric:
     generic: bool = False
     file: str = ""
     order: int = 0
+    certainty: float = 1.0  # how sure the grouping is as a whole (a fact's coherence)
 
     def label(self) -> str:
         """How messages name the fact: "the figures for {label}"."""
@@ -430,7 +431,7 @@ class Aligner:
                 name=fact.id, over_time=fact.behaviour, description=fact.description,
                 unit=family, relative=s.generic_relative, absolute=s.generic_absolute,
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
-                same_place=False, generic=False,
+                same_place=False, generic=False, certainty=fact.coherence,
             )
         return m, family, factor
 

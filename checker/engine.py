@@ -479,18 +479,20 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
     (a measure word next to the figure, or a story pack's metric), how exact
     the figures are, whether both are dated, and how far apart they are
     (a small gap is more often rounding or an update than an error)."""
-    conf = RULE_WEIGHT.get(code, 0.8)
+    conf = RULE_WEIGHT.get(code, 0.8) * a.metric.certainty
+    sure = 1.0
     for s in (a, b):
         c = s.claim
         if s.metric.generic or not c.fact:
-            conf *= 1.0 if not s.metric.generic else 0.7  # a story pack's metric, or the old generic key
+            sure = min(sure, 1.0 if not s.metric.generic else 0.7)  # a story pack's metric, or the old generic key
         else:
-            conf *= c.measure_sure if c.measure else 0.6
+            sure = min(sure, c.measure_sure if c.measure else 0.6)
         if c.quantity.kind == "vague":
             conf *= 0.5
-        if s.metric.over_time not in ("fixed",) and s.day is None:
+        if s.metric.over_time != "fixed" and s.day is None:
             conf *= 0.7
-    if a.form == b.form == "number":
+    conf *= sure
+    if a.form == b.form == "number" and a.metric.over_time != "fixed":
         gap = relative_gap(a, b)
         conf *= 1.0 if gap >= 0.2 else (0.85 if gap >= 0.1 else 0.7)
     return round(conf, 3)
@@ -517,7 +519,8 @@ class Context:
     def emit(self, code: str, metric: str, a: Slot, b: Slot, message: str) -> None:
         cfg = self.configs[code]
         first, second = sorted((a, b), key=_order)
-        flag = Flag(code=code, severity=cfg.severity, metric=metric, claims=[first.claim, second.claim],
+        # columns A and B follow the order the message names them
+        flag = Flag(code=code, severity=cfg.severity, metric=metric, claims=[a.claim, b.claim],
                     message=message, rule=cfg.name, confidence=confidence(code, a, b),
                     fact=a.metric.description or metric)
         # one flag per fact and pair of sources: the surest

@@ -46,6 +46,7 @@ class Fact:
     window_days: float
     claims: list[Claim] = field(default_factory=list)
     sure: dict[str, float] = field(default_factory=dict)  # claim id -> certainty of membership
+    coherence: float = 1.0  # lower when the figures scatter over many values (see value_clusters)
 
     @property
     def description(self) -> str:
@@ -99,9 +100,41 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         return None  # "300 people" with no word saying what happened to them
     if measure and counted == "people":
         counted = "people"
-    if family != "count" and counted and counted not in (q.unit or ""):
-        counted = ""  # "22.5 million cubic metres" of water: the unit says what is measured
-    return measure, counted, family, claim.role or "total", claim.modality or "reported"
+    if family != "count" and counted in (q.unit or ""):
+        counted = ""
+    return measure, counted if family == "count" else "", family, claim.role or "total", claim.modality or "reported"
+
+
+def thing_of(claim: Claim, pack: RulePack) -> str:
+    """For a measurement (a height, a speed, a cost), the thing measured:
+    the noun the figure describes ("70-metre dam", "a wave 7 metres high")."""
+    from .align import unit_family
+
+    family, _ = unit_family(claim.quantity.unit)
+    if family == "count":
+        return ""
+    counted = (claim.counted or "").lower().strip()
+    if not counted or counted in (claim.quantity.unit or "") or counted in pack.lexicon.measure_words:
+        return ""
+    return counted
+
+
+def value_clusters(claims: list[Claim]) -> int:
+    """How many clearly different values a fact's figures take (within 15% is
+    one value). A fact whose figures scatter over many values is more often
+    several facts mixed than one fact misreported many times."""
+    points = sorted(
+        (c.quantity.low if c.quantity.high is None else c.quantity.high if c.quantity.low is None
+         else (c.quantity.low + c.quantity.high) / 2)
+        for c in claims if c.quantity.kind not in ("vague", "categorical")
+        and (c.quantity.low is not None or c.quantity.high is not None)
+    )
+    clusters, last = 0, None
+    for x in points:
+        if last is None or abs(x - last) > 0.15 * max(abs(x), abs(last), 1e-9):
+            clusters += 1
+            last = x
+    return clusters
 
 
 def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tuple[str, float]:
@@ -140,6 +173,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         behaviour, window = behaviour_of(measure, role, modality, pack)
         for c in members:
             owner = c.owner or main
+
             fid = sha1("\x1f".join([measure, counted, family, role, modality, owner]))[:10]
             fact = facts.get(fid)
             if fact is None:
@@ -151,4 +185,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
                 sure *= 0.9  # the owner was inferred from the other figures
             fact.sure[c.id] = round(sure, 3)
             c.fact = fid
+    for fact in facts.values():
+        if fact.behaviour == "fixed":  # a toll that grows takes many values by nature
+            n = value_clusters(fact.claims)
+            fact.coherence = 1.0 if n <= 2 else (0.9 if n == 3 else 0.75)
     return sorted(facts.values(), key=lambda f: (-len(f.claims), f.description))
