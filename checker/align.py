@@ -408,12 +408,13 @@ class Aligner:
         counted = (claim.counted or "").strip().lower()
         family, factor = unit_family(claim.quantity.unit)
         if not counted:
-            return self.fact_metric(claim, family, factor) if self.facts is not None else None
+            return self.fact_metric(claim, family, factor) if self.facts is not None and claim.fact else None
         for m in self.by_counted.get(counted, ()):
             if m.matches(claim, family):
                 return m, family, factor
-        if self.facts is not None:
+        if self.facts is not None and claim.fact:
             return self.fact_metric(claim, family, factor)
+        # Where the lexicon is silent: the generic key (counted noun + event + unit).
         s = self.settings
         if not s.generic_enabled or counted in s.generic_ignore_counted:
             return None

@@ -293,9 +293,7 @@ def rounding(cfg: RuleConfig, a: Slot, b: Slot, rel: str) -> str | None:
     """
     if not (rel == "rounding" or (rel == "hedged" and cfg["include_approx"])):
         return None
-    units = {(s.claim.quantity.stated_unit or s.claim.quantity.unit or "") for s in (a, b)}
-    if len(units) < 2:
-        return None  # "10,000" against "10,100": a round figure, not a unit's rounding
+
     coarse = [s for s in (a, b) if s.tol] or [a]
     what = " and ".join(f"“{s.claim.quantity.surface.strip()}”" for s in coarse)
     return (

@@ -96,8 +96,8 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     measure = claim.measure
     counted = counted_class(claim, pack)
     family, _ = unit_family(q.unit)
-    if not measure and (not counted or counted == "people"):
-        return None  # "300 people" with no word saying what happened to them
+    if not measure:
+        return None  # the lexicon is silent: the generic key (counted noun + event) takes it
     if measure and counted == "people":
         counted = "people"
     if family != "count" and counted in (q.unit or ""):
