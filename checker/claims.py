@@ -328,7 +328,7 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     """Reported, or proposed, demanded, rejected, projected, hypothetical: the
     nearest modal word on the figure's path to its clause root (the words
     themselves, their auxiliaries and markers, the objects of their prepositions)."""
-    for t in path[:8]:
+    for t in path[:14]:
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "xcomp")]
         for prep in t.children:
             if prep.dep_ == "prep":

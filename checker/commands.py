@@ -145,8 +145,13 @@ def cmd_claims(args) -> int:
     _report_sources(sources, problems)
     pack = load_pack(cfg)
     results = list(extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size))
+    from .facts import build_facts
+
+    facts = {f.id: f for f in build_facts([c for _, claims in results for c in claims], pack)}
     if args.format == "json":
-        out = [dict(c.to_dict(), value=c.quantity.value_text()) for _, claims in results for c in claims]
+        out = [dict(c.to_dict(), value=c.quantity.value_text(),
+                    fact_description=facts[c.fact].description if c.fact in facts else "")
+               for _, claims in results for c in claims]
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     from rich.table import Table
