@@ -279,7 +279,7 @@ def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
     if best is None:
         return "", 0.0
     d = best[0][0]
-    return best[1], 1.0 if d <= 2 else (0.8 if d <= 3 else 0.6)
+    return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
 
 
 def _entity_of(tok, ent_by_token: dict[int, object]):

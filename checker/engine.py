@@ -490,7 +490,7 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
         if s.metric.over_time != "fixed" and s.day is None:
             conf *= 0.7
     conf *= sure
-    if a.form == b.form == "number" and a.metric.over_time != "fixed":
+    if code in ("CK101", "CK104", "CK106") and a.metric.over_time != "fixed":
         gap = relative_gap(a, b)
         conf *= 1.0 if gap >= 0.2 else (0.85 if gap >= 0.1 else 0.7)
     return round(conf, 3)
