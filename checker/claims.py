@@ -434,6 +434,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         toks = index.tokens(q.start, q.end)
         noun = _counted_noun(doc, q, toks)
         counted = _lemma(noun) if noun is not None else ""
+        if noun is not None and noun.ent_type_ == "NORP" and noun.tag_ in ("NNPS", "NNS"):
+            counted = "person"  # "46,000 Palestinians": people, whose group is the figure's owner
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
         if not counted and q.kind == "vague":

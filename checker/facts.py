@@ -98,8 +98,9 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     family, _ = unit_family(q.unit)
     if not measure:
         return None  # the lexicon is silent: the generic key (counted noun + event) takes it
-    if measure and counted == "people":
-        counted = "people"
+    m = pack.lexicon.behaviour(measure)
+    if counted == "people" or m is None or not m.by_counted:
+        counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
     if family != "count" and counted in (q.unit or ""):
         counted = ""
     return measure, counted if family == "count" else "", family, claim.role or "total", claim.modality or "reported"

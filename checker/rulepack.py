@@ -123,6 +123,7 @@ class Measure:
     name: str
     behaviour: str
     window_days: float = 2.0
+    by_counted: bool = False  # what is counted keeps facts apart (hostages vs prisoners released)
 
 
 @dataclass
@@ -166,7 +167,7 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         window = spec.get("window_days", 2)
         if isinstance(window, bool) or not isinstance(window, (int, float)) or window < 0:
             raise RulePackError(path, f"{key}.window_days", "must be a number of days, 0 or more")
-        lex.measures[str(name)] = Measure(str(name), behaviour, float(window))
+        lex.measures[str(name)] = Measure(str(name), behaviour, float(window), bool(spec.get("by_counted", False)))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
         for u in _words(path, f"{key}.units", spec.get("units", [])):

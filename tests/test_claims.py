@@ -226,7 +226,8 @@ def test_more_than_11000_palestinians_killed_per_ramallah_ministry(claim_at):
     c = claim_at(CNN_AGG, "more than 11,000 Palestinians", "11,000")
     q = c.quantity
     assert q.kind == "lower" and q.low == 11000 and q.high == INF
-    assert c.counted == "palestinian"
+    assert c.counted == "person" and "palestinian" in c.owner  # a nationality counted: people, and their group
+    assert c.measure == "deaths"
     assert c.event == "kill"
     assert "Gaza" in c.places
     assert c.attribution is not None and "Palestinian Ministry of Health in Ramallah" in c.attribution
