@@ -115,6 +115,7 @@ class Metric:
     file: str = ""
     order: int = 0
     certainty: float = 1.0  # how sure the grouping is as a whole (a fact's coherence)
+    dominant: frozenset[str] = frozenset()  # claim ids of the value most sources state (fixed facts)
 
     def label(self) -> str:
         """How messages name the fact: "the figures for {label}"."""
@@ -432,7 +433,7 @@ class Aligner:
                 name=fact.id, over_time=fact.behaviour, description=fact.description,
                 unit=family, relative=s.generic_relative, absolute=s.generic_absolute,
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
-                same_place=False, generic=False, certainty=fact.coherence,
+                same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
             )
         return m, family, factor
 

@@ -490,6 +490,12 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
         if s.metric.over_time != "fixed" and s.day is None:
             conf *= 0.7
     conf *= sure
+    m = a.metric
+    if m.over_time == "fixed" and m.dominant and a.claim.id not in m.dominant and b.claim.id not in m.dominant:
+        conf *= 0.6  # two outliers of a fact most sources agree on: likely other facts
+    if (code == "CK101" and m.over_time == "cumulative" and a.day is not None and a.day == b.day
+            and not different_authorities(a, b)):
+        conf *= 0.5  # a toll rising through the day: same-day figures differ by the hour
     if code in ("CK101", "CK104", "CK106") and a.metric.over_time != "fixed":
         gap = relative_gap(a, b)
         conf *= 1.0 if gap >= 0.2 else (0.85 if gap >= 0.1 else 0.7)

@@ -47,6 +47,7 @@ class Fact:
     claims: list[Claim] = field(default_factory=list)
     sure: dict[str, float] = field(default_factory=dict)  # claim id -> certainty of membership
     coherence: float = 1.0  # lower when the figures scatter over many values (see value_clusters)
+    dominant: set[str] = field(default_factory=set)  # ids of the claims of the most stated value (fixed facts)
 
     @property
     def description(self) -> str:
@@ -80,6 +81,7 @@ def counted_class(claim: Claim, pack: RulePack) -> str:
         return "people"
     if counted in lex.measure_words:
         return ""
+    counted = lex.counted_class.get(counted, counted)
     if claim.actors and counted in {a.lower() for a in claim.actors}:
         return "people"  # "33 Israelis", "46,000 Palestinians": a nationality counted
     return counted
@@ -99,6 +101,8 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     if not measure:
         return None  # the lexicon is silent: the generic key (counted noun + event) takes it
     m = pack.lexicon.behaviour(measure)
+    if m is not None and m.needs_owner and not claim.owner:
+        return None  # "a 44-year-old": whose age is not said, nothing to compare
     if counted == "people" or m is None or not m.by_counted:
         counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
     if family != "count" and counted in (q.unit or ""):
@@ -120,22 +124,33 @@ def thing_of(claim: Claim, pack: RulePack) -> str:
     return counted
 
 
-def value_clusters(claims: list[Claim]) -> int:
-    """How many clearly different values a fact's figures take (within 15% is
-    one value). A fact whose figures scatter over many values is more often
-    several facts mixed than one fact misreported many times."""
-    points = sorted(
-        (c.quantity.low if c.quantity.high is None else c.quantity.high if c.quantity.low is None
-         else (c.quantity.low + c.quantity.high) / 2)
-        for c in claims if c.quantity.kind not in ("vague", "categorical")
-        and (c.quantity.low is not None or c.quantity.high is not None)
-    )
-    clusters, last = 0, None
-    for x in points:
+def _point(c: Claim) -> float | None:
+    """Where a figure sits on the number line: its middle, or its finite bound."""
+    q = c.quantity
+    if q.kind in ("vague", "categorical"):
+        return None
+    lo = None if q.low is None or math.isinf(q.low) else q.low
+    hi = None if q.high is None or math.isinf(q.high) else q.high
+    if lo is None or hi is None:
+        return lo if hi is None else hi
+    return (lo + hi) / 2
+
+
+def value_clusters(claims: list[Claim]) -> list[list[Claim]]:
+    """The figures of a fact split where their values part by more than 15%,
+    largest cluster first. One fact misreported by a few sources has one
+    dominant value and outliers; figures that scatter with no dominant value
+    are more often several facts mixed."""
+    points = sorted(((p, i, c) for i, c in enumerate(claims) if (p := _point(c)) is not None),
+                    key=lambda t: (t[0], t[1]))
+    clusters: list[list[Claim]] = []
+    last = None
+    for x, _, c in points:
         if last is None or abs(x - last) > 0.15 * max(abs(x), abs(last), 1e-9):
-            clusters += 1
-            last = x
-    return clusters
+            clusters.append([])
+        clusters[-1].append(c)
+        last = x
+    return sorted(clusters, key=len, reverse=True)
 
 
 def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tuple[str, float]:
@@ -188,6 +203,10 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
             c.fact = fid
     for fact in facts.values():
         if fact.behaviour == "fixed":  # a toll that grows takes many values by nature
-            n = value_clusters(fact.claims)
-            fact.coherence = 1.0 if n <= 2 else (0.9 if n == 3 else 0.75)
+            clusters = value_clusters(fact.claims)
+            sources = lambda cl: len({c.source_id for c in cl})  # noqa: E731
+            if len(clusters) > 2:
+                top = sources(clusters[0])
+                fact.coherence = 1.0 if top >= 2 and top >= sources(clusters[1]) * 2 else 0.6
+            fact.dominant = {c.id for c in clusters[0]} if clusters else set()
     return sorted(facts.values(), key=lambda f: (-len(f.claims), f.description))

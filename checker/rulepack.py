@@ -124,6 +124,7 @@ class Measure:
     behaviour: str
     window_days: float = 2.0
     by_counted: bool = False  # what is counted keeps facts apart (hostages vs prisoners released)
+    needs_owner: bool = False  # meaningless without whose it is (an age)
 
 
 @dataclass
@@ -137,6 +138,7 @@ class Lexicon:
     measure_phrases: dict[str, str] = field(default_factory=dict)  # "take hostage" -> measure
     measure_units: dict[str, str] = field(default_factory=dict)  # unit -> measure
     people_nouns: frozenset[str] = frozenset()
+    counted_class: dict[str, str] = field(default_factory=dict)  # word -> its class's first word
     roles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # role -> before/after -> phrases
     modality_words: dict[str, str] = field(default_factory=dict)
     modality_phrases: dict[str, str] = field(default_factory=dict)
@@ -167,11 +169,19 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         window = spec.get("window_days", 2)
         if isinstance(window, bool) or not isinstance(window, (int, float)) or window < 0:
             raise RulePackError(path, f"{key}.window_days", "must be a number of days, 0 or more")
-        lex.measures[str(name)] = Measure(str(name), behaviour, float(window), bool(spec.get("by_counted", False)))
+        lex.measures[str(name)] = Measure(str(name), behaviour, float(window), bool(spec.get("by_counted", False)),
+                                          bool(spec.get("needs_owner", False)))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
         for u in _words(path, f"{key}.units", spec.get("units", [])):
             lex.measure_units[u] = str(name)
+    classes = data.get("counted_classes", []) or []
+    if not isinstance(classes, list):
+        raise RulePackError(path, "counted_classes", "must be a list of word lists")
+    for i, words in enumerate(classes):
+        words = _words(path, f"counted_classes[{i}]", words)
+        for w in words:
+            lex.counted_class[w] = words[0]
     if "people_nouns" in data:
         lex.people_nouns = lex.people_nouns | frozenset(_words(path, "people_nouns", data["people_nouns"]))
     roles = data.get("roles", {}) or {}
