@@ -72,14 +72,27 @@ def build_parser() -> argparse.ArgumentParser:
     f = cmd("flags", "list stored flags with their review status")
     f.add_argument("--status", choices=["open", "confirmed", "dismissed", "follow-up", "all"], default="all")
     f.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    f.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
 
     r = cmd("report", "write the discrepancy report (CSV, JSON or Markdown)")
     r.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")
     r.add_argument("--format", choices=["csv", "json", "md"], default=None,
                    help="default: from --out's extension, else csv")
+    r.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
 
     v = cmd("review", "triage flags in a terminal UI")
     v.add_argument("--reviewer", metavar="NAME", help="default: git user.name, else the login name")
+    v.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
+
+    t = cmd("facts", "show every fact: each source's figures over time, the spread, the figures apart",
+            "Group the claims of the sources (default: the configured sources) into facts, as the\n"
+            "comparison does, and show each fact with its figures per source and date, the spread\n"
+            "of its values and the figures that stand apart from the value most sources state.\n"
+            "--format json lists each fact's claims (source_id, sentence, surface, value, date).")
+    t.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: configured sources)")
+    t.add_argument("--format", choices=["table", "json"], default="table")
+    t.add_argument("--min-sources", type=int, default=2, metavar="N",
+                   help="only facts stated by at least N sources (default 2; 1 shows every fact)")
 
     k = cmd("check", "pre-commit check: compare new sources with the corpus",
             "Compare the given sources with the configured corpus. Prints\n"

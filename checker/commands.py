@@ -230,10 +230,26 @@ def _stored_flags(cfg: Config):
         store.close()
 
 
-def _rows(cfg: Config, status: str = "all"):
+def flag_threshold(cfg: Config) -> float:
+    """The confidence below which flags are kept but not shown (rules.yaml)."""
+    from .align import Settings
+    from .pipeline import load_pack
+
+    return Settings.from_pack(load_pack(cfg)).flag_threshold
+
+
+def _shown(cfg: Config, flags, everything: bool):
+    """The flags worth a reviewer's time (at or above the threshold), surest first."""
+    if not everything:
+        threshold = flag_threshold(cfg)
+        flags = [f for f in flags if f.confidence >= threshold]
+    return sorted(flags, key=lambda f: (-f.confidence, SEVERITY_RANK.get(f.severity, 9), f.id))
+
+
+def _rows(cfg: Config, status: str = "all", everything: bool = False):
     from .report import flag_rows
 
-    flags = _stored_flags(cfg)
+    flags = _shown(cfg, _stored_flags(cfg), everything)
     rows = flag_rows(flags, _latest_decisions(cfg))
     if status != "all":
         rows = [r for r in rows if r["status"].split(" ")[0] == status]
@@ -244,18 +260,19 @@ def cmd_flags(args) -> int:
     from .report import render
 
     cfg = load_config()
-    rows = _rows(cfg, args.status)
+    rows = _rows(cfg, args.status, args.all)
     if args.format in ("csv", "json"):
         sys.stdout.write(render(rows, args.format))
         return 0
     from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=f"{len(rows)} flags ({args.status})")
-    for col in ("id", "severity", "code", "status", "metric", "message"):
+    t = Table(title=f"{len(rows)} flags ({args.status}{', all confidences' if args.all else ''})")
+    for col in ("id", "conf", "severity", "code", "status", "fact", "message"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(*(Text(str(r[k])) for k in ("flag_id", "severity", "code", "status", "metric", "message")))
+        t.add_row(*(Text(f"{r[k]:.2f}" if k == "confidence" else str(r[k] or r["metric"] if k == "fact" else r[k]))
+                    for k in ("flag_id", "confidence", "severity", "code", "status", "fact", "message")))
     _console().print(t)
     return 0
 
@@ -268,7 +285,7 @@ def cmd_report(args) -> int:
     if fmt is None:
         ext = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
         fmt = {"json": "json", "md": "md", "markdown": "md"}.get(ext, "csv")
-    rows = _rows(cfg)
+    rows = _rows(cfg, everything=args.all)
     if args.out:
         write_report(rows, Path(args.out), fmt)
         print(f"{len(rows)} flags written to {args.out}", file=sys.stderr)
@@ -285,11 +302,11 @@ def cmd_review(args) -> int:
     from .store import Store
 
     cfg = load_config()
-    flags = _stored_flags(cfg)
+    flags = _shown(cfg, _stored_flags(cfg), args.all)
     if not flags:
-        print("no flags to review; run 'checker scan' first", file=sys.stderr)
+        print("no flags to review; run 'checker scan' first (or add --all for those below the threshold)",
+              file=sys.stderr)
         return 0
-    flags.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.id))
     store = Store(cfg.cache_path)
 
     def article_text(source_id: str):
@@ -423,4 +440,42 @@ def _eval_flags(args) -> int:
             causes[key] = causes.get(key, 0) + 1
     if causes:
         print("false flags by cause: " + "; ".join(f"{k}: {n}" for k, n in sorted(causes.items(), key=lambda kv: -kv[1])))
+    return 0
+
+
+# ------------------------------------------------------------------ facts
+
+
+def cmd_facts(args) -> int:
+    """Every fact with each source's figures over time (see facts.summarize)."""
+    from .facts import build_facts, summarize
+    from .pipeline import load_pack, scan
+
+    if args.min_sources < 1:
+        raise UserError("--min-sources must be at least 1")
+    cfg = load_config()
+    result = scan(cfg, args.paths or None, store_flags=False)
+    _warn_problems(result.problems)
+    pack = load_pack(cfg)
+    facts = [f for f in build_facts(result.claims, pack)
+             if len({c.source_id for c in f.claims}) >= args.min_sources]
+    summaries = [summarize(f) for f in facts]
+    if args.format == "json":
+        print(json.dumps(summaries, ensure_ascii=False, indent=2))
+        return 0
+    from rich.table import Table
+    from rich.text import Text
+
+    con = _console()
+    if not summaries:
+        con.print(f"no fact is stated by {args.min_sources} or more sources")
+    for s in summaries:
+        t = Table(title=Text(f"{s['description']} — {s['behaviour']}, {s['sources']} sources, "
+                             f"spread {s['spread']}"), title_justify="left", expand=False)
+        for col in ("date", "source", "figure", "value", "apart"):
+            t.add_column(col, overflow="fold")
+        for c in s["claims"]:
+            t.add_row(*(Text(x) for x in (c["date"] or "undated", c["outlet"] or c["source_id"], c["surface"],
+                                         c["value"], "◆" if c["apart"] else "")))
+        con.print(t)
     return 0

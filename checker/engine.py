@@ -481,10 +481,11 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
     sure = 1.0
     for s in (a, b):
         c = s.claim
-        if s.metric.generic or not c.fact:
-            sure = min(sure, 1.0 if not s.metric.generic else 0.7)  # a story pack's metric, or the old generic key
-        else:
-            sure = min(sure, c.measure_sure if c.measure else 0.6)
+        if s.metric.generic:
+            sure = min(sure, 0.7)  # the generic key: counted noun and event, no measure word
+        elif s.metric.name == c.fact:
+            sure = min(sure, c.measure_sure if c.measure else 0.6)  # the facts stage's grouping
+        # else a story pack names the fact: as sure as its author
         if c.quantity.kind == "vague":
             conf *= 0.5
         if s.metric.over_time != "fixed" and s.day is None:

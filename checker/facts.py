@@ -210,3 +210,31 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
                 fact.coherence = 1.0 if top >= 2 and top >= sources(clusters[1]) * 2 else 0.6
             fact.dominant = {c.id for c in clusters[0]} if clusters else set()
     return sorted(facts.values(), key=lambda f: (-len(f.claims), f.description))
+
+
+def summarize(fact: Fact) -> dict:
+    """A fact as a reviewer reads it: its figures by date, the spread of its
+    values, and which figures stand apart from the value most sources state."""
+    from .align import day_number
+
+    points = [p for c in fact.claims if (p := _point(c)) is not None]
+    clusters = value_clusters(fact.claims)
+    main = {c.id for c in clusters[0]} if clusters else set()
+    apart = {c.id for c in fact.claims if _point(c) is not None and c.id not in main} if len(clusters) > 1 else set()
+
+    def fmt(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+
+    spread = "-" if not points else (fmt(min(points)) if min(points) == max(points)
+                                     else f"{fmt(min(points))} to {fmt(max(points))}")
+    ordered = sorted(fact.claims, key=lambda c: (day_number(c.date) or 0, c.source_id, c.line, c.col))
+    return {
+        "id": fact.id, "description": fact.description, "measure": fact.measure, "owner": fact.owner,
+        "role": fact.role, "modality": fact.modality, "behaviour": fact.behaviour,
+        "sources": len({c.source_id for c in fact.claims}), "spread": spread,
+        "claims": [{
+            "claim_id": c.id, "source_id": c.source_id, "outlet": c.outlet, "sentence": c.sentence,
+            "line": c.line, "col": c.col, "surface": c.quantity.surface, "value": c.quantity.value_text(),
+            "date": c.date, "sure": fact.sure.get(c.id, 0.0), "apart": c.id in apart,
+        } for c in ordered],
+    }

@@ -18,9 +18,10 @@ COLUMNS = [
     "source_a", "outlet_a", "published_a", "line_a", "quote_a", "value_a",
     "source_b", "outlet_b", "published_b", "line_b", "quote_b", "value_b",
     "reviewer", "decided_at", "note",
+    "confidence", "fact", "figure_a", "col_a", "figure_b", "col_b",
 ]
 _TEXT_COLUMNS = ("message", "source_a", "outlet_a", "quote_a", "source_b", "outlet_b", "quote_b", "note",
-                 "reviewer", "metric")
+                 "reviewer", "metric", "fact", "figure_a", "figure_b")
 
 
 def status_of(flag: Flag, decision: Decision | None) -> str:
@@ -45,6 +46,8 @@ def flag_rows(flags: list[Flag], decisions: dict[str, Decision]) -> list[dict]:
             "source_b": b.source_id, "outlet_b": b.outlet or "", "published_b": b.published or "",
             "line_b": b.line, "quote_b": b.sentence, "value_b": b.quantity.value_text(),
             "reviewer": d.reviewer if d else "", "decided_at": d.time if d else "", "note": d.note if d else "",
+            "confidence": f.confidence, "fact": f.fact,
+            "figure_a": a.quantity.surface, "col_a": a.col, "figure_b": b.quantity.surface, "col_b": b.col,
         })
     return rows
 

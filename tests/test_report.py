@@ -17,6 +17,7 @@ EXPECTED_COLUMNS = [
     "source_a", "outlet_a", "published_a", "line_a", "quote_a", "value_a",
     "source_b", "outlet_b", "published_b", "line_b", "quote_b", "value_b",
     "reviewer", "decided_at", "note",
+    "confidence", "fact", "figure_a", "col_a", "figure_b", "col_b",
 ]
 
 NASTY = (

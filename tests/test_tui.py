@@ -800,7 +800,7 @@ def test_snapshot_main_screen_real_seed_corpus(snap_compare, tmp_path, seed_clai
     from checker.engine import compare
 
     flags = compare([c for claims in seed_claims.values() for c in claims], pack)
-    assert [f.code for f in flags] == ["CK102", "CK103"]  # surest first
+    assert [f.code for f in flags] == ["CK103", "CK102"]  # surest first: the story pack names both facts
     app = ReviewApp(flags, Ledger(tmp_path / "decisions.jsonl"), "reviewer",
                     article_text=lambda sid: seed_sources[sid].text if sid in seed_sources else None)
 
