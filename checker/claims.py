@@ -271,6 +271,8 @@ def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
         if not name:
             continue
         d = _tree_distance(depth_of, t)
+        if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
+            d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
         if d > MAX_TRIGGER_DISTANCE:
             continue
         key = (d, abs(t.i - anchor.i))
@@ -314,7 +316,11 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     """The figure's role from the words right before and after it."""
     before = text[max(sent_start, q.start - 40) : q.start].lower()
     after = text[q.end : q.end + 30].lower()
+    inside = re.sub(r"^\S+\s*", "", text[q.start : q.end].lower())  # "15 more people": words after the number
     for role, sides in lex.roles.items():
+        for phrase in sides.get("after", ()):
+            if inside and re.match(re.escape(phrase) + r"\b", inside):
+                return role
         for phrase in sides.get("before", ()):
             if re.search(r"\b" + re.escape(phrase) + r"\b[^.;:!?]{0,25}$", before):
                 return role
@@ -328,6 +334,7 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     """Reported, or proposed, demanded, rejected, projected, hypothetical: the
     nearest modal word on the figure's path to its clause root (the words
     themselves, their auxiliaries and markers, the objects of their prepositions)."""
+    found = []
     for t in path[:14]:
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "xcomp")]
         for prep in t.children:
@@ -336,7 +343,10 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
         for w in words:
             m = lex.modality_words.get(w.lemma_.lower()) or lex.modality_words.get(w.lower_)
             if m:
-                return m
+                found.append(m)
+    if found:
+        # "rejected a plan for a 90-day pause": the rejection outranks the plan it rejects
+        return min(found, key=lambda m: lex.modality_rank.get(m, len(lex.modality_rank)))
     before = text[max(sent_start, q.start - 40) : q.start].lower()
     for phrase, m in lex.modality_phrases.items():
         if phrase in before:

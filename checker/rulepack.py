@@ -143,6 +143,7 @@ class Lexicon:
     modality_words: dict[str, str] = field(default_factory=dict)
     modality_phrases: dict[str, str] = field(default_factory=dict)
     term_modalities: frozenset[str] = frozenset()
+    modality_rank: dict[str, int] = field(default_factory=dict)  # which modality wins when several govern a figure
 
     def behaviour(self, measure: str) -> Measure | None:
         return self.measures.get(measure)
@@ -198,6 +199,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
     for name, words in modalities.items():
         for w in _words(path, f"modalities.{name}", words):
             (lex.modality_phrases if " " in w else lex.modality_words)[w] = str(name)
+    if "modality_priority" in data:
+        lex.modality_rank = {m: i for i, m in enumerate(_words(path, "modality_priority", data["modality_priority"]))}
     if "term_modalities" in data:
         lex.term_modalities = frozenset(_words(path, "term_modalities", data["term_modalities"]))
 
