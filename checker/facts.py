@@ -220,7 +220,18 @@ def summarize(fact: Fact) -> dict:
     points = [p for c in fact.claims if (p := _point(c)) is not None]
     clusters = value_clusters(fact.claims)
     main = {c.id for c in clusters[0]} if clusters else set()
-    apart = {c.id for c in fact.claims if _point(c) is not None and c.id not in main} if len(clusters) > 1 else set()
+    if fact.behaviour == "cumulative":
+        # a running total stands apart where it is lower than an earlier figure
+        dated = sorted(((day_number(c.date), p, c) for c in fact.claims
+                        if (p := _point(c)) is not None and day_number(c.date) is not None), key=lambda t: t[:2])
+        apart, highest = set(), None
+        for day, p, c in dated:
+            if highest is not None and p < 0.95 * highest[1] and day > highest[0]:
+                apart.add(c.id)
+            if highest is None or p > highest[1]:
+                highest = (day, p)
+    else:
+        apart = {c.id for c in fact.claims if _point(c) is not None and c.id not in main} if len(clusters) > 1 else set()
 
     def fmt(x: float) -> str:
         return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
