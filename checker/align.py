@@ -74,6 +74,33 @@ def unit_family(unit: str) -> tuple[str, float]:
     return "count", 1.0
 
 
+_CURRENCY_WORDS = ("dollar", "euro", "pound sterling", "yen", "rupee", "franc", "won", "shekel", "yuan", "real",
+                   "ringgit", "dirham", "peso", "rouble", "ruble", "lira", "naira", "rand", "krona", "krone", "penny")
+
+
+def coarse_family(unit: str) -> str:
+    """The kind of quantity a unit measures, coarse enough for the lexicon to
+    say which measures a figure can state: count, money, length, area,
+    volume, duration, speed, percentage, mass, or other."""
+    u = (unit or "").strip().lower()
+    family, _ = unit_family(u)
+    if family in ("count", "money", "length", "area", "volume", "duration", "percentage", "mass"):
+        if family == "count" and u and any(w in u for w in ("mile", "metre", "meter", "foot", "feet")):
+            return "length"  # a unit quantulum does not know ("nautical mile")
+        return family
+    if " per hour" in u or u in ("knot", "metre per second"):
+        return "speed"
+    if u.startswith("square ") or u in ("acre", "hectare"):
+        return "area"
+    if u.startswith("cubic ") or u in ("barrel", "millilitre"):
+        return "volume"
+    if any(w in u for w in _CURRENCY_WORDS):
+        return "money"
+    if family == "percentage point":
+        return "percentage"
+    return "other"
+
+
 _PLACE_SUFFIX = re.compile(
     r"\s+(?:province|region|district|county|prefecture|governorate|state|city|town|village|municipality)$",
     re.IGNORECASE,
@@ -516,8 +543,9 @@ class Aligner:
         if q.trend != "level":
             return None  # a change ("rose by 5%"), not a level
         if q.kind == "categorical":
-            if self.is_whole_group(claim):
-                return None
+            if self.is_whole_group(claim) or re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen)\b",
+                                                        (q.group or q.surface or "").lower()):
+                return None  # "all the hostages", or "all five passengers": a size already stated
             form, lo, hi = "group", -INF, INF
         else:
             if q.kind == "vague" and not self.settings.compare_vague:

@@ -218,7 +218,8 @@ def _sentence_facts(sent, ents: list, source: Source, pack: RulePack) -> dict:
 # speaks of. The words come from the lexicon pack (rules/lexicon.yaml).
 
 OWNER_LABELS = {"GPE", "LOC", "FAC", "NORP", "PERSON", "PRODUCT"}
-LOCATIVE_PREPS = {"in", "at", "across", "throughout", "near", "outside", "inside", "within", "around", "on"}
+LOCATIVE_PREPS = {"in", "at", "across", "throughout", "near", "outside", "inside", "within", "around", "on",
+                  "from", "off", "of"}
 MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummod"}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MAX_TRIGGER_DISTANCE = 5
@@ -255,10 +256,15 @@ def _tree_distance(depth_of: dict[int, int], tok) -> int:
 
 def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
     """The measure whose trigger is nearest the figure in the parse, with a
-    certainty that falls with the distance; the unit alone can name it."""
+    certainty that falls with the distance; the unit alone can name it. A
+    trigger counts only for measures the figure's kind of unit can state
+    ("killed" does not make "$71 million" a death toll)."""
+    from .align import coarse_family
+
     by_unit = lex.measure_units.get(q.unit or "")
     if by_unit:
         return by_unit, 1.0
+    family = coarse_family(q.unit)
     best = None
     toks = list(sent)
     for k, t in enumerate(toks):
@@ -270,6 +276,9 @@ def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
                     or lex.measure_phrases.get(f"{t.lower_} {toks[k + 1].lower_}"))
         if not name:
             continue
+        fits = lex.measures[name].families
+        if fits and family not in fits:
+            continue
         d = _tree_distance(depth_of, t)
         if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
@@ -279,6 +288,8 @@ def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
         if best is None or key < best[0]:
             best = (key, name)
     if best is None:
+        if family not in ("count", "other", "percentage"):
+            return family, 0.5  # a measurement with no word for it: its kind, unsure
         return "", 0.0
     d = best[0][0]
     return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
@@ -302,7 +313,9 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
         if depth and _entity_of(t, ent_by_token) is not None and t.pos_ == "PROPN":
             return fold_name(pack.canonical(_entity_of(t, ent_by_token).text))
-        for prep in t.children:
+        # "in Derna", and one step down for "900 miles east of Cape Cod"
+        heads = [t] + [c for c in t.children if c.dep_ in ("advmod", "amod", "npadvmod")]
+        for prep in (p for h in heads for p in h.children):
             if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPS:
                 for obj in prep.children:
                     if obj.dep_ == "pobj":
@@ -383,14 +396,18 @@ def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | N
     for ent in ents:
         if ent.label_ != "DATE":
             continue
+        head = ent.root.head
+        attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
+        year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
+        if year and published and attached and int(year.group(1)) < int(published[:4]) - 1 \
+                and not re.search(r"\bsince\b", sent.doc.text[max(sent.start_char, ent.start_char - 8):ent.start_char]):
+            return None, f"{year.group(1)}-01-01"  # "sank in 1912 with 2,200 passengers": another event's figure
         resolved = _explicit_date(sent, [ent], published)
         if resolved is None:
             words = [w for w in re.findall(r"[A-Za-z]+", ent.text)]
             resolved = next((d for d in (_weekday_date(w, published) for w in words) if d), None)
         if resolved is None:
             continue
-        head = ent.root.head
-        attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
         before = sent.doc.text[max(sent.start_char, ent.start_char - 8) : ent.start_char].lower()
         if "as of" in before:
             attached = True
@@ -411,10 +428,13 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     depth_of = {t.i: k for k, t in enumerate(path)}
     measure, sure = _measure(sent, anchor, depth_of, q, lex)
     as_of, event = _dates(path, ents, sent, source.published)
+    role = _role(source.text, q, sent.start_char, lex)
+    if event and source.published and event[:4] < str(int(source.published[:4]) - 1) and role == "total":
+        role = "reference"  # a figure of an earlier event (the 1999 quake, the 1912 sinking)
     return {
         "measure": measure, "measure_sure": sure,
         "owner": _owner(path, noun, ent_by_token, pack),
-        "role": _role(source.text, q, sent.start_char, lex),
+        "role": role,
         "modality": _modality(path, source.text, q, sent.start_char, lex),
         "as_of": as_of, "event_date": event,
     }

@@ -125,6 +125,7 @@ class Measure:
     window_days: float = 2.0
     by_counted: bool = False  # what is counted keeps facts apart (hostages vs prisoners released)
     needs_owner: bool = False  # meaningless without whose it is (an age)
+    families: frozenset[str] = frozenset()  # kinds of quantity it can be (align.coarse_family); empty: any
 
 
 @dataclass
@@ -171,7 +172,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         if isinstance(window, bool) or not isinstance(window, (int, float)) or window < 0:
             raise RulePackError(path, f"{key}.window_days", "must be a number of days, 0 or more")
         lex.measures[str(name)] = Measure(str(name), behaviour, float(window), bool(spec.get("by_counted", False)),
-                                          bool(spec.get("needs_owner", False)))
+                                          bool(spec.get("needs_owner", False)),
+                                          frozenset(_words(path, f"{key}.families", spec.get("families", []))))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
         for u in _words(path, f"{key}.units", spec.get("units", [])):
