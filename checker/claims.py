@@ -329,8 +329,13 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     """The figure's role from the words right before and after it."""
     before = text[max(sent_start, q.start - 40) : q.start].lower()
     after = text[q.end : q.end + 30].lower()
+    from .align import coarse_family
+
     inside = re.sub(r"^\S+\s*", "", text[q.start : q.end].lower())  # "15 more people": words after the number
+    family = coarse_family(q.unit)
     for role, sides in lex.roles.items():
+        if sides.get("families") and family not in sides["families"]:
+            continue
         for phrase in sides.get("after", ()):
             if inside and re.match(re.escape(phrase) + r"\b", inside):
                 return role

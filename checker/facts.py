@@ -24,8 +24,9 @@ from .model import Claim, sha1
 from .rulepack import RulePack
 
 # Roles whose figures are never set against each other: increments and
-# changes differ by nature ("15 more" today, "20 more" tomorrow).
-UNCOMPARED_ROLES = frozenset({"increment", "change"})
+# changes differ by nature ("15 more" today, "20 more" tomorrow), and an
+# offset is a point in time ("four days after the quake"), not a length.
+UNCOMPARED_ROLES = frozenset({"increment", "change", "offset"})
 # Modalities whose figures are guesses, not statements of fact.
 SPECULATIVE = frozenset({"projected", "hypothetical"})
 FALLBACK_SURE = 0.6  # grouping by counted noun alone, with no measure word

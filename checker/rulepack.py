@@ -191,10 +191,10 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
     if not isinstance(roles, dict):
         raise RulePackError(path, "roles", "must map a role to 'before'/'after' phrase lists")
     for role, spec in roles.items():
-        if not isinstance(spec, dict) or not set(spec) <= {"before", "after"}:
-            raise RulePackError(path, f"roles.{role}", "must have 'before' and/or 'after' lists")
+        if not isinstance(spec, dict) or not set(spec) <= {"before", "after", "families"}:
+            raise RulePackError(path, f"roles.{role}", "must have 'before' and/or 'after' lists (and optionally 'families')")
         lex.roles[str(role)] = {side: tuple(_words(path, f"roles.{role}.{side}", spec.get(side, [])))
-                                for side in ("before", "after")}
+                                for side in ("before", "after", "families")}
     modalities = data.get("modalities", {}) or {}
     if not isinstance(modalities, dict):
         raise RulePackError(path, "modalities", "must map a modality to its words")
