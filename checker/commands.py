@@ -77,12 +77,13 @@ def _ledger(cfg: Config):
     return Ledger(cfg.ledger)
 
 
-def _latest_decisions(cfg: Config):
+def _latest_decisions(cfg: Config, flags=None):
+    """(flag id -> decision in force, flag id -> latest note); a warning per skipped ledger line."""
     ledger = _ledger(cfg)
     decisions, warnings = ledger.read()
     for w in warnings:
         print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
-    return ledger.latest()
+    return ledger.latest(flags), ledger.latest_notes(flags)
 
 
 # ------------------------------------------------------------------ scan
@@ -103,7 +104,7 @@ def cmd_scan(args) -> int:
     _report_sources(result.sources, result.problems)
     by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
     if args.report:
-        rows = flag_rows(result.flags, _latest_decisions(cfg))
+        rows = flag_rows(result.flags, *_latest_decisions(cfg, result.flags))
         write_report(rows, Path(args.report), "csv")
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
@@ -229,7 +230,7 @@ def _rows(cfg: Config, status: str = "all"):
     from .report import flag_rows
 
     flags = _stored_flags(cfg)
-    rows = flag_rows(flags, _latest_decisions(cfg))
+    rows = flag_rows(flags, *_latest_decisions(cfg, flags))
     if status != "all":
         rows = [r for r in rows if r["status"].split(" ")[0] == status]
     return rows

@@ -243,3 +243,31 @@ def test_fresh_clone_without_cache_still_answers(corpus, capsys):
     # the second run answers the same from the cache
     again = check(capsys, NEW_PATH)
     assert again[0] == code and again[1] == lines
+
+
+# ------------------------------------------------------------------ renaming keeps decisions
+
+
+def test_renaming_or_moving_an_article_keeps_its_decisions(corpus, capsys):
+    """Flag ids come from the content (outlet, quote, figure), not the file
+    path: a renamed and moved article's flags are the same flags, still decided."""
+    flags = scanned_flags(capsys)
+    ledger = Ledger(corpus / "reports" / "decisions.jsonl")
+    for r in flags:
+        ledger.decide(r["flag_id"], "dismissed", "x", note="checked")
+    assert check(capsys, NEW_PATH)[0] == 0
+    moved = corpus / "articles" / "2024" / "bloomberg-truce.txt"
+    moved.parent.mkdir()
+    (corpus / NEW_PATH).rename(moved)
+    rows = (corpus / "articles" / "sources.csv").read_text(encoding="utf-8").splitlines()
+    (moved.parent / "sources.csv").write_text(  # the metadata row moves with the file
+        "\n".join([rows[0]] + [r.replace(NEW, moved.name) for r in rows if r.startswith(NEW)]) + "\n",
+        encoding="utf-8")
+    code, lines, _ = check(capsys, "articles/2024/bloomberg-truce.txt")
+    assert code == 0, lines
+    assert main(["scan", "--format", "json"]) == 0
+    assert main(["flags", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    rows = [r for r in json.loads(out[out.index("\n") + 1:]) if "articles/2024/bloomberg-truce.txt" in (r["source_a"], r["source_b"])]
+    assert sorted(r["flag_id"] for r in rows) == sorted(r["flag_id"] for r in flags)
+    assert {r["status"] for r in rows} == {"dismissed"} and {r["note"] for r in rows} == {"checked"}

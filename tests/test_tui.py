@@ -275,9 +275,15 @@ def test_note_writes_note_keeping_status(make_app, flags, ledger_path):
     run(make_app, scenario)
     assert seen["modal"] and seen["back"]
     (line,) = seen["lines"]
-    assert (line["flag_id"], line["status"], line["note"]) == (flags[0].id, "open", "check wire copy")
+    assert (line["flag_id"], line["kind"], line["status"], line["note"]) == (flags[0].id, "note", "open", "check wire copy")
     assert "check wire copy" in seen["history"]
-    assert [(d["status"], d["note"]) for d in seen["lines2"][1:]] == [("confirmed", ""), ("confirmed", "sure")]
+    assert [(d["kind"], d["status"], d["note"]) for d in seen["lines2"][1:]] == [
+        ("decision", "confirmed", ""), ("note", "confirmed", "sure")]
+    # after a restart: the verdict in force, and the latest note (neither overwrites the other)
+    led = Ledger(ledger_path)
+    assert (led.latest()[flags[0].id].status, led.latest()[flags[0].id].note) == ("confirmed", "")
+    assert led.latest_notes()[flags[0].id].note == "sure"
+    assert [d.kind for d in led.history(flags[0].id)] == ["note", "decision", "note"]
 
 
 def test_note_escape_writes_nothing(make_app, ledger_path):
@@ -304,12 +310,13 @@ def test_undo_restores_previous_status_and_goes_back(make_app, flags, ledger_pat
 
     run(make_app, scenario)
     lines = ledger_lines(ledger_path)
-    assert [(d["flag_id"], d["status"], d["note"]) for d in lines] == [
-        (flags[0].id, "confirmed", ""),
-        (flags[1].id, "dismissed", ""),
-        (flags[1].id, "open", "undo"),
-        (flags[0].id, "open", "undo"),
+    assert [(d["flag_id"], d["kind"], d["status"], d["note"]) for d in lines] == [
+        (flags[0].id, "decision", "confirmed", ""),
+        (flags[1].id, "decision", "dismissed", ""),
+        (flags[1].id, "undo", "open", ""),  # an undo is its own kind of line, not a note
+        (flags[0].id, "undo", "open", ""),
     ]
+    assert lines[2]["undoes"] == lines[1]["id"] and lines[3]["undoes"] == lines[0]["id"]
     assert seen["after_one"][:2] == (flags[1].id, "open")
     assert seen["after_one"][2].startswith("1 of 5 decided")
     assert seen["after_two"][:2] == (flags[0].id, "open")

@@ -209,11 +209,8 @@ class ReviewScreen(Screen[None]):
         if i is None:
             return
         status = self.state.status(i)
-        # A note is not a verdict: it keeps the status, and on a changed flag it
-        # keeps the old evidence hash too, so the "changed" mark stays until the
-        # reviewer decides again with c/d/f.
-        previous = self.state.decision(i)
-        evidence = previous.evidence_hash if previous and self.state.is_changed(i) else None
+        # A note is not a verdict: it is its own ledger line, so the status, and
+        # on a changed flag the "changed" mark, stay until the reviewer decides again.
         title = Text.assemble(
             ("Note on ", "bold"),
             (clean(self.state.flags[i].code), "bold"),
@@ -223,9 +220,17 @@ class ReviewScreen(Screen[None]):
             (clean(status), "bold"),
             (")", "dim"),
         )
-        self.app.push_screen(
-            NoteModal(title, lambda note: self.write(i, status, note, evidence) is not None)
-        )
+        self.app.push_screen(NoteModal(title, lambda note: self.write_note(i, note)))
+
+    def write_note(self, i: int, note: str) -> bool:
+        """Append a note line (a separate fact: the status and its evidence stay)."""
+        try:
+            line = self.ledger.note(self.state.ids[i], self.reviewer, note)
+        except (UserError, OSError) as exc:
+            self.notify(f"Not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
+            return False
+        self.apply(line)
+        return True
 
     def action_undo(self) -> None:
         i = self.session[-1] if self.session else self.current()
