@@ -87,7 +87,12 @@ def test_check_prints_flag_lines_and_a_summary(corpus, capsys):
         assert FLAG_LINE.match(line), line
     assert int(summary.group(1)) == len(flag_lines)
     assert summary.group(3) == "medium"  # the default threshold
-    assert all(line.startswith("checker: ") for line in after) and len(after) <= 1
+    # the hint says exactly what to run
+    assert after == [
+        "checker: to commit, decide the blocking flag(s), stage the ledger and commit again:",
+        f"checker:   checker review {NEW_PATH}",
+        "checker:   git add reports/decisions.jsonl",
+    ]
     assert code == 1
     assert int(summary.group(2)) >= 1
 
@@ -123,14 +128,21 @@ def test_fail_on_threshold(corpus, capsys):
     assert int(summary.group(2)) == len(flag_lines)
 
 
-def test_check_does_not_replace_the_stored_flags(corpus, capsys):
+def test_check_keeps_the_stored_flags_and_adds_its_own(corpus, capsys):
+    """The blocking flags are stored (so `checker review` shows them at once);
+    the rest of the stored flag set stays."""
     (corpus / NEW_PATH).unlink()
     assert main(["scan", "--format", "json"]) == 0
     capsys.readouterr()
     before = set(stored_flags(corpus))
     shutil.copy2(SEEDS / NEW, corpus / NEW_PATH)
-    assert check(capsys, NEW_PATH)[0] == 1
-    assert set(stored_flags(corpus)) == before
+    code, lines, _ = check(capsys, NEW_PATH)
+    assert code == 1
+    after = stored_flags(corpus)
+    assert before < set(after)
+    added = [after[i] for i in set(after) - before]
+    assert len(added) == len(split_output(lines)[0])
+    assert all(any(c.source_id == NEW_PATH for c in f.claims) for f in added)
 
 
 # ------------------------------------------------------------------ decisions
