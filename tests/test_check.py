@@ -283,3 +283,82 @@ def test_renaming_or_moving_an_article_keeps_its_decisions(corpus, capsys):
     rows = [r for r in json.loads(out[out.index("\n") + 1:]) if "articles/2024/bloomberg-truce.txt" in (r["source_a"], r["source_b"])]
     assert sorted(r["flag_id"] for r in rows) == sorted(r["flag_id"] for r in flags)
     assert {r["status"] for r in rows} == {"dismissed"} and {r["note"] for r in rows} == {"checked"}
+
+
+# ------------------------------------------------------------------ "confirmed: B is wrong"
+
+
+def test_flags_against_a_figure_marked_wrong_do_not_block(corpus, capsys):
+    """Bloomberg's figures are confirmed wrong once; a later correct article
+    that disagrees with them is reported but does not block."""
+    flags = scanned_flags(capsys)
+    for r in flags:
+        side = "A" if r["source_a"] == NEW_PATH else "B"
+        assert main(["decide", r["flag_id"][:10], "confirmed", "--wrong", side, "--reviewer", "ed"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("is wrong) by ed") == len(flags)
+    # another outlet runs the Axios story word for word: it agrees with Axios,
+    # and disagrees only with the figures already marked wrong
+    shutil.copy2(SEEDS / CORPUS[0], corpus / "articles" / "003_wire.txt")
+    with open(corpus / "articles" / "sources.csv", "a", encoding="utf-8") as fh:
+        fh.write("003_wire.txt,Wire Service,,2024-02-12,\n")
+    code, lines, _ = check(capsys, "articles/003_wire.txt")
+    flag_lines = [line for line in lines if line.startswith("articles/003_wire.txt:")]
+    assert flag_lines and all("[not blocking: that figure is marked wrong" in line for line in flag_lines)
+    assert code == 0
+    assert lines[len(flag_lines)].endswith(f"0 at or above medium, {len(flag_lines)} against a figure marked wrong")
+    # without the marks the same article blocks
+    (corpus / "reports" / "decisions.jsonl").unlink()
+    assert check(capsys, "articles/003_wire.txt")[0] == 1
+
+
+def test_decide_names_one_stored_flag(corpus, capsys):
+    scanned_flags(capsys)
+    assert main(["decide", "zzzz", "confirmed"]) == 2
+    assert "no stored flag" in capsys.readouterr().err
+    assert main(["decide", "", "confirmed"]) == 2  # a prefix of every id
+    assert "give more of the id" in capsys.readouterr().err
+    flags = scanned_flags(capsys)
+    assert main(["decide", flags[0]["flag_id"], "dismissed", "--wrong", "A"]) == 2
+    assert main(["decide", flags[0]["flag_id"]]) == 2
+    assert main(["decide", flags[0]["flag_id"], "--note", "ask the desk"]) == 0
+    led = Ledger(corpus / "reports" / "decisions.jsonl")
+    assert flags[0]["flag_id"] not in led.latest()
+    assert led.latest_notes()[flags[0]["flag_id"]].note == "ask the desk"
+
+
+# ------------------------------------------------------------------ reviewing what blocked
+
+
+def test_review_of_the_checked_file_shows_the_blocking_flags(corpus, capsys, monkeypatch):
+    from checker.tui import app as app_mod
+
+    shown = {}
+    monkeypatch.setattr(app_mod.ReviewApp, "run", lambda self: shown.setdefault("ids", sorted(f.id for f in self.flags)))
+    code, lines, _ = check(capsys, NEW_PATH)
+    assert code == 1
+    printed = len(split_output(lines)[0])
+    assert main(["review", NEW_PATH, "--reviewer", "ed"]) == 0  # no scan in between
+    assert len(shown["ids"]) == printed
+    assert shown["ids"] == sorted(stored_flags(corpus))
+
+
+# ------------------------------------------------------------------ a crafted ledger line (issue 11.5)
+
+
+def test_a_crafted_ledger_line_costs_a_warning_not_the_command(corpus, capsys):
+    flags = scanned_flags(capsys)
+    ledger = corpus / "reports" / "decisions.jsonl"
+    ledger.parent.mkdir(exist_ok=True)
+    with open(ledger, "w", encoding="utf-8") as fh:
+        fh.write("\ufeff" + json.dumps({"flag_id": flags[0]["flag_id"], "status": "dismissed", "reviewer": "x"}) + "\n")
+        fh.write('{"flag_id": "x", "status": "open", "note": ' + "[" * 5000 + "]" * 5000 + "}\n")
+        fh.write('{"flag_id": "y", "status": "open", "note": ' + "7" * 5000 + "}\n")
+    code, lines, err = check(capsys, NEW_PATH)
+    assert code in (0, 1) and split_output(lines)[1]
+    assert err.count("(line skipped)") == 2
+    assert main(["flags", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    rows = {r["flag_id"]: r for r in json.loads(out)}
+    assert rows[flags[0]["flag_id"]]["status"] == "dismissed"  # the first line survives its byte-order mark
+    assert err.count("(line skipped)") == 2
