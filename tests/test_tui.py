@@ -816,3 +816,18 @@ def test_snapshot_main_screen_real_seed_corpus(snap_compare, tmp_path, seed_clai
         await plotted(pilot, pilot.app, 0)
 
     assert snap_compare(app, run_before=settle, terminal_size=SIZE)
+
+
+def test_history_names_each_kind_of_ledger_line():
+    from checker.model import Decision
+    from checker.tui.detail import history_text
+
+    lines = [
+        Decision("f", "open", "ann", note="ask the desk", time="2026-11-22T01:00:00.000000Z", kind="note"),
+        Decision("f", "confirmed", "bob", time="2026-11-22T02:00:00.000000Z", wrong="c1"),
+        Decision("f", "open", "cy", time="2026-11-22T03:00:00.000000Z", kind="undo", undoes="x"),
+    ]
+    rows = history_text(lines).plain.splitlines()[1:]
+    assert "note" in rows[0] and "ask the desk" in rows[0] and "open" not in rows[0]
+    assert "confirmed (one figure marked wrong)" in rows[1]
+    assert "undo → open" in rows[2] and "undo" not in rows[2].split("→")[1]

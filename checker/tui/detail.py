@@ -140,6 +140,8 @@ def history_text(history: list[Decision]) -> Text:
             if d.kind == "undo":
                 text.append("undo → ", style="dim")
             text.append(clean(d.status), style=STATUS_STYLE.get(d.status, "") or "bold")
+            if d.wrong:
+                text.append(" (one figure marked wrong)", style="dim")
         text.append("  ")
         text.append(clean(d.reviewer) or "unknown")
         if d.note:
