@@ -362,3 +362,58 @@ def test_a_crafted_ledger_line_costs_a_warning_not_the_command(corpus, capsys):
     rows = {r["flag_id"]: r for r in json.loads(out)}
     assert rows[flags[0]["flag_id"]]["status"] == "dismissed"  # the first line survives its byte-order mark
     assert err.count("(line skipped)") == 2
+
+
+# ------------------------------------------------------------------ --staged: what the commit holds
+
+
+def _git(root: Path, *args: str) -> str:
+    import os
+    import subprocess
+
+    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
+               GIT_COMMITTER_EMAIL="t@example.org", GIT_CONFIG_NOSYSTEM="1", HOME=str(root.parent))
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "PRE_COMMIT"):
+        env.pop(var, None)
+    proc = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_staged_check_counts_only_staged_decisions_and_says_so(corpus, capsys, monkeypatch):
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    (corpus / NEW_PATH).rename(corpus / "new.txt")
+    _git(corpus, "init", "-q", "-b", "main")
+    _git(corpus, "add", "-A")
+    _git(corpus, "commit", "-q", "-m", "corpus")
+    (corpus / "new.txt").rename(corpus / NEW_PATH)
+    _git(corpus, "add", NEW_PATH)
+    flags = scanned_flags(capsys)
+    ledger = Ledger(corpus / "reports" / "decisions.jsonl")
+    for r in flags:
+        ledger.decide(r["flag_id"], "dismissed", "x")
+    # without --staged the working tree's ledger counts
+    assert check(capsys, NEW_PATH)[0] == 0
+    # a commit would not carry the (untracked) ledger: still blocked, and told why
+    code, lines, _ = check(capsys, "--staged", NEW_PATH)
+    assert code == 1
+    assert any("decided only in the unstaged ledger" in line and "git add reports/decisions.jsonl" in line
+               for line in lines), lines
+    _git(corpus, "add", "reports/decisions.jsonl")
+    assert check(capsys, "--staged", NEW_PATH)[0] == 0
+    # a later, unstaged change to the tracked ledger does not count either
+    for r in flags:
+        ledger.decide(r["flag_id"], "open", "x", note="reopened")
+    assert check(capsys, "--staged", NEW_PATH)[0] == 0
+    assert check(capsys, NEW_PATH)[0] == 1
+
+
+def test_staged_check_skips_files_outside_the_sources(corpus, capsys):
+    (corpus / "notes.md").write_text("# Notes\n\nA 45-day pause, says one outlet; six weeks, says another.\n")
+    code, lines, _ = check(capsys, "--staged", "notes.md")
+    assert code == 0
+    assert lines == ["checker: no given file is inside the configured sources (articles); nothing to check"]
+    code, lines, _ = check(capsys, "--staged", "notes.md", NEW_PATH)
+    assert code == 1
+    summary = next(line for line in lines if line.startswith("checker: 1 source(s) checked"))
+    assert summary.endswith(" at or above medium; 1 file(s) outside the configured sources not checked")
