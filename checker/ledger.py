@@ -251,7 +251,7 @@ class Ledger:
                     history = self._history_of(decision.flag_id)
                     if history:
                         decision = dataclasses.replace(decision, replaces=history[-1].id)
-                line = (json.dumps(decision.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+                line = (json.dumps(decision.to_dict()) + "\n").encode("utf-8")  # ASCII: lone surrogates cannot break a write
                 created = not self.path.exists()
                 with open(self.path, "a+b") as f:
                     if f.seek(0, os.SEEK_END) > 0:

@@ -524,3 +524,12 @@ def test_decisions_under_a_legacy_flag_id_still_apply(path: Path) -> None:
     assert [d.status for d in led.history("new-id", legacy_id="old-id")] == ["dismissed"]
     led.decide("new-id", "confirmed", "bob")
     assert led.latest([F()])["new-id"].status == "confirmed"
+
+
+def test_any_note_text_is_written_and_read_back(path: Path) -> None:
+    led = Ledger(path)
+    text = "Überprüft \u2028 line sep, \ud800 lone surrogate, \n newline, \"quotes\""
+    led.note("f1", "Zoë", text)
+    assert path.read_bytes().count(b"\n") == 1
+    assert Ledger(path).latest_notes()["f1"].note == text
+    assert Ledger(path).latest_notes()["f1"].reviewer == "Zoë"
