@@ -239,6 +239,18 @@ def test_decision_key_writes_ledger_line_and_advances(make_app, flags, ledger_pa
     assert "1 of 5 decided" in seen["progress"]
 
 
+@pytest.mark.parametrize("key,side", [("A", 0), ("B", 1)])
+def test_confirm_with_the_wrong_side_named(make_app, flags, ledger_path, key, side):
+    async def scenario(pilot, app):
+        await pilot.press(key)
+        await pilot.pause()
+
+    run(make_app, scenario)
+    (line,) = ledger_lines(ledger_path)
+    assert (line["flag_id"], line["status"], line["wrong"]) == (flags[0].id, "confirmed", flags[0].claims[side].id)
+    assert Ledger(ledger_path).latest()[flags[0].id].wrong == flags[0].claims[side].id
+
+
 def test_progress_counts_decided_flags(make_app):
     seen = []
 

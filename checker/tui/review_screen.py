@@ -40,6 +40,8 @@ class ReviewScreen(Screen[None]):
         Binding("c", "decide('confirmed')", "Confirm"),
         Binding("d", "decide('dismissed')", "Dismiss"),
         Binding("f", "decide('follow-up')", "Follow-up"),
+        Binding("A", "decide_wrong(0)", "A wrong", show=False),
+        Binding("B", "decide_wrong(1)", "B wrong", show=False),
         Binding("n", "note", "Note"),
         Binding("u", "undo", "Undo"),
         Binding("j", "step(1)", "Next"),
@@ -58,6 +60,7 @@ class ReviewScreen(Screen[None]):
         ("c", "confirm: the sources really disagree (then next flag)"),
         ("d", "dismiss: not a real disagreement (then next flag)"),
         ("f", "follow-up: needs more checking (then next flag)"),
+        ("A / B", "confirm, and A's / B's figure is wrong: flags against it stop blocking commits"),
         ("n", "note: add a note, status unchanged"),
         ("u", "undo the last decision (ledger keeps both lines)"),
         ("j / down", "next flag"),
@@ -171,7 +174,7 @@ class ReviewScreen(Screen[None]):
     # -- decisions -----------------------------------------------------------------
 
     def write(
-        self, i: int, status: str, note: str = "", evidence_hash: str | None = None
+        self, i: int, status: str, note: str = "", evidence_hash: str | None = None, wrong: str = ""
     ) -> Decision | None:
         """Append one decision for flag `i` durably; None (and a message) on failure.
         `evidence_hash` defaults to the evidence on screen now."""
@@ -182,6 +185,7 @@ class ReviewScreen(Screen[None]):
                 self.reviewer,
                 note=note,
                 evidence_hash=self.state.hashes[i] if evidence_hash is None else evidence_hash,
+                wrong=wrong,
             )
         except (UserError, OSError) as exc:
             self.notify(f"Not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
@@ -202,6 +206,16 @@ class ReviewScreen(Screen[None]):
         if i is None:
             return
         if self.write(i, status) is not None:
+            self.table.step(1)
+
+    def action_decide_wrong(self, side: int) -> None:
+        """Confirmed, naming the side whose figure is wrong (by claim id, which
+        survives renames), so the pre-commit check stops blocking on that figure."""
+        i = self.current()
+        if i is None:
+            return
+        claims = self.state.flags[i].claims
+        if side < len(claims) and self.write(i, "confirmed", wrong=claims[side].id) is not None:
             self.table.step(1)
 
     def action_note(self) -> None:
