@@ -199,8 +199,8 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     corpus = sorted(corpus_files if tracked is None else corpus_files & tracked)
     new_paths = {os.path.normpath(s.path) for s in new_sources}
     corpus = [p for p in corpus if p not in new_paths and os.path.exists(p)]
-    result = scan(cfg, corpus or None, extra_sources=new_sources, store_flags=False) if corpus else \
-        scan(cfg, [str(p) for p in inside], extra_sources=new_sources, store_flags=False)
+    # Explicit files (never None, which would mean "every configured source, tracked or not").
+    result = scan(cfg, corpus or list(inside), extra_sources=new_sources, store_flags=False)
     for p in result.problems:
         if not isinstance(p, SourceNote):
             print(f"checker: warning: {p}", file=sys.stderr)
