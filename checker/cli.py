@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
 
     v = cmd("review", "triage flags in a terminal UI")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="only the flags involving these files or folders (what 'checker check' just blocked on)")
     v.add_argument("--reviewer", metavar="NAME", help="default: git user.name, else the login name")
     v.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
 
@@ -94,12 +96,33 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--min-sources", type=int, default=2, metavar="N",
                    help="only facts stated by at least N sources (default 2; 1 shows every fact)")
 
+    i = cmd("init", "set up a corpus repository for checker and shared review",
+            "Write a [tool.checker] table to pyproject.toml (when there is no configuration yet),\n"
+            "mark the decisions ledger merge=union in .gitattributes (two reviewers' branches then\n"
+            "merge without conflict) and keep the ledger's lock file out of git. Safe to rerun.")
+    i.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="folders or files of articles (default: articles/ when it exists, else .)")
+
+    d = cmd("decide", "record a decision or a note on a stored flag",
+            "Record a decision on a stored flag (the id, or its first characters, from\n"
+            "'checker flags' or 'checker review'), or a note with --note alone. With --wrong A|B\n"
+            "a confirmed conflict says which side is wrong (A and B as in reports); new\n"
+            "flags against that figure then do not block commits.")
+    d.add_argument("flag_id", metavar="FLAG")
+    d.add_argument("status", nargs="?", choices=["confirmed", "dismissed", "follow-up", "open"])
+    d.add_argument("--note", metavar="TEXT", help="a note (alone: a note that leaves the status as it is)")
+    d.add_argument("--wrong", choices=["A", "B", "a", "b"], help="confirmed, and this side's figure is wrong")
+    d.add_argument("--reviewer", metavar="NAME", help="default: git user.name, else the login name")
+
     k = cmd("check", "pre-commit check: compare new sources with the corpus",
             "Compare the given sources with the configured corpus. Prints\n"
             "'path:line:col: CODE message (other path:line)' per new, undecided flag that\n"
             "involves a given file; exits 1 if any is at or above --fail-on.")
     k.add_argument("paths", nargs="+", metavar="PATH")
     k.add_argument("--fail-on", choices=["low", "medium", "high"], default="medium")
+    k.add_argument("--staged", action="store_true",
+                   help="check as a commit will hold it (the pre-commit hook's mode): skip files outside "
+                        "the configured sources, compare with the files git tracks, and count only staged decisions")
 
     b = cmd("bench", "measure speed (words/s against bare spaCy) and peak memory")
     b.add_argument("paths", nargs="*", metavar="PATH", help="default: configured sources")

@@ -77,12 +77,13 @@ def _ledger(cfg: Config):
     return Ledger(cfg.ledger)
 
 
-def _latest_decisions(cfg: Config):
+def _latest_decisions(cfg: Config, flags=None):
+    """(flag id -> decision in force, flag id -> latest note); a warning per skipped ledger line."""
     ledger = _ledger(cfg)
     decisions, warnings = ledger.read()
     for w in warnings:
         print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
-    return ledger.latest()
+    return ledger.latest(flags), ledger.latest_notes(flags)
 
 
 # ------------------------------------------------------------------ scan
@@ -101,9 +102,13 @@ def cmd_scan(args) -> int:
     finally:
         progress.stop()
     _report_sources(result.sources, result.problems)
+    from .repo import ensure_on_scan
+
+    for line in ensure_on_scan(cfg, args.paths):
+        print(f"checker: note: {line}", file=sys.stderr)
     by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
     if args.report:
-        rows = flag_rows(result.flags, _latest_decisions(cfg))
+        rows = flag_rows(result.flags, *_latest_decisions(cfg, result.flags))
         write_report(rows, Path(args.report), "csv")
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
@@ -250,7 +255,7 @@ def _rows(cfg: Config, status: str = "all", everything: bool = False):
     from .report import flag_rows
 
     flags = _shown(cfg, _stored_flags(cfg), everything)
-    rows = flag_rows(flags, _latest_decisions(cfg))
+    rows = flag_rows(flags, *_latest_decisions(cfg, flags))
     if status != "all":
         rows = [r for r in rows if r["status"].split(" ")[0] == status]
     return rows
@@ -302,7 +307,15 @@ def cmd_review(args) -> int:
     from .store import Store
 
     cfg = load_config()
-    flags = _shown(cfg, _stored_flags(cfg), args.all)
+    paths = getattr(args, "paths", None)
+    # the flags of given files (what a blocked commit names) are all shown; otherwise the threshold applies
+    flags = _shown(cfg, _stored_flags(cfg), args.all or bool(paths))
+    if paths:
+        flags = _flags_of_paths(cfg, flags, paths)
+        if not flags:
+            print(f"no stored flags involve {', '.join(paths)}; run 'checker check' or 'checker scan' first",
+                  file=sys.stderr)
+            return 0
     if not flags:
         print("no flags to review; run 'checker scan' first (or add --all for those below the threshold)",
               file=sys.stderr)
@@ -322,13 +335,87 @@ def cmd_review(args) -> int:
     return 0
 
 
+def _flags_of_paths(cfg: Config, flags, paths: list[str]):
+    """The flags with a claim from one of `paths` (files or folders, as typed)."""
+    import os
+
+    wanted = []
+    for p in paths:
+        absolute = os.path.normpath(os.path.abspath(p))
+        try:
+            wanted.append(Path(absolute).relative_to(cfg.root).as_posix())
+        except ValueError:
+            wanted.append(Path(absolute).as_posix())
+
+    def involved(source_id: str) -> bool:
+        base = source_id.split("#", 1)[0]
+        return any(base == w or base.startswith(w.rstrip("/") + "/") for w in wanted)
+
+    return [f for f in flags if any(involved(c.source_id) for c in f.claims)]
+
+
+# ------------------------------------------------------------------ init
+
+
+def cmd_init(args) -> int:
+    """Set a corpus repository up for shared review (see repo.py)."""
+    from .repo import git_top, setup_repository
+
+    cfg = load_config()
+    done = setup_repository(cfg, args.sources)
+    for line in done:
+        print(f"checker: {line}")
+    if not done:
+        print("checker: already set up (configuration, .gitattributes and .gitignore)")
+    if git_top(cfg.root) is None:
+        print("checker: note: not a git repository; run 'checker init' again after 'git init' "
+              "so the ledger merges with merge=union", file=sys.stderr)
+    return 0
+
+
+# ------------------------------------------------------------------ decide
+
+
+def cmd_decide(args) -> int:
+    """Record a decision or a note from the command line (scripts, a quick
+    verdict after `checker check`, "confirmed: B is wrong")."""
+    from .ledger import default_reviewer
+
+    cfg = load_config()
+    flags = _stored_flags(cfg)
+    matches = [f for f in flags if f.id == args.flag_id] or [f for f in flags if f.id.startswith(args.flag_id)]
+    if not matches:
+        raise UserError(f"no stored flag {args.flag_id!r}; 'checker flags' lists them")
+    if len({f.id for f in matches}) > 1:
+        raise UserError(f"{args.flag_id!r} names {len(matches)} flags; give more of the id")
+    flag = matches[0]
+    status = args.status or ("confirmed" if args.wrong else None)
+    if args.wrong and status != "confirmed":
+        raise UserError("--wrong goes with a confirmed conflict")
+    if status is None and not args.note:
+        raise UserError("give a status (confirmed, dismissed, follow-up, open) or a --note")
+    reviewer = default_reviewer(args.reviewer)
+    ledger = _ledger(cfg)
+    if status is None:
+        ledger.note(flag.id, reviewer, args.note)
+        print(f"flag {flag.id}: note added by {reviewer}")
+        return 0
+    wrong = ""
+    if args.wrong:
+        side = args.wrong.lower()
+        wrong = flag.claims[0 if side == "a" else 1].id
+    ledger.decide(flag.id, status, reviewer, note=args.note or "", evidence_hash=flag.evidence_hash, wrong=wrong)
+    print(f"flag {flag.id}: {status}{f' ({args.wrong.upper()} is wrong)' if wrong else ''} by {reviewer}")
+    return 0
+
+
 # ------------------------------------------------------------------ check
 
 
 def cmd_check(args) -> int:
     from .check import run_check
 
-    return run_check(load_config(), args.paths, args.fail_on)
+    return run_check(load_config(), args.paths, args.fail_on, staged=args.staged)
 
 
 # ------------------------------------------------------------------ bench / eval

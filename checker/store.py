@@ -160,6 +160,24 @@ class Store:
             [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags],
         )
 
+    def put_flags_of_sources(self, source_ids: Iterable[str], flags: list[Flag]) -> None:
+        """Replace only the stored flags that involve `source_ids` (the pre-commit
+        check's files), so `checker review` shows them at once and keeps the rest."""
+        ids = set(source_ids)
+        stale = []
+        for fid, blob in self.db.execute("SELECT id, flag_json FROM flags"):
+            try:
+                claims = json.loads(blob).get("claims", [])
+            except (ValueError, AttributeError):
+                continue
+            if any(c.get("source_id") in ids for c in claims if isinstance(c, dict)):
+                stale.append((fid,))
+        self.db.executemany("DELETE FROM flags WHERE id=?", stale)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO flags VALUES (?,?,?,?,?)",
+            [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags],
+        )
+
     def get_flags(self) -> list[Flag]:
         rows = self.db.execute("SELECT flag_json FROM flags ORDER BY rowid")
         return [Flag.from_dict(json.loads(blob)) for (blob,) in rows]
