@@ -1,0 +1,218 @@
+"""Hostile input (issue 11): each case is a small file or line built here, and
+each must cost one clear line naming the file while the rest still runs."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.errors import SourceError, UserError
+from checker.sources import iter_source_files, load_sources, read_source_file
+from checker.untrusted import (
+    PatternError,
+    compile_pattern,
+    load_yaml,
+    printable,
+    shorten,
+    spreadsheet_cell,
+)
+
+GOOD = "The council said 12 bridges were closed on Monday.\n"
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def alias_bomb(levels: int = 8, field: str = "title") -> str:
+    """About 400 bytes that expand to 9**levels strings."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    names = "abcdefghijklmnop"
+    for i in range(1, levels):
+        prev, cur = names[i - 1], names[i]
+        lines.append(f"{cur}: &{cur} [" + ",".join(["*" + prev] * 9) + "]")
+    lines.append(f"{field}: [" + ",".join(["*" + names[levels - 1]] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ 2: YAML alias bombs
+
+
+def test_yaml_alias_bomb_is_refused_quickly():
+    text = alias_bomb(10)
+    assert len(text) < 600
+    with pytest.raises(Exception) as info:
+        load_yaml(text)
+    import yaml
+
+    assert isinstance(info.value, yaml.YAMLError)
+    assert "aliases are expanded" in info.value.problem
+
+
+def test_yaml_small_aliases_still_load():
+    data = load_yaml("base: &b {outlet: Herald}\nother: *b\nlist: [*b, *b]\n")
+    assert data["other"] == {"outlet": "Herald"} and len(data["list"]) == 2
+
+
+def test_alias_bomb_in_front_matter_is_one_short_line(tmp_path):
+    write(tmp_path / "bomb.md", "---\n" + alias_bomb(8) + "---\nThe mayor said 40 homes flooded.\n")
+    write(tmp_path / "good.txt", GOOD)
+    sources, problems = load_sources([tmp_path], tmp_path)
+    assert [s.id for s in sources] == ["good.txt"]
+    (problem,) = problems
+    assert problem.path == "bomb.md"
+    assert "aliases are expanded" in str(problem) and len(str(problem)) < 200
+
+
+def test_alias_bomb_in_a_rule_pack_is_one_line(tmp_path):
+    from checker.rulepack import RulePackError, load_rulepack
+
+    pack = write(tmp_path / "bomb.yaml", alias_bomb(8, field="kind"))
+    with pytest.raises(RulePackError) as info:
+        load_rulepack([pack])
+    assert "aliases are expanded" in str(info.value) and len(str(info.value)) < 300
+
+
+def test_a_huge_value_in_a_message_is_cut():
+    # A wrong value that is big (but under the alias budget) is named, not printed whole.
+    assert len(shorten(list(range(100_000)))) <= 60
+    assert len(shorten("x" * 1_000_000)) <= 60
+    assert shorten({"k": "v"}) == "{'k': 'v'}"
+
+
+def test_wrong_kind_in_a_pack_is_a_short_line(tmp_path):
+    from checker.rulepack import RulePackError, load_rulepack
+
+    pack = write(tmp_path / "big.yaml", "kind: [" + ", ".join(["word"] * 5000) + "]\n")
+    with pytest.raises(RulePackError) as info:
+        load_rulepack([pack])
+    assert "kind" in str(info.value) and len(str(info.value)) < 300
+
+
+def test_wrong_date_type_in_front_matter_is_a_short_line(tmp_path):
+    write(tmp_path / "a.md", "---\ndate: [" + ", ".join(["2024"] * 3000) + "]\n---\nText with 3 cats.\n")
+    _, problems = load_sources([tmp_path], tmp_path)
+    (problem,) = problems
+    assert problem.path == "a.md" and "malformed date" in problem.reason and len(str(problem)) < 200
+
+
+# ------------------------------------------------------------------ 3: one bad file, one line
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("feb30.md", "---\ndate: 2024-02-30\n---\nThe board counted 7 votes.\n", "malformed date '2024-02-30'"),
+    ("month13.md", "---\ndate: 2024-13-01\n---\nThe board counted 7 votes.\n", "malformed date '2024-13-01'"),
+    ("deep.md", "---\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\nThe board counted 7 votes.\n",
+     "nested more than"),
+    ("deepmap.md", "---\n" + "".join("  " * i + f"k{i}:\n" for i in range(200)) + "---\nSeven votes.\n",
+     "nested more than"),
+    ("longint.md", "---\ntitle: " + "9" * 5000 + "\n---\nThe board counted 7 votes.\n", None),
+])
+def test_malformed_front_matter_costs_one_file(tmp_path, name, content, expected):
+    write(tmp_path / name, content)
+    write(tmp_path / "good.txt", GOOD)
+    sources, problems = load_sources([tmp_path], tmp_path)
+    assert "good.txt" in [s.id for s in sources]
+    if expected is None:  # a 5,000-digit title is text, not a crash
+        assert problems == [] and len([s for s in sources if s.id == name][0].title) == 5000
+        return
+    (problem,) = problems
+    assert problem.path == name and expected in problem.reason
+    assert "\n" not in str(problem)
+
+
+def test_jsonl_huge_number_and_deep_nesting_cost_one_line_each(tmp_path):
+    lines = [
+        json.dumps({"text": "The port moved 30 ships.", "outlet": "A"}),
+        '{"text": "The port moved 31 ships.", "views": ' + "7" * 5000 + "}",
+        '{"text": "The port moved 32 ships.", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        json.dumps({"text": "The port moved 33 ships.", "outlet": "B"}),
+    ]
+    write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    sources, problems = load_sources([tmp_path], tmp_path)
+    assert [s.id for s in sources] == ["feed.jsonl#1", "feed.jsonl#4"]
+    assert sorted(p.path for p in problems) == ["feed.jsonl#2", "feed.jsonl#3"]
+    assert all(str(p).count("\n") == 0 and len(str(p)) < 200 for p in problems)
+
+
+def test_an_unforeseen_reader_error_costs_only_that_file(tmp_path, monkeypatch):
+    import checker.sources as sources_mod
+
+    real = sources_mod._parse_txt
+
+    def explode(text, rel):
+        if rel == "bad.txt":
+            raise LookupError("a reader bug")
+        return real(text, rel)
+
+    monkeypatch.setattr(sources_mod, "_parse_txt", explode)
+    write(tmp_path / "bad.txt", GOOD)
+    write(tmp_path / "good.txt", GOOD)
+    sources, problems = load_sources([tmp_path], tmp_path)
+    assert [s.id for s in sources] == ["good.txt"]
+    assert [str(p) for p in problems] == ["bad.txt: cannot read (LookupError: a reader bug); file skipped"]
+
+
+def test_an_extraction_error_costs_only_that_source(tmp_path, monkeypatch, nlp):
+    import checker.claims as claims_mod
+    from checker.config import load_config
+    from checker.pipeline import scan
+
+    real = claims_mod.claims_from_doc
+
+    def explode(doc, source, pack):
+        if source.id == "bad.txt":
+            raise ValueError("extractor bug")
+        return real(doc, source, pack)
+
+    monkeypatch.setattr(claims_mod, "claims_from_doc", explode)
+    write(tmp_path / "a.txt", " date 2024-03-01\nThe council said 12 bridges were closed.\n")
+    write(tmp_path / "bad.txt", " date 2024-03-02\nThe council said 14 bridges were closed.\n")
+    write(tmp_path / "c.txt", " date 2024-03-03\nThe council said 15 bridges were closed.\n")
+    cfg = load_config(tmp_path)
+    result = scan(cfg, [str(tmp_path)])
+    assert [str(p) for p in result.problems] == [
+        "bad.txt: cannot extract claims (ValueError: extractor bug); source skipped"]
+    assert {c.source_id for c in result.claims} == {"a.txt", "c.txt"}
+
+
+# ------------------------------------------------------------------ 7: link loops
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_recursive_glob_reads_each_file_once_through_link_loops(tmp_path, monkeypatch):
+    write(tmp_path / "a" / "one.txt", GOOD)
+    write(tmp_path / "a" / "b" / "two.txt", GOOD)
+    os.symlink(".", tmp_path / "a" / "self")
+    os.symlink("..", tmp_path / "a" / "b" / "up")
+    os.symlink(".", tmp_path / "loop")
+    os.symlink("one.txt", tmp_path / "a" / "alias.txt")
+    monkeypatch.chdir(tmp_path)
+    errors: list = []
+    found = iter_source_files(["**/*.txt", "a", "a/one.txt"], tmp_path, errors=errors)
+    assert errors == []
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a/b/two.txt", "a/one.txt"]
+    sources, problems = load_sources(["**/*.txt"], tmp_path)
+    assert sorted(s.id for s in sources) == ["a/b/two.txt", "a/one.txt"] and problems == []
+
+
+def test_recursive_glob_keeps_glob_semantics(tmp_path, monkeypatch):
+    write(tmp_path / "x" / "y" / "deep.md", "Text with 4 dogs.\n")
+    write(tmp_path / "x" / "top.txt", GOOD)
+    write(tmp_path / "x" / ".hidden" / "h.txt", GOOD)
+    write(tmp_path / "z.txt", GOOD)
+    monkeypatch.chdir(tmp_path)
+    rel = lambda ps: [p.relative_to(tmp_path).as_posix() for p in ps]  # noqa: E731
+    assert rel(iter_source_files(["x/**/*.txt"], tmp_path)) == ["x/top.txt"]
+    assert rel(iter_source_files(["**/*.md"], tmp_path)) == ["x/y/deep.md"]
+    assert rel(iter_source_files(["x/**"], tmp_path)) == ["x/top.txt", "x/y/deep.md"]
+    assert rel(iter_source_files([str(tmp_path / "**" / "[tz]*.txt")], tmp_path)) == ["x/top.txt", "z.txt"]
