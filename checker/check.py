@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import UserError
+from .untrusted import printable
 
 SEVERITY_LEVEL = {"low": 1, "medium": 2, "high": 3}
 
@@ -43,7 +44,7 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None) 
     if len(fatal) == 1:
         raise UserError(str(fatal[0]))
     for p in problems:
-        print(f"checker: {'note' if isinstance(p, SourceNote) else 'error'}: {p}", file=sys.stderr)
+        print(f"checker: {'note' if isinstance(p, SourceNote) else 'error'}: {printable(p)}", file=sys.stderr)
     if fatal:
         raise UserError(f"cannot check {len(fatal)} unreadable sources (listed above)")
     if not new_sources:
@@ -54,7 +55,7 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None) 
     result = scan(cfg, None, extra_sources=new_sources, store_flags=False)
     for p in result.problems:
         if not isinstance(p, SourceNote):
-            print(f"checker: warning: {p}", file=sys.stderr)
+            print(f"checker: warning: {printable(p)}", file=sys.stderr)
     decisions = Ledger(cfg.ledger).latest()
     ids = set(given)
     reported = blocking = 0
@@ -69,7 +70,9 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None) 
         other = next((c for c in flag.claims if c is not here), None)
         where = f" ({_display_path(other.source_id, cfg, given)}:{other.line})" if other else ""
         note = " [evidence changed since decided]" if "changed" in status else ""
-        print(f"{given[here.source_id]}:{here.line}:{here.col}: {flag.code} {flag.message}{where}{note}", file=out)
+        # One line per flag whatever the article, outlet or file name holds.
+        print(printable(f"{given[here.source_id]}:{here.line}:{here.col}: {flag.code} {flag.message}{where}{note}"),
+              file=out)
         reported += 1
         if SEVERITY_LEVEL.get(flag.severity, 0) >= threshold:
             blocking += 1

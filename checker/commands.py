@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .errors import UserError
+from .untrusted import json_printable, printable
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
@@ -29,7 +30,7 @@ def _warn_problems(problems) -> None:
 
     for p in problems:
         kind = "note" if isinstance(p, SourceNote) else "warning"
-        print(f"checker: {kind}: {p}", file=sys.stderr, flush=True)
+        print(f"checker: {kind}: {printable(p)}", file=sys.stderr, flush=True)
 
 
 def _report_sources(sources, problems, what: str = "sources") -> None:
@@ -81,7 +82,7 @@ def _latest_decisions(cfg: Config):
     ledger = _ledger(cfg)
     decisions, warnings = ledger.read()
     for w in warnings:
-        print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
+        print(printable(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)"), file=sys.stderr)
     return ledger.latest()
 
 
@@ -128,7 +129,7 @@ def cmd_scan(args) -> int:
     con = _console()
     con.print(t)
     if args.report:
-        con.print(f"report written to {args.report}", markup=False)
+        con.print(f"report written to {printable(args.report)}", markup=False)
     return 0
 
 
@@ -147,20 +148,20 @@ def cmd_claims(args) -> int:
     results = list(extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size))
     if args.format == "json":
         out = [dict(c.to_dict(), value=c.quantity.value_text()) for _, claims in results for c in claims]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json_printable(json.dumps(out, ensure_ascii=False, indent=2)))
         return 0
     from rich.table import Table
     from rich.text import Text
 
     con = _console()
     for source, claims in results:
-        t = Table(title=Text(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}"),
+        t = Table(title=Text(printable(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}")),
                   show_lines=False, expand=False)
         for col in ("line:col", "figure", "value", "kind", "counted", "event", "scope", "places", "attributed to", "date"):
             t.add_column(col, overflow="fold")
         for c in claims:
             q = c.quantity
-            t.add_row(*(Text(x) for x in (
+            t.add_row(*(Text(printable(x)) for x in (
                 f"{c.line}:{c.col}", q.surface, q.value_text(), q.kind, c.counted, c.event,
                 ", ".join(c.scope), ", ".join(c.places), c.attribution or "", c.date or "undated",
             )))
@@ -205,7 +206,7 @@ def cmd_quantities(args) -> int:
     out = sys.stdout
     for doc in nlp.pipe(_stdin_texts(cfg.max_bytes), batch_size=64):
         records = [r for r in (newsquant_record(q) for q in doc._.quantities) if r]
-        out.write(json.dumps({"quantities": records}, ensure_ascii=False) + "\n")
+        out.write(json_printable(json.dumps({"quantities": records}, ensure_ascii=False)) + "\n")
     out.flush()
     return 0
 
@@ -250,7 +251,7 @@ def cmd_flags(args) -> int:
     for col in ("id", "severity", "code", "status", "metric", "message"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(*(Text(str(r[k])) for k in ("flag_id", "severity", "code", "status", "metric", "message")))
+        t.add_row(*(Text(printable(r[k])) for k in ("flag_id", "severity", "code", "status", "metric", "message")))
     _console().print(t)
     return 0
 
@@ -266,7 +267,7 @@ def cmd_report(args) -> int:
     rows = _rows(cfg)
     if args.out:
         write_report(rows, Path(args.out), fmt)
-        print(f"{len(rows)} flags written to {args.out}", file=sys.stderr)
+        print(f"{len(rows)} flags written to {printable(args.out)}", file=sys.stderr)
     else:
         sys.stdout.write(render(rows, fmt))
     return 0

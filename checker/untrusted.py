@@ -123,19 +123,22 @@ def json_printable(text: str) -> str:
 # ------------------------------------------------------------------ spreadsheets
 
 _FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_CELL_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+# Everything but tab and line feed, which CSV quotes and spreadsheets keep inside the cell.
+_CELL_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 
 
 def spreadsheet_cell(value: Any) -> Any:
-    """One guard for every CSV cell. Control characters (a bare carriage
-    return splits a row in some spreadsheets; tabs and newlines end cells in
-    others) become spaces or vanish, then a cell a spreadsheet would run as a
-    formula (= + - @, also full-width, after leading spaces) gets a leading
-    apostrophe. Numbers and empty cells pass unchanged."""
+    """One guard for every CSV cell. A carriage return, vertical tab or form
+    feed becomes a space (pandas leaves a bare CR unquoted, and spreadsheets
+    split the row there), other control and bidi characters are removed; then
+    a cell a spreadsheet would run as a formula (= + - @, also full-width,
+    after leading white space, or a leading tab) gets a leading apostrophe.
+    Tabs and line feeds inside a cell are kept: the CSV writer quotes them.
+    Numbers and empty cells pass unchanged."""
     if not isinstance(value, str):
         return value
-    text = _CELL_CONTROLS.sub(lambda m: " " if m.group(0) in "\t\n\r\x0b\x0c" else "", value)
-    if text.lstrip()[:1] in _FORMULA_START:
+    text = _CELL_CONTROLS.sub(lambda m: " " if m.group(0) in "\r\x0b\x0c" else "", value.replace("\r\n", "\n"))
+    if text[:1] in ("\t", "\n") or text.lstrip()[:1] in _FORMULA_START:
         return "'" + text
     return text
 

@@ -216,3 +216,93 @@ def test_recursive_glob_keeps_glob_semantics(tmp_path, monkeypatch):
     assert rel(iter_source_files(["**/*.md"], tmp_path)) == ["x/y/deep.md"]
     assert rel(iter_source_files(["x/**"], tmp_path)) == ["x/top.txt", "x/y/deep.md"]
     assert rel(iter_source_files([str(tmp_path / "**" / "[tz]*.txt")], tmp_path)) == ["x/top.txt", "z.txt"]
+
+
+# ------------------------------------------------------------------ a small corpus with one conflict
+
+A_TEXT = " date 2024-03-01\nIn the first phase, the group would release 35 hostages, officials said.\n"
+B_TEXT = " date 2024-03-02\nIn the first phase, the group would release 20 hostages, the mediators said.\n"
+ESC = "\x1b]0;pwned\x07\x1b[2J\u202e"
+
+
+def conflict_corpus(root: Path, outlet_a: str = "Herald", sentence_tail: str = "") -> Path:
+    write(root / "a.txt", A_TEXT.replace("officials said", "officials said" + sentence_tail))
+    write(root / "b.txt", B_TEXT)
+    write(root / "sources.csv", f'file,outlet\na.txt,"{outlet_a}"\nb.txt,Courier\n')
+    return root
+
+
+def assert_inert(text: str) -> None:
+    for ch in ("\x1b", "\x07", "\r", "\u202e", "\x9b"):
+        assert ch not in text, (ch, text[:300])
+
+
+# ------------------------------------------------------------------ 4: CSV cells
+
+
+def test_csv_every_cell_is_guarded_and_rows_do_not_split():
+    import csv
+    import io
+
+    from checker.model import Claim, Decision, Flag, Quantity
+    from checker.report import COLUMNS, flag_rows, to_csv
+
+    def claim(source_id, outlet, sentence):
+        q = Quantity(low=35.0, high=35.0, kind="exact", unit="hostage", surface="35", start=0, end=2)
+        return Claim(source_id=source_id, quantity=q, sentence=sentence, line=2, col=1, counted="hostage",
+                     event="release", outlet=outlet, published="2024-03-01", date="2024-03-01")
+
+    payload = "=cmd|' /C calc'!A0"
+    a = claim("a\r" + payload + ".txt", "Herald\r" + payload, "Fine text\x1b[2J with\r" + payload)
+    b = claim("b.txt", "Courier\x85" + payload, "-2+3")
+    flag = Flag(code="CK101", severity="high", metric="m", claims=[a, b], message="m", rule="numeric")
+    decision = Decision(flag.id, "dismissed", "@reviewer", note="+note", time=payload)
+    text = to_csv(flag_rows([flag], {flag.id: decision}))
+    assert "\r" not in text and "\x1b" not in text and "\x85" not in text
+    # Read the way a spreadsheet that takes a bare CR for a line break would.
+    rows = list(csv.reader(io.StringIO(text, newline=None)))
+    assert len(rows) == 2 and rows[0] == COLUMNS
+    for cell in rows[1]:
+        assert cell.lstrip()[:1] not in ("=", "+", "-", "@"), cell
+    row = dict(zip(COLUMNS, rows[1]))
+    assert row["decided_at"] == "'" + payload
+    assert row["outlet_a"] == "Herald " + payload and row["quote_b"] == "'-2+3"
+
+
+# ------------------------------------------------------------------ 8: terminal output
+
+
+def test_escape_codes_never_reach_the_terminal(tmp_path, monkeypatch, capsys, nlp):
+    from checker.cli import main
+
+    conflict_corpus(tmp_path, outlet_a="Herald" + ESC, sentence_tail=" " + ESC)
+    write(tmp_path / "evil\nchecker: error: forged.txt", "")  # an empty file with a newline in its name
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["scan", "."]) == 0
+    out, err = capsys.readouterr()
+    assert_inert(out + err)
+    warnings = [line for line in err.splitlines() if line.strip()]
+    assert len(warnings) == 1 and "evil\\x0achecker: error: forged.txt: empty file" in warnings[0]
+
+    for argv in (["claims", "a.txt"], ["claims", "a.txt", "--format", "json"], ["flags"],
+                 ["flags", "--format", "json"], ["flags", "--format", "csv"], ["report", "--format", "md"],
+                 ["report", "--format", "json"]):
+        assert main(argv) == 0, argv
+        out, err = capsys.readouterr()
+        assert_inert(out + err)
+        assert "pwned" in out, argv  # shown, as text
+    assert main(["claims", "--format", "json", "a.txt"]) == 0
+    claims = json.loads(capsys.readouterr().out)
+    assert ESC in claims[0]["sentence"]  # JSON keeps the exact text, escaped
+
+    assert main(["check", "a.txt"]) == 1
+    out, err = capsys.readouterr()
+    assert_inert(out + err)
+    assert out.count("\n") == 3 and out.startswith("a.txt:2:")  # flag line, summary, hint
+
+
+def test_printable_shows_controls_as_escapes():
+    assert printable("a\x1b[31mb\rc\nd\te\u202ef") == "a\\x1b[31mb\\x0dc\\x0ad e\\u202ef"
+    assert printable("line one\nline two", keep_newlines=True) == "line one\nline two"
+    assert printable("plain é 人") == "plain é 人"
