@@ -221,6 +221,11 @@ def _stored_flags(cfg: Config):
         raise UserError("no scan stored yet; run 'checker scan' first")
     store = Store(cfg.cache_path)
     try:
+        aside = store.needs_scan()
+        if aside:
+            # An empty answer here would read as "no flags": say what happened instead.
+            raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
+                            "run 'checker scan' to compute the flags again")
         return store.get_flags()
     finally:
         store.close()

@@ -306,3 +306,150 @@ def test_printable_shows_controls_as_escapes():
     assert printable("a\x1b[31mb\rc\nd\te\u202ef") == "a\\x1b[31mb\\x0dc\\x0ad e\\u202ef"
     assert printable("line one\nline two", keep_newlines=True) == "line one\nline two"
     assert printable("plain é 人") == "plain é 人"
+
+
+# ------------------------------------------------------------------ 9-11: the cache
+
+
+def a_source(text: str = "The port moved 30 ships."):
+    from checker.model import Source
+
+    return Source(id="a.txt", path="a.txt", text=text, content_hash=str(hash(text)))
+
+
+def test_a_locked_cache_is_waited_for_not_moved_aside(tmp_path, monkeypatch, capsys):
+    import sqlite3
+    import threading
+
+    import checker.store as store_mod
+    from checker.store import Store
+
+    path = tmp_path / ".checker" / "cache.sqlite"
+    first = Store(path)
+    first.put_source(a_source())
+    first.commit()
+    first.close()
+    # Another process holds an exclusive lock (rollback journal, so readers wait too).
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=DELETE")
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT", 0.05)
+    seen: list = []
+
+    def open_and_read():  # SQLite connections stay in the thread that made them
+        store = Store(path)
+        seen.append((store.get_source("a.txt") is not None, store.rebuilt))
+        store.close()
+
+    worker = threading.Thread(target=open_and_read)
+    worker.start()
+    worker.join(0.6)
+    assert worker.is_alive(), "the second opener should be waiting"
+    holder.execute("COMMIT")
+    holder.close()
+    worker.join(30)
+    assert seen == [(True, None)]
+    err = capsys.readouterr().err
+    assert "waiting for another checker process" in err and "rebuilding" not in err
+    assert not list(path.parent.glob("*.damaged"))
+
+
+def test_a_second_writer_waits_for_the_first(tmp_path, capsys):
+    import threading
+
+    from checker.store import Store
+
+    path = tmp_path / ".checker" / "cache.sqlite"
+    first = Store(path)
+    first.put_source(a_source("one"))  # a scan in progress: writing, not yet committed
+    done: list = []
+
+    def write_second():
+        second = Store(path)
+        second.put_source(a_source("two"))
+        second.commit()
+        second.close()
+        done.append(True)
+
+    worker = threading.Thread(target=write_second)
+    worker.start()
+    worker.join(0.5)
+    assert not done, "the second writer must wait for the first to finish"
+    first.commit()
+    first.close()
+    worker.join(30)
+    assert done
+    assert "waiting for another checker process to finish writing" in capsys.readouterr().err
+    third = Store(path)
+    assert third.get_source("a.txt").text == "two"
+    third.close()
+
+
+def test_parallel_scans_all_succeed(tmp_path):
+    import subprocess
+
+    conflict_corpus(tmp_path)
+    exe = [sys.executable, "-m", "checker.cli"]
+    procs = [subprocess.Popen(exe + ["scan", ".", "--format", "json"], cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [(p.wait(300), *p.communicate()) for p in procs]
+    for code, out, err in results:
+        assert code == 0, err
+        assert "Traceback" not in err and "rebuilding" not in err
+        assert json.loads(out)["flags"] == 1
+    assert not list((tmp_path / ".checker").glob("*.damaged"))
+
+
+def test_read_only_cache_serves_reads_and_refuses_writes_in_one_line(tmp_path, monkeypatch, capsys, nlp):
+    from checker.cli import main
+
+    conflict_corpus(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "."]) == 0
+    capsys.readouterr()
+    cache = (tmp_path / ".checker").resolve()
+    real_access = os.access
+    # As root every file is writable, so the read-only cache is the permission answer, not chmod.
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: False if (
+        mode & os.W_OK and Path(p).resolve().is_relative_to(cache)) else real_access(p, mode, **k))
+    assert main(["flags", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)) == 1 and err == ""
+    write(tmp_path / "c.txt", "In the first phase, the group would release 30 hostages.\n")
+    assert main(["scan", "."]) == 2
+    out, err = capsys.readouterr()
+    (line,) = err.strip().splitlines()
+    assert line.startswith("checker: error:") and "read-only" in line and "rebuilding" not in line
+
+
+def test_disk_full_is_one_line(tmp_path):
+    from checker.store import Store
+
+    store = Store(tmp_path / "cache.sqlite")
+    try:
+        store.db.execute("PRAGMA max_page_count = %d" % store.db.execute("PRAGMA page_count").fetchone()[0])
+        with pytest.raises(UserError, match="disk full while writing the cache"):
+            store.put_source(a_source("x" * 200_000))
+    finally:
+        store.close()
+
+
+def test_flags_after_cache_damage_say_a_scan_is_needed(tmp_path, monkeypatch, capsys, nlp):
+    from checker.cli import main
+
+    conflict_corpus(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "."]) == 0
+    cache = tmp_path / ".checker" / "cache.sqlite"
+    for extra in ("-wal", "-shm"):
+        Path(str(cache) + extra).unlink(missing_ok=True)
+    cache.write_bytes(b"SQLite format 3\x00" + b"\xab" * 8192)
+    capsys.readouterr()
+    for argv in (["flags"], ["report"], ["flags"]):  # the second read still says so
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "rebuilt" in err and "run 'checker scan'" in err
+    assert main(["scan", "."]) == 0
+    capsys.readouterr()
+    assert main(["flags", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
