@@ -86,6 +86,40 @@ def _latest_decisions(cfg: Config):
     return ledger.latest()
 
 
+def _check_report_target(cfg: Config, out: Path, sources=()) -> None:
+    """A report never replaces human work, an article or the cache: refuse an
+    --out that is (or links to) the ledger, its lock, the cache, or a source
+    file of the corpus (given, stored by the last scan, or configured)."""
+    import os
+
+    from .sources import iter_source_files
+    from .store import Store
+
+    def real(p) -> str:
+        return os.path.realpath(p)
+
+    target = real(out)
+    named = {real(cfg.ledger): "the decisions ledger", real(str(cfg.ledger) + ".lock"): "the ledger's lock file"}
+    for extra in ("", "-wal", "-shm", ".lock"):
+        named[real(str(cfg.cache_path) + extra)] = "the cache"
+    if target in named:
+        raise UserError(f"{printable(out)}: refusing to write a report over {named[target]}; choose another --out")
+    paths = {real(s.path) for s in sources}
+    if cfg.cache_path.is_file() and target not in paths:
+        store = Store(cfg.cache_path)
+        try:
+            paths.update(real(p) for p in store.source_paths() if p)
+        finally:
+            store.close()
+    if target not in paths and os.path.exists(target):
+        from .pipeline import corpus_paths
+
+        listed = iter_source_files(corpus_paths(cfg), cfg.root, errors=[], exclude=[cfg.reports_dir, cfg.cache_dir])
+        paths.update(real(p) for p in listed)
+    if target in paths:
+        raise UserError(f"{printable(out)}: refusing to write a report over a source file; choose another --out")
+
+
 # ------------------------------------------------------------------ scan
 
 
@@ -96,6 +130,8 @@ def cmd_scan(args) -> int:
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
     cfg = load_config()
+    if args.report:
+        _check_report_target(cfg, Path(args.report))  # before a long scan, not after it
     progress = _Progress("extracting")
     try:
         result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start)
@@ -104,6 +140,7 @@ def cmd_scan(args) -> int:
     _report_sources(result.sources, result.problems)
     by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
     if args.report:
+        _check_report_target(cfg, Path(args.report), result.sources)
         rows = flag_rows(result.flags, _latest_decisions(cfg))
         write_report(rows, Path(args.report), "csv")
     summary = {
@@ -269,6 +306,8 @@ def cmd_report(args) -> int:
     if fmt is None:
         ext = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
         fmt = {"json": "json", "md": "md", "markdown": "md"}.get(ext, "csv")
+    if args.out:
+        _check_report_target(cfg, Path(args.out))
     rows = _rows(cfg)
     if args.out:
         write_report(rows, Path(args.out), fmt)

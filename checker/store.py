@@ -277,6 +277,10 @@ class Store:
                 "origin_col", "content_hash")
         return Source(**dict(zip(keys, row)))
 
+    def source_paths(self) -> list[str]:
+        """The file each stored source was read from."""
+        return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM sources")]
+
     def source_hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, content_hash FROM sources"))
 

@@ -453,3 +453,78 @@ def test_flags_after_cache_damage_say_a_scan_is_needed(tmp_path, monkeypatch, ca
     capsys.readouterr()
     assert main(["flags", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 1
+
+
+# ------------------------------------------------------------------ 12-14
+
+
+@pytest.mark.parametrize("toml, expected", [
+    ("rules = 5\n", "configuration key 'rules' must be a list of paths (text), not a whole number"),
+    ("rules = ['a', 2]\n", "configuration key 'rules' must be a list of paths (text); one item is a whole number"),
+    ("sources = {a = 1}\n", "configuration key 'sources' must be a list of paths (text), not a table"),
+    ("model = 5\n", "configuration key 'model' must be a string, not a whole number"),
+    ("cache = []\n", "configuration key 'cache' must be a string, not a list"),
+    ("tool = 5\n", "configuration key 'tool' must be a table, not a whole number"),
+])
+def test_wrong_configuration_types_name_the_key_and_type(tmp_path, monkeypatch, capsys, toml, expected):
+    from checker.cli import main
+
+    (tmp_path / "checker.toml").write_text(toml)
+    monkeypatch.chdir(tmp_path)
+    assert main(["flags"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("checker: error:") and line.endswith(expected), line
+
+
+def test_unreadable_sub_folder_is_a_warning(tmp_path, monkeypatch):
+    write(tmp_path / "open" / "a.txt", GOOD)
+    locked = tmp_path / "locked"
+    write(locked / "b.txt", GOOD)
+    real_scandir = os.scandir
+
+    def deny(path="."):
+        if Path(path) == locked:  # as root, chmod would not stop the walk
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", deny)
+    for paths in ([tmp_path], [str(tmp_path / "**" / "*.txt")]):
+        sources, problems = load_sources(paths, tmp_path)
+        assert [s.id for s in sources] == ["open/a.txt"]
+        assert [str(p) for p in problems] == ["locked: cannot read folder (Permission denied); files in it are skipped"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads every folder")
+def test_unreadable_sub_folder_by_permission(tmp_path):
+    write(tmp_path / "open" / "a.txt", GOOD)
+    write(tmp_path / "locked" / "b.txt", GOOD)
+    (tmp_path / "locked").chmod(0)
+    try:
+        sources, problems = load_sources([tmp_path], tmp_path)
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert [s.id for s in sources] == ["open/a.txt"]
+    assert [p.path for p in problems] == ["locked"]
+
+
+def test_report_never_overwrites_the_ledger_or_a_source(tmp_path, monkeypatch, capsys, nlp):
+    from checker.cli import main
+
+    conflict_corpus(tmp_path)
+    ledger = write(tmp_path / "reports" / "decisions.jsonl", '{"flag_id": "x", "status": "dismissed"}\n')
+    before = ledger.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "."]) == 0
+    capsys.readouterr()
+    os.symlink("decisions.jsonl", tmp_path / "reports" / "link.jsonl")
+    for argv in (["report", "--out", "reports/decisions.jsonl"], ["report", "--out", "reports/link.jsonl"],
+                 ["report", "--out", ".checker/cache.sqlite"], ["report", "--out", "a.txt"],
+                 ["scan", ".", "--report", "b.txt"], ["scan", ".", "--report", "reports/decisions.jsonl"]):
+        assert main(argv) == 2, argv
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        assert "refusing to write a report over" in line, line
+    assert ledger.read_bytes() == before
+    assert (tmp_path / "a.txt").read_text().startswith(" date 2024-03-01")
+    assert (tmp_path / "b.txt").read_text() == B_TEXT
+    assert main(["report", "--out", "reports/flags.csv"]) == 0
+    assert (tmp_path / "reports" / "flags.csv").is_file()
