@@ -528,3 +528,73 @@ def test_report_never_overwrites_the_ledger_or_a_source(tmp_path, monkeypatch, c
     assert (tmp_path / "b.txt").read_text() == B_TEXT
     assert main(["report", "--out", "reports/flags.csv"]) == 0
     assert (tmp_path / "reports" / "flags.csv").is_file()
+
+
+# ------------------------------------------------------------------ 15: catastrophic patterns
+
+
+CATASTROPHIC = "(a+)+$"  # exponential in Python's re on "aaaa…!"
+
+
+def test_a_catastrophic_pattern_runs_in_linear_time():
+    pattern = compile_pattern(CATASTROPHIC)
+    # 100,000 characters: Python's re would need about 2**100000 steps here.
+    assert pattern.search("a" * 100_000 + "!") is None
+    assert pattern.search("x aaa") is not None
+
+
+@pytest.mark.parametrize("kind, body", [
+    ("scopes", "scopes:\n  evil: ['{p}']\n"),
+    ("metrics", "metrics:\n  - name: evil\n    counted: [hostage]\n    over_time: snapshot\n    unit: count\n"
+                "    cues: ['{p}']\n"),
+    ("rules", "authorities:\n  official: ['{p}']\n"),
+])
+def test_catastrophic_patterns_in_every_pack_kind_cannot_hang_a_scan(tmp_path, monkeypatch, kind, body, nlp):
+    from checker.config import load_config
+    from checker.pipeline import scan
+
+    pack = write(tmp_path / "rules" / "evil.yaml", f"kind: {kind}\n" + body.format(p=CATASTROPHIC))
+    (tmp_path / "checker.toml").write_text(f"rules = ['{pack.parent.name}']\n")
+    # The sentence, and the attribution in it, feed the pattern many a's and then no end of string.
+    write(tmp_path / "a.txt", "According to " + "a" * 3000 + "!, 12 hostages were freed in the first phase.\n")
+    result = scan(load_config(tmp_path), [str(tmp_path / "a.txt")])
+    assert result.problems == [] and result.claims
+
+
+@pytest.mark.parametrize("pattern, reason", [
+    (r"(?<=first )phase", "lookaround"),
+    (r"(\w+) \1", "backreferences"),
+    (r"(unclosed", "bad regular expression"),
+])
+def test_patterns_that_need_backtracking_are_refused_on_load(tmp_path, pattern, reason):
+    from checker.rulepack import RulePackError, load_rulepack
+
+    pack = write(tmp_path / "p.yaml", "kind: scopes\nscopes:\n  bad: ['" + pattern + "']\n")
+    with pytest.raises(RulePackError) as info:
+        load_rulepack([pack])
+    assert "scopes.bad[0]" in str(info.value) and reason in str(info.value)
+
+
+def test_built_in_patterns_mean_what_they_meant_under_re(pack):
+    import re
+
+    import checker.engine  # noqa: F401 - registers the metrics and rules loaders
+
+    patterns = [p.pattern for ps in pack.scopes.values() for p in ps]
+    patterns += [p.pattern for m in pack.metrics for p in (*m.cues, *m.not_cues)]
+    patterns += [p for ps in pack.rules.get("authorities", {}).values() for p in ps]
+    assert len(patterns) > 40
+    texts = ["In the first phase, 33 hostages would be freed.", "the Phase One deal", "killed in the Gaza Strip",
+             "so far\u00a0this year", "a daily four-hour pause", "Oct. 7 attack", "7 October", "according to Hamas",
+             "the first-phase talks", "Médecins said 4 died in Gaza.", "remaining captives still held"]
+    for p in patterns:
+        ours, theirs = compile_pattern(p), re.compile(p, re.IGNORECASE)
+        for t in texts:
+            assert bool(ours.search(t)) == bool(theirs.search(t)), (p, t)
+
+
+def test_unicode_classes_follow_python():
+    assert compile_pattern(r"first\sphase").search("first\u00a0phase")  # no-break space
+    assert compile_pattern(r"\d+ killed").search("٣ killed")  # Arabic-Indic digit
+    assert compile_pattern(r"^\w+$").search("Zoë")
+    assert not compile_pattern(r"\bwar\b").search("warfare")
