@@ -598,3 +598,51 @@ def test_unicode_classes_follow_python():
     assert compile_pattern(r"\d+ killed").search("٣ killed")  # Arabic-Indic digit
     assert compile_pattern(r"^\w+$").search("Zoë")
     assert not compile_pattern(r"\bwar\b").search("warfare")
+
+
+# ------------------------------------------------------------------ all of it at once
+
+
+def test_a_folder_of_hostile_files_costs_one_line_each_and_leaves_the_good_flags_alone(
+        tmp_path, monkeypatch, capsys, nlp):
+    from checker.cli import main
+
+    def flags_of(root: Path) -> tuple[list[str], list[dict]]:
+        monkeypatch.chdir(root)
+        assert main(["scan", "."]) == 0
+        err = capsys.readouterr().err
+        assert main(["flags", "--format", "json"]) == 0
+        return [line for line in err.splitlines() if line.strip()], json.loads(capsys.readouterr().out)
+
+    clean_lines, clean_flags = flags_of(conflict_corpus(tmp_path / "clean"))
+    assert clean_lines == [] and len(clean_flags) == 1
+
+    root = conflict_corpus(tmp_path / "hostile")
+    bad = {
+        "bomb.md": "---\n" + alias_bomb(8) + "---\nThe mayor said 40 homes flooded.\n",
+        "feb30.md": "---\ndate: 2024-02-30\n---\nThe board counted 7 votes.\n",
+        "month13.md": "---\ndate: 2024-13-01\n---\nThe board counted 7 votes.\n",
+        "deep.md": "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\nThe board counted 7 votes.\n",
+        "digits.jsonl": '{"text": "The port moved 31 ships.", "views": ' + "7" * 5000 + "}\n",
+        "nested.jsonl": '{"text": "The port moved 32 ships.", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+        "evil\x1b]0;pwned\x07\nchecker: error: forged.txt": "",
+        "locked/inside.txt": GOOD,
+    }
+    for name, content in bad.items():
+        write(root / name, content)
+    if os.name == "posix":
+        os.symlink(".", root / "self")
+        os.symlink("a.txt", root / "copy-of-a.txt")
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": (_ for _ in ()).throw(
+        PermissionError(13, "Permission denied", str(path))) if Path(path).name == "locked" else real_scandir(path))
+
+    lines, hostile_flags = flags_of(root)
+    assert_inert("\n".join(lines))
+    assert len(lines) == len(bad), "\n".join(lines)
+    expected = {"bomb.md", "feb30.md", "month13.md", "deep.md", "digits.jsonl#1", "nested.jsonl#1",
+                "evil\\x1b]0;pwned\\x07\\x0achecker: error: forged.txt", "locked"}
+    for name in expected:
+        assert sum(line.startswith(f"checker: warning: {name}: ") for line in lines) == 1, (name, lines)
+    assert [f["flag_id"] for f in hostile_flags] == [f["flag_id"] for f in clean_flags]
+    assert hostile_flags == clean_flags
