@@ -24,7 +24,8 @@ KINDS = ("aliases", "scopes", "metrics", "rules")
 
 class RulePackError(UserError):
     def __init__(self, path: str, key: str, problem: str):
-        super().__init__(f"{path}: {key}: {problem}")
+        # Keys and values come from the pack: a message names them, never repeats them whole.
+        super().__init__(f"{path}: {shorten(key, 120)}: {shorten(problem, 300)}")
 
 
 @dataclass

@@ -696,7 +696,7 @@ def read_sidecar(
             if not name:
                 continue
             if name in entries:
-                raise SourceError(rel, f"malformed CSV: '{name}' listed twice (lines {seen_at[name]} and {reader.line_num})")
+                raise SourceError(rel, f"malformed CSV: '{shorten(name)}' listed twice (lines {seen_at[name]} and {reader.line_num})")
             seen_at[name] = reader.line_num
             entries[name] = _sidecar_row(cells, f"{rel}:{reader.line_num}", problems)
     except csv.Error as exc:
@@ -713,7 +713,7 @@ def _sidecar_row(cells: dict[str, str], where: str, problems: list[SourceError] 
         if field == "published" and value is not None:
             parsed = parse_date(value)
             if parsed is None:
-                _note(SourceNote(where, f"unrecognized date '{value}'; left undated"), problems)
+                _note(SourceNote(where, f"unrecognized date '{shorten(value)}'; left undated"), problems)
             value = parsed
         row[field] = value or None
     return row

@@ -646,3 +646,13 @@ def test_a_folder_of_hostile_files_costs_one_line_each_and_leaves_the_good_flags
         assert sum(line.startswith(f"checker: warning: {name}: ") for line in lines) == 1, (name, lines)
     assert [f["flag_id"] for f in hostile_flags] == [f["flag_id"] for f in clean_flags]
     assert hostile_flags == clean_flags
+
+
+def test_a_big_wrong_value_in_a_pack_is_named_not_repeated(tmp_path):
+    from checker.rulepack import RulePackError, load_rulepack
+
+    pack = write(tmp_path / "m.yaml", "kind: metrics\nmetrics:\n  - name: m\n    counted: [x]\n    over_time: ["
+                 + ", ".join(["term"] * 10_000) + "]\n")
+    with pytest.raises(RulePackError) as info:
+        load_rulepack([pack])
+    assert "metrics.m.over_time" in str(info.value) and len(str(info.value)) < 600
