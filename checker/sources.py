@@ -565,7 +565,8 @@ def _read_jsonl(path: Path, rel: str, text: str, extra: dict, problems: list[Sou
             _note(SourceError(lid, f"malformed JSON: {exc.msg} (column {exc.colno})"), problems)
             continue
         except ValueError as exc:  # an integer over Python's digit limit
-            _note(SourceError(lid, f"malformed JSON: {shorten(exc, 80)}"), problems)
+            reason = "a number too long to read" if "digits" in str(exc) else shorten(exc, 80)
+            _note(SourceError(lid, f"malformed JSON: {reason}"), problems)
             continue
         except RecursionError:
             _note(SourceError(lid, "malformed JSON: nested too deeply"), problems)
