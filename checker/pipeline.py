@@ -134,6 +134,7 @@ def scan(
     key = extractor_key(cfg)
     store = Store(cfg.cache_path)
     try:
+        store.begin_write()  # queue behind a concurrent scan before reading what it will store
         todo: list[Source] = []
         claims_by_source: dict[str, list[Claim]] = {}
         for s in result.sources:

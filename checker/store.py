@@ -165,6 +165,11 @@ class Store:
         return UserError(f"{self.path}: the cache is read-only, and this command needs to write it "
                          "(make it writable, or set 'cache' in [tool.checker] to a writable folder)")
 
+    def begin_write(self) -> None:
+        """Take the writer lock now (a scan does, before reading the cache, so
+        a scan queued behind another reuses what that one extracted)."""
+        self._begin_write()
+
     def _begin_write(self) -> None:
         """Take the writer lock once per session. Another writer (a second
         scan) is waited for, with a message, rather than failed or mistaken

@@ -398,6 +398,8 @@ def test_parallel_scans_all_succeed(tmp_path):
         assert code == 0, err
         assert "Traceback" not in err and "rebuilding" not in err
         assert json.loads(out)["flags"] == 1
+    # Queued scans read the cache after the first one stored it: the articles are parsed once.
+    assert sum(json.loads(out)["parsed"] for _, out, _ in results) == 2
     assert not list((tmp_path / ".checker").glob("*.damaged"))
 
 
