@@ -82,7 +82,7 @@ def _read_yaml(path: Path) -> dict:
         raise RulePackError(str(path), "(top level)", "must be a mapping with a 'kind' key")
     kind = data.get("kind")
     if kind not in KINDS:
-        raise RulePackError(str(path), "kind", f"must be one of {', '.join(KINDS)}, not {shorten(kind)!r}")
+        raise RulePackError(str(path), "kind", f"must be one of {', '.join(KINDS)}, not {shorten(repr(kind) if isinstance(kind, str) else kind)}")
     return data
 
 
