@@ -150,6 +150,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _printable(exc: BaseException) -> str:
+    """The error's text with control characters shown as escapes (a file name
+    may hold a newline or an escape sequence), cut to a screenful."""
+    from .untrusted import printable
+
+    text = printable(exc)
+    return text if len(text) <= 2000 else text[:1999] + "…"
+
+
 def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -165,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return getattr(commands, "cmd_" + args.command.replace("-", "_"))(args)
     except UserError as exc:
-        _stderr(f"checker: error: {exc}")
+        _stderr(f"checker: error: {_printable(exc)}")
         return exc.exit_code
     except KeyboardInterrupt:
         _stderr("checker: interrupted")
@@ -179,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
         if os.environ.get("CHECKER_DEBUG"):
             raise
-        _stderr(f"checker: internal error: {exc.__class__.__name__}: {exc} "
+        _stderr(f"checker: internal error: {exc.__class__.__name__}: {_printable(exc)} "
                 "(rerun with CHECKER_DEBUG=1 for the traceback, and please report it)")
         return 2
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .errors import UserError
+from .untrusted import json_printable, printable
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
@@ -29,7 +30,7 @@ def _warn_problems(problems) -> None:
 
     for p in problems:
         kind = "note" if isinstance(p, SourceNote) else "warning"
-        print(f"checker: {kind}: {p}", file=sys.stderr, flush=True)
+        print(f"checker: {kind}: {printable(p)}", file=sys.stderr, flush=True)
 
 
 def _report_sources(sources, problems, what: str = "sources") -> None:
@@ -82,8 +83,42 @@ def _latest_decisions(cfg: Config, flags=None):
     ledger = _ledger(cfg)
     decisions, warnings = ledger.read()
     for w in warnings:
-        print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
+        print(printable(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)"), file=sys.stderr)
     return ledger.latest(flags), ledger.latest_notes(flags)
+
+
+def _check_report_target(cfg: Config, out: Path, sources=()) -> None:
+    """A report never replaces human work, an article or the cache: refuse an
+    --out that is (or links to) the ledger, its lock, the cache, or a source
+    file of the corpus (given, stored by the last scan, or configured)."""
+    import os
+
+    from .sources import iter_source_files
+    from .store import Store
+
+    def real(p) -> str:
+        return os.path.realpath(p)
+
+    target = real(out)
+    named = {real(cfg.ledger): "the decisions ledger", real(str(cfg.ledger) + ".lock"): "the ledger's lock file"}
+    for extra in ("", "-wal", "-shm", ".lock"):
+        named[real(str(cfg.cache_path) + extra)] = "the cache"
+    if target in named:
+        raise UserError(f"{printable(out)}: refusing to write a report over {named[target]}; choose another --out")
+    paths = {real(s.path) for s in sources}
+    if cfg.cache_path.is_file() and target not in paths:
+        store = Store(cfg.cache_path)
+        try:
+            paths.update(real(p) for p in store.source_paths() if p)
+        finally:
+            store.close()
+    if target not in paths and os.path.exists(target):
+        from .pipeline import corpus_paths
+
+        listed = iter_source_files(corpus_paths(cfg), cfg.root, errors=[], exclude=[cfg.reports_dir, cfg.cache_dir])
+        paths.update(real(p) for p in listed)
+    if target in paths:
+        raise UserError(f"{printable(out)}: refusing to write a report over a source file; choose another --out")
 
 
 # ------------------------------------------------------------------ scan
@@ -96,6 +131,8 @@ def cmd_scan(args) -> int:
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
     cfg = load_config()
+    if args.report:
+        _check_report_target(cfg, Path(args.report))  # before a long scan, not after it
     progress = _Progress("extracting")
     try:
         result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start)
@@ -108,6 +145,7 @@ def cmd_scan(args) -> int:
         print(f"checker: note: {line}", file=sys.stderr)
     by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
     if args.report:
+        _check_report_target(cfg, Path(args.report), result.sources)
         rows = flag_rows(result.flags, *_latest_decisions(cfg, result.flags))
         write_report(rows, Path(args.report), "csv")
     summary = {
@@ -133,7 +171,7 @@ def cmd_scan(args) -> int:
     con = _console()
     con.print(t)
     if args.report:
-        con.print(f"report written to {args.report}", markup=False)
+        con.print(f"report written to {printable(args.report)}", markup=False)
     return 0
 
 
@@ -157,20 +195,20 @@ def cmd_claims(args) -> int:
         out = [dict(c.to_dict(), value=c.quantity.value_text(),
                     fact_description=facts[c.fact].description if c.fact in facts else "")
                for _, claims in results for c in claims]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json_printable(json.dumps(out, ensure_ascii=False, indent=2)))
         return 0
     from rich.table import Table
     from rich.text import Text
 
     con = _console()
     for source, claims in results:
-        t = Table(title=Text(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}"),
+        t = Table(title=Text(printable(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}")),
                   show_lines=False, expand=False)
         for col in ("line:col", "figure", "value", "kind", "counted", "event", "scope", "places", "attributed to", "date"):
             t.add_column(col, overflow="fold")
         for c in claims:
             q = c.quantity
-            t.add_row(*(Text(x) for x in (
+            t.add_row(*(Text(printable(x)) for x in (
                 f"{c.line}:{c.col}", q.surface, q.value_text(), q.kind, c.counted, c.event,
                 ", ".join(c.scope), ", ".join(c.places), c.attribution or "", c.date or "undated",
             )))
@@ -215,7 +253,7 @@ def cmd_quantities(args) -> int:
     out = sys.stdout
     for doc in nlp.pipe(_stdin_texts(cfg.max_bytes), batch_size=64):
         records = [r for r in (newsquant_record(q) for q in doc._.quantities) if r]
-        out.write(json.dumps({"quantities": records}, ensure_ascii=False) + "\n")
+        out.write(json_printable(json.dumps({"quantities": records}, ensure_ascii=False)) + "\n")
     out.flush()
     return 0
 
@@ -230,6 +268,11 @@ def _stored_flags(cfg: Config):
         raise UserError("no scan stored yet; run 'checker scan' first")
     store = Store(cfg.cache_path)
     try:
+        aside = store.needs_scan()
+        if aside:
+            # An empty answer here would read as "no flags": say what happened instead.
+            raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
+                            "run 'checker scan' to compute the flags again")
         return store.get_flags()
     finally:
         store.close()
@@ -276,7 +319,7 @@ def cmd_flags(args) -> int:
     for col in ("id", "conf", "severity", "code", "status", "fact", "message"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(*(Text(f"{r[k]:.2f}" if k == "confidence" else str(r[k] or r["metric"] if k == "fact" else r[k]))
+        t.add_row(*(Text(f"{r[k]:.2f}" if k == "confidence" else printable(str(r[k] or r["metric"] if k == "fact" else r[k])))
                     for k in ("flag_id", "confidence", "severity", "code", "status", "fact", "message")))
     _console().print(t)
     return 0
@@ -290,10 +333,12 @@ def cmd_report(args) -> int:
     if fmt is None:
         ext = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
         fmt = {"json": "json", "md": "md", "markdown": "md"}.get(ext, "csv")
+    if args.out:
+        _check_report_target(cfg, Path(args.out))
     rows = _rows(cfg, everything=args.all)
     if args.out:
         write_report(rows, Path(args.out), fmt)
-        print(f"{len(rows)} flags written to {args.out}", file=sys.stderr)
+        print(f"{len(rows)} flags written to {printable(args.out)}", file=sys.stderr)
     else:
         sys.stdout.write(render(rows, fmt))
     return 0

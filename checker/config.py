@@ -47,11 +47,44 @@ def _find_config(start: Path) -> tuple[Path, dict] | None:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 raise UserError(f"{path}: cannot read configuration ({exc})") from None
+            tool = data.get("tool", {})
+            if not isinstance(tool, dict):
+                raise UserError(f"{path}: configuration key 'tool' must be a table, not {_toml_type(tool)}")
             if name == "checker.toml":
-                return folder, data.get("tool", {}).get("checker", data)
-            if "checker" in data.get("tool", {}):
-                return folder, data["tool"]["checker"]
+                return folder, tool.get("checker", data)
+            if "checker" in tool:
+                return folder, tool["checker"]
     return None
+
+
+def _toml_type(value) -> str:
+    """What a TOML value is, in the words of the configuration file."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date" if hasattr(value, "isoformat") else type(value).__name__
+
+
+def _paths_list(data: dict, key: str, default: list[str]) -> list[str]:
+    value = data.get(key, default)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise UserError(f"configuration key '{key}' must be a list of paths (text), not {_toml_type(value)}")
+    bad = next((v for v in value if not isinstance(v, str)), None)
+    if bad is not None:
+        raise UserError(f"configuration key '{key}' must be a list of paths (text); "
+                        f"one item is {_toml_type(bad)}")
+    return value
 
 
 def load_config(start: Path | None = None) -> Config:
@@ -64,18 +97,15 @@ def load_config(start: Path | None = None) -> Config:
     def path_of(key: str, default: str) -> Path:
         value = data.get(key, default)
         if not isinstance(value, str):
-            raise UserError(f"configuration key '{key}' must be a string")
+            raise UserError(f"configuration key '{key}' must be a string, not {_toml_type(value)}")
         p = Path(value)
         return p if p.is_absolute() else root / p
 
-    sources = data.get("sources", ["."])
-    if isinstance(sources, str):
-        sources = [sources]
-    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-        raise UserError("configuration key 'sources' must be a list of paths")
-    rules = data.get("rules", [])
-    if isinstance(rules, str):
-        rules = [rules]
+    sources = _paths_list(data, "sources", ["."])
+    rules = _paths_list(data, "rules", [])
+    model = data.get("model", DEFAULT_MODEL)
+    if not isinstance(model, str):
+        raise UserError(f"configuration key 'model' must be a string, not {_toml_type(model)}")
     reports = path_of("reports", "reports")
 
     def positive_int(key: str, default: int) -> int:
@@ -91,7 +121,7 @@ def load_config(start: Path | None = None) -> Config:
         reports_dir=reports,
         ledger=path_of("ledger", str(reports.relative_to(root) / "decisions.jsonl") if reports.is_relative_to(root) else str(reports / "decisions.jsonl")),
         rules=[str(r) for r in rules],
-        model=os.environ.get("CHECKER_MODEL") or str(data.get("model", DEFAULT_MODEL)),
+        model=os.environ.get("CHECKER_MODEL") or model,
         max_bytes=positive_int("max_bytes", 1_000_000),
         batch_size=positive_int("batch_size", 32),
     )

@@ -1,8 +1,10 @@
 """Discrepancy reports: one row per flag, as CSV (pandas), JSON or Markdown.
 
 The CSV opens cleanly in a spreadsheet: UTF-8 with a byte-order mark, every
-field quoted where needed, and text that a spreadsheet would run as a formula
-(starting with = + - @) prefixed with an apostrophe.
+field quoted where needed, and every cell of every row through one guard
+(`untrusted.spreadsheet_cell`): control characters removed, text that a
+spreadsheet would run as a formula (starting with = + - @) prefixed with an
+apostrophe.
 """
 from __future__ import annotations
 
@@ -20,8 +22,6 @@ COLUMNS = [
     "reviewer", "decided_at", "note",
     "confidence", "fact", "figure_a", "col_a", "figure_b", "col_b",
 ]
-_TEXT_COLUMNS = ("message", "source_a", "outlet_a", "quote_a", "source_b", "outlet_b", "quote_b", "note",
-                 "reviewer", "metric", "fact", "figure_a", "figure_b")
 
 
 def status_of(flag: Flag, decision: Decision | None) -> str:
@@ -59,29 +59,29 @@ def flag_rows(flags: list[Flag], decisions: dict[str, Decision],
     return rows
 
 
-def _spreadsheet_safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[dict]) -> str:
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    for col in _TEXT_COLUMNS:
-        frame[col] = frame[col].map(_spreadsheet_safe)
+    from .untrusted import spreadsheet_cell
+
+    # Every column, not a list of the text ones: decided_at comes from the ledger,
+    # and any cell a future column adds is just as untrusted.
+    frame = pd.DataFrame([{k: spreadsheet_cell(v) for k, v in r.items()} for r in rows], columns=COLUMNS)
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
 def to_json(rows: list[dict]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    from .untrusted import json_printable
+
+    return json_printable(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _md_cell(value) -> str:
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    from .untrusted import printable
+
+    text = printable(" ".join(str(value).splitlines())).replace("\\", "\\\\").replace("|", "\\|")
     for ch in "<>[]`*_":
         text = text.replace(ch, "\\" + ch)
     return text
