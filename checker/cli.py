@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
             "claims (re-using the cache for unchanged files), compare them with the rule packs\n"
             "and store the flags. Prints a summary table.")
     s.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: configured sources)")
-    s.add_argument("--report", metavar="FILE", help="also write the CSV discrepancy report to FILE")
+    s.add_argument("--report", metavar="FILE", help="also write the discrepancy report to FILE (format from the extension: .csv .xlsx .json .md)")
     s.add_argument("--jobs", type=int, default=1, metavar="N", help="extract with N processes (default 1)")
     s.add_argument("--format", choices=["table", "json"], default="table", help="summary format")
 
@@ -73,10 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--status", choices=["open", "confirmed", "dismissed", "follow-up", "all"], default="all")
     f.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
-    r = cmd("report", "write the discrepancy report (CSV, JSON or Markdown)")
+    r = cmd("report", "write the discrepancy report (CSV, XLSX, JSON or Markdown)")
     r.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")
-    r.add_argument("--format", choices=["csv", "json", "md"], default=None,
-                   help="default: from --out's extension, else csv")
+    r.add_argument("--format", choices=["csv", "xlsx", "json", "md"], default=None,
+                   help="default: from --out's extension (.csv .xlsx .json .md), else csv")
 
     v = cmd("review", "triage flags in a terminal UI")
     v.add_argument("--reviewer", metavar="NAME", help="default: git user.name, else the login name")

@@ -90,10 +90,11 @@ def _latest_decisions(cfg: Config):
 
 def cmd_scan(args) -> int:
     from .pipeline import scan
-    from .report import flag_rows, write_report
+    from .report import flag_rows, report_format, write_report
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
+    report_fmt = report_format(args.report) if args.report else None  # refuse a bad name before the work
     cfg = load_config()
     progress = _Progress("extracting")
     try:
@@ -104,7 +105,7 @@ def cmd_scan(args) -> int:
     by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
     if args.report:
         rows = flag_rows(result.flags, _latest_decisions(cfg))
-        write_report(rows, Path(args.report), "csv")
+        write_report(rows, Path(args.report), report_fmt)
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
         "problems": len(result.problems), "claims": len(result.claims), "flags": len(result.flags),
@@ -258,11 +259,12 @@ def cmd_flags(args) -> int:
 def cmd_report(args) -> int:
     from .report import render, write_report
 
+    from .report import report_format
+
     cfg = load_config()
-    fmt = args.format
-    if fmt is None:
-        ext = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
-        fmt = {"json": "json", "md": "md", "markdown": "md"}.get(ext, "csv")
+    fmt = report_format(args.out, args.format)
+    if fmt == "xlsx" and not args.out:
+        raise UserError("an XLSX report needs a file: give --out FILE.xlsx")
     rows = _rows(cfg)
     if args.out:
         write_report(rows, Path(args.out), fmt)

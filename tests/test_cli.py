@@ -380,3 +380,46 @@ def test_bad_configuration_value_is_one_line(tmp_path, monkeypatch, capsys):
     assert main(["scan"]) == 2
     _, err = capsys.readouterr()
     assert err.strip() == "checker: error: configuration key 'max_bytes' must be a positive whole number, not 'abc'"
+
+
+# ------------------------------------------------------------------ report formats
+
+
+@pytest.fixture
+def stored_flags(tmp_path: Path, monkeypatch) -> Path:
+    """A corpus folder whose cache holds two invented flags (no scan, no spaCy)."""
+    from checker.model import Claim, Flag, Quantity
+    from checker.store import Store
+
+    def claim(source: str, n: int, outlet: str) -> Claim:
+        q = Quantity(n, n, "exact", surface=str(n), start=0, end=len(str(n)))
+        return Claim(source, q, f"{n} boats were seen.", 1, 1, counted="boat", outlet=outlet,
+                     published="2025-03-01", date="2025-03-01")
+
+    (tmp_path / "checker.toml").write_text('sources = ["articles"]\n')
+    store = Store(tmp_path / ".checker" / "cache.sqlite")
+    store.put_flags([Flag("CK101", "high", "boats-seen", [claim("a.txt", 12, "North Post"),
+                                                           claim("b.txt", 20, "South Daily")],
+                          "North Post says 12 boats; South Daily says 20", rule="numeric-conflict")])
+    store.commit()
+    store.close()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_report_out_xlsx_writes_a_workbook(stored_flags: Path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    assert main(["report", "--out", "out/flags.xlsx"]) == 0
+    sheet = openpyxl.load_workbook(stored_flags / "out" / "flags.xlsx").active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["flag_id", "code", "severity"]
+    assert rows[1][1:3] == ["CK101", "high"] and len(rows) == 2
+
+
+@pytest.mark.parametrize("argv", [["report", "--out", "flags.xls"], ["report", "--out", "flags.pdf"],
+                                  ["report", "--out", "flags.xlsx", "--format", "csv"],
+                                  ["report", "--format", "xlsx"], ["scan", "--report", "seeds.ods"]])
+def test_report_refuses_a_file_name_it_cannot_honour(stored_flags: Path, capsys, argv):
+    assert main(argv) == 2
+    one_error_line(capsys.readouterr().err)
+    assert not any(p.suffix in (".xls", ".pdf", ".xlsx", ".ods") for p in stored_flags.rglob("*"))
