@@ -294,9 +294,11 @@ def cmd_review(args) -> int:
         return s.text if s else None
 
     from .tui.app import ReviewApp
+    from .tui.figures import store_figures
 
     try:
-        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text).run()
+        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text,
+                  figures=store_figures(store, cfg)).run()
     finally:
         store.close()
     return 0
