@@ -1090,3 +1090,24 @@ def test_snapshot_small_terminals(snap_compare, tmp_path, size):
         await plotted(pilot, pilot.app, 1)
 
     assert snap_compare(app, run_before=settle, terminal_size=size)
+
+
+def test_head_credits_the_decision_and_not_an_open_flag(make_app, flags, ledger_path):
+    """A decided flag says who decided it and when; an open flag (a note, or an
+    undo back to open) names nobody in its status line."""
+    ledger = Ledger(ledger_path)
+    ledger.decide(flags[0].id, "confirmed", "bob", evidence_hash=flags[0].evidence_hash)
+    ledger.decide(flags[1].id, "open", "carol", note="check the wire")
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.pause()
+        seen["decided"] = rendered(app.screen.query_one("#flag-head")).splitlines()[1]
+        await pilot.press("j")
+        await pilot.pause()
+        seen["open"] = rendered(app.screen.query_one("#flag-head")).splitlines()[1]
+
+    run(make_app, scenario)
+    today = ledger.history(flags[0].id)[0].time[:10]
+    assert f"status confirmed by bob on {today}" in seen["decided"]
+    assert seen["open"].startswith("status open  ·  flag") and "carol" not in seen["open"]

@@ -121,10 +121,17 @@ def head_text(state: ReviewState, i: int) -> Text:
         ("\nstatus ", "dim"),
     )
     text.append_text(status_text(state.status(i), state.is_changed(i)))
+    d = state.decision(i)
+    if d is not None and d.status != "open":
+        # Who decided and when; an open flag has no decision to credit (a note or
+        # an undo leaves it open), its history below says who touched it.
+        text.append(" by ", style="dim")
+        text.append(clean(d.reviewer) or "unknown")
+        if d.time:
+            text.append(f" on {clean(d.time[:10])}", style="dim")
     text.append(f"  ·  flag {state.ids[i]}", style="dim")
     text.append("\n\n")
     text.append(clean(f.message))
-    d = state.decision(i)
     if state.is_changed(i) and d is not None:
         text.append("\n\n")
         text.append("Evidence changed ", style="bold magenta")

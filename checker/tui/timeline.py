@@ -64,12 +64,14 @@ class MetricTimeline(PlotextPlot):
         self.summary = ""  # plain-text description of what is plotted, for tests
         self.yticks: list[float] = []
         self._title = ""
+        self._short_title = ""
 
     def clear(self) -> None:
         self.shown_for = None
         self.summary = ""
         self.yticks = []
         self._title = ""
+        self._short_title = ""
         self.plt.clear_figure()
         self.refresh()
 
@@ -77,7 +79,11 @@ class MetricTimeline(PlotextPlot):
         # Plotext drops a title wider than the plot area (the width less the
         # y-axis labels): fit it, with room for labels up to 10 characters.
         width = max(self.size.width - 12, 8)
-        title = self._title if len(self._title) <= width else self._title[: width - 1] + "…"
+        title = self._title
+        if len(title) > width and self._short_title:
+            title = self._short_title  # the metric is in the detail pane's head already
+        if len(title) > width:
+            title = title[: width - 1] + "…"
         self.plt.title(title)
         return super().render()
 
@@ -115,6 +121,7 @@ class MetricTimeline(PlotextPlot):
         else:
             title += ": no dated figures to plot"
         self._title = _printable(title)
+        self._short_title = _printable(title[len(flag.metric):].lstrip(" :"))
         self.summary = title
         if not timeline.points:
             self.refresh()
