@@ -1111,3 +1111,28 @@ def test_head_credits_the_decision_and_not_an_open_flag(make_app, flags, ledger_
     today = ledger.history(flags[0].id)[0].time[:10]
     assert f"status confirmed by bob on {today}" in seen["decided"]
     assert seen["open"].startswith("status open  ·  flag") and "carol" not in seen["open"]
+
+
+def test_help_and_note_dialogs_fit_80x24(make_app):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        dialog = app.screen.query_one("#help-dialog")
+        seen["help"] = dialog.region
+        await pilot.press("pagedown")
+        await pilot.pause()
+        seen["help_scrolled"] = dialog.scroll_y
+        seen["help_text"] = rendered(dialog)
+        await pilot.press("escape")
+        await pilot.press("n")
+        await pilot.pause()
+        seen["note"] = app.screen.query_one("#note-dialog").region
+        await pilot.press("escape")
+
+    run(make_app, scenario, size=(80, 24))
+    for name in ("help", "note"):
+        region = seen[name]
+        assert region.x >= 0 and region.right <= 80, (name, region)
+    assert seen["help_scrolled"] > 0  # taller than 24 rows: it scrolls from the keyboard
