@@ -596,8 +596,8 @@ def test_layout_follows_a_resize(make_app):
 
 
 def test_detail_pane_scrolls_from_the_keyboard(make_app):
-    """At 80x24 the detail does not fit: space / pgdn / pgup / end / home scroll
-    it while the list keeps the focus and its cursor."""
+    """At 80x24 the detail does not fit: space / pgdn / pgup scroll it while the
+    list keeps the focus and its cursor."""
     seen = {}
 
     async def scenario(pilot, app):
@@ -613,12 +613,10 @@ def test_detail_pane_scrolls_from_the_keyboard(make_app):
         await pilot.press("pageup", "pageup")
         await pilot.pause()
         seen["pageup"] = detail.scroll_y
-        await pilot.press("end")
+        for _ in range(10):
+            await pilot.press("space")
         await pilot.pause()
         seen["end"] = detail.scroll_y
-        await pilot.press("home")
-        await pilot.pause()
-        seen["home"] = detail.scroll_y
         seen["cursor"] = current_flag(app).id
         seen["focused"] = app.focused is table(app)
 
@@ -627,7 +625,6 @@ def test_detail_pane_scrolls_from_the_keyboard(make_app):
     assert 0 < seen["space"] < seen["pagedown"] <= seen["max"]
     assert seen["pageup"] == 0
     assert seen["end"] == seen["max"]
-    assert seen["home"] == 0
     assert seen["cursor"] == app.flags[0].id and seen["focused"]
 
 
@@ -1136,3 +1133,19 @@ def test_help_and_note_dialogs_fit_80x24(make_app):
         region = seen[name]
         assert region.x >= 0 and region.right <= 80, (name, region)
     assert seen["help_scrolled"] > 0  # taller than 24 rows: it scrolls from the keyboard
+
+
+def test_space_types_into_the_search_bar(make_app, flags):
+    """Space scrolls the detail as a priority key of the screen; in the search
+    bar it must still type a space."""
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("slash", *"women", "space", *"children", "space", *"and", "enter")
+        await pilot.pause()
+        seen["query"] = app.screen.filters.search
+        seen["shown"] = [app.flags[i].id for i in table(app).shown]
+
+    run(make_app, scenario, size=(80, 24))
+    assert seen["query"] == "women children and"
+    assert seen["shown"] == [flags[0].id, flags[1].id]

@@ -62,8 +62,6 @@ class ReviewScreen(Screen[None]):
         # The list has the focus; these scroll the detail pane whatever is focused.
         Binding("space,pagedown", "scroll_detail(1)", "Scroll", show=False, priority=True),
         Binding("shift+space,pageup", "scroll_detail(-1)", "Scroll up", show=False, priority=True),
-        Binding("end", "scroll_detail_end(1)", "Detail end", show=False, priority=True),
-        Binding("home", "scroll_detail_end(-1)", "Detail top", show=False, priority=True),
     ]
     HELP_KEYS = [
         ("c", "confirm: the sources really disagree (then next flag)"),
@@ -79,7 +77,6 @@ class ReviewScreen(Screen[None]):
         ("/", "search message, metric, outlets and quotes (Enter applies)"),
         ("escape", "clear all filters and the search"),
         ("space / pgdn", "scroll the detail pane down (shift+space / pgup: up)"),
-        ("home / end", "top / end of the detail pane"),
         ("a / b", "full article of claim A / B (Escape returns)"),
         ("?", "this help"),
         ("q", "quit (nothing to save: every decision is already on disk)"),
@@ -279,6 +276,14 @@ class ReviewScreen(Screen[None]):
         self.table.select_flag(i)
         self.notify(f"Undone: back to {decision.status}.", timeout=2, markup=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The detail-scrolling keys are priority bindings (the list has the
+        focus and would take pgup/pgdn); while the search bar has the focus
+        they belong to it, so space types a space."""
+        if action == "scroll_detail" and isinstance(self.focused, SearchBar):
+            return False
+        return True
+
     # -- navigation and filters -----------------------------------------------------
 
     def action_step(self, delta: int) -> None:
@@ -291,12 +296,6 @@ class ReviewScreen(Screen[None]):
         else:
             detail.scroll_page_up(animate=False)
 
-    def action_scroll_detail_end(self, end: int) -> None:
-        detail = self.query_one(FlagDetail)
-        if end > 0:
-            detail.scroll_end(animate=False)
-        else:
-            detail.scroll_home(animate=False)
 
     def apply_filters(self) -> None:
         keep = self.current()
