@@ -1149,3 +1149,16 @@ def test_space_types_into_the_search_bar(make_app, flags):
     run(make_app, scenario, size=(80, 24))
     assert seen["query"] == "women children and"
     assert seen["shown"] == [flags[0].id, flags[1].id]
+
+
+def test_footer_fit_keeps_decisions_help_and_quit_first():
+    from types import SimpleNamespace
+
+    from checker.tui.key_footer import fit
+
+    keys = [SimpleNamespace(key=k, key_display=d, description=t) for k, d, t in (
+        ("c", "c", "Confirm"), ("j", "j", "Next"), ("s", "s", "Status"), ("question_mark", "?", "Help"),
+        ("q", "q", "Quit"))]
+    assert [k.key for k in fit(keys, 100)] == ["c", "j", "s", "question_mark", "q"]
+    assert [k.key for k in fit(keys, 27)] == ["c", "question_mark", "q"]  # 10 + 7 + 7 cells
+    assert fit(keys, 5) == []

@@ -8,22 +8,24 @@ least needed first (navigation and filters before decisions, help and quit);
 """
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 # Keys in the order they are dropped last: the first ones always stay.
 PRIORITY = ("c", "d", "f", "question_mark", "q", "n", "u", "j", "k", "slash", "s", "v", "o",
             "a", "b", "escape")
 
 
-def key_width(key: FooterKey) -> int:
+def key_width(key: Any) -> int:
     """Cells a compact footer key takes: "c Confirm" and its right margin."""
     return len(key.key_display) + (1 + len(key.description) if key.description else 0) + 1
 
 
-def fit(keys: list[FooterKey], width: int) -> list[FooterKey]:
-    """The keys to show in `width` cells, in their original order."""
+def fit(keys: list[Any], width: int) -> list[Any]:
+    """The keys to show in `width` cells, in their original order. `keys` are
+    the footer's key widgets (anything with `key`, `key_display`, `description`)."""
     rank = {k: n for n, k in enumerate(PRIORITY)}
     by_need = sorted(keys, key=lambda k: rank.get(k.key, len(PRIORITY)))
     chosen: set[int] = set()
