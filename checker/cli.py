@@ -114,11 +114,20 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--progress", action="store_true",
                    help="report each stage on stderr even when it is not a terminal (it is on a terminal)")
 
-    e = cmd("eval", "measure extraction quality on a labelled data set")
-    e.add_argument("dataset", choices=["newsquant"])
-    e.add_argument("file", metavar="FILE")
+    e = cmd("eval", "measure quality on labelled data: extraction (newsquant) or flags (gold.yaml corpora)",
+            description="eval newsquant FILE: extraction precision, recall and F1 on a NewsQuant JSON file.\n"
+                        "eval flags DIR...: flag precision, conflict recall and fact alignment of each corpus\n"
+                        "folder against its gold.yaml (e.g. checker eval flags ../shared/datasets/multisource/*).")
+    e.add_argument("dataset", choices=["newsquant", "flags"], help="what to score")
+    e.add_argument("paths", metavar="PATH", nargs="+", help="newsquant: one JSON file; flags: corpus folders")
     e.add_argument("--json", action="store_true", help="machine-readable output")
-    e.add_argument("--errors", metavar="FILE", help="write the sentences with errors to FILE (JSON)")
+    e.add_argument("--errors", metavar="FILE",
+                   help="newsquant: write the sentences with errors to FILE; flags: write every false flag "
+                        "and missed conflict to FILE (JSON)")
+    e.add_argument("--all", action="store_true", help="flags: score every flag, not only those above the threshold")
+    e.add_argument("--rules", metavar="PACK", action="append",
+                   help="flags: an extra rule pack (file or folder) on top of the built-in general ones; "
+                        "by default only the built-in packs apply, as for a story nobody wrote a pack for")
     return p
 
 

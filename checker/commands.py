@@ -193,8 +193,13 @@ def cmd_claims(args) -> int:
     _report_sources(sources, problems)
     pack = load_pack(cfg)
     results = list(extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size))
+    from .facts import build_facts
+
+    facts = {f.id: f for f in build_facts([c for _, claims in results for c in claims], pack)}
     if args.format == "json":
-        out = [dict(c.to_dict(), value=c.quantity.value_text()) for _, claims in results for c in claims]
+        out = [dict(c.to_dict(), value=c.quantity.value_text(),
+                    fact_description=facts[c.fact].description if c.fact in facts else "")
+               for _, claims in results for c in claims]
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     con = _console()
@@ -415,11 +420,15 @@ def cmd_bench(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    if args.dataset == "flags":
+        return _eval_flags(args)
     from .evaluate import evaluate, load_newsquant, newsquant_record
     from .nlp import load_pipeline
 
+    if len(args.paths) != 1:
+        raise UserError("eval newsquant takes one JSON file")
     cfg = load_config()
-    data = load_newsquant(Path(args.file))
+    data = load_newsquant(Path(args.paths[0]))
     nlp = load_pipeline(cfg.model)
     progress = _Progress("evaluating")
     progress.start(len(data))
@@ -442,4 +451,58 @@ def cmd_eval(args) -> int:
     print(f"{'metric':<15}{'precision':>10}{'recall':>8}{'F1':>7}")
     for row in table:
         print(f"{row['metric']:<15}{row['precision']:>10.1f}{row['recall']:>8.1f}{row['f1']:>7.1f}")
+    return 0
+
+
+def _eval_flags(args) -> int:
+    """Score each corpus folder's flags and fact grouping against its gold.yaml."""
+    from .goldeval import analyse_corpus, load_gold, overall, score_corpus
+    from .rulepack import load_rulepack
+
+    cfg = load_config()
+    folders = []
+    for p in map(Path, args.paths):
+        if (p / "gold.yaml").is_file():
+            folders.append(p)
+        elif p.is_dir():
+            raise UserError(f"{p}: no gold.yaml (eval flags takes corpus folders that hold one)")
+        # a file beside the corpora (a README a glob caught) is not a corpus: skip it
+    if not folders:
+        raise UserError("no corpus folder with a gold.yaml among the paths given")
+    from .align import Settings
+
+    pack = load_rulepack([Path(r) for r in args.rules] if args.rules else None)
+    threshold = Settings.from_pack(pack).flag_threshold
+    scores = []
+    for folder in folders:
+        gold = load_gold(folder / "gold.yaml")
+        sources, claims, facts, flags = analyse_corpus(folder, pack, cfg.model, cfg.cache_dir / "eval-docs")
+        shown = flags if args.all else [f for f in flags if f.confidence >= threshold]
+        fact_of = {c.id: fact.id for fact in facts for c in fact.claims}
+        scores.append(score_corpus(folder.name, gold, sources, claims, fact_of, shown))
+    total = overall(scores)
+    if args.errors:
+        Path(args.errors).write_text(json.dumps(
+            [{"corpus": s.name, "false_flags": s.false_flags, "missed_conflicts": s.missed_conflicts} for s in scores],
+            indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.json:
+        print(json.dumps({"corpora": [dict(s.summary(), false_flags=s.false_flags, missed_conflicts=s.missed_conflicts)
+                                      for s in scores], "overall": total.summary()}, indent=2, ensure_ascii=False))
+        return 0
+
+    def pct(x):
+        return "   -" if x is None else f"{100 * x:5.1f}"
+
+    print(f"{'corpus':<24}{'flags':>6}{'prec':>7}{'confl':>6}{'recall':>7}{'align P':>8}{'align R':>8}")
+    for s in [*scores, total]:
+        d = s.summary()
+        print(f"{s.name[:23]:<24}{s.flags:>6}{pct(d['flag_precision']):>7}{s.conflicts:>6}"
+              f"{pct(d['conflict_recall']):>7}{pct(d['alignment_precision']):>8}{pct(d['alignment_recall']):>8}")
+    causes: dict[str, int] = {}
+    for s in scores:
+        for f in s.false_flags:
+            key = f["cause"].split(" (")[0]
+            causes[key] = causes.get(key, 0) + 1
+    if causes:
+        print("false flags by cause: " + "; ".join(f"{k}: {n}" for k, n in sorted(causes.items(), key=lambda kv: -kv[1])))
     return 0

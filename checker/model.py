@@ -168,6 +168,14 @@ class Claim:
     date_basis: str = "published"  # published | explicit | none
     outlet: str | None = None
     published: str | None = None
+    # What the figure states, read per figure (see claims.read_figure):
+    measure: str = ""  # normalized measure from the lexicon: deaths, missing, magnitude...
+    measure_sure: float = 0.0  # how sure the measure is (1: a trigger word right next to the figure)
+    owner: str = ""  # the place, group or thing the figure belongs to, folded ("derna", "israel")
+    role: str = "total"  # total, part, batch, rate, ratio, increment, running, condition, superseded, reference
+    modality: str = "reported"  # reported, proposed, demanded, rejected, projected, hypothetical
+    event_date: str | None = None  # the date of the event the sentence describes, when it names one
+    fact: str = ""  # the fact this claim was grouped into (set by the facts stage)
 
     @property
     def id(self) -> str:
@@ -197,6 +205,8 @@ class Flag:
     claims: list[Claim]
     message: str
     rule: str = ""  # the rule's name, e.g. numeric-conflict
+    confidence: float = 1.0  # how sure the flag is, from its evidence (engine.confidence)
+    fact: str = ""  # the readable description of the fact both figures state
 
     @property
     def id(self) -> str:
@@ -224,6 +234,8 @@ class Flag:
             "severity": self.severity,
             "metric": self.metric,
             "message": self.message,
+            "confidence": self.confidence,
+            "fact": self.fact,
             "evidence_hash": self.evidence_hash,
             "claims": [c.to_dict() for c in self.claims],
         }
@@ -236,6 +248,8 @@ class Flag:
             metric=d["metric"],
             message=d["message"],
             rule=d.get("rule", ""),
+            confidence=float(d.get("confidence", 1.0)),
+            fact=str(d.get("fact", "")),
             claims=[Claim.from_dict(c) for c in d["claims"]],
         )
 

@@ -3,9 +3,10 @@
 A flag shows two claims; the timeline shows all the corpus says about the same
 fact, so a reviewer sees whether one figure is an outlier or a stage of a
 count that rose over time. "The same fact" is what the comparison groups
-together: the claims of the flag's metric that share a comparison block with
-the flag's claims (a generic metric is split by place, so a death toll in one
-country never joins another's).
+together (facts stage, then metric blocks, as `engine.compare` does): the
+claims of the flag's metric that share a comparison block with the flag's
+claims (a generic metric is split by place, so a death toll in one country
+never joins another's).
 
 `fact_figures(store, flag)` is the one entry point the review uses; it reads
 the stored claims (once) and the rule packs, never spaCy.
@@ -21,9 +22,12 @@ class FactIndex:
     """Claims grouped by comparison block, looked up by a flag's claims."""
 
     def __init__(self, claims: list[Claim], pack) -> None:
-        from ..align import Aligner, build_blocks
+        from ..align import Aligner, Settings, build_blocks
+        from ..facts import build_facts
 
-        blocks = build_blocks(claims, pack, Aligner(pack))
+        # The same grouping `engine.compare` makes: facts first, then blocks.
+        facts = build_facts(claims, pack)
+        blocks = build_blocks(claims, pack, Aligner(pack, Settings.from_pack(pack), facts))
         self.metric: dict[str, str] = {}
         self.claims: dict[str, list[Claim]] = {}
         self.blocks_of: dict[str, list[str]] = {}
