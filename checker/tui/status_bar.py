@@ -44,11 +44,13 @@ class StatusBar(Static):
         text.append(clean(reviewer))
         width = self.size.width - 2 or self.app.size.width - 2
         if text.cell_len > width:
-            text = self.compact(state, filters, shown, reviewer)
+            text = self.compact(state, filters, shown, reviewer, label=True)
+            if text.cell_len > width:
+                text = self.compact(state, filters, shown, reviewer, label=False)
         self.update(text)
 
     @staticmethod
-    def compact(state: ReviewState, filters: Filters, shown: int, reviewer: str) -> Text:
+    def compact(state: ReviewState, filters: Filters, shown: int, reviewer: str, label: bool) -> Text:
         """The same facts for a narrow terminal: only the filters in use."""
         text = Text(progress_text(state), style="bold")
         if state.changed:
@@ -57,6 +59,6 @@ class StatusBar(Static):
         if filters.active:
             text.append(" · ", style="dim")
             text.append(clean(filters.describe()), style="bold yellow")
-        text.append(" · ", style="dim")
+        text.append(" · reviewer " if label else " · ", style="dim")
         text.append(clean(reviewer))
         return text
