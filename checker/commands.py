@@ -20,9 +20,20 @@ def _console(stderr: bool = False):
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    # Piped output is read by scripts and people with wide windows: do not fold at 80.
-    width = None if stream.isatty() else 200
+    # Piped output is read by scripts and people with wide windows: do not fold
+    # at 80, unless COLUMNS asks for a width ("COLUMNS=80 checker claims x | less").
+    width = None if stream.isatty() else _env_columns() or 200
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def _env_columns() -> int | None:
+    import os
+
+    try:
+        value = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return value if value >= 20 else None
 
 
 def _warn_problems(problems) -> None:
@@ -70,6 +81,19 @@ class _Progress:
     def stop(self):
         if self.bar is not None:
             self.bar.stop()
+
+
+def _stage_reporter(command: str):
+    """`report(message)`: one stderr line per stage of a long run, with the
+    time since the run started ("checker: bench: [12.0 s] round 2 of 2: ...")."""
+    import time
+
+    start = time.perf_counter()
+
+    def report(message: str) -> None:
+        print(f"checker: {command}: [{time.perf_counter() - start:.1f} s] {message}", file=sys.stderr, flush=True)
+
+    return report
 
 
 def _ledger(cfg: Config):
@@ -126,13 +150,14 @@ def _check_report_target(cfg: Config, out: Path, sources=()) -> None:
 
 def cmd_scan(args) -> int:
     from .pipeline import scan
-    from .report import flag_rows, write_report
+    from .report import flag_rows, report_format, write_report
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
     cfg = load_config()
     if args.report:
         _check_report_target(cfg, Path(args.report))  # before a long scan, not after it
+    report_fmt = report_format(args.report) if args.report else None  # refuse a bad name before the work
     progress = _Progress("extracting")
     try:
         result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start)
@@ -147,11 +172,14 @@ def cmd_scan(args) -> int:
     if args.report:
         _check_report_target(cfg, Path(args.report), result.sources)
         rows = flag_rows(result.flags, *_latest_decisions(cfg, result.flags))
-        write_report(rows, Path(args.report), "csv")
+        write_report(rows, Path(args.report), report_fmt)
+    from .sources import SourceNote
+
+    skipped = sum(1 for p in result.problems if not isinstance(p, SourceNote))
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
-        "problems": len(result.problems), "claims": len(result.claims), "flags": len(result.flags),
-        "flags_by_severity": by_sev, "report": args.report,
+        "problems": len(result.problems), "skipped": skipped, "claims": len(result.claims),
+        "flags": len(result.flags), "flags_by_severity": by_sev, "report": args.report,
     }
     if args.format == "json":
         print(json.dumps(summary))
@@ -159,20 +187,40 @@ def cmd_scan(args) -> int:
     from rich.table import Table
 
     t = Table(title="checker scan", show_header=True)
-    t.add_column("sources read", justify="right")
+    t.add_column("sources", justify="right")
+    t.add_column("skipped", justify="right")
     t.add_column("parsed / cached", justify="right")
     t.add_column("claims", justify="right")
     t.add_column("flags", justify="right")
     t.add_column("high", justify="right")
     t.add_column("medium", justify="right")
     t.add_column("low", justify="right")
-    t.add_row(str(len(result.sources)), f"{result.parsed} / {result.reused}", str(len(result.claims)),
+    t.add_row(str(len(result.sources)), str(skipped), f"{result.parsed} / {result.reused}", str(len(result.claims)),
               str(len(result.flags)), str(by_sev["high"]), str(by_sev["medium"]), str(by_sev["low"]))
     con = _console()
     con.print(t)
     if args.report:
         con.print(f"report written to {printable(args.report)}", markup=False)
+    for line in next_steps(len(result.flags), skipped):
+        con.print(line, markup=False, highlight=False)
     return 0
+
+
+def next_steps(flags: int, skipped: int) -> list[str]:
+    """What a person does after a scan, each line under 80 columns."""
+    lines = []
+    if skipped:
+        lines.append(f"{skipped} file(s) skipped, one warning line each above; fix them and scan again.")
+    if flags:
+        lines += [
+            "next:",
+            f"  checker review                      decide the {flags} flag(s), one key each",
+            "  checker report --out flags.xlsx     the report (.csv .xlsx .json .md)",
+        ]
+    else:
+        lines += ["no flags: the sources agree on every figure compared.",
+                  "next:", "  checker claims FILE                 the figures one source states"]
+    return lines
 
 
 # ------------------------------------------------------------------ claims
@@ -197,14 +245,29 @@ def cmd_claims(args) -> int:
                for _, claims in results for c in claims]
         print(json_printable(json.dumps(out, ensure_ascii=False, indent=2)))
         return 0
+    con = _console()
+    for source, claims in results:
+        con.print(claims_table(source, claims, con.width))
+    return 0
+
+
+CLAIM_COLUMNS = ("line:col", "figure", "value", "kind", "counted", "event", "scope", "places",
+                 "attributed to", "date")
+WIDE_CLAIMS = 120  # below this many columns, one block per claim instead of ten columns
+
+
+def claims_table(source, claims, width: int):
+    """The claims of one source: ten columns on a wide terminal; narrower, one
+    block per claim (figure and value on its first line, then only the fields
+    it has), so nothing is folded into one-letter columns at 80."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    con = _console()
-    for source, claims in results:
-        t = Table(title=Text(printable(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}")),
-                  show_lines=False, expand=False)
-        for col in ("line:col", "figure", "value", "kind", "counted", "event", "scope", "places", "attributed to", "date"):
+    title = Text(printable(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}"))
+    if width >= WIDE_CLAIMS:
+        t = Table(title=title, show_lines=False, expand=False)
+        for col in CLAIM_COLUMNS:
             t.add_column(col, overflow="fold")
         for c in claims:
             q = c.quantity
@@ -212,8 +275,23 @@ def cmd_claims(args) -> int:
                 f"{c.line}:{c.col}", q.surface, q.value_text(), q.kind, c.counted, c.event,
                 ", ".join(c.scope), ", ".join(c.places), c.attribution or "", c.date or "undated",
             )))
-        con.print(t)
-    return 0
+        return t
+    t = Table(title=title, box=box.SIMPLE_HEAD, show_lines=True, expand=False, padding=(0, 1))
+    t.add_column("line:col", no_wrap=True, justify="right")
+    t.add_column("claim", overflow="fold", max_width=max(width - 14, 20))
+    for c in claims:
+        q = c.quantity
+        text = Text()
+        text.append(printable(q.surface), style="bold")
+        text.append(printable(f"  = {q.value_text()}  ({q.kind})"))
+        for label, value in (("counted", c.counted), ("event", c.event), ("scope", ", ".join(c.scope)),
+                             ("places", ", ".join(c.places)), ("by", c.attribution or ""),
+                             ("date", c.date or "undated")):
+            if value:
+                text.append(f"\n{label:<8}", style="dim")
+                text.append(printable(value))
+        t.add_row(Text(f"{c.line}:{c.col}"), text)
+    return t
 
 
 # ------------------------------------------------------------------ quantities
@@ -328,13 +406,14 @@ def cmd_flags(args) -> int:
 def cmd_report(args) -> int:
     from .report import render, write_report
 
+    from .report import report_format
+
     cfg = load_config()
-    fmt = args.format
-    if fmt is None:
-        ext = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
-        fmt = {"json": "json", "md": "md", "markdown": "md"}.get(ext, "csv")
     if args.out:
-        _check_report_target(cfg, Path(args.out))
+        _check_report_target(cfg, Path(args.out))  # before anything else: never over human work
+    fmt = report_format(args.out, args.format)
+    if fmt == "xlsx" and not args.out:
+        raise UserError("an XLSX report needs a file: give --out FILE.xlsx")
     rows = _rows(cfg, everything=args.all)
     if args.out:
         write_report(rows, Path(args.out), fmt)
@@ -372,9 +451,11 @@ def cmd_review(args) -> int:
         return s.text if s else None
 
     from .tui.app import ReviewApp
+    from .tui.figures import store_figures
 
     try:
-        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text).run()
+        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text,
+                  figures=store_figures(store, cfg)).run()
     finally:
         store.close()
     return 0
@@ -476,7 +557,8 @@ def cmd_bench(args) -> int:
             sizes = [int(x.replace("_", "")) for x in args.claims.split(",") if x.strip()]
         except ValueError:
             raise UserError("--claims takes whole numbers separated by commas, e.g. 10000,100000") from None
-    result = run_bench(cfg, args.paths or None, min_docs=args.docs, claim_sizes=sizes, check_article=args.check)
+    result = run_bench(cfg, args.paths or None, min_docs=args.docs, claim_sizes=sizes, check_article=args.check,
+                       progress=_stage_reporter("bench") if args.progress or sys.stderr.isatty() else None)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

