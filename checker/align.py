@@ -563,12 +563,26 @@ class Aligner:
         return Slot(
             claim=claim, metric=metric, form=form, lo=lo, hi=hi,
             tol=(q.tolerance or 0.0) * factor,
-            slack=max(metric.absolute, metric.relative * mag),
+            slack=max(metric.absolute, metric.relative * mag, implied_precision(q)),
             approx=q.kind == "approx",
             day=0 if metric.over_time == "fixed" else day_number(claim.date), source=claim.source_id,
             scopes=self.scopes(metric, claim.scope), places=places,
             authority=self.authority(claim.attribution),
         )
+
+
+def implied_precision(q) -> float:
+    """The slack a large exact figure's own rounding implies: half a unit of
+    its last non-zero digit, at most 3% ("US$71 million" agrees with "$71.4
+    million", "10,000" with "10,100"). Small figures are taken as exact: a
+    magnitude of 7 is not 6.8."""
+    if q.kind != "exact" or q.point is None or abs(q.point) < 1000 or not float(q.point).is_integer():
+        return 0.0
+    value = int(abs(q.point))
+    unit = 1
+    while value % (unit * 10) == 0:
+        unit *= 10
+    return min(unit / 2, 0.03 * abs(q.point))
 
 
 def main_places(claims: list[Claim], aligner: Aligner) -> dict[str, frozenset[str]]:

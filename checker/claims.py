@@ -279,6 +279,9 @@ def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
         fits = lex.measures[name].families
         if fits and family not in fits:
             continue
+        plausible = lex.measures[name].values
+        if plausible and q.point is not None and not plausible[0] <= q.point <= plausible[1]:
+            continue
         d = _tree_distance(depth_of, t)
         if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them

@@ -128,6 +128,7 @@ class Measure:
     by_counted: bool = False  # what is counted keeps facts apart (hostages vs prisoners released)
     needs_owner: bool = False  # meaningless without whose it is (an age)
     families: frozenset[str] = frozenset()  # kinds of quantity it can be (align.coarse_family); empty: any
+    values: tuple[float, float] | None = None  # plausible values ("a magnitude of 50,000" is none)
 
 
 @dataclass
@@ -158,6 +159,15 @@ def _words(path: str, key: str, value: Any) -> list[str]:
     return [v.strip().lower() for v in value]
 
 
+def _value_range(path: str, key: str, value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) or value[0] > value[1]):
+        raise RulePackError(path, key, "must be [lowest, highest], two numbers")
+    return float(value[0]), float(value[1])
+
+
 def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
     lex = pack.lexicon
     measures = data.get("measures", {}) or {}
@@ -175,7 +185,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
             raise RulePackError(path, f"{key}.window_days", "must be a number of days, 0 or more")
         lex.measures[str(name)] = Measure(str(name), behaviour, float(window), bool(spec.get("by_counted", False)),
                                           bool(spec.get("needs_owner", False)),
-                                          frozenset(_words(path, f"{key}.families", spec.get("families", []))))
+                                          frozenset(_words(path, f"{key}.families", spec.get("families", []))),
+                                          _value_range(path, f"{key}.values", spec.get("values")))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
         for u in _words(path, f"{key}.units", spec.get("units", [])):
