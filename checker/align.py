@@ -144,6 +144,7 @@ class Metric:
     order: int = 0
     certainty: float = 1.0  # how sure the grouping is as a whole (a fact's coherence)
     dominant: frozenset[str] = frozenset()  # claim ids of the value most sources state (fixed facts)
+    authority_window: float = 0.0  # days over which different authorities' figures are compared (CK106)
 
     def label(self) -> str:
         """How messages name the fact: "the figures for {label}"."""
@@ -311,6 +312,7 @@ class Settings:
 
     max_pairs_per_claim: int = 50
     flag_threshold: float = 0.5  # flags below this confidence are shown only with --all
+    authority_window_days: float = 2.0  # a running total's figures from different authorities, compared this far apart
     compare_vague: bool = False
     whole_group_words: frozenset[str] = frozenset(
         {"all", "the", "of", "remaining", "these", "those", "their", "our", "its", "still", "other", "rest"}
@@ -333,6 +335,7 @@ class Settings:
         s.max_pairs_per_claim = int(raw.get("max_pairs_per_claim", s.max_pairs_per_claim))
         s.compare_vague = bool(raw.get("compare_vague", s.compare_vague))
         s.flag_threshold = float(raw.get("flag_threshold", s.flag_threshold))
+        s.authority_window_days = float(raw.get("authority_window_days", s.authority_window_days))
         if "whole_group_words" in raw:
             s.whole_group_words = frozenset(w.lower() for w in raw["whole_group_words"])
         g = pack.rules.get("generic", {}) or {}
@@ -462,6 +465,7 @@ class Aligner:
                 unit=family, relative=s.generic_relative, absolute=s.generic_absolute,
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
                 same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
+                authority_window=s.authority_window_days if fact.behaviour == "cumulative" else 0.0,
             )
         return m, family, factor
 

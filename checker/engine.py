@@ -565,8 +565,11 @@ def compare_block(ctx: Context, block: Block) -> None:
     numbers = sorted((s for s in block.slots if s.form == "number" and s.day is not None), key=_order)
     if len(block.slots) > 1:
         # dated figures within the metric's time window
-        for a, b in window_pairs(numbers, metric.window_days, cap):
-            _judge(ctx, rules, a, b)
+        # authorities are compared over a wider window than figures from the same kind of source
+        wide = max(metric.window_days, metric.authority_window)
+        only_authorities = [r for r in rules if r[0] == "CK106"]
+        for a, b in window_pairs(numbers, wide, cap):
+            _judge(ctx, rules if abs(a.day - b.day) <= metric.window_days else only_authorities, a, b)
         # groups against figures: same window when both are dated, otherwise any
         groups = sorted((s for s in block.slots if s.form == "group"), key=_order)
         if groups:
@@ -643,7 +646,7 @@ def metric_of(claim: Claim, pack: RulePack) -> str | None:
 # --------------------------------------------------------------------------- the rules pack loader
 
 
-SETTINGS_TYPES = {"max_pairs_per_claim": int, "flag_threshold": float, "compare_vague": bool, "whole_group_words": list}
+SETTINGS_TYPES = {"max_pairs_per_claim": int, "flag_threshold": float, "authority_window_days": float, "compare_vague": bool, "whole_group_words": list}
 GENERIC_TYPES = {
     "enabled": bool, "cumulative_events": list, "term_scopes": list, "ignore_counted": list,
     "ignored_scopes": list, "window_days": dict, "tolerance": dict, "inherit_place": bool,

@@ -247,3 +247,20 @@ def test_facts_command_lists_each_facts_claims(tmp_path, monkeypatch, nlp, capsy
     assert {c["source_id"] for c in deaths[0]["claims"]} == {"a.txt", "b.txt"}
     assert {"source_id", "sentence", "surface", "value", "date"} <= set(deaths[0]["claims"][0])
     assert deaths[0]["spread"] == "700 to 900"
+
+
+def test_different_authorities_disagreeing_on_a_toll_a_day_apart(run):
+    _, flags = run([
+        ("Wire", "2025-06-01", "The flood has killed 3,100 people in Riverton, according to the interior ministry."),
+        ("Daily", "2025-06-02", "The flood has killed 3,900 people in Riverton, according to the United Nations."),
+    ])
+    assert [f.code for f in flags] == ["CK106"]
+    assert "interior ministry" in flags[0].message and "United Nations" in flags[0].message
+
+
+def test_one_authority_whose_toll_grows_over_a_day_is_not_flagged(run):
+    _, flags = run([
+        ("Wire", "2025-06-01", "The flood has killed 3,100 people in Riverton, according to the United Nations."),
+        ("Daily", "2025-06-02", "The flood has killed 3,900 people in Riverton, according to the United Nations."),
+    ])
+    assert flags == []
