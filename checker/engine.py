@@ -557,6 +557,11 @@ def _judge(ctx: Context, rules, a: Slot, b: Slot) -> None:
             ctx.emit(code, a.metric.name, a, b, message)
 
 
+def _later_is_lower(a: Slot, b: Slot) -> bool:
+    early, late = (a, b) if a.day <= b.day else (b, a)
+    return widened(late)[1] < widened(early)[0]
+
+
 def compare_block(ctx: Context, block: Block) -> None:
     """All the rules over one metric's claims."""
     cap = ctx.settings.max_pairs_per_claim
@@ -569,7 +574,11 @@ def compare_block(ctx: Context, block: Block) -> None:
         wide = max(metric.window_days, metric.authority_window)
         only_authorities = [r for r in rules if r[0] == "CK106"]
         for a, b in window_pairs(numbers, wide, cap):
-            _judge(ctx, rules if abs(a.day - b.day) <= metric.window_days else only_authorities, a, b)
+            if abs(a.day - b.day) <= metric.window_days:
+                _judge(ctx, rules, a, b)
+            elif _later_is_lower(a, b):
+                # a total that can only grow: a later, higher figure from another authority is growth
+                _judge(ctx, only_authorities, a, b)
         # groups against figures: same window when both are dated, otherwise any
         groups = sorted((s for s in block.slots if s.form == "group"), key=_order)
         if groups:

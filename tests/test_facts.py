@@ -250,17 +250,18 @@ def test_facts_command_lists_each_facts_claims(tmp_path, monkeypatch, nlp, capsy
 
 
 def test_different_authorities_disagreeing_on_a_toll_a_day_apart(run):
+    # a day later, another authority's toll is lower: they count differently
     _, flags = run([
-        ("Wire", "2025-06-01", "The flood has killed 3,100 people in Riverton, according to the interior ministry."),
-        ("Daily", "2025-06-02", "The flood has killed 3,900 people in Riverton, according to the United Nations."),
+        ("Wire", "2025-06-01", "The flood has killed 3,900 people in Riverton, according to the United Nations."),
+        ("Daily", "2025-06-02", "The flood has killed 3,100 people in Riverton, according to the interior ministry."),
     ])
     assert [f.code for f in flags] == ["CK106"]
     assert "interior ministry" in flags[0].message and "United Nations" in flags[0].message
 
 
-def test_one_authority_whose_toll_grows_over_a_day_is_not_flagged(run):
+def test_a_toll_that_grows_over_a_day_is_not_flagged_whoever_gives_it(run):
     _, flags = run([
-        ("Wire", "2025-06-01", "The flood has killed 3,100 people in Riverton, according to the United Nations."),
+        ("Wire", "2025-06-01", "The flood has killed 3,100 people in Riverton, according to the interior ministry."),
         ("Daily", "2025-06-02", "The flood has killed 3,900 people in Riverton, according to the United Nations."),
     ])
     assert flags == []
