@@ -259,7 +259,7 @@ def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
     certainty that falls with the distance; the unit alone can name it. A
     trigger counts only for measures the figure's kind of unit can state
     ("killed" does not make "$71 million" a death toll)."""
-    from .align import coarse_family
+    from .units import coarse_family
 
     by_unit = lex.measure_units.get(q.unit or "")
     if by_unit:
@@ -332,7 +332,7 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     """The figure's role from the words right before and after it."""
     before = text[max(sent_start, q.start - 40) : q.start].lower()
     after = text[q.end : q.end + 30].lower()
-    from .align import coarse_family
+    from .units import coarse_family
 
     inside = re.sub(r"^\S+\s*", "", text[q.start : q.end].lower())  # "15 more people": words after the number
     family = coarse_family(q.unit)

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from checker import engine
-from checker.align import Aligner, build_blocks, unit_family
-from checker.engine import RULES, compare, metric_of, synthetic_claims
+from checker.bench import synthetic_claims
+from checker.engine import RULES, compare, metric_of
+from checker.facts import Aligner, build_blocks
+from checker.units import unit_family
 from checker.model import Claim, Quantity, Source
 from checker.rulepack import load_rulepack
 
