@@ -78,8 +78,13 @@ class Context:
         flag = Flag(code=code, severity=cfg.severity, metric=metric, claims=[a.claim, b.claim],
                     message=message, rule=cfg.name, confidence=confidence(code, a, b),
                     fact=a.metric.description or metric)
-        # one flag per fact and pair of sources: the surest
+        # one flag per fact and pair of sources, the surest; in a fixed fact most
+        # sources agree on, one flag per figure that stands apart from them
         key = (metric, *sorted((a.source, b.source)))
+        dominant = a.metric.dominant
+        if a.metric.over_time == "fixed" and (a.claim.id in dominant) != (b.claim.id in dominant):
+            apart = b if a.claim.id in dominant else a
+            key = (metric, "apart", apart.claim.id)
         old = self.best.get(key)
         if old is not None:
             if self.flags[old].confidence >= flag.confidence:

@@ -265,3 +265,10 @@ def test_a_toll_that_grows_over_a_day_is_not_flagged_whoever_gives_it(run):
         ("Daily", "2025-06-02", "The flood has killed 3,900 people in Riverton, according to the United Nations."),
     ])
     assert flags == []
+
+
+def test_a_figure_apart_from_a_fixed_fact_most_sources_agree_on_is_one_flag(run):
+    agree = [(f"Outlet{i}", f"2025-06-0{i}", "The dam was 45 metres tall.") for i in range(1, 5)]
+    _, flags = run(agree + [("Odd", "2025-06-05", "The dam was 70 metres tall.")])
+    assert [f.code for f in flags] == ["CK101"]
+    assert "Odd" in flags[0].message
