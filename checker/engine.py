@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import gc
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -26,6 +27,14 @@ __all__ = ["RULES", "compare", "confidence", "metric_of"]
 
 # How much a rule's verdict is worth when grouping, extraction and dates are sure.
 RULE_WEIGHT = {"CK101": 0.95, "CK102": 0.75, "CK103": 0.8, "CK104": 0.95, "CK105": 0.45, "CK106": 0.9}
+
+def _ratio(a: Slot, b: Slot) -> float:
+    """The smaller figure over the larger (1: equal), from where each sits."""
+    x, y = abs(a.value_key), abs(b.value_key)
+    if not (math.isfinite(x) and math.isfinite(y)) or max(x, y) == 0:
+        return 1.0
+    return min(x, y) / max(x, y)
+
 
 def confidence(code: str, a: Slot, b: Slot) -> float:
     """How sure a flag is, from its evidence: how sure each figure's fact is
@@ -52,6 +61,8 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
     if (code == "CK101" and m.over_time == "cumulative" and a.day is not None and a.day == b.day
             and not different_authorities(a, b)):
         conf *= 0.5  # a toll rising through the day: same-day figures differ by the hour
+    if code in ("CK101", "CK104", "CK106") and _ratio(a, b) < 0.2:
+        conf *= 0.55  # a figure a fifth of the other or less: more often a part or another count than an error
     if code in ("CK101", "CK104", "CK106") and a.metric.over_time != "fixed":
         gap = relative_gap(a, b)
         conf *= 1.0 if gap >= 0.2 else (0.85 if gap >= 0.1 else 0.7)

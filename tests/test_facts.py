@@ -272,3 +272,12 @@ def test_a_figure_apart_from_a_fixed_fact_most_sources_agree_on_is_one_flag(run)
     _, flags = run(agree + [("Odd", "2025-06-05", "The dam was 70 metres tall.")])
     assert [f.code for f in flags] == ["CK101"]
     assert "Odd" in flags[0].message
+
+
+def test_a_later_figure_a_tenth_of_the_toll_is_doubtful(run):
+    # more often the toll of one strike or one day than a revision of the whole
+    _, flags = run([
+        ("Wire", "2025-06-01", "The war has killed 4,000 people in Riverton, officials said."),
+        ("Daily", "2025-06-03", "The strike killed 13 people in Riverton, officials said."),
+    ])
+    assert [f.code for f in flags] == ["CK104"] and flags[0].confidence < 0.5
