@@ -61,8 +61,10 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
     if (code == "CK101" and m.over_time == "cumulative" and a.day is not None and a.day == b.day
             and not different_authorities(a, b)):
         conf *= 0.5  # a toll rising through the day: same-day figures differ by the hour
-    if code in ("CK101", "CK104", "CK106") and _ratio(a, b) < 0.2:
-        conf *= 0.55  # a figure a fifth of the other or less: more often a part or another count than an error
+    ratio = _ratio(a, b) if code in ("CK101", "CK104", "CK106") else 1.0
+    if ratio < 0.2:
+        # a figure a fifth of the other or less: more often a part or another count than an error
+        conf *= 0.4 if ratio < 0.1 else 0.55
     if code in ("CK101", "CK104", "CK106") and a.metric.over_time != "fixed":
         gap = relative_gap(a, b)
         conf *= 1.0 if gap >= 0.2 else (0.85 if gap >= 0.1 else 0.7)
