@@ -104,10 +104,21 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     family, _ = unit_family(q.unit)
     if not measure:
         return None  # the lexicon is silent: the generic key (counted noun + event) takes it
-    m = pack.lexicon.behaviour(measure)
-    if m is not None and m.needs_owner and not claim.owner:
+    lex = pack.lexicon
+    m = lex.behaviour(measure)
+    if m is None:
+        # a measurement with no word for it, named by its kind of unit: only what
+        # it measures ("96 hours of oxygen") can tell it from another of its kind
+        thing = (claim.counted or "").lower().strip()
+        if not thing or thing in (q.unit or ""):
+            return None
+        return measure, lex.counted_class.get(thing, thing), family, claim.role or "total", claim.modality or "reported"
+    if m.needs_owner and not claim.owner:
         return None  # "a 44-year-old": whose age is not said, nothing to compare
-    if counted == "people" or m is None or not m.by_counted:
+    if m.of_people and counted and counted != "people" and counted not in lex.person_nouns \
+            and counted not in lex.measure_words:
+        return None  # "two dams" near "killed": the measure is about people, the figure is not
+    if counted == "people" or not m.by_counted:
         counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
     if family != "count" and counted in (q.unit or ""):
         counted = ""
@@ -174,6 +185,21 @@ def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tupl
     return m.behaviour, m.window_days if m.behaviour == "snapshot" else 30.0
 
 
+def _occasions(claims: list[Claim]) -> dict[str, str]:
+    """For a measure whose every figure is one occasion's (a day's release of
+    prisoners), the occasion of each dated claim: dates a day or less apart
+    are one occasion, named by its first date. Undated claims get none."""
+    dated = sorted((d, c.id) for c in claims if (d := day_number(c.date)) is not None)
+    out: dict[str, str] = {}
+    start = last = None
+    for d, cid in dated:
+        if last is None or d - last > 1:
+            start = d
+        out[cid] = date.fromordinal(start).isoformat()
+        last = d
+    return out
+
+
 def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     """Group claims into facts and set each claim's `fact`. Claims that name
     no comparable fact keep an empty `fact`."""
@@ -189,10 +215,12 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         owners = Counter(c.owner for c in members if c.owner)
         main = owners.most_common(1)[0][0] if owners else ""
         behaviour, window = behaviour_of(measure, role, modality, pack)
+        m = pack.lexicon.behaviour(measure)
+        occasion = _occasions(members) if m is not None and m.per_event and modality == "reported" else {}
         for c in members:
             owner = c.owner or main
-
-            fid = sha1("\x1f".join([measure, counted, family, role, modality, owner]))[:10]
+            when = occasion.get(c.id, "")
+            fid = sha1("\x1f".join([measure, counted, family, role, modality, owner, when]))[:10]
             fact = facts.get(fid)
             if fact is None:
                 fact = facts[fid] = Fact(fid, measure, counted, family, role, modality, owner,

@@ -132,6 +132,8 @@ class Measure:
     needs_owner: bool = False  # meaningless without whose it is (an age)
     families: frozenset[str] = frozenset()  # kinds of quantity it can be (align.coarse_family); empty: any
     values: tuple[float, float] | None = None  # plausible values ("a magnitude of 50,000" is none)
+    per_event: bool = False  # each figure is one occasion's (a day's release): facts split by date
+    of_people: bool = False  # counts people: a figure counting things ("two dams") is not it
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Lexicon:
     measure_phrases: dict[str, str] = field(default_factory=dict)  # "take hostage" -> measure
     measure_units: dict[str, str] = field(default_factory=dict)  # unit -> measure
     people_nouns: frozenset[str] = frozenset()
+    person_nouns: frozenset[str] = frozenset()  # counted people kept apart by name (hostages, soldiers)
     counted_class: dict[str, str] = field(default_factory=dict)  # word -> its class's first word
     roles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # role -> before/after -> phrases
     modality_words: dict[str, str] = field(default_factory=dict)
@@ -189,7 +192,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         lex.measures[str(name)] = Measure(str(name), behaviour, float(window), bool(spec.get("by_counted", False)),
                                           bool(spec.get("needs_owner", False)),
                                           frozenset(_words(path, f"{key}.families", spec.get("families", []))),
-                                          _value_range(path, f"{key}.values", spec.get("values")))
+                                          _value_range(path, f"{key}.values", spec.get("values")),
+                                          bool(spec.get("per_event", False)), bool(spec.get("of_people", False)))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
         for u in _words(path, f"{key}.units", spec.get("units", [])):
@@ -201,6 +205,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         words = _words(path, f"counted_classes[{i}]", words)
         for w in words:
             lex.counted_class[w] = words[0]
+    if "person_nouns" in data:
+        lex.person_nouns = lex.person_nouns | frozenset(_words(path, "person_nouns", data["person_nouns"]))
     if "people_nouns" in data:
         lex.people_nouns = lex.people_nouns | frozenset(_words(path, "people_nouns", data["people_nouns"]))
     roles = data.get("roles", {}) or {}

@@ -281,3 +281,13 @@ def test_a_later_figure_a_tenth_of_the_toll_is_doubtful(run):
         ("Daily", "2025-06-03", "The strike killed 13 people in Riverton, officials said."),
     ])
     assert [f.code for f in flags] == ["CK104"] and flags[0].confidence < 0.5
+
+
+def test_each_days_release_is_its_own_fact(run):
+    facts, flags = run([
+        ("Wire", "2025-01-19", "Israel released 90 prisoners on Sunday."),
+        ("Daily", "2025-01-25", "Israel released 200 prisoners on Saturday."),
+        ("Post", "2025-01-25", "Israel freed 200 prisoners, officials said."),
+    ])
+    released = sorted(len(f.claims) for f in facts if f.measure == "released")
+    assert released == [1, 2] and flags == []
