@@ -12,7 +12,10 @@ beside every figure.
 
 Each fact gets a readable description, a behaviour (fixed, cumulative,
 snapshot, term) from its measure, role and modality, and for each member a
-certainty of the grouping. Nothing here imports spaCy.
+certainty of the grouping. The second half of the module turns the claims of
+each fact (or of a story pack's metric, or of the generic key where the
+lexicon is silent) into slots and blocks and yields the pairs the rules
+judge. Nothing here imports spaCy.
 """
 from __future__ import annotations
 
@@ -123,18 +126,6 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     if family != "count" and counted in (q.unit or ""):
         counted = ""
     return measure, counted if family == "count" else "", family, claim.role or "total", claim.modality or "reported"
-
-
-def thing_of(claim: Claim, pack: RulePack) -> str:
-    """For a measurement (a height, a speed, a cost), the thing measured:
-    the noun the figure describes ("70-metre dam", "a wave 7 metres high")."""
-    family, _ = unit_family(claim.quantity.unit)
-    if family == "count":
-        return ""
-    counted = (claim.counted or "").lower().strip()
-    if not counted or counted in (claim.quantity.unit or "") or counted in pack.lexicon.measure_words:
-        return ""
-    return counted
 
 
 def _point(c: Claim) -> float | None:
