@@ -31,7 +31,7 @@ def newsquant_record(q: Quantity) -> dict[str, Any] | None:
         # range; "several" or "a handful" have no figure worth reporting.
         if not re.search(r"dozens|hundreds|thousands|millions|billions", q.surface, re.IGNORECASE):
             return None
-        return {"value": [q.low, q.high], "unit": q.concept or "-", "change": "=", "concept": q.concept or "-"}
+        return {"value": [q.low, q.high], "unit": q.stated_unit or "-", "change": "=", "concept": q.owner or "-"}
     scale = getattr(q, "scale", 1.0) or 1.0
 
     def stated(x: float) -> float:

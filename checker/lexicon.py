@@ -43,8 +43,11 @@ MODIFIERS = {
     "close to": "approx", "nearly about": "approx", "approx.": "approx", "approx": "approx",
     "or so": "approx", "c.": "approx", "ca.": "approx", "an approximate": "approx",
     "somewhere around": "approx", "barely": "approx", "averaged": "approx", "averaging": "approx",
-    "an average of": "approx", "averages": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
+    "averages": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
 }
+# Modifiers whose NewsQuant change code differs from the bound they set:
+# "nearly 300" is at most 300, but reads as an approximate figure ("~").
+MODIFIER_CHANGE = {"nearly": "approx", "almost": "approx"}
 # Relative tolerance an approximation implies.
 APPROX_TOLERANCE = 0.10
 
@@ -56,7 +59,7 @@ TREND_UP = {
     "advanced", "advances", "add", "added", "adds", "grow", "grew", "grown", "grows",
     "up", "higher", "boost", "boosted", "rally", "rallied", "spike",
     "spiked", "firm", "firmed", "edged up", "inched up", "ticked up", "improved",
-    "expanded", "expand", "expands", "strengthened", "appreciated",
+    "expanded", "expand", "expands", "strengthened", "appreciated", "upward", "upwards",
 }
 TREND_DOWN = {
     "fall", "fell", "fallen", "falls", "falling", "drop", "dropped", "drops", "decline",
@@ -66,7 +69,7 @@ TREND_DOWN = {
     "sank", "sunk", "down", "lower", "cut", "cuts", "reduce", "reduced", "ease",
     "eased", "eases", "retreat", "retreated", "dip", "dipped", "dips", "plummet",
     "plummeted", "plummet", "slump", "slumped", "shrink", "shrank", "shrunk", "contracted",
-    "weakened", "depreciated", "edged down", "inched down", "ticked down", "crash", "crashed",
+    "weakened", "depreciated", "downward", "downwards", "edged down", "inched down", "ticked down", "crash", "crashed",
 }
 
 # Verbs whose "up"/"down" is a particle, not a rise or a fall.

@@ -38,7 +38,7 @@ _CURRENCY = (
 _MAGNITUDE = r"(?:(?:[\s-]?(?:hundred|thousand|million|billion|trillion)\b)+|(?:bn|mn|mln|tn|trn|[mkb])\b)"
 
 NUMBER_RE = re.compile(
-    rf"(?P<minus>\bminus[\s-])?(?P<sign>(?<![\w.,])[+\-−](?=[$€£\d]))?(?P<cur>{_CURRENCY})?"
+    rf"(?P<minus>\bminus[\s-])?(?P<sign>(?<![\w.,])[+\-−](?=[$€£\d]))?(?P<cur>{_CURRENCY})?(?P<csign>(?<=[$€£])[\-−](?=\d))?"
     rf"(?P<num>{_DIGITS}|\b{_WORD_NUMBER}\b)(?P<mag>{_MAGNITUDE})?",
     re.IGNORECASE,
 )
@@ -129,10 +129,12 @@ def _parse_number(m: re.Match) -> _Number | None:
     currency = None
     if cur:
         currency = lx.CURRENCY_PREFIXES.get(re.sub(r"\s+", " ", cur.strip().lower()), "dollar")
-    if m.group("minus"):
-        value = -value
+    sign = m.group("sign") or m.group("csign")
+    if m.group("minus") or sign in ("-", "−"):
+        value = -value  # "minus 5", "-3%", "$-50.8bn"
+        sign = sign and "-"
     start = m.start() if not m.group("minus") else m.start("minus")
-    return _Number(start, end, value, currency, is_word, m.group("sign"), bool(mag))
+    return _Number(start, end, value, currency, is_word, sign, bool(mag))
 
 
 # ---------------------------------------------------------------- helpers
@@ -683,8 +685,22 @@ def find_quantities(doc) -> list[Quantity]:
             numbers.append(n)
 
     i = 0
+    partner_of: dict[int, int] = {}  # far ends already paired: "from $41,200 on Monday to $39,800"
     while i < len(numbers):
+        if i in partner_of.values():
+            i += 1
+            continue
         a = numbers[i]
+        far = _far_partner(text, numbers, i)
+        if far is not None:
+            j, reverse = far
+            q = _build(text, ctx, a, numbers[j], reverse=reverse)
+            if q is not None:
+                partner_of[i] = j
+                found.append(q)
+                taken.append((q.start, q.end))
+                i += 1
+                continue
         b = numbers[i + 1] if i + 1 < len(numbers) and _is_range(text, a, numbers[i + 1]) else None
         q = _build(text, ctx, a, b)
         if q is not None:
@@ -706,6 +722,8 @@ def find_quantities(doc) -> list[Quantity]:
         concept = head[1] if head else ""
         q = Quantity(float(low), float(high), "vague", "", "level", m.group(0).strip(), m.start(), m.end(),
                      concept=concept)
+        q.stated_unit = concept  # "dozens of people": people are what is counted
+        q.owner = _concept(ctx, m.start(), m.end(), head[0] if head else None)
         found.append(q)
         taken.append((m.start(), m.end()))
 
@@ -713,8 +731,50 @@ def find_quantities(doc) -> list[Quantity]:
     return found
 
 
-def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None) -> Quantity | None:
-    """One number (or the range a..b) as a Quantity, or None for a non-claim."""
+_FROM_RE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|some\s+|just\s+)?$", re.IGNORECASE)
+_TO_RE = re.compile(r"\b(?:up\s+|down\s+)?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?$",
+                    re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[;:!?]|(?<![A-Z])\.\s|\bfrom\b|\bto\b|\band\b|\bbut\b|\bwhile\b", re.IGNORECASE)
+
+
+def _far_partner(text: str, numbers: list[_Number], i: int) -> tuple[int, bool] | None:
+    """A range whose ends are apart: "from $41,200 on Monday to $39,800 on
+    Tuesday", "from 2 acres up to 5 acres", or in the order of the change,
+    "fell to 1,240 tonnes in May from 1,530 tonnes". Returns the index of the
+    other end and whether the change runs from it to this one."""
+    a = numbers[i]
+    before = text[max(0, a.start - 30) : a.start]
+    starts_from = bool(_FROM_RE.search(before))
+    starts_to = not starts_from and bool(_TO_RE.search(before)) and _trend_before(text, a.start - 3) != "level"
+    if not (starts_from or starts_to):
+        return None
+    if i + 1 < len(numbers) and _is_range(text, a, numbers[i + 1]):
+        return None  # "from about 14-18 mpg to 24": the first end is itself a range
+    link = _TO_RE if starts_from else _FROM_RE
+    for j in range(i + 1, min(len(numbers), i + 4)):
+        b = numbers[j]
+        if b.start - a.end > 90:
+            return None
+        gap = text[a.end : b.start]
+        m = link.search(gap)
+        if not m:
+            continue
+        if _CLAUSE_END_RE.search(gap[: m.start()]):
+            return None
+        if j == i + 1 and _is_range(text, a, b):
+            return None  # "from 35 to 40": the ordinary range reader handles it
+        if starts_to and not re.search(r"\b(?:in|on|at|by|during|since|after|before|last|this)\b", gap[: m.start()],
+                                       re.IGNORECASE):
+            return None  # "rose to $7.36 billion from $6.78 billion a year earlier": a level and an earlier one
+        if a.currency and b.currency and a.currency != b.currency:
+            return None
+        return j, starts_to
+    return None
+
+
+def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: bool = False) -> Quantity | None:
+    """One number (or the range a..b) as a Quantity, or None for a non-claim.
+    `reverse`: the change runs from b to a ("to 1,240 from 1,530")."""
     last = b or a
     if _is_named(text, a, ctx) or (b is not None and _is_named(text, b, ctx)) or _is_furniture(text, last):
         return None
@@ -748,6 +808,10 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None) -> Quanti
     unit = _find_unit(text, last, ctx)
     if b is not None and unit is None and a.currency:
         unit = _Unit(a.currency, a.currency, last.end)
+    if b is not None and unit is None and b.start - a.end > 6:
+        first_unit = _find_unit(text, a, ctx)  # "from 21 mpg combined to 23"
+        if first_unit is not None and not first_unit.is_count:
+            unit = _Unit(first_unit.name, first_unit.stated, last.end, first_unit.scale)
     if b is not None and b.currency is None and a.currency and unit is not None and unit.is_count:
         unit = _Unit(a.currency, a.currency, last.end)
     if _is_calendar(text, a, ctx, unit) or (b is not None and _is_calendar(text, b, ctx, unit)):
@@ -777,6 +841,8 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None) -> Quanti
     descending = False
     if b is not None and low > high:
         low, high, descending = high, low, True
+    if reverse:
+        descending = not descending and low != high
     kind = "range" if b is not None else "exact"
     trend = "level"
 
@@ -787,6 +853,10 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None) -> Quanti
         mod_start = start - (len(text[max(0, start - 24) : start]) - len(stripped)) - mod[1]
         if kind == "exact":
             kind = mod[0]
+    hedge = ""
+    if mod:
+        phrase = text[mod_start : mod_start + mod[1]].lower()
+        hedge = lx.MODIFIER_CHANGE.get(phrase, mod[0] if kind == "range" else "")
     tail = text[(unit.end if unit else end) : (unit.end if unit else end) + 12].lower()
     if kind == "exact":
         if re.match(r"^\s*(?:or more|or above|or higher|plus\b|\+)", tail) or text[end : end + 5] == "-plus":
@@ -828,32 +898,91 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None) -> Quanti
         tolerance=tolerance,
     )
     q.descending = descending
+    q.hedge = hedge
     q.stated_unit = unit.stated if unit else ""
     q.scale = scale
-    q.concept = _concept(ctx, a.start, last.end)
+    q.concept = _concept(ctx, a.start, last.end, unit.end if unit is not None else None)
     return q
 
 
-def _phrase_words(tok, skip: set[int]) -> list[str]:
-    """Content words of a noun phrase, left to right, without the figure itself."""
+_NOT_CONCEPT = {"more", "most", "less", "least", "total", "much", "many", "other", "such", "same", "own"}
+
+
+def _phrase_words(tok, skip: set[int]) -> list:
+    """Content tokens of a noun phrase, left to right, without the figure itself."""
     return [
-        t.text for t in tok.subtree
+        t for t in tok.subtree
         if t.i not in skip and t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num
-        and t.lower_ not in lx.UNIT_LIKE_WORDS and t.dep_ not in ("relcl", "acl") and abs(t.i - tok.i) <= 6
+        and t.lower_ not in lx.UNIT_LIKE_WORDS and t.lower_ not in _NOT_CONCEPT
+        and t.dep_ not in ("relcl", "acl") and abs(t.i - tok.i) <= 6
     ]
 
 
-def _concept(ctx: _DocContext, start: int, end: int) -> str:
-    """Words naming what a figure counts or measures and whose figure it is:
-    the noun it modifies, the subject (or object) of its clause, and an "of"
-    phrase after it ("1% of their earnings")."""
+_OWNER_GAP = {",", "by", "up", "down", "higher", "lower", "was", "were", "is", "at"}
+
+
+def _list_owner(doc, first) -> list:
+    """The name right before a figure in a list of items: "Nikkei +0.8%",
+    "JD Sports, down 1.95p", "Burlington by 2.6%"; each item has its own owner."""
+    i = first.i - 1
+    gap = 0
+    while i >= 0 and doc[i].lower_ in _OWNER_GAP and gap < 3:
+        i -= 1
+        gap += 1
+    names = []
+    while i >= 0 and (doc[i].pos_ == "PROPN" or doc[i].text in ("&", "-") or (names and doc[i].like_num is False
+                                                                              and doc[i].text[:1].isupper() and doc[i].pos_ == "NOUN")):
+        names.insert(0, doc[i])
+        i -= 1
+    if names and names[0].text in ("&", "-"):
+        names = names[1:]
+    if not names or (i >= 0 and doc[i].pos_ in ("ADP", "DET") and doc[i].lower_ not in ("of",)):
+        return []  # "in Paris 5 ...", "the Dow's": a place or an attribute, not an item
+    return names
+
+
+def _render(tokens: list) -> str:
+    """Words of a concept; hyphen-joined tokens stay one word ("Al-Rashid")."""
+    doc_words: list[str] = []
+    seen: set[int] = set()
+    for t in tokens:
+        if t.i in seen:
+            continue
+        doc = t.doc
+        a = b = t.i
+        while a >= 2 and doc[a - 1].text == "-" and not doc[a - 1].whitespace_ and not doc[a - 2].whitespace_:
+            a -= 2
+        while b + 2 < len(doc) and doc[b + 1].text == "-" and not doc[b].whitespace_ and not doc[b + 1].whitespace_:
+            b += 2
+        seen.update(range(a, b + 1))
+        doc_words.append(doc[a : b + 1].text if b > a else t.text)
+    out, lower = [], set()
+    for w in doc_words:
+        if w.lower() not in lower:
+            lower.add(w.lower())
+            out.append(w)
+    return " ".join(out)
+
+
+def _concept(ctx: _DocContext, start: int, end: int, unit_end: int | None = None) -> str:
+    """Words naming what a figure measures and whose figure it is: the noun it
+    modifies, the subject (or object) of its clause, and an "of" phrase after
+    it ("1% of their earnings"). The unit's own words are left out: when the
+    figure counts a noun ("13,000 workers") that noun is its unit, so the
+    concept is the owner ("Ford"). `unit_end` is where the unit ends."""
     tok = ctx.token_at(max(start, end - 1))
     if tok is None:
         return ""
     doc = ctx.doc
-    first = ctx.token_at(start)
-    skip = set(range(first.i if first is not None else tok.i, tok.i + 1))
-    words: list[str] = []
+    first = ctx.token_at(start) or tok
+    last = tok
+    if unit_end is not None and unit_end > end:
+        last = ctx.token_at(unit_end - 1) or tok
+    skip = set(range(first.i, max(tok.i, last.i) + 1))
+    owner = _list_owner(doc, first)
+    if owner:
+        return _render(owner)
+    words: list = []
     head = tok
     for _ in range(4):
         if head.head.i == head.i or head.pos_ in ("VERB", "AUX"):
@@ -862,14 +991,18 @@ def _concept(ctx: _DocContext, start: int, end: int) -> str:
             break
         head = head.head
     if head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.i not in skip:
-        words += [t.text for t in head.lefts if t.dep_ in ("compound", "amod") and t.i not in skip and not t.like_num]
+        words += [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.i not in skip and not t.like_num
+                  and t.lower_ not in _NOT_CONCEPT]
         if head.lower_ not in lx.UNIT_LIKE_WORDS:
-            words.append(head.text)
+            words.append(head)
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ == "of":
                 words += [w for t in child.children if t.pos_ in ("NOUN", "PROPN") for w in _phrase_words(t, skip)]
+    after = max(tok.i, last.i) + 1
+    if after < len(doc) and doc[after].lower_ == "of":  # "50 mL of sulfuric acid", "8 miles of new tunnels"
+        words += [w for t in doc[after].children if t.pos_ in ("NOUN", "PROPN") for w in _phrase_words(t, skip)]
     for child in tok.head.rights if tok.head.i != tok.i else []:
-        if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i and child.i != after:
             words += [w for t in child.children if t.pos_ in ("NOUN", "PROPN") for w in _phrase_words(t, skip)]
     verb = head
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
@@ -879,7 +1012,7 @@ def _concept(ctx: _DocContext, start: int, end: int) -> str:
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.i not in skip:
                 if child.pos_ not in ("PRON", "DET", "NUM"):  # the parser may tag "OHSU" as ADJ
-                    words += _phrase_words(child, skip) or [child.text]
+                    words += _phrase_words(child, skip) or [child]
                     subject_found = True
             elif (level == 0 and child.dep_ == "dobj" and child.i not in skip
                   and child.pos_ in ("NOUN", "PROPN") and head.i != child.i):
@@ -898,11 +1031,6 @@ def _concept(ctx: _DocContext, start: int, end: int) -> str:
             if chunk.end > tok.i:
                 break
             if chunk.root.pos_ in ("NOUN", "PROPN"):
-                words += [t.text for t in chunk if t.pos_ in ("NOUN", "PROPN") and t.i not in skip]
+                words += [t for t in chunk if t.pos_ in ("NOUN", "PROPN") and t.i not in skip]
                 break
-    seen, out = set(), []
-    for w in words:
-        if w.lower() not in seen:
-            seen.add(w.lower())
-            out.append(w)
-    return " ".join(out)
+    return _render(words)

@@ -409,3 +409,101 @@ def test_quantity_round_trips_through_a_dict_with_open_bounds(quantities):
     back = type(q).from_dict(d)
     assert back.kind == "lower" and back.low == 26000
     assert back.high is None or math.isinf(back.high)
+
+
+# ------------------------------------------------------------------ NewsQuant reading: ranges, change, concept
+
+
+def records(quantities, text: str) -> list[dict]:
+    return [r for r in (newsquant_record(q) for q in quantities(text)) if r]
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("The coin fell from $41,200 on Monday to $39,800 on Tuesday.", [41200, 39800], "dollar"),
+        ("Output fell to 1,240 tonnes in May from 1,530 tonnes.", [1530, 1240], "tonne"),
+        ("The orchard grew from 2 acres up to 5 acres.", [2, 5], "acre"),
+        ("Mileage rose from 31 mpg in 2015 to 36 in 2021.", [31, 36], "mile per gallon"),
+    ],
+)
+def test_ranges_whose_ends_are_apart_read_in_the_order_of_the_change(quantities, text, value, unit):
+    got = records(quantities, text)
+    assert [(r["value"], r["unit"]) for r in got] == [(value, unit)]
+
+
+def test_a_level_and_an_earlier_level_stay_two_figures(quantities):
+    got = records(quantities, "Profit rose to $4.1 billion from $3.9 billion a year earlier.")
+    assert [r["value"] for r in got] == [4_100_000_000, 3_900_000_000]
+
+
+@pytest.mark.parametrize(
+    "text, change",
+    [
+        ("The index shed more than 20% this year.", ">"),  # a bound beats a trend
+        ("The fund was up about 12 per cent for the year.", "~"),
+        ("Nearly 400 homes were flooded.", "~"),  # an upper bound, read as approximate
+        ("Almost 70 people came.", "~"),
+        ("Patients waited an average of 40 days.", "="),  # an average is an exact figure
+        ("Petrol averaged roughly $3.10 per gallon.", "~"),
+        ("The car gets about 30-35 mpg.", "~"),  # a hedged range
+        ("The forecast was revised upward by 4%.", "up"),
+    ],
+)
+def test_change_codes(quantities, text, change):
+    got = records(quantities, text)
+    assert len(got) == 1 and got[0]["change"] == change, got
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("The fund posted a return of -3% last year.", -3),
+        ("The Nikkei closed -0.8% on Friday.", -0.8),
+        ("The trade balance fell to $-12.5bn.", -12_500_000_000),
+    ],
+)
+def test_a_minus_sign_makes_the_value_negative_and_the_change_down(quantities, text, value):
+    got = records(quantities, text)
+    assert len(got) == 1 and got[0]["value"] == pytest.approx(value), got
+    if "fell to" not in text:
+        assert got[0]["change"] == "down"
+
+
+def test_nearly_keeps_its_upper_bound_for_comparison(quantities):
+    q = one(quantities, "Nearly 400 homes were flooded.")
+    assert q.kind == "upper" and q.high == 400
+
+
+@pytest.mark.parametrize(
+    "text, unit, concept",
+    [
+        ("Acme cut 13,000 workers last year.", "worker", "Acme"),
+        ("The club lost 14 senior players.", "senior player", "club"),
+        ("Two sides met on Friday.", "side", "-"),
+    ],
+)
+def test_a_counted_noun_is_the_unit_and_the_concept_is_its_owner(quantities, text, unit, concept):
+    got = records(quantities, text)
+    assert [(r["unit"], r["concept"]) for r in got] == [(unit, concept)]
+
+
+def test_each_item_of_a_list_has_its_own_owner(quantities):
+    got = records(quantities, "Markets: Nikkei +0.8% Hang Seng +1.2% Kospi -0.4%")
+    assert [(r["value"], r["change"], r["concept"]) for r in got] == [
+        (0.8, "up", "Nikkei"), (1.2, "up", "Hang Seng"), (-0.4, "down", "Kospi")]
+
+
+def test_hyphenated_names_stay_whole_in_the_concept(quantities):
+    got = records(quantities, "Al-Rashid raised 40 million dollars.")
+    assert got[0]["concept"] == "Al-Rashid"
+
+
+def test_the_thing_a_measure_is_of(quantities):
+    got = records(quantities, "The lab used 20 mL of nitric acid.")
+    assert got[0]["unit"] == "millilitre" and "nitric" in got[0]["concept"].split()
+
+
+def test_vague_amounts_name_the_counted_noun_as_unit(quantities):
+    got = records(quantities, "Dozens of fans waited outside.")
+    assert [(r["unit"], r["concept"]) for r in got] == [("fan", "-")]
