@@ -35,8 +35,8 @@ def newsquant_record(q: Quantity) -> dict[str, Any] | None:
     scale = getattr(q, "scale", 1.0) or 1.0
 
     def stated(x: float) -> float:
-        v = x / scale
-        return round(v, 6) if not float(v).is_integer() else int(v) if abs(v) < 1e15 else v
+        v = float(f"{x / scale:.12g}")  # twelve significant digits: small values keep theirs ("1/128")
+        return v if not v.is_integer() else int(v) if abs(v) < 1e15 else v
 
     finite = [x for x in (q.low, q.high) if x is not None and not math.isinf(x)]
     if not finite:

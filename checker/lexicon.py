@@ -153,6 +153,83 @@ UNIT_WORDS = {
     "eur": "euro", "gbp": "pound sterling", "inr": "indian rupee", "cny": "chinese yuan", "mb": "megabyte", "ghz": "gigahertz", "mhz": "megahertz", "hz": "hertz",
 }
 
+# More unit words, named as in the CQE unit list that NewsQuant's gold follows
+# ("pound-foot", "point" for a share price in pence, "newton metre").
+UNIT_WORDS.update({
+    "pound-feet": "pound-foot", "pound-foot": "pound-foot", "pound feet": "pound-foot", "pounds-feet": "pound-foot",
+    "lb-ft": "pound-foot", "lb ft": "pound-foot", "lbs-ft": "pound-foot", "foot-pounds": "pound-foot",
+    "pound": "pound-mass", "pounds": "pound-mass", "pounds sterling": "pound sterling",
+    "ounce": "ounce", "ounces": "ounce", "oz": "ounce", "fluid ounce": "ounce", "fluid ounces": "ounce",
+    "pint": "pint", "pints": "pint", "quart": "quart", "quarts": "quart",
+    "sq m": "square metre", "sq. m": "square metre", "sqm": "square metre", "square m": "square metre",
+    "sq ft": "square foot", "sq. ft": "square foot", "sqft": "square foot", "square ft": "square foot",
+    "sq km": "square kilometre", "square km": "square kilometre", "sq mi": "square mile", "square mi": "square mile",
+    "mmbtu": "mega british thermal unit", "btu": "british thermal unit",
+    "gbps": "gigabit per second", "mbps": "megabit per second", "kbps": "kilobit per second",
+    "psi": "pound per square inch", "gigabyte": "gigabyte", "gigabytes": "gigabyte", "megabyte": "megabyte",
+    "megabytes": "megabyte", "terabyte": "terabyte", "terabytes": "terabyte", "kb": "kilobyte",
+    "nm": "nanometre", "kv": "kilovolt", "kilovolt": "kilovolt", "kilovolts": "kilovolt",
+    "megawatt": "megawatt", "gigawatt": "gigawatt", "gigawatts": "gigawatt", "terawatt": "terawatt",
+    "kilowatt-hour": "kilowatt hour", "kilowatt-hours": "kilowatt hour", "kilowatt hours": "kilowatt hour",
+    "megawatt-hour": "megawatt hour", "megawatt-hours": "megawatt hour", "gigawatt-hours": "gigawatt hour",
+    "hectare": "hectare", "ha": "hectare", "knot": "knot", "knots": "knot", "calorie": "calorie",
+    "calories": "calorie", "kcal": "kilocalorie", "mah": "milliampere-hour", "p": "point",
+    "metric ton": "tonne", "metric tons": "tonne", "metric tonnes": "tonne",
+    "m/s": "metre per second", "km/s": "kilometre per second", "ft/s": "foot per second",
+})
+# Abbreviations whose case matters: "12 C" is Celsius, "450 Nm" a torque, "300 PS"
+# metric horsepower; "5G" is no gram and "3P" no point.
+CASED_UNITS = {"C": "celsius", "F": "fahrenheit", "Nm": "newton metre", "PS": "horsepower", "nm": "nanometre"}
+LOWER_CASE_ONLY_UNITS = frozenset({"g", "p", "m", "b", "t"})
+
+# Currencies named by words: "40 euros", "7.5 million Danish crowns", "150 kn".
+CURRENCY_WORDS = {
+    "krone": "danish krone", "kroner": "danish krone", "krona": "swedish krona", "kronor": "swedish krona",
+    "kuna": "croatian kuna", "kn": "croatian kuna", "lira": "turkish lira", "liras": "turkish lira",
+    "rand": "south african rand", "franc": "swiss franc", "francs": "swiss franc", "peso": "mexican peso",
+    "pesos": "mexican peso", "rupiah": "indonesian rupiah", "baht": "thai baht", "naira": "nigerian naira",
+    "zloty": "polish zloty", "zlotys": "polish zloty", "forint": "hungarian forint", "lari": "georgian lari",
+    "dirham": "united arab emirates dirham", "dirhams": "united arab emirates dirham", "riyal": "saudi riyal",
+    "riyals": "saudi riyal", "ruble": "russian ruble", "rubles": "russian ruble", "rouble": "russian ruble",
+    "roubles": "russian ruble", "hryvnia": "ukrainian hryvnia", "hryvnias": "ukrainian hryvnia",
+    "bitcoin": "bitcoin", "bitcoins": "bitcoin",
+}
+# "Danish crowns", "Swedish crowns", "Canadian dollars": a nationality and a currency noun.
+NATIONAL_CURRENCIES = {
+    ("danish", "crown"): "danish krone", ("swedish", "crown"): "swedish krona",
+    ("norwegian", "crown"): "norwegian krone", ("czech", "crown"): "czech koruna",
+    ("icelandic", "crown"): "icelandic krona", ("norwegian", "krone"): "norwegian krone",
+    ("canadian", "dollar"): "canadian dollar", ("australian", "dollar"): "australian dollar",
+    ("new zealand", "dollar"): "new zealand dollar", ("hong kong", "dollar"): "hong kong dollar",
+    ("singapore", "dollar"): "singapore dollar", ("taiwan", "dollar"): "new taiwan dollar",
+    ("us", "dollar"): "dollar", ("u.s.", "dollar"): "dollar", ("american", "dollar"): "dollar",
+    ("mexican", "peso"): "mexican peso", ("argentine", "peso"): "argentine peso",
+    ("philippine", "peso"): "philippine peso", ("chilean", "peso"): "chilean peso",
+    ("colombian", "peso"): "colombian peso", ("swiss", "franc"): "swiss franc",
+    ("indian", "rupee"): "indian rupee", ("pakistani", "rupee"): "pakistani rupee",
+    ("sri lankan", "rupee"): "sri lankan rupee", ("japanese", "yen"): "japanese yen",
+    ("chinese", "yuan"): "chinese yuan", ("south african", "rand"): "south african rand",
+    ("turkish", "lira"): "turkish lira", ("egyptian", "pound"): "egyptian pound",
+    ("british", "pound"): "pound sterling", ("russian", "ruble"): "russian ruble",
+    ("brazilian", "real"): "brazilian real", ("malaysian", "ringgit"): "malaysian ringgit",
+    ("israeli", "shekel"): "shekel", ("new israeli", "shekel"): "shekel",
+}
+UNIT_WORDS.update(CURRENCY_WORDS)
+# Country-marked dollar signs: "NZ $45", "C $30", "NZD2.4m" (see CURRENCY_PREFIXES).
+CURRENCY_PREFIXES.update({
+    "nz $": "new zealand dollar", "c $": "canadian dollar", "a $": "australian dollar", "s $": "singapore dollar",
+    "nzd": "new zealand dollar", "aud": "australian dollar", "cad": "canadian dollar", "hkd": "hong kong dollar",
+    "sgd": "singapore dollar", "cny": "chinese yuan", "rmb": "chinese yuan", "krw": "south korean won",
+    "sek": "swedish krona", "nok": "norwegian krone", "dkk": "danish krone", "zar": "south african rand",
+    "try": "turkish lira", "rub": "russian ruble", "brl": "brazilian real", "mxn": "mexican peso",
+})
+
+# Words that name a stock index: a bare level after "to"/"at" in their sentence is in points.
+INDEX_WORDS = (
+    "index", "indices", "indexes", "dow", "nasdaq", "s&p", "ftse", "nikkei", "dax", "cac 40", "hang seng",
+    "kospi", "sensex", "nifty", "asx", "tsx", "stoxx", "topix", "shanghai composite", "ibovespa", "bovespa",
+)
+
 # Quantifiers that state an amount without a number; [low, high] is a rough reading.
 VAGUE_QUANTIFIERS = {
     "a handful": (2, 9), "handful": (2, 9), "a few": (2, 9), "a couple of": (2, 3),

@@ -32,8 +32,8 @@ _WORD_NUMBER = (
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _CURRENCY = (
-    r"(?:US\s?\$|AU?\$|CA?\$|NZ\$|HK\s?\$|S\$|R\$|\$US|\$A(?=\d)|\$C(?=\d)|\$NZ|\$|€|£|¥|₹|₪|Y=|Rs\.?\s?|RM(?=\d)|PS(?=\d)"
-    r"|(?:USD|EUR|GBP|JPY|INR|CHF)\s?)"
+    r"(?:US\s?\$|AU?\$|CA?\$|(?-i:NZ|C)\s?\$|HK\s?\$|S\$|R\$|\$US|\$A(?=\d)|\$C(?=\d)|\$NZ|\$|€|£|¥|₹|₪|Y=|Rs\.?\s?"
+    r"|RM(?=\d)|PS(?=\d)|(?-i:USD|EUR|GBP|JPY|INR|CHF|NZD|AUD|CAD|HKD|SGD|CNY|RMB|KRW|SEK|NOK|DKK|ZAR|TRY|RUB|BRL|MXN)\s?)"
 )
 _MAGNITUDE = r"(?:(?:[\s-]?(?:hundred|thousand|million|billion|trillion)\b)+|(?:bn|mn|mln|tn|trn|[mkb])\b)"
 
@@ -227,13 +227,20 @@ _AFTER_TREND_RE = re.compile(r"^\s+(higher|lower|up|down)\b", re.IGNORECASE)
 # ---------------------------------------------------------------- units
 
 _HYPHEN_UNIT_RE = re.compile(r"^-(?P<u>[A-Za-z]+)(?P<old>-old)?")
-_ATTACHED_RE = re.compile(r"^(?P<u>%|[€£¥]|[″′](?![A-Za-z])|[A-Za-zμµ°]+\d?(?:/[A-Za-z]+)?)")
+_MULTIWORD_UNITS = (
+    r"per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
+    r"|(?:square|cubic|sq\.?)\s*(?:feet|foot|ft|metres?|meters?|m|miles?|mi|kilometres?|kilometers?|km)\b"
+    r"|fluid\s+ounces?|(?:pounds?|lbs?)[-\s](?:feet|foot|ft)\b|pounds?\s+sterling|metric\s+(?:tons?|tonnes?)"
+    r"|(?:kilo|mega|giga)watt[-\s]hours?"
+)
+_ATTACHED_RE = re.compile(
+    rf"^(?P<u>%|[€£¥]|[″′](?![A-Za-z])|(?:{_MULTIWORD_UNITS})|[A-Za-zμµ°]+\d?(?:/[A-Za-z]+)?)", re.IGNORECASE
+)
 _SPACED_RE = re.compile(
-    r"^\s+(?P<u>per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
-    r"|(?:square|cubic)\s+(?:feet|foot|metres?|meters?|miles?|kilometres?|kilometers?)|[A-Za-zμµ°]+(?:/[A-Za-z]+)?)",
+    rf"^\s+(?P<u>{_MULTIWORD_UNITS}|[A-Za-zμµ°]+(?:-[A-Za-z]+)?(?:/[A-Za-z]+)?)",
     re.IGNORECASE,
 )
-_PER_RE = re.compile(r"^(?:\s*(?:per|a|an)\s+|\s*/\s*|-a-)(?P<u>[A-Za-z]+)\b", re.IGNORECASE)
+_PER_RE = re.compile(rf"^(?:\s*(?:per|a|an)\s+|\s*/\s*|-a-)(?P<u>{_MULTIWORD_UNITS}|[A-Za-z]+)\b", re.IGNORECASE)
 
 
 _IDENTIFIER_NOUNS = {"category", "game", "level", "phase", "stage", "section", "unit", "chapter", "page",
@@ -256,7 +263,15 @@ class _Unit:
 
 
 def _lookup_unit(word: str) -> tuple[str, str, float] | None:
+    """(normalized name, stated name, scale to the normalized value) of a unit
+    word, or None. Case matters for a few abbreviations ("12 C", "5G")."""
+    if word in lx.CASED_UNITS:
+        return lx.CASED_UNITS[word], lx.CASED_UNITS[word], 1.0
+    if word.isupper() and word.lower() in lx.LOWER_CASE_ONLY_UNITS:
+        return None
     w = re.sub(r"\s+", " ", word.lower())
+    if w not in lx.UNIT_WORDS and "-" in w and w.split("-")[0] in lx.UNIT_WORDS:
+        w = w.split("-")[0]  # "5 kilometre-long"
     if w not in lx.UNIT_WORDS and w.endswith("s") and w[:-1] in lx.UNIT_WORDS and len(w) > 4:
         w = w[:-1]  # "gigapascals", "decibels"
     if w in lx.UNIT_WORDS:
@@ -297,8 +312,19 @@ def _per_suffix(text: str, pos: int, unit: _Unit) -> _Unit:
         return unit
     found = _lookup_unit(word)
     base = found[1] if found else _singular(word)
-    name = f"{unit.name if not unit.is_count else unit.stated} per {base}"
+    # a rate keeps the units as stated: "eight hours a day" is hours per day, not days
+    name = f"{unit.stated if unit.is_count or unit.name == 'day' else unit.name} per {base}"
     return _Unit(name, name, pos + m.end(), 1.0, False)
+
+
+_DEICTIC = {"last", "next", "this", "that", "coming", "past", "same"}  # "2.1 last year" is a time, not a unit
+
+_NATIONAL_CURRENCY_RE = re.compile(
+    r"^\s+(?P<n>" + "|".join(sorted({re.escape(n).replace(r"\ ", r"\s+") for n, _ in lx.NATIONAL_CURRENCIES},
+                                     key=len, reverse=True))
+    + r")\s+(?P<c>" + "|".join(sorted({c for _, c in lx.NATIONAL_CURRENCIES}, key=len, reverse=True)) + r")s?\b",
+    re.IGNORECASE,
+)
 
 
 def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
@@ -330,14 +356,29 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
             return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
         noun = _singular(word)
         return _Unit(noun, noun, end + m.end(), is_count=True)
+    m = _NATIONAL_CURRENCY_RE.match(rest)
+    if m:  # "7.5 million Danish crowns"
+        name = lx.NATIONAL_CURRENCIES[(re.sub(r"\s+", " ", m.group("n").lower()), _singular(m.group("c")))]
+        return _per_suffix(text, end + m.end(), _Unit(name, name, end + m.end()))
     m = _SPACED_RE.match(rest)
     if m:
-        word = re.sub(r"\s+", " ", m.group("u").lower())
-        found = _lookup_unit(word)
-        if found and not (word in ("m", "g", "p") and not num.currency):
+        raw = m.group("u")
+        word = re.sub(r"\s+", " ", raw.lower())
+        found = _lookup_unit(raw if raw in lx.CASED_UNITS or raw.isupper() else word)
+        if found and raw in lx.CASED_UNITS and re.match(r"^[-\w]", text[end + m.end() : end + m.end() + 1]):
+            found = None  # "12,000 F-150 trucks": a model name, not Fahrenheit
+        if found and word in ("pound", "pounds") and num.has_magnitude:
+            found = ("pound sterling", "pound sterling", 1.0)  # "2 million pounds" is money
+        if found and not (word in ("m", "g") and not num.currency):
             return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
     # Unknown unit word: ask quantulum3 about this short span only.
     head = doc_ctx.count_noun_after(end)
+    if head is not None and head[0] > end:
+        found = _lookup_unit(doc_ctx.last_head)
+        if found and set(doc_ctx.last_modifiers) & _DEICTIC:
+            return None  # "and 2.1 last year": a time phrase follows the figure
+        if found:  # "517 rushing yards", "50 previous years": a unit after a modifier
+            return _per_suffix(text, head[0], _Unit(found[0], found[1], head[0], found[2]))
     if head is not None and (doc_ctx.last_head in doc_ctx.plain_nouns or doc_ctx.last_tag in ("NNS", "NNPS")):
         # A plural noun is what is counted ("11,000 Palestinians"); quantulum3 is
         # kept for odd unit words ("275 pound-feet", "35 GWh").
@@ -393,12 +434,23 @@ class TokenIndex:
         return list(self.doc[first : max(last, first + 1)])
 
 
+def _joined(modifiers: list, head: str) -> str:
+    """A counted noun with its modifiers, lemmatized and lower-cased, hyphenated
+    words kept whole: "first-team player", "european country"."""
+    out = ""
+    for t in modifiers:
+        out += (t.lemma_.lower() if t.pos_ == "NOUN" else t.lower_) + t.whitespace_
+    out = re.sub(r"\s+", " ", out).strip(" -")
+    return f"{out} {head}" if out else head
+
+
 class _DocContext:
     """Per-document lookups from the spaCy parse, built once per doc."""
 
     plain_nouns = frozenset()  # replaced per instance
     last_tag = ""  # tag of the noun count_noun_after found last
     last_head = ""  # and its lemma
+    last_modifiers: tuple = ()  # and the words before it
     _chunks = None
     chunk_starts: list[int] = []
 
@@ -430,11 +482,15 @@ class _DocContext:
         if tok is None:
             return None
         skipped = False
-        modifiers: list[str] = []
+        modifiers: list = []  # tokens; hyphens kept so "first-team" stays one word
+        self.last_modifiers = ()
         for t in self.doc[tok.i : min(len(self.doc), tok.i + 5)]:
-            if t.pos_ == "ADJ" and t.ent_type_ not in ("NORP", "GPE") and not t.like_num:
-                modifiers.append(t.lemma_.lower())
+            hyphened = t.i + 1 < len(self.doc) and self.doc[t.i + 1].text == "-" and not t.whitespace_
+            if t.pos_ == "ADJ" and t.ent_type_ != "GPE" and (not t.like_num or hyphened):
+                modifiers.append(t)  # "four different bosses", "seven European countries"
                 continue
+            if t.tag_ in ("VBN", "VBG") and t.dep_ in ("amod", "compound") and t.head.i > t.i:
+                continue  # "300 recorded songs": a participle describes, it is not what is counted
             if t.pos_ == "PROPN" and any(ch.isdigit() for ch in t.text):
                 skipped = True  # a model name between figure and noun: "12,000 F-150 trucks"
                 continue
@@ -446,14 +502,18 @@ class _DocContext:
                     return None
                 if (t.pos_ == "NOUN" and t.dep_ == "compound" and nxt is not None and nxt.pos_ == "NOUN"
                         and t.head.i == nxt.i):
-                    modifiers.append(t.lemma_.lower())  # "heart transplants", "shipping containers"
+                    modifiers.append(t)  # "heart transplants", "shipping containers"
                     continue
                 lemma = t.lemma_.lower() if t.pos_ == "NOUN" else _singular(t.text)
                 self.last_tag = t.tag_
                 self.last_head = lemma
+                self.last_modifiers = tuple(m.lower_ for m in modifiers if m.text != "-")
                 # the span ends at the figure when a name stands between it and the noun
-                return (end if skipped else t.idx + len(t.text)), " ".join([*modifiers, lemma])
+                return (end if skipped else t.idx + len(t.text)), _joined([*modifiers], lemma)
             if t.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ", "PRON", "DET", "SCONJ", "PART"):
+                if t.text in ("-",) and modifiers and not t.whitespace_ and not modifiers[-1].whitespace_:
+                    modifiers.append(t)  # "first-team"
+                    continue
                 if t.text in ("-",):
                     continue
                 return None
@@ -574,7 +634,8 @@ def _is_range(text: str, a: _Number, b: _Number) -> bool:
         return False
     stripped = gap.strip().lower()
     if re.search(r"\bby\s*$", before.lower()) or _trend_before(text, a.start) != "level" and not intro:
-        if stripped in ("to", "through") and not (0 < a.value <= b_value <= 3 * a.value):
+        connector = re.match(r"^\s*(?:(?:%|[A-Za-z]+(?:\s+cent)?)\s*)??(to|through)\s*$", gap, re.IGNORECASE)
+        if connector and not (0 < a.value <= b_value <= 3 * a.value):
             return False  # "increased by $43.6 billion to $419.2 billion": a change and a level
     if RANGE_GAP_RE.match(gap):
         if stripped == "and":
@@ -685,6 +746,7 @@ def find_quantities(doc) -> list[Quantity]:
             numbers.append(n)
 
     i = 0
+    numbered: list[Quantity] = []  # the figures read from digits or number words
     partner_of: dict[int, int] = {}  # far ends already paired: "from $41,200 on Monday to $39,800"
     while i < len(numbers):
         if i in partner_of.values():
@@ -699,6 +761,7 @@ def find_quantities(doc) -> list[Quantity]:
                 partner_of[i] = j
                 found.append(q)
                 taken.append((q.start, q.end))
+                numbered.append(q)
                 i += 1
                 continue
         b = numbers[i + 1] if i + 1 < len(numbers) and _is_range(text, a, numbers[i + 1]) else None
@@ -706,7 +769,10 @@ def find_quantities(doc) -> list[Quantity]:
         if q is not None:
             found.append(q)
             taken.append((q.start, q.end))
+            numbered.append(q)
         i += 2 if b is not None else 1
+    numbered.sort(key=lambda q: q.start)
+    _read_elided_units(text, ctx, numbered)
 
     for m in VAGUE_RE.finditer(text):
         if overlaps(m.start(), m.end()):
@@ -770,6 +836,80 @@ def _far_partner(text: str, numbers: list[_Number], i: int) -> tuple[int, bool] 
             return None
         return j, starts_to
     return None
+
+
+_AGE_BEFORE_RE = re.compile(r"(?:\baged|\bage of|\bages of)\s+$", re.IGNORECASE)
+_AGE_BE_RE = re.compile(r"\b(?:who|he|she|[A-Z][a-z]+)\s+(?:is|was|will be|turned|turns|would be)\s+$")
+_BARE_END_RE = re.compile(r"^\s*(?:[,.;:)]|$|(?:for|in|to|at|on|and|or|by|from|when|while|after|before|versus|vs)\b)")
+_INDEX_LEVEL_RE = re.compile(r"\b(?:to|at|of)\s+$", re.IGNORECASE)
+
+
+def _sent_start(ctx: _DocContext, offset: int) -> int:
+    tok = ctx.token_at(offset)
+    return tok.sent.start_char if tok is not None else 0
+
+
+def _set_unit(q: Quantity, unit: str, stated: str, scale: float = 1.0) -> None:
+    """Give a bare figure a unit read elsewhere in its sentence."""
+    q.unit, q.stated_unit, q.scale = unit, stated, scale
+    if scale != 1.0:
+        q.low = q.low * scale if q.low is not None else None
+        q.high = q.high * scale if q.high is not None else None
+        q.tolerance *= scale
+
+
+def _read_elided_units(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
+    """Units a figure shares with a neighbour instead of repeating them:
+    "40 euros for adults and 25 for children", "rose 2 percent but fell by 1",
+    "280 million of the 1.5 billion shekels", "a 10- or 12-inch pizza"; and
+    bare figures whose unit the grammar implies: an age ("Maddon, 66,",
+    "who was 9", "aged 40") or an index level ("the index gained 1.1% to 33,410.50")."""
+    for k, q in enumerate(qs):
+        if q.unit or q.kind in ("vague", "categorical") or q.low is None:
+            continue
+        sent = _sent_start(ctx, q.start)
+        before = text[max(sent, q.start - 40) : q.start]
+        after = text[q.end : q.end + 24]
+        nxt = qs[k + 1] if k + 1 < len(qs) else None
+        # suspended hyphen: "a 10- or 12-inch pizza", "four-, five- and six-cylinder engines"
+        if re.match(r"^-\s*(?:,|or\b|and\b|to\b)", after):
+            for later in qs[k + 1 : k + 4]:
+                if later.unit and re.match(r"^[\w.]+-\w", text[later.start : later.end + 1]):
+                    _set_unit(q, later.unit, later.stated_unit, later.scale)
+                    q.concept = later.concept
+                    break
+            if q.unit:
+                continue
+        # "280 million of the 1.5 billion shekels": the whole names the part's unit
+        if nxt is not None and nxt.unit and not nxt.unit.endswith("of age") and re.fullmatch(
+                r"\s+of\s+(?:the|a|an|its|their)\s+(?:\w+\s+)?", text[q.end : nxt.start]):
+            _set_unit(q, nxt.unit, nxt.stated_unit, nxt.scale)
+            continue
+        point = q.low if q.low == q.high else None
+        integer_age = point is not None and point.is_integer() and 0 < point < 120
+        if integer_age and (_AGE_BEFORE_RE.search(before) or (
+                _AGE_BE_RE.search(before) and _BARE_END_RE.match(after))):
+            _set_unit(q, "year of age", "year of age")
+            continue
+        if integer_age and re.search(r"[A-Z][\w.'-]*,\s*$", before) and re.match(r"^\s*,", after):
+            tok = ctx.token_at(q.start)
+            prev = tok.nbor(-2) if tok is not None and tok.i >= 2 else None
+            if prev is not None and (prev.ent_type_ == "PERSON" or prev.pos_ == "PROPN"):
+                _set_unit(q, "year of age", "year of age")  # "Maddon, 66, has..."
+                continue
+        if not _BARE_END_RE.match(after):
+            continue
+        # a unit written once for several figures of the same sentence
+        prev = next((p for p in reversed(qs[:k]) if p.unit and p.end <= q.start), None)
+        level_after_change = prev is not None and prev.trend != "level" and _INDEX_LEVEL_RE.search(before)
+        if (prev is not None and prev.start >= sent and q.start - prev.end <= 90 and not prev.unit.endswith("of age")
+                and not level_after_change):  # "rose 1.1% to 33,410.50": a change, then a level in other units
+            gap_text = text[prev.end : q.start]
+            if not any(ch.isdigit() for ch in gap_text) and not re.search(r"[;:]|\.\s", gap_text):
+                _set_unit(q, prev.unit, prev.stated_unit, prev.scale)
+                continue
+        if _INDEX_LEVEL_RE.search(before) and any(w in text[sent : q.start].lower() for w in lx.INDEX_WORDS):
+            _set_unit(q, "point", "point")  # an index level: "the Nikkei rose 1.1% to 33,410.50"
 
 
 def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: bool = False) -> Quantity | None:

@@ -507,3 +507,85 @@ def test_the_thing_a_measure_is_of(quantities):
 def test_vague_amounts_name_the_counted_noun_as_unit(quantities):
     got = records(quantities, "Dozens of fans waited outside.")
     assert [(r["unit"], r["concept"]) for r in got] == [("fan", "-")]
+
+
+# ------------------------------------------------------------------ NewsQuant reading: units
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("Tyres run at 35 psi.", "pound per square inch"),
+        ("The link carries 3 Gbps.", "gigabit per second"),
+        ("The engine makes 90 lb-ft of torque.", "pound-foot"),
+        ("It has 275 pound-feet of torque.", "pound-foot"),
+        ("The flat is 850sq m.", "square metre"),
+        ("The office leased at $80 per sq m.", "dollar per square metre"),
+        ("The hatch makes 300 PS.", "horsepower"),
+        ("The motor gives 450 Nm.", "newton metre"),
+        ("Water froze at 0 C overnight.", "celsius"),
+        ("She paid NZ $45 for it.", "new zealand dollar"),
+        ("He paid C $30 for it.", "canadian dollar"),
+        ("The deal is worth NZD2.4m.", "new zealand dollar"),
+        ("The bank holds 7.5 million Danish crowns.", "danish krone"),
+        ("The prize was 40,000 Swedish crowns.", "swedish krona"),
+        ("The ticket cost 150 kn.", "croatian kuna"),
+        ("The shares fell 68p.", "point"),
+        ("He dropped to 193 pounds.", "pound-mass"),
+        ("The club paid 2 million pounds.", "pound sterling"),
+        ("The defense allowed 143 rushing yards.", "yard"),
+        ("The archive adds 50 previous years of shows.", "year"),
+        ("She works eight hours a day.", "hour per day"),
+        ("Staff work 40 hours a week.", "hour per week"),
+        ("A survey of seven European countries.", "european country"),
+        ("As many as 14 first-team players left.", "first-team player"),
+        ("Among his 300 recorded songs were hits.", "song"),
+    ],
+)
+def test_unit_names_follow_the_cqe_list(quantities, text, unit):
+    got = records(quantities, text)
+    assert len(got) == 1 and got[0]["unit"] == unit, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The plan gives 54GB of 5G data.", "Ford sold 12,000 F-150 trucks."],
+)
+def test_letters_after_digits_that_are_no_unit(quantities, text):
+    units = [r["unit"] for r in records(quantities, text)]
+    assert "gram" not in units and "fahrenheit" not in units
+
+
+@pytest.mark.parametrize(
+    "text, units",
+    [
+        ("Tickets cost 40 euros for adults and 25 for children.", ["euro", "euro"]),
+        ("She ordered a 10- or 12-inch pizza.", ["inch", "inch"]),
+        ("It has four-, five- and six-cylinder engines.", ["cylinder", "cylinder", "cylinder"]),
+        ("The firm raised 280 million of the 1.5 billion shekels it needs.", ["shekel", "shekel"]),
+        ("The DAX rose 2 percent but the CAC fell by 1.", ["percentage", "percentage"]),
+        ("Hardness reached 113 gigapascals, while steel scores between 50 and 70.", ["gigapascal", "gigapascal"]),
+        ("Mileage rose from about 14-18 mpg to 24 for vans.", ["mile per gallon", "mile per gallon"]),
+    ],
+)
+def test_a_unit_written_once_for_several_figures(quantities, text, units):
+    assert [r["unit"] for r in records(quantities, text)] == units
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Maddon, 66, has lost weight.", "The boy, who was 9, survived.", "A woman aged 40 was hurt.",
+     "She will be 35 by the end of the year."],
+)
+def test_ages_without_year_old(quantities, text):
+    assert [r["unit"] for r in records(quantities, text)] == ["year of age"]
+
+
+def test_an_index_level_is_in_points(quantities):
+    got = records(quantities, "The Nikkei gained 1.1% to 33,410.50.")
+    assert [(r["value"], r["unit"], r["change"]) for r in got] == [(1.1, "percentage", "up"), (33410.5, "point", "=")]
+
+
+def test_small_values_keep_their_digits(quantities):
+    got = records(quantities, "An ounce is 1/128 of a gallon.")
+    assert any(r["value"] == 0.0078125 for r in got), got
