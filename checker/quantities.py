@@ -773,6 +773,7 @@ def find_quantities(doc) -> list[Quantity]:
         i += 2 if b is not None else 1
     numbered.sort(key=lambda q: q.start)
     _read_elided_units(text, ctx, numbered)
+    _carry_change(text, ctx, numbered)
 
     for m in VAGUE_RE.finditer(text):
         if overlaps(m.start(), m.end()):
@@ -836,6 +837,49 @@ def _far_partner(text: str, numbers: list[_Number], i: int) -> tuple[int, bool] 
             return None
         return j, starts_to
     return None
+
+
+_CONVERSION_GAP_RE = re.compile(r"^\s*(?:\(|\[|/|,)\s*(?:or\s+)?(?:about\s+|around\s+|some\s+)?$", re.IGNORECASE)
+_OR_GAP_RE = re.compile(r"^\s*,?\s*(?:or|and)\s*$", re.IGNORECASE)
+
+
+def _carry_change(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
+    """A figure restating its neighbour shares its bound and trend: a
+    conversion in parentheses ("more than 3,000 metres (9,800 feet)", "fell 1
+    to 1.5 degrees Celsius (1.8 to 2.7 Fahrenheit)"), the same change in other
+    units ("shed 300 points, or 1.2%"), and an elided verb ("Acme fell 2.1%,
+    Globex by 1.4%")."""
+    anchor: Quantity | None = None
+    for k in range(1, len(qs)):
+        p, q = qs[k - 1], qs[k]
+        gap = text[p.end : q.start]
+        if _CONVERSION_GAP_RE.match(gap) and ("(" in gap or "[" in gap):
+            anchor = p
+        elif not (anchor is not None and re.fullmatch(r"\s*/\s*", gap)):
+            anchor = None  # "(224 kW / 300 PS)" stays inside the same brackets
+        src = anchor
+        if src is not None:
+            if q.kind == "exact" and src.kind in ("lower", "upper", "approx") or (q.kind == "range" and src.hedge):
+                if q.kind == "exact":
+                    q.kind = src.kind
+                    if src.kind == "lower":
+                        q.high = INF
+                    elif src.kind == "upper":
+                        q.low = -INF
+                    else:
+                        q.tolerance = max(q.tolerance, abs(q.low) * lx.APPROX_TOLERANCE)
+                q.hedge = q.hedge or src.hedge
+            if q.trend == "level" and src.trend != "level":
+                q.trend = src.trend
+            continue
+        if q.trend != "level" or p.trend == "level":
+            continue
+        if _OR_GAP_RE.match(gap) and q.unit != p.unit:  # "300 points, or 1.2%"
+            q.trend = p.trend
+        elif re.search(r"\bby\s+$", text[max(0, q.start - 8) : q.start]) and "," in gap:
+            toks = ctx.index.tokens(p.end, q.start)
+            if not any(t.pos_ in ("VERB", "AUX") for t in toks if p.end <= t.idx < q.start):
+                q.trend = p.trend  # "Acme fell 2.1%, Globex by 1.4%"
 
 
 _AGE_BEFORE_RE = re.compile(r"(?:\baged|\bage of|\bages of)\s+$", re.IGNORECASE)

@@ -589,3 +589,18 @@ def test_an_index_level_is_in_points(quantities):
 def test_small_values_keep_their_digits(quantities):
     got = records(quantities, "An ounce is 1/128 of a gallon.")
     assert any(r["value"] == 0.0078125 for r in got), got
+
+
+@pytest.mark.parametrize(
+    "text, changes",
+    [
+        ("The Dow shed 300 points, or 1.2%, on Friday.", ["down", "down"]),
+        ("Acme shares were down 2.1%, Globex by 1.4%.", ["down", "down"]),
+        ("The summit rises more than 3,000 metres (9,800 feet).", [">", ">"]),
+        ("Temperatures dropped by 1 to 1.5 degrees Celsius (1.8 to 2.7 Fahrenheit).", ["down", "down"]),
+        ("It makes just under 296 hp (224 kW / 300 PS).", ["<", "<", "<"]),
+        ("Acme rose 3% and Globex fell 2%.", ["up", "down"]),
+    ],
+)
+def test_a_restated_figure_shares_its_bound_and_trend(quantities, text, changes):
+    assert [r["change"] for r in records(quantities, text)] == changes
