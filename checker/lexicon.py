@@ -17,12 +17,14 @@ TENS_WORDS = {
 }
 MAGNITUDES = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
+    "dozen": 12, "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
 }
 # Fractions spelled out: "two-thirds", "a quarter", "half".
 FRACTION_DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+    "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+    "hundredth": 100, "hundredths": 100, "thousandth": 1000, "thousandths": 1000,
 }
 
 # Words before a figure that make it a bound or an approximation.
@@ -42,7 +44,8 @@ MODIFIERS = {
     "some": "approx", "an estimated": "approx", "estimated": "approx", "circa": "approx",
     "close to": "approx", "nearly about": "approx", "approx.": "approx", "approx": "approx",
     "or so": "approx", "c.": "approx", "ca.": "approx", "an approximate": "approx",
-    "somewhere around": "approx", "barely": "approx", "averaged": "approx", "averaging": "approx",
+    "somewhere around": "approx", "nears": "approx", "neared": "approx", "nearing": "approx",
+    "approaches": "approx", "approached": "approx", "approaching": "approx", "barely": "approx", "averaged": "approx", "averaging": "approx",
     "averages": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
 }
 # Modifiers whose NewsQuant change code differs from the bound they set:
@@ -160,7 +163,8 @@ UNIT_WORDS.update({
     "lb-ft": "pound-foot", "lb ft": "pound-foot", "lbs-ft": "pound-foot", "foot-pounds": "pound-foot",
     "pound": "pound-mass", "pounds": "pound-mass", "pounds sterling": "pound sterling",
     "ounce": "ounce", "ounces": "ounce", "oz": "ounce", "fluid ounce": "ounce", "fluid ounces": "ounce",
-    "pint": "pint", "pints": "pint", "quart": "quart", "quarts": "quart",
+    "pint": "pint", "pints": "pint", "cup": "cup", "cups": "cup", "teaspoon": "teaspoon", "teaspoons": "teaspoon",
+    "tsp": "teaspoon", "tablespoon": "tablespoon", "tablespoons": "tablespoon", "tbsp": "tablespoon", "quart": "quart", "quarts": "quart",
     "sq m": "square metre", "sq. m": "square metre", "sqm": "square metre", "square m": "square metre",
     "sq ft": "square foot", "sq. ft": "square foot", "sqft": "square foot", "square ft": "square foot",
     "sq km": "square kilometre", "square km": "square kilometre", "sq mi": "square mile", "square mi": "square mile",
@@ -223,6 +227,14 @@ CURRENCY_PREFIXES.update({
     "sek": "swedish krona", "nok": "norwegian krone", "dkk": "danish krone", "zar": "south african rand",
     "try": "turkish lira", "rub": "russian ruble", "brl": "brazilian real", "mxn": "mexican peso",
 })
+
+# Names that end in a number, so the number is no amount: "sp 500", "FTSE 100".
+NUMBERED_NAMES = (
+    "s&p", "sp", "ftse", "nikkei", "cac", "dax", "asx", "russell", "stoxx", "euro stoxx", "nasdaq", "kospi",
+    "nifty", "sensex", "ibex", "aex", "omx", "smi", "tsx", "fortune", "forbes", "formula", "inc.",
+)
+# Nouns after a hyphenated number that name a kind of thing: "nine-speed gearbox", "four-door".
+CLASSIFIER_NOUNS = frozenset({"speed", "door", "seater", "star", "ply", "stroke", "valve", "piece", "string"})
 
 # Words that name a stock index: a bare level after "to"/"at" in their sentence is in points.
 INDEX_WORDS = (

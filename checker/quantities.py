@@ -24,27 +24,40 @@ from .model import INF, Quantity
 
 _WORD_UNITS = "|".join(sorted(lx.UNITS_WORDS, key=len, reverse=True))
 _WORD_TENS = "|".join(lx.TENS_WORDS)
-_WORD_NUMBER = (
-    rf"(?:(?:{_WORD_TENS})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?"
-    rf"|(?:{_WORD_UNITS})|a\s+dozen|dozen|a\s+hundred|a\s+thousand|a\s+million|a\s+billion)"
-    r"(?:[\s-](?:hundred|thousand|million|billion|trillion)(?:\s+and\s+(?:"
-    + _WORD_UNITS + "|" + _WORD_TENS + r"))?)*"
+_WORD_GROUP = (
+    rf"(?:(?:{_WORD_TENS})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?|(?:{_WORD_UNITS}))"
 )
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+# "twenty-three thousand four hundred fifty-six", "three dozen", "a million"
+_WORD_NUMBER = (
+    rf"(?:{_WORD_GROUP}|a\s+dozen|dozen|a\s+hundred|a\s+thousand|a\s+million|a\s+billion)"
+    rf"(?:[\s-](?:hundred|thousand|million|billion|trillion|dozen)\b(?:,?\s+(?:and\s+)?(?={_WORD_GROUP}\b)"
+    rf"{_WORD_GROUP}(?=[\s-](?:hundred|thousand)\b|(?![\s-](?:million|billion|trillion))))?)*"
+)
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875}
+_DIGITS = (
+    r"(?:\d+(?:\.\d+)?\s?[×x]\s?10\s?(?:\^|\*\*)?\s?[-−]?\d{1,3}(?!\d)"  # 9.11×10−31
+    r"|\d+(?:\.\d+)?\s?[×x]\s?10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+"  # 9.11×10⁻³¹
+    r"|\d+(?:\s+|-)\d/\d{1,2}(?![\d/])"  # 2 1/2
+    r"|\d+\s?[½¼¾⅓⅔⅛⅜⅝⅞]"  # 2½
+    r"|(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\w-])(?:\.\d+)?"  # 11 300
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+|[½¼¾⅓⅔⅛])"
+)
 _CURRENCY = (
     r"(?:US\s?\$|AU?\$|CA?\$|(?-i:NZ|C)\s?\$|HK\s?\$|S\$|R\$|\$US|\$A(?=\d)|\$C(?=\d)|\$NZ|\$|€|£|¥|₹|₪|Y=|Rs\.?\s?"
     r"|RM(?=\d)|PS(?=\d)|(?-i:USD|EUR|GBP|JPY|INR|CHF|NZD|AUD|CAD|HKD|SGD|CNY|RMB|KRW|SEK|NOK|DKK|ZAR|TRY|RUB|BRL|MXN)\s?)"
 )
-_MAGNITUDE = r"(?:(?:[\s-]?(?:hundred|thousand|million|billion|trillion)\b)+|(?:bn|mn|mln|tn|trn|[mkb])\b)"
+_MAGNITUDE = r"(?:(?:[\s-]?(?:hundred|thousand|million|billion|trillion|dozen)\b)+|(?:bn|mn|mln|tn|trn|[mkb])\b)"
 
 NUMBER_RE = re.compile(
-    rf"(?P<minus>\bminus[\s-])?(?P<sign>(?<![\w.,])[+\-−](?=[$€£\d]))?(?P<cur>{_CURRENCY})?(?P<csign>(?<=[$€£])[\-−](?=\d))?"
-    rf"(?P<num>{_DIGITS}|\b{_WORD_NUMBER}\b)(?P<mag>{_MAGNITUDE})?",
+    rf"(?P<minus>\bminus[\s-])?(?P<sign>(?<![\w.,])[+\-−](?=[$€£\d]))?(?P<cur>(?<![A-Za-z]){_CURRENCY})?(?P<csign>(?<=[$€£])[\-−](?=\d))?"
+    rf"(?P<num>{_DIGITS}|\b{_WORD_NUMBER}(?:\b|(?=fold\b)))(?P<mag>{_MAGNITUDE})?(?P<fold>-?fold\b)?",
     re.IGNORECASE,
 )
 FRACTION_RE = re.compile(
-    r"\b(?P<n>a|one|two|three|four|five|six|seven|eight|nine)[\s-]"
-    r"(?P<d>halves|half|thirds?|quarters?|fifths?|tenths?)\b|\b(?P<half>half)\b",
+    r"\b(?P<n>a|one|two|three|four|five|six|seven|eight|nine|ten)[\s-]"
+    r"(?P<d>halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?"
+    r"|hundredths?|thousandths?)\b|\b(?P<half>half)\b(?!-)",
     re.IGNORECASE,
 )
 VAGUE_RE = re.compile(
@@ -63,8 +76,16 @@ RANGE_GAP_RE = re.compile(r"^\s*(?:-|–|—|~|to|through|and)\s*(?:up to\s+)?$"
 CLOCK_RE = re.compile(r"^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d", re.IGNORECASE)
 PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s.-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
 ISO_DATE_RE = re.compile(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
-SCORE_RE = re.compile(r"\b(\d+)-\1\b|\b\d+/\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
-NUMERIC_FRACTION_RE = re.compile(r"(?<![\w/.])(?P<n>\d{1,3})\s*[/⁄]\s*(?P<d>\d{1,4})(?=\s+of\b)")
+SCORE_RE = re.compile(r"\b(\d+)-\1\b|(?<!\d\s)(?<!\d-)\b\d+/\d+\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
+# Names that end in a number: "sp 500", "FTSE 100", "Fortune 500", "Formula 1".
+NUMBERED_NAME_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(n) for n in sorted(lx.NUMBERED_NAMES, key=len, reverse=True))
+    + r")[\s-]?\d{1,4}\b(?!\s*(?:%|per\s*cent|percent|points?|pts)\b)",
+    re.IGNORECASE,
+)
+NUMERIC_FRACTION_RE = re.compile(
+    r"(?<![\w/.])(?<!\d\s)(?P<n>\d{1,3})\s*[/⁄]\s*(?P<d>\d{1,4})(?=\s+(?P<of>of\b)?(?P<w>[A-Za-z]+)?)"
+)
 
 
 @dataclass
@@ -109,15 +130,30 @@ def _word_number_value(text: str) -> float | None:
     return total + current if seen else None
 
 
+def _digits_value(raw: str) -> float:
+    """Digits as written: "1,200", "11 300", "2 1/2", "2½", "9.11×10−31"."""
+    raw = raw.translate(_SUPERSCRIPT)
+    sci = re.fullmatch(r"([\d.]+)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([-−]?\d+)", raw)
+    if sci:
+        return float(f"{sci.group(1)}e{sci.group(2).replace('−', '-')}")
+    mixed = re.fullmatch(r"(\d+)(?:\s+|-)(\d)/(\d{1,2})", raw)
+    if mixed:
+        return int(mixed.group(1)) + int(mixed.group(2)) / int(mixed.group(3))
+    if raw[-1] in _VULGAR:
+        whole = raw[:-1].strip()
+        return (float(whole) if whole else 0.0) + _VULGAR[raw[-1]]
+    return float(re.sub(r"[,\s\u00a0\u202f]", "", raw))
+
+
 def _parse_number(m: re.Match) -> _Number | None:
     raw = m.group("num")
-    is_word = not any(ch.isdigit() for ch in raw)
+    is_word = not any(ch.isdigit() for ch in raw) and raw[-1] not in _VULGAR
     if is_word:
         value = _word_number_value(raw)
         if value is None:
             return None
     else:
-        value = float(raw.replace(",", ""))
+        value = _digits_value(raw)
     mag = m.group("mag")
     cur = m.group("cur")
     end = m.end()
@@ -129,12 +165,15 @@ def _parse_number(m: re.Match) -> _Number | None:
     currency = None
     if cur:
         currency = lx.CURRENCY_PREFIXES.get(re.sub(r"\s+", " ", cur.strip().lower()), "dollar")
+    word_magnitude = is_word and bool(re.search(r"(?:hundred|thousand|million|billion|trillion|dozen)$", raw.lower()))
+    if m.group("fold"):
+        end = m.end()  # "threefold": a multiplier, read as its number
     sign = m.group("sign") or m.group("csign")
     if m.group("minus") or sign in ("-", "−"):
         value = -value  # "minus 5", "-3%", "$-50.8bn"
         sign = sign and "-"
     start = m.start() if not m.group("minus") else m.start("minus")
-    return _Number(start, end, value, currency, is_word, sign, bool(mag))
+    return _Number(start, end, value, currency, is_word, sign, bool(mag) or word_magnitude)
 
 
 # ---------------------------------------------------------------- helpers
@@ -498,6 +537,9 @@ class _DocContext:
                 nxt = self.doc[t.i + 1] if t.i + 1 < len(self.doc) else None
                 if t.pos_ == "PROPN" and t.ent_type_ in ("GPE", "NORP") and nxt is not None and nxt.pos_ == "NOUN":
                     continue  # "three US soldiers": the place describes the noun
+                if t.pos_ == "PROPN" and nxt is not None and nxt.tag_ == "NNS" and t.ent_type_ not in ("DATE", "TIME"):
+                    modifiers.append(t)  # "71 Leeds fans", "three NHL clubs"
+                    continue
                 if t.ent_type_ in ("GPE", "ORG", "PERSON", "DATE", "TIME") and t.pos_ == "PROPN":
                     return None
                 if (t.pos_ == "NOUN" and t.dep_ == "compound" and nxt is not None and nxt.pos_ == "NOUN"
@@ -586,9 +628,11 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
                 return True
         if prev is not None and prev.lower_ in _IDENTIFIER_NOUNS and not unit_next:
             return True  # "category 4", "Game 7", "phase 1": a label, not an amount
+        after_nxt = tok.doc[nxt.i + 1] if nxt is not None and nxt.i + 1 < len(tok.doc) else None
+        describes = after_nxt is not None and after_nxt.tag_ == "NNS"  # "71 Leeds fans", "3 NHL clubs"
         if (nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and re.fullmatch(r"\d+", raw)
                 and nxt.ent_type_ not in ("NORP", "GPE") and nxt.lower_ not in lx.MONTHS
-                and not unit_next):
+                and not unit_next and not describes):
             return True
     before = text[max(0, s - 12) : s]
     if re.search(r"(?:No\.|Number|#|Nos?\.)\s*$", before):
@@ -597,9 +641,14 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
 
 
 def _is_furniture(text: str, num: _Number) -> bool:
-    after = text[num.end : num.end + 16].lower()
+    """Counts that describe the web page ("25 views", "2 min read"): a bare
+    count and its noun alone on their line or before a separator; "30 million
+    shares up for sale" is a figure of the story."""
+    after = text[num.end : num.end + 24].lower()
     m = re.match(r"^\s*([a-z]+(?:\s+read)?)", after)
-    return bool(m and m.group(1) in lx.FURNITURE_NOUNS)
+    if not (m and m.group(1) in lx.FURNITURE_NOUNS) or num.has_magnitude or num.currency:
+        return False
+    return bool(re.match(r"^\s*(?:$|\n|[|·•,;/)]|\d)", after[m.end() :]))
 
 
 # ---------------------------------------------------------------- main scan
@@ -632,6 +681,10 @@ def _is_range(text: str, a: _Number, b: _Number) -> bool:
         b_value = b.value
     if a.is_word != b.is_word and gap.strip() in ("-", "–", "—"):
         return False
+    if (not a.is_word and not a.currency and not a.has_magnitude and 1800 <= a.value <= 2199
+            and re.fullmatch(r"\d{4}", text[a.start : a.end])
+            and re.search(r"\b(?:in|during|since|by|until|of|for)\s+$", before, re.IGNORECASE)):
+        return False  # "grew in 2022 to 4.2 million people": a year, then the figure
     stripped = gap.strip().lower()
     if re.search(r"\bby\s*$", before.lower()) or _trend_before(text, a.start) != "level" and not intro:
         connector = re.match(r"^\s*(?:(?:%|[A-Za-z]+(?:\s+cent)?)\s*)??(to|through)\s*$", gap, re.IGNORECASE)
@@ -685,7 +738,7 @@ def find_quantities(doc) -> list[Quantity]:
     text = doc.text
     ctx = _DocContext(doc)
     blocked = _Spans()
-    for rx in (PHONE_RE, ISO_DATE_RE, SCORE_RE):
+    for rx in (PHONE_RE, ISO_DATE_RE, SCORE_RE, NUMBERED_NAME_RE):
         for m in rx.finditer(text):
             blocked.append((m.start(), m.end()))
     is_blocked = blocked.overlaps
@@ -711,12 +764,10 @@ def find_quantities(doc) -> list[Quantity]:
             value = 0.5
         else:
             num = 1 if m.group("n").lower() in ("a", "one") else lx.UNITS_WORDS[m.group("n").lower()]
-            if m.group("n").lower() == "a" and m.group("d").lower() not in ("half", "third", "quarter"):
-                continue
-            if m.group("n").lower() == "a" and m.group("d").lower() == "third":
+            if m.group("n").lower() == "a" and m.group("d").lower() not in ("half", "quarter"):
                 after = text[m.end() : m.end() + 4].lower()
                 if not after.startswith(" of"):
-                    continue
+                    continue  # "a fourth term", "a third party": ordinals
             value = num / lx.FRACTION_DENOMINATORS[m.group("d").lower()]
         mod = _match_modifier(text[max(0, m.start() - 24) : m.start()].rstrip())
         kind = {"lower": "lower", "upper": "upper", "approx": "approx"}.get(mod[0] if mod else "", "exact")
@@ -725,17 +776,20 @@ def find_quantities(doc) -> list[Quantity]:
             q.high = INF
         elif kind == "upper":
             q.low = -INF
+        _fraction_of_unit(text, q)
         q.concept = _concept(ctx, m.start(), m.end())
         found.append(q)
         taken.append((m.start(), m.end()))
 
     for m in NUMERIC_FRACTION_RE.finditer(text):
         n, d = int(m.group("n")), int(m.group("d"))
-        if 0 < n < d:
-            q = Quantity(n / d, n / d, "exact", "fraction", "level", m.group(0), m.start(), m.end())
-            q.concept = _concept(ctx, m.start(), m.end())
-            found.append(q)
-            taken.append((m.start(), m.end()))
+        if not 0 < n < d or not (m.group("of") or m.group("w") and _lookup_unit(m.group("w"))):
+            continue  # "3/4 cup", "1/16 of a pint"; not "9/11 attacks"
+        q = Quantity(n / d, n / d, "exact", "fraction", "level", m.group(0), m.start(), m.end())
+        _fraction_of_unit(text, q)
+        q.concept = _concept(ctx, m.start(), m.end())
+        found.append(q)
+        taken.append((m.start(), m.end()))
 
     numbers = []
     for m in NUMBER_RE.finditer(text):
@@ -743,6 +797,7 @@ def find_quantities(doc) -> list[Quantity]:
             continue
         n = _parse_number(m)
         if n is not None:
+            _millions_not_metres(text, ctx, n)
             numbers.append(n)
 
     i = 0
@@ -882,6 +937,39 @@ def _carry_change(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
                 q.trend = p.trend  # "Acme fell 2.1%, Globex by 1.4%"
 
 
+def _millions_not_metres(text: str, ctx: _DocContext, n: _Number) -> None:
+    """"4.5m barrels", "12m of its cards", "2bn people": a lower-case magnitude
+    before what is counted; "a 100m sprint" and "37m (121ft)" stay metres."""
+    m = re.match(r"(m|b)(?![\w])", text[n.end : n.end + 2])
+    if not m or n.currency or n.has_magnitude or n.is_word:
+        return
+    rest = text[n.end + 1 : n.end + 40]
+    partitive = re.match(r"^\s+of\s+(?:the|its|their|his|her|our|these|those|them)\b", rest, re.IGNORECASE)
+    tok = ctx.token_at(n.end + 1 + (len(rest) - len(rest.lstrip())))
+    plural = tok is not None and tok.tag_ in ("NNS", "NNPS") and tok.idx > n.end
+    if not (partitive or plural):
+        return
+    n.value *= lx.MAGNITUDES[m.group(1)]
+    n.end += 1
+    n.has_magnitude = True
+
+
+_FRACTION_UNIT_RE = re.compile(
+    rf"^\s+(?:of\s+(?:a|an)\s+)?(?:(?:US|U\.S\.|imperial)\s+)?(?P<u>{_MULTIWORD_UNITS}|[A-Za-z]+)\b", re.IGNORECASE
+)
+
+
+def _fraction_of_unit(text: str, q: Quantity) -> None:
+    """"3/4 cup of milk", "1/16 of a US pint", "a quarter of a mile": the
+    fraction is of that unit."""
+    m = _FRACTION_UNIT_RE.match(text[q.end : q.end + 40])
+    found = _lookup_unit(m.group("u")) if m else None
+    if found and found[0] not in ("percentage",) and found[2] == 1.0:
+        q.unit = q.stated_unit = found[0]
+        q.end += m.end()
+        q.surface = text[q.start : q.end]
+
+
 _AGE_BEFORE_RE = re.compile(r"(?:\baged|\bage of|\bages of)\s+$", re.IGNORECASE)
 _AGE_BE_RE = re.compile(r"\b(?:who|he|she|[A-Z][a-z]+)\s+(?:is|was|will be|turned|turns|would be)\s+$")
 _BARE_END_RE = re.compile(r"^\s*(?:[,.;:)]|$|(?:for|in|to|at|on|and|or|by|from|when|while|after|before|versus|vs)\b)")
@@ -998,9 +1086,17 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
             unit = _Unit(first_unit.name, first_unit.stated, last.end, first_unit.scale)
     if b is not None and b.currency is None and a.currency and unit is not None and unit.is_count:
         unit = _Unit(a.currency, a.currency, last.end)
-    if _is_calendar(text, a, ctx, unit) or (b is not None and _is_calendar(text, b, ctx, unit)):
+    nxt_tok = ctx.token_at(last.end + 1) if b is not None else None
+    counted_range = (unit is not None and unit.is_count and nxt_tok is not None and nxt_tok.tag_ == "NNS"
+                     and re.fullmatch(r"\s", text[last.end : nxt_tok.idx]))  # "1900 - 2100 people"
+    if not counted_range and (_is_calendar(text, a, ctx, unit) or (b is not None and _is_calendar(text, b, ctx, unit))):
         return None
-    if a.is_word and b is None and unit is None:
+    if (unit is not None and unit.is_count and unit.stated in lx.CLASSIFIER_NOUNS
+            and text[last.end : last.end + 1] == "-"):
+        return None  # "a nine-speed gearbox", "a four-door saloon": a kind of thing, not an amount
+    if b is None and unit is None and re.search(r"\b(?:top|bottom)\s+$", text[max(0, a.start - 8) : a.start], re.IGNORECASE):
+        return None  # "slipped to the bottom three": a rank
+    if a.is_word and b is None and unit is None and not text[a.start : a.end].lower().endswith("fold"):
         tok = ctx.token_at(a.start)
         if tok is None or tok.pos_ not in ("NUM",):
             return None

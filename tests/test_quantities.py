@@ -604,3 +604,70 @@ def test_small_values_keep_their_digits(quantities):
 )
 def test_a_restated_figure_shares_its_bound_and_trend(quantities, text, changes):
     assert [r["change"] for r in records(quantities, text)] == changes
+
+
+# ------------------------------------------------------------------ NewsQuant reading: numbers
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("The cartel will raise output to 4.5m barrels a day.", 4_500_000, "barrel per day"),
+        ("The bank cancelled 12m of its cards.", 12_000_000, None),
+        ("The sprinter won the 100m race.", 100, "metre"),
+        ("The crowd was twenty-three thousand four hundred fifty-six.", 23456, None),
+        ("The electron mass is 9.11×10−31 kg.", 9.11e-31, "kilogram"),
+        ("A grain weighs about 6.5×10⁻⁵ kg.", 6.5e-05, "kilogram"),
+        ("Add 3/4 cup of milk.", 0.75, "cup"),
+        ("An ounce is 1/16 of a US pint.", 0.0625, "pint"),
+        ("He served over 2 1/2 years.", 2.5, "year"),
+        ("The village has 11 300 residents.", 11300, "resident"),
+        ("About three dozen people came.", 36, "people"),
+        ("There were 71 Leeds fans.", 71, "leeds fan"),
+        ("Three NHL clubs made offers.", 3, "nhl club"),
+        ("The engine offers 180 hp.", 180, "horsepower"),
+        ("The town grew in 2022 to 4.2 million people.", 4_200_000, "people"),
+        ("The firm put 30 million shares up for sale.", 30_000_000, "share"),
+    ],
+)
+def test_numbers_as_written(quantities, text, value, unit):
+    got = records(quantities, text)
+    assert len(got) == 1, got
+    assert got[0]["value"] == pytest.approx(value, rel=1e-9)
+    if unit is not None:
+        assert got[0]["unit"] == unit
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("They expect six to seven thousand fans.", [[6000, 7000]]),
+        ("About two to three thousand people marched.", [[2000, 3000]]),
+        ("Between 1900 - 2100 people came.", [[1900, 2100]]),
+        ("One fourth of the class failed and one eighth left.", [0.25, 0.125]),
+        ("Profits rose threefold and costs sixfold.", [3, 6]),
+    ],
+)
+def test_shared_magnitudes_fractions_and_multipliers(quantities, text, values):
+    got = [r["value"] for r in records(quantities, text)]
+    assert got == values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flags flew at half-mast before half-time.",
+        "The sp 500 fell and the FTSE 100 rose.",
+        "It has a nine-speed gearbox and a four-door body.",
+        "The team slipped to the bottom three.",
+        "No one came; the one on the left won.",
+        "2 mins read",
+    ],
+)
+def test_numbers_that_are_not_quantities(quantities, text):
+    assert records(quantities, text) == []
+
+
+def test_approaching_a_level_is_approximate(quantities):
+    got = records(quantities, "The index nears 45,000 and approaches 12,000.")
+    assert [(r["value"], r["change"]) for r in got] == [(45000, "~"), (12000, "~")]
