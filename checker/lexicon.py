@@ -160,7 +160,9 @@ UNIT_WORDS = {
 # ("pound-foot", "point" for a share price in pence, "newton metre").
 UNIT_WORDS.update({
     "pound-feet": "pound-foot", "pound-foot": "pound-foot", "pound feet": "pound-foot", "pounds-feet": "pound-foot",
-    "lb-ft": "pound-foot", "lb ft": "pound-foot", "lbs-ft": "pound-foot", "foot-pounds": "pound-foot",
+    "lb-ft": "foot pound-force", "lb ft": "foot pound-force", "lbs-ft": "foot pound-force",
+    "ft-lb": "foot pound-force", "foot-pounds": "foot pound-force", "foot-pound": "foot pound-force",
+    "barrel of oil": "barrel of oil", "barrels of oil": "barrel of oil",
     "pound": "pound-mass", "pounds": "pound-mass", "pounds sterling": "pound sterling",
     "ounce": "ounce", "ounces": "ounce", "oz": "ounce", "fluid ounce": "ounce", "fluid ounces": "ounce",
     "pint": "pint", "pints": "pint", "cup": "cup", "cups": "cup", "teaspoon": "teaspoon", "teaspoons": "teaspoon",
@@ -183,12 +185,14 @@ UNIT_WORDS.update({
 })
 # Abbreviations whose case matters: "12 C" is Celsius, "450 Nm" a torque, "300 PS"
 # metric horsepower; "5G" is no gram and "3P" no point.
-CASED_UNITS = {"C": "celsius", "F": "fahrenheit", "Nm": "newton metre", "PS": "horsepower", "nm": "nanometre"}
+CASED_UNITS = {"C": "celsius", "F": "fahrenheit", "Nm": "newton metre", "PS": "horsepower", "nm": "nanometre",
+               "G": "generation wireless", "WAR": "win above replacement", "PPG": "point per game",
+               "OBP": "on-base percentage", "SLG": "slugging percentage", "MPH": "mile per hour", "MPG": "mile per gallon"}
 LOWER_CASE_ONLY_UNITS = frozenset({"g", "p", "m", "b", "t"})
 
 # Currencies named by words: "40 euros", "7.5 million Danish crowns", "150 kn".
 CURRENCY_WORDS = {
-    "krone": "danish krone", "kroner": "danish krone", "krona": "swedish krona", "kronor": "swedish krona",
+    "krone": "danish krone", "kroner": "danish krone", "krona": "swedish krone", "kronor": "swedish krone",
     "kuna": "croatian kuna", "kn": "croatian kuna", "lira": "turkish lira", "liras": "turkish lira",
     "rand": "south african rand", "franc": "swiss franc", "francs": "swiss franc", "peso": "mexican peso",
     "pesos": "mexican peso", "rupiah": "indonesian rupiah", "baht": "thai baht", "naira": "nigerian naira",
@@ -198,11 +202,12 @@ CURRENCY_WORDS = {
     "roubles": "russian ruble", "hryvnia": "ukrainian hryvnia", "hryvnias": "ukrainian hryvnia",
     "bitcoin": "bitcoin", "bitcoins": "bitcoin",
 }
-# "Danish crowns", "Swedish crowns", "Canadian dollars": a nationality and a currency noun.
+# "Danish crowns", "Swedish crowns", "Canadian dollars": a nationality and a currency noun
+# (named as in the CQE unit list: "swedish krone").
 NATIONAL_CURRENCIES = {
-    ("danish", "crown"): "danish krone", ("swedish", "crown"): "swedish krona",
+    ("danish", "crown"): "danish krone", ("swedish", "crown"): "swedish krone",
     ("norwegian", "crown"): "norwegian krone", ("czech", "crown"): "czech koruna",
-    ("icelandic", "crown"): "icelandic krona", ("norwegian", "krone"): "norwegian krone",
+    ("icelandic", "crown"): "icelandic krona", ("swedish", "krona"): "swedish krone", ("norwegian", "krone"): "norwegian krone",
     ("canadian", "dollar"): "canadian dollar", ("australian", "dollar"): "australian dollar",
     ("new zealand", "dollar"): "new zealand dollar", ("hong kong", "dollar"): "hong kong dollar",
     ("singapore", "dollar"): "singapore dollar", ("taiwan", "dollar"): "new taiwan dollar",
@@ -224,7 +229,7 @@ CURRENCY_PREFIXES.update({
     "nz $": "new zealand dollar", "c $": "canadian dollar", "a $": "australian dollar", "s $": "singapore dollar",
     "nzd": "new zealand dollar", "aud": "australian dollar", "cad": "canadian dollar", "hkd": "hong kong dollar",
     "sgd": "singapore dollar", "cny": "chinese yuan", "rmb": "chinese yuan", "krw": "south korean won",
-    "sek": "swedish krona", "nok": "norwegian krone", "dkk": "danish krone", "zar": "south african rand",
+    "sek": "swedish krone", "nok": "norwegian krone", "dkk": "danish krone", "zar": "south african rand",
     "try": "turkish lira", "rub": "russian ruble", "brl": "brazilian real", "mxn": "mexican peso",
 })
 

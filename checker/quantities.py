@@ -270,13 +270,15 @@ _MULTIWORD_UNITS = (
     r"per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
     r"|(?:square|cubic|sq\.?)\s*(?:feet|foot|ft|metres?|meters?|m|miles?|mi|kilometres?|kilometers?|km)\b"
     r"|fluid\s+ounces?|(?:pounds?|lbs?)[-\s](?:feet|foot|ft)\b|pounds?\s+sterling|metric\s+(?:tons?|tonnes?)"
+    r"|barrels?\s+of\s+oil|ft-lbs?\b|foot-pounds?\b"
     r"|(?:kilo|mega|giga)watt[-\s]hours?"
 )
 _ATTACHED_RE = re.compile(
     rf"^(?P<u>%|[€£¥]|[″′](?![A-Za-z])|(?:{_MULTIWORD_UNITS})|[A-Za-zμµ°]+\d?(?:/[A-Za-z]+)?)", re.IGNORECASE
 )
 _SPACED_RE = re.compile(
-    rf"^\s+(?P<u>{_MULTIWORD_UNITS}|[A-Za-zμµ°]+(?:-[A-Za-z]+)?(?:/[A-Za-z]+)?)",
+    rf"^\s+(?:(?:US|U\.S\.|imperial)\s+(?=fluid|gallon|pint|quart|ounce|cup|ton))?"
+    rf"(?P<u>{_MULTIWORD_UNITS}|[A-Za-zμµ°]+(?:-[A-Za-z]+)?(?:/[A-Za-z]+)?)",
     re.IGNORECASE,
 )
 _PER_RE = re.compile(rf"^(?:\s*(?:per|a|an)\s+|\s*/\s*|-a-)(?P<u>{_MULTIWORD_UNITS}|[A-Za-z]+)\b", re.IGNORECASE)
@@ -399,10 +401,16 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
     if m:  # "7.5 million Danish crowns"
         name = lx.NATIONAL_CURRENCIES[(re.sub(r"\s+", " ", m.group("n").lower()), _singular(m.group("c")))]
         return _per_suffix(text, end + m.end(), _Unit(name, name, end + m.end()))
+    if re.match(r"^-\s*(?:,|or\b|and\b|to\b)", rest):
+        return None  # "a 10- or 12-inch pizza": the unit comes with the next figure
     m = _SPACED_RE.match(rest)
     if m:
         raw = m.group("u")
         word = re.sub(r"\s+", " ", raw.lower())
+        if "-" in word and word not in lx.UNIT_WORDS and word.split("-")[0] in lx.UNIT_WORDS:
+            # "52,000 barrel-a-day": the unit is the first part; the rate follows it
+            raw, word = raw.split("-")[0], word.split("-")[0]
+            m = re.match(r"^\s+(?:\S+\s+)?" + re.escape(raw), rest) or m
         found = _lookup_unit(raw if raw in lx.CASED_UNITS or raw.isupper() else word)
         if found and raw in lx.CASED_UNITS and re.match(r"^[-\w]", text[end + m.end() : end + m.end() + 1]):
             found = None  # "12,000 F-150 trucks": a model name, not Fahrenheit
@@ -420,8 +428,8 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
             return _per_suffix(text, head[0], _Unit(found[0], found[1], head[0], found[2]))
     if head is not None and (doc_ctx.last_head in doc_ctx.plain_nouns or doc_ctx.last_tag in ("NNS", "NNPS")):
         # A plural noun is what is counted ("11,000 Palestinians"); quantulum3 is
-        # kept for odd unit words ("275 pound-feet", "35 GWh").
-        return _Unit(head[1], head[1], head[0], is_count=True)
+        # kept for odd unit words ("275 pound-feet", "35 GWh"). "3,000 tests a day" is a rate.
+        return _per_suffix(text, head[0], _Unit(head[1], head[1], head[0], is_count=True))
     if not re.match(r"^[\s-]?[^\W\d_]", rest):
         return None  # nothing unit-like follows: no need to ask quantulum3
     window = text[num.start : min(len(text), end + 32)]
@@ -478,7 +486,7 @@ def _joined(modifiers: list, head: str) -> str:
     words kept whole: "first-team player", "european country"."""
     out = ""
     for t in modifiers:
-        out += (t.lemma_.lower() if t.pos_ == "NOUN" else t.lower_) + t.whitespace_
+        out += (t.lemma_.lower() if t.pos_ in ("NOUN", "ADJ") else t.lower_) + t.whitespace_  # "best" -> "good"
     out = re.sub(r"\s+", " ", out).strip(" -")
     return f"{out} {head}" if out else head
 
@@ -972,7 +980,9 @@ def _fraction_of_unit(text: str, q: Quantity) -> None:
 
 _AGE_BEFORE_RE = re.compile(r"(?:\baged|\bage of|\bages of)\s+$", re.IGNORECASE)
 _AGE_BE_RE = re.compile(r"\b(?:who|he|she|[A-Z][a-z]+)\s+(?:is|was|will be|turned|turns|would be)\s+$")
-_BARE_END_RE = re.compile(r"^\s*(?:[,.;:)]|$|(?:for|in|to|at|on|and|or|by|from|when|while|after|before|versus|vs)\b)")
+_BARE_END_RE = re.compile(
+    r"^\s*(?:[,.;:)]|$|(?:for|in|to|at|on|and|or|by|from|when|while|after|before|versus|vs|last|this|next)\b)"
+)
 _INDEX_LEVEL_RE = re.compile(r"\b(?:to|at|of)\s+$", re.IGNORECASE)
 
 
@@ -1096,7 +1106,9 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
         return None  # "a nine-speed gearbox", "a four-door saloon": a kind of thing, not an amount
     if b is None and unit is None and re.search(r"\b(?:top|bottom)\s+$", text[max(0, a.start - 8) : a.start], re.IGNORECASE):
         return None  # "slipped to the bottom three": a rank
-    if a.is_word and b is None and unit is None and not text[a.start : a.end].lower().endswith("fold"):
+    suspended = re.match(r"^-\s*(?:,|or\b|and\b|to\b)", text[a.end : a.end + 8])  # "five- and six-cylinder"
+    if (a.is_word and b is None and unit is None and not text[a.start : a.end].lower().endswith("fold")
+            and not suspended):
         tok = ctx.token_at(a.start)
         if tok is None or tok.pos_ not in ("NUM",):
             return None
