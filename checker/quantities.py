@@ -1080,7 +1080,8 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
             noun = head[1] if head else "-"
             q = Quantity(1.0, 1.0, "exact", noun, "level", text[a.start : a.end], a.start, a.end)
             q.stated_unit = noun
-            q.concept = _concept(ctx, a.start, a.end)
+            # "one of the best speakers": the set is the unit; the concept is whose it is
+            q.concept = _concept(ctx, a.start, a.end, head[0] if head else None)
             return q
         if re.search(r"(no|the|any|every|each|this|that|which|same)\s+$", prev) or re.match(r"^\s+(of|another|day|by)\b", after.lower()):
             return None
@@ -1148,7 +1149,8 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
     hedge = ""
     if mod:
         phrase = text[mod_start : mod_start + mod[1]].lower()
-        hedge = lx.MODIFIER_CHANGE.get(phrase, mod[0] if kind == "range" else "")
+        # a range keeps only an approximation ("about 14-18"); "from up to 252 to 287" is no bound
+        hedge = lx.MODIFIER_CHANGE.get(phrase, mod[0] if kind == "range" and mod[0] == "approx" else "")
     tail = text[(unit.end if unit else end) : (unit.end if unit else end) + 12].lower()
     if kind == "exact":
         if re.match(r"^\s*(?:or more|or above|or higher|plus\b|\+)", tail) or text[end : end + 5] == "-plus":
@@ -1197,6 +1199,10 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
     return q
 
 
+# Unit words that never name what is measured ("5 percent of sales"); other unit
+# words can ("the pound fell", "horsepower jumped").
+_CONCEPT_STOP = frozenset(lx.TIME_UNITS) | frozenset(lx.TIME_UNIT_FORMS) | {
+    "%", "percent", "per", "cent", "pct", "pc", "percentage", "point", "points", "basis"}
 _NOT_CONCEPT = {"more", "most", "less", "least", "total", "much", "many", "other", "such", "same", "own"}
 
 
@@ -1205,7 +1211,7 @@ def _phrase_words(tok, skip: set[int]) -> list:
     return [
         t for t in tok.subtree
         if t.i not in skip and t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num
-        and t.lower_ not in lx.UNIT_LIKE_WORDS and t.lower_ not in _NOT_CONCEPT
+        and t.lower_ not in _CONCEPT_STOP and t.lower_ not in _NOT_CONCEPT
         and t.dep_ not in ("relcl", "acl") and abs(t.i - tok.i) <= 6
     ]
 
@@ -1238,7 +1244,7 @@ def _render(tokens: list) -> str:
     doc_words: list[str] = []
     seen: set[int] = set()
     for t in tokens:
-        if t.i in seen:
+        if t.i in seen or not any(ch.isalnum() for ch in t.text):
             continue
         doc = t.doc
         a = b = t.i
