@@ -83,6 +83,17 @@ NUMBERED_NAME_RE = re.compile(
     + r")[\s-]?\d{1,4}\b(?!\s*(?:%|per\s*cent|percent|points?|pts)\b)",
     re.IGNORECASE,
 )
+# Street addresses: "9 E 71st St", "49 Zorro Ranch Road", "10 Downing Street".
+ADDRESS_RE = re.compile(
+    r"\b\d{1,5}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:\d{1,3}(?:st|nd|rd|th)\s+|(?:[A-Z][a-z]+\s+){1,3})"
+    r"(?:St|Street|Rd|Road|Ave|Avenue|Way|Lane|Ln|Drive|Dr|Blvd|Boulevard|Place|Pl|Court|Ct|Terrace|Crescent)\b\.?"
+)
+# "one in three Germans", "two out of five voters": a proportion.
+RATIO_RE = re.compile(
+    r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|\d{1,3})\s+(?:out\s+of|in)\s+(?:every\s+)?"
+    r"(?P<d>two|three|four|five|six|seven|eight|nine|ten|\d{1,4})\b(?!\s*(?:%|percent|per\s+cent))",
+    re.IGNORECASE,
+)
 NUMERIC_FRACTION_RE = re.compile(
     r"(?<![\w/.])(?<!\d\s)(?P<n>\d{1,3})\s*[/⁄]\s*(?P<d>\d{1,4})(?=\s+(?P<of>of\b)?(?P<w>[A-Za-z]+)?)"
 )
@@ -541,6 +552,8 @@ class _DocContext:
             if t.pos_ == "PROPN" and any(ch.isdigit() for ch in t.text):
                 skipped = True  # a model name between figure and noun: "12,000 F-150 trucks"
                 continue
+            if t.like_num and t.pos_ == "NUM" and not skipped and t.i + 1 < len(self.doc) and self.doc[t.i + 1].pos_ != "PROPN":
+                return None  # "one 52,000 barrel-a-day refinery": the noun belongs to the next figure
             if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
                 nxt = self.doc[t.i + 1] if t.i + 1 < len(self.doc) else None
                 if t.pos_ == "PROPN" and t.ent_type_ in ("GPE", "NORP") and nxt is not None and nxt.pos_ == "NOUN":
@@ -637,7 +650,8 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
         if prev is not None and prev.lower_ in _IDENTIFIER_NOUNS and not unit_next:
             return True  # "category 4", "Game 7", "phase 1": a label, not an amount
         after_nxt = tok.doc[nxt.i + 1] if nxt is not None and nxt.i + 1 < len(tok.doc) else None
-        describes = after_nxt is not None and after_nxt.tag_ == "NNS"  # "71 Leeds fans", "3 NHL clubs"
+        describes = (after_nxt is not None and after_nxt.tag_ == "NNS"  # "71 Leeds fans", "3 NHL clubs"
+                     and (prev is None or prev.pos_ not in ("NUM", "ADJ")))  # not "two new 737 Max jets"
         if (nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and re.fullmatch(r"\d+", raw)
                 and nxt.ent_type_ not in ("NORP", "GPE") and nxt.lower_ not in lx.MONTHS
                 and not unit_next and not describes):
@@ -746,7 +760,7 @@ def find_quantities(doc) -> list[Quantity]:
     text = doc.text
     ctx = _DocContext(doc)
     blocked = _Spans()
-    for rx in (PHONE_RE, ISO_DATE_RE, SCORE_RE, NUMBERED_NAME_RE):
+    for rx in (PHONE_RE, ISO_DATE_RE, SCORE_RE, NUMBERED_NAME_RE, ADDRESS_RE):
         for m in rx.finditer(text):
             blocked.append((m.start(), m.end()))
     is_blocked = blocked.overlaps
@@ -785,6 +799,16 @@ def find_quantities(doc) -> list[Quantity]:
         elif kind == "upper":
             q.low = -INF
         _fraction_of_unit(text, q)
+        q.concept = _concept(ctx, m.start(), m.end())
+        found.append(q)
+        taken.append((m.start(), m.end()))
+
+    for m in RATIO_RE.finditer(text):
+        n, d = (int(x) if x.isdigit() else lx.UNITS_WORDS.get(x.lower(), 10) for x in (m.group("n"), m.group("d")))
+        tok = ctx.token_at(m.end() + 1)
+        if not (0 < n < d) or overlaps(m.start(), m.end()) or tok is None or tok.tag_ not in ("NNS", "NNPS", "JJ"):
+            continue  # needs what is counted after it: "one in three Germans"
+        q = Quantity(n / d, n / d, "exact", "fraction", "level", m.group(0), m.start(), m.end())
         q.concept = _concept(ctx, m.start(), m.end())
         found.append(q)
         taken.append((m.start(), m.end()))
@@ -1083,7 +1107,8 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
             # "one of the best speakers": the set is the unit; the concept is whose it is
             q.concept = _concept(ctx, a.start, a.end, head[0] if head else None)
             return q
-        if re.search(r"(no|the|any|every|each|this|that|which|same)\s+$", prev) or re.match(r"^\s+(of|another|day|by)\b", after.lower()):
+        if (re.search(r"(no|the|any|every|each|this|that|which|same)\s+$", prev) or re.match(r"^\s+(of|another|day|by)\b", after.lower())
+                or re.match(r"^\s+[$€£]?\d", after)):  # "just one 52,000-tonne ship": the figure is the next one
             return None
         tok = ctx.token_at(a.start)
         if tok is not None and tok.pos_ in ("PRON", "NOUN") and tok.dep_ != "nummod":

@@ -678,3 +678,29 @@ def test_numbers_that_are_not_quantities(quantities, text):
 def test_approaching_a_level_is_approximate(quantities):
     got = records(quantities, "The index nears 45,000 and approaches 12,000.")
     assert [(r["value"], r["change"]) for r in got] == [(45000, "~"), (12000, "~")]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("One in three Germans rent their home.", 1 / 3),
+        ("Two out of five voters stayed home.", 2 / 5),
+        ("One in 10 children go hungry.", 0.1),
+    ],
+)
+def test_proportions(quantities, text, value):
+    got = records(quantities, text)
+    assert len(got) == 1 and got[0]["value"] == pytest.approx(value, rel=1e-6), got
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("She lives at 9 E 71st St with 3 cats.", [3]),
+        ("The office at 10 Downing Street employs 40 staff.", [40]),
+        ("The port has just one 52,000 barrel-a-day refinery.", [52000]),
+        ("The airline grounded two new 737 Max jets.", [2]),
+    ],
+)
+def test_addresses_and_model_numbers_are_not_amounts(quantities, text, values):
+    assert [r["value"] for r in records(quantities, text)] == values
