@@ -704,3 +704,8 @@ def test_proportions(quantities, text, value):
 )
 def test_addresses_and_model_numbers_are_not_amounts(quantities, text, values):
     assert [r["value"] for r in records(quantities, text)] == values
+
+
+def test_money_spent_on_something_is_about_that_thing(quantities):
+    got = records(quantities, "The city spent $8 million on the new bridge.")
+    assert "bridge" in got[0]["concept"].split()
