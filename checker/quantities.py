@@ -1331,12 +1331,13 @@ def _concept(ctx: _DocContext, start: int, end: int, unit_end: int | None = None
     verb = head
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
-    if verb.pos_ in ("VERB", "AUX"):
+    as_object = any(t.dep_ == "dobj" and t.head.i == verb.i for t in doc[first.i : max(tok.i, last.i) + 1])
+    if verb.pos_ in ("VERB", "AUX") and as_object:
         # "spent $8 million on the new bridge": the figure is about what it went on
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in _PURPOSE_PREPS and child.i > max(tok.i, last.i):
                 words += [w for t in child.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")
-                          for w in _phrase_words(t, skip)]
+                          and t.ent_type_ not in ("DATE", "TIME") for w in _phrase_words(t, skip)]
     subject_found = False
     for level in range(3):
         for child in verb.children:
