@@ -716,7 +716,9 @@ def _is_range(text: str, a: _Number, b: _Number) -> bool:
         if stripped == "and":
             return bool(re.search(r"between\s+\S*\s*$", before.lower()))
         if b_value < a.value and not intro and not (a.has_magnitude and not b.has_magnitude):
-            return False  # "8 to 3" is a score or a sequence, not a range
+            # "8 to 3" is a sequence; "won 3-1", "passed 52-48" read, as NewsQuant does, as a range in text order
+            return bool(re.fullmatch(r"\d+", text[a.start : a.end]) and gap in ("-", "–")
+                        and re.fullmatch(r"\d+", text[b.start : b.end]))
         return True
     if stripped == "or" and a.value < b_value <= 100 and a.value >= 1:
         return True  # "three or four years"
@@ -788,8 +790,10 @@ def find_quantities(doc) -> list[Quantity]:
             num = 1 if m.group("n").lower() in ("a", "one") else lx.UNITS_WORDS[m.group("n").lower()]
             if m.group("n").lower() == "a" and m.group("d").lower() not in ("half", "quarter"):
                 after = text[m.end() : m.end() + 4].lower()
-                if not after.startswith(" of"):
-                    continue  # "a fourth term", "a third party": ordinals
+                before = text[max(0, m.start() - 24) : m.start()]
+                if not after.startswith(" of") and not (re.search(r"\bby\s+$", before, re.IGNORECASE)
+                                                         or _match_modifier(before.rstrip())):
+                    continue  # "a fourth term", "a third party": ordinals; "by roughly a third" is a share
             value = num / lx.FRACTION_DENOMINATORS[m.group("d").lower()]
         mod = _match_modifier(text[max(0, m.start() - 24) : m.start()].rstrip())
         kind = {"lower": "lower", "upper": "upper", "approx": "approx"}.get(mod[0] if mod else "", "exact")
@@ -859,8 +863,8 @@ def find_quantities(doc) -> list[Quantity]:
             numbered.append(q)
         i += 2 if b is not None else 1
     numbered.sort(key=lambda q: q.start)
-    _read_elided_units(text, ctx, numbered)
     _carry_change(text, ctx, numbered)
+    _read_elided_units(text, ctx, numbered)
 
     for m in VAGUE_RE.finditer(text):
         if overlaps(m.start(), m.end()):
@@ -1067,7 +1071,8 @@ def _read_elided_units(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
             continue
         # a unit written once for several figures of the same sentence
         prev = next((p for p in reversed(qs[:k]) if p.unit and p.end <= q.start), None)
-        level_after_change = prev is not None and prev.trend != "level" and _INDEX_LEVEL_RE.search(before)
+        level_after_change = prev is not None and _INDEX_LEVEL_RE.search(before) and (
+            prev.trend != "level" or prev.unit in ("percentage", "percentage point", "basis point"))
         if (prev is not None and prev.start >= sent and q.start - prev.end <= 90 and not prev.unit.endswith("of age")
                 and not level_after_change):  # "rose 1.1% to 33,410.50": a change, then a level in other units
             gap_text = text[prev.end : q.start]

@@ -709,3 +709,21 @@ def test_addresses_and_model_numbers_are_not_amounts(quantities, text, values):
 def test_money_spent_on_something_is_about_that_thing(quantities):
     got = records(quantities, "The city spent $8 million on the new bridge.")
     assert "bridge" in got[0]["concept"].split()
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("The bill passed 52-48 in the Senate.", [52, 48]),  # NewsQuant reads a tally as a range in text order
+        ("Prices have risen by roughly a third since 2020.", 1 / 3),
+    ],
+)
+def test_tallies_and_shares(quantities, text, value):
+    got = records(quantities, text)
+    assert len(got) == 1 and got[0]["value"] == pytest.approx(value, rel=1e-6), got
+
+
+def test_an_index_level_after_a_change_in_points_and_percent(quantities):
+    got = records(quantities, "The FTSE 100 closed down 45.3 points, or 0.6%, at 7,512.8.")
+    assert [(r["value"], r["unit"], r["change"]) for r in got] == [
+        (45.3, "point", "down"), (0.6, "percentage", "down"), (7512.8, "point", "=")]
