@@ -1061,11 +1061,11 @@ def _read_elided_units(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
                 _AGE_BE_RE.search(before) and _BARE_END_RE.match(after))):
             _set_unit(q, "year of age", "year of age")
             continue
-        if integer_age and re.search(r"[A-Z][\w.'-]*,\s*$", before) and re.match(r"^\s*,", after):
+        if integer_age and re.search(r"[A-Za-z][\w.'-]*,\s*$", before) and re.match(r"^\s*,\s*[a-z]", after):
             tok = ctx.token_at(q.start)
             prev = tok.nbor(-2) if tok is not None and tok.i >= 2 else None
-            if prev is not None and (prev.ent_type_ == "PERSON" or prev.pos_ == "PROPN"):
-                _set_unit(q, "year of age", "year of age")  # "Maddon, 66, has..."
+            if prev is not None and (prev.ent_type_ == "PERSON" or prev.pos_ in ("PROPN", "NOUN")):
+                _set_unit(q, "year of age", "year of age")  # "Maddon, 66, has...", "The patient, 72, died"
                 continue
         if not _BARE_END_RE.match(after):
             continue
@@ -1194,6 +1194,9 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
         trend = "up" if a.sign == "+" else "down"
     else:
         trend = _trend_before(text, mod_start)
+        if (trend != "level" and unit is not None and unit.is_count
+                and not re.search(r"\bby\s+(?:\S+\s+)?$", text[max(0, mod_start - 20) : mod_start], re.IGNORECASE)):
+            trend = "level"  # "cut 2,400 jobs", "add ten users": things counted, not a change by that much
         if trend == "level":
             m = _AFTER_TREND_RE.match(text[(unit.end if unit else end) :][:12])
             if m and unit is not None and unit.name in ("percentage", "percentage point", "point", "basis point"):
@@ -1367,6 +1370,7 @@ def _concept(ctx: _DocContext, start: int, end: int, unit_end: int | None = None
             if chunk.end > tok.i:
                 break
             if chunk.root.pos_ in ("NOUN", "PROPN"):
-                words += [t for t in chunk if t.pos_ in ("NOUN", "PROPN") and t.i not in skip]
+                words += [t for t in chunk if t.pos_ in ("NOUN", "PROPN") and t.i not in skip
+                          and t.lower_ not in _CONCEPT_STOP]
                 break
     return _render(words)

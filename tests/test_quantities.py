@@ -727,3 +727,21 @@ def test_an_index_level_after_a_change_in_points_and_percent(quantities):
     got = records(quantities, "The FTSE 100 closed down 45.3 points, or 0.6%, at 7,512.8.")
     assert [(r["value"], r["unit"], r["change"]) for r in got] == [
         (45.3, "point", "down"), (0.6, "percentage", "down"), (7512.8, "point", "=")]
+
+
+@pytest.mark.parametrize(
+    "text, change",
+    [
+        ("The retailer will cut 2,400 jobs.", "="),  # things counted, not a change by that much
+        ("The club added ten players in the summer.", "="),
+        ("The death toll rose by 50 people.", "up"),
+        ("Profits rose 5%.", "up"),
+    ],
+)
+def test_a_trend_verb_with_a_counted_object(quantities, text, change):
+    got = records(quantities, text)
+    assert got[0]["change"] == change, got
+
+
+def test_an_age_after_a_common_noun(quantities):
+    assert [r["unit"] for r in records(quantities, "The patient, 72, died on Tuesday.")] == ["year of age"]
