@@ -17,7 +17,7 @@ TENS_WORDS = {
 }
 MAGNITUDES = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "dozen": 12, "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
+    "dozen": 12, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
 }
 # Fractions spelled out: "two-thirds", "a quarter", "half".
 FRACTION_DENOMINATORS = {
@@ -232,6 +232,12 @@ CURRENCY_PREFIXES.update({
     "sek": "swedish krone", "nok": "norwegian krone", "dkk": "danish krone", "zar": "south african rand",
     "try": "turkish lira", "rub": "russian ruble", "brl": "brazilian real", "mxn": "mexican peso",
 })
+
+# Nouns whose plural is their singular ("3 new species").
+INVARIANT_NOUNS = frozenset({"species", "series", "means", "news", "headquarters", "aircraft", "sheep", "deer"})
+# Adjectives after a hyphenated figure that say how big, not what is counted: "a 2,000-strong crowd".
+HYPHEN_ADJECTIVES = frozenset({"strong", "long", "wide", "high", "tall", "deep", "thick", "old", "odd", "plus",
+                               "large", "big", "square"})
 
 # Names that end in a number, so the number is no amount: "sp 500", "FTSE 100".
 NUMBERED_NAMES = (

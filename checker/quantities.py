@@ -47,7 +47,7 @@ _CURRENCY = (
     r"(?:US\s?\$|AU?\$|CA?\$|(?-i:NZ|C)\s?\$|HK\s?\$|S\$|R\$|\$US|\$A(?=\d)|\$C(?=\d)|\$NZ|\$|€|£|¥|₹|₪|Y=|Rs\.?\s?"
     r"|RM(?=\d)|PS(?=\d)|(?-i:USD|EUR|GBP|JPY|INR|CHF|NZD|AUD|CAD|HKD|SGD|CNY|RMB|KRW|SEK|NOK|DKK|ZAR|TRY|RUB|BRL|MXN)\s?)"
 )
-_MAGNITUDE = r"(?:(?:[\s-]?(?:hundred|thousand|million|billion|trillion|dozen)\b)+|(?:bn|mn|mln|tn|trn|[mkb])\b)"
+_MAGNITUDE = r"(?:(?:[\s-]?(?:hundred|thousand|million|billion|trillion|dozen|lakhs?|crores?)\b)+|(?:bn|mn|mln|tn|trn|[mkb])\b)"
 
 NUMBER_RE = re.compile(
     rf"(?P<minus>\bminus[\s-])?(?P<sign>(?<![\w.,])[+\-−](?=[$€£\d]))?(?P<cur>(?<![A-Za-z]){_CURRENCY})?(?P<csign>(?<=[$€£])[\-−](?=\d))?"
@@ -369,6 +369,22 @@ def _per_suffix(text: str, pos: int, unit: _Unit) -> _Unit:
     return _Unit(name, name, pos + m.end(), 1.0, False)
 
 
+_MODIFIER_WORDS = frozenset(w for phrase in lx.MODIFIERS for w in phrase.split())
+
+
+def _modifiers_before(ctx: "_DocContext", num: _Number, head: tuple[int, str]) -> str:
+    """A counted noun with the words that describe it before the figure: "a
+    record 32 goals" counts record goals, "the top three seeds" top seeds."""
+    noun = ctx.token_at(head[0] - 1)
+    if noun is None:
+        return head[1]
+    before = [t for t in noun.lefts if t.idx < num.start and t.dep_ in ("amod", "compound")
+              and t.pos_ in ("ADJ", "NOUN") and t.tag_ not in ("VBN", "VBG") and not t.like_num
+              and t.ent_type_ not in ("DATE", "TIME") and t.lower_ not in _NOT_CONCEPT
+              and t.lower_ not in _MODIFIER_WORDS]
+    return _joined(before, head[1]) if before else head[1]
+
+
 _DEICTIC = {"last", "next", "this", "that", "coming", "past", "same"}  # "2.1 last year" is a time, not a unit
 
 _NATIONAL_CURRENCY_RE = re.compile(
@@ -406,6 +422,8 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
         found = _lookup_unit(word)
         if found:
             return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
+        if word.lower() in lx.HYPHEN_ADJECTIVES:
+            return None  # "a 2,000-strong crowd", "a 300-metre-long ship" reads its unit elsewhere
         noun = _singular(word)
         return _Unit(noun, noun, end + m.end(), is_count=True)
     m = _NATIONAL_CURRENCY_RE.match(rest)
@@ -440,7 +458,8 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
     if head is not None and (doc_ctx.last_head in doc_ctx.plain_nouns or doc_ctx.last_tag in ("NNS", "NNPS")):
         # A plural noun is what is counted ("11,000 Palestinians"); quantulum3 is
         # kept for odd unit words ("275 pound-feet", "35 GWh"). "3,000 tests a day" is a rate.
-        return _per_suffix(text, head[0], _Unit(head[1], head[1], head[0], is_count=True))
+        name = _modifiers_before(doc_ctx, num, head)
+        return _per_suffix(text, head[0], _Unit(name, name, head[0], is_count=True))
     if not re.match(r"^[\s-]?[^\W\d_]", rest):
         return None  # nothing unit-like follows: no need to ask quantulum3
     window = text[num.start : min(len(text), end + 32)]
@@ -537,6 +556,8 @@ class _DocContext:
         lemmatized phrase, e.g. "heart transplant", "different product").
         `last_head` and `last_tag` keep the head noun's lemma and tag."""
         tok = self.token_at(end)
+        if tok is not None and tok.idx < end:  # a token the figure cuts through ("1.1m.") is no noun
+            tok = self.doc[tok.i + 1] if tok.i + 1 < len(self.doc) else None
         if tok is None:
             return None
         skipped = False
@@ -568,6 +589,8 @@ class _DocContext:
                     modifiers.append(t)  # "heart transplants", "shipping containers"
                     continue
                 lemma = t.lemma_.lower() if t.pos_ == "NOUN" else _singular(t.text)
+                if t.lower_ in lx.INVARIANT_NOUNS:
+                    lemma = t.lower_  # "3 new species", not "specie"
                 self.last_tag = t.tag_
                 self.last_head = lemma
                 self.last_modifiers = tuple(m.lower_ for m in modifiers if m.text != "-")
@@ -795,9 +818,11 @@ def find_quantities(doc) -> list[Quantity]:
                                                          or _match_modifier(before.rstrip())):
                     continue  # "a fourth term", "a third party": ordinals; "by roughly a third" is a share
             value = num / lx.FRACTION_DENOMINATORS[m.group("d").lower()]
-        mod = _match_modifier(text[max(0, m.start() - 24) : m.start()].rstrip())
+        window = text[max(0, m.start() - 24) : m.start()]
+        mod = _match_modifier(window.rstrip())
         kind = {"lower": "lower", "upper": "upper", "approx": "approx"}.get(mod[0] if mod else "", "exact")
-        q = Quantity(value, value, kind, "fraction", "level", m.group(0), m.start(), m.end())
+        mod_start = m.start() - (len(window) - len(window.rstrip())) - (mod[1] if mod else 0)
+        q = Quantity(value, value, kind, "fraction", _trend_before(text, mod_start), m.group(0), m.start(), m.end())
         if kind == "lower":
             q.high = INF
         elif kind == "upper":
@@ -833,7 +858,7 @@ def find_quantities(doc) -> list[Quantity]:
             continue
         n = _parse_number(m)
         if n is not None:
-            _millions_not_metres(text, ctx, n)
+            _millions_not_metres(text, ctx, n, next((p for p in reversed(numbers[-3:]) if p.has_magnitude), None))
             numbers.append(n)
 
     i = 0
@@ -973,9 +998,10 @@ def _carry_change(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
                 q.trend = p.trend  # "Acme fell 2.1%, Globex by 1.4%"
 
 
-def _millions_not_metres(text: str, ctx: _DocContext, n: _Number) -> None:
+def _millions_not_metres(text: str, ctx: _DocContext, n: _Number, prev: _Number | None = None) -> None:
     """"4.5m barrels", "12m of its cards", "2bn people": a lower-case magnitude
-    before what is counted; "a 100m sprint" and "37m (121ft)" stay metres."""
+    before what is counted, or repeating one just read ("1.5m visitors, up
+    from 1.1m"); "a 100m sprint" and "37m (121ft)" stay metres."""
     m = re.match(r"(m|b)(?![\w])", text[n.end : n.end + 2])
     if not m or n.currency or n.has_magnitude or n.is_word:
         return
@@ -983,7 +1009,9 @@ def _millions_not_metres(text: str, ctx: _DocContext, n: _Number) -> None:
     partitive = re.match(r"^\s+of\s+(?:the|its|their|his|her|our|these|those|them)\b", rest, re.IGNORECASE)
     tok = ctx.token_at(n.end + 1 + (len(rest) - len(rest.lstrip())))
     plural = tok is not None and tok.tag_ in ("NNS", "NNPS") and tok.idx > n.end
-    if not (partitive or plural):
+    repeated = (prev is not None and prev.has_magnitude and n.start - prev.end < 80
+                and text[prev.end - 1 : prev.end].lower() == m.group(1) and not re.search(r"[.;!?]\s", text[prev.end : n.start]))
+    if not (partitive or plural or repeated):
         return
     n.value *= lx.MAGNITUDES[m.group(1)]
     n.end += 1
@@ -1073,10 +1101,12 @@ def _read_elided_units(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
         prev = next((p for p in reversed(qs[:k]) if p.unit and p.end <= q.start), None)
         level_after_change = prev is not None and _INDEX_LEVEL_RE.search(before) and (
             prev.trend != "level" or prev.unit in ("percentage", "percentage point", "basis point"))
+        adjectival = prev is not None and re.search(r"\d-[A-Za-z]", text[prev.start : prev.end])  # "the 20-day average"
         if (prev is not None and prev.start >= sent and q.start - prev.end <= 90 and not prev.unit.endswith("of age")
-                and not level_after_change):  # "rose 1.1% to 33,410.50": a change, then a level in other units
+                and not level_after_change and not adjectival):  # "rose 1.1% to 33,410.50": a change, then a level in other units
             gap_text = text[prev.end : q.start]
-            if not any(ch.isdigit() for ch in gap_text) and not re.search(r"[;:]|\.\s", gap_text):
+            between = any(prev.end <= o.start < q.start for o in qs)  # no other figure in between (a year may be)
+            if not between and not re.search(r"[;:]|\.\s", gap_text):
                 _set_unit(q, prev.unit, prev.stated_unit, prev.scale)
                 continue
         if _INDEX_LEVEL_RE.search(before) and any(w in text[sent : q.start].lower() for w in lx.INDEX_WORDS):

@@ -745,3 +745,27 @@ def test_a_trend_verb_with_a_counted_object(quantities, text, change):
 
 def test_an_age_after_a_common_noun(quantities):
     assert [r["unit"] for r in records(quantities, "The patient, 72, died on Tuesday.")] == ["year of age"]
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("The project will cost Rs 5,000 crore.", 50_000_000_000, "indian rupee"),
+        ("It will create 1.2 lakh jobs.", 120_000, "job"),
+        ("The museum had 1.5m visitors in 2023, up from 1.1m.", 1_100_000, "visitor"),
+        ("Scientists found 3 new species.", 3, "new species"),
+        ("The top three seeds advanced.", 3, "top seed"),
+    ],
+)
+def test_indian_magnitudes_repeated_magnitudes_and_noun_phrases(quantities, text, value, unit):
+    got = records(quantities, text)
+    assert (got[-1]["value"], got[-1]["unit"]) == (value, unit), got
+
+
+def test_a_hyphenated_size_adjective_is_no_unit(quantities):
+    got = records(quantities, "The 2,000-strong crowd cheered.")
+    assert [(r["value"], r["unit"]) for r in got] == [(2000, "-")]
+
+
+def test_a_share_keeps_its_trend(quantities):
+    assert records(quantities, "Over the decade, emissions fell by a fifth.")[0]["change"] == "down"
