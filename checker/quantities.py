@@ -36,8 +36,9 @@ _WORD_NUMBER = (
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875}
 _DIGITS = (
-    r"(?:\d+(?:\.\d+)?\s?[×x]\s?10\s?(?:\^|\*\*)?\s?[-−]?\d{1,3}(?!\d)"  # 9.11×10−31
+    r"(?:\d+(?:\.\d+)?\s?[×x]\s?10\s?(?:(?:\^|\*\*)\s?[-−]?|[-−])\d{1,3}(?![\d,])"  # 9.11×10−31, 6.02x10^23
     r"|\d+(?:\.\d+)?\s?[×x]\s?10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+"  # 9.11×10⁻³¹
+    r"|(?<![\d.])10(?:\s?(?:\^|\*\*)\s?[-−]?\d{1,3}|[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?![\d,])"  # 10^6
     r"|\d+(?:\s+|-)\d/\d{1,2}(?![\d/])"  # 2 1/2
     r"|\d+\s?[½¼¾⅓⅔⅛⅜⅝⅞]"  # 2½
     r"|(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\w-])(?:\.\d+)?"  # 11 300
@@ -143,10 +144,13 @@ def _word_number_value(text: str) -> float | None:
 
 def _digits_value(raw: str) -> float:
     """Digits as written: "1,200", "11 300", "2 1/2", "2½", "9.11×10−31"."""
-    raw = raw.translate(_SUPERSCRIPT)
-    sci = re.fullmatch(r"([\d.]+)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([-−]?\d+)", raw)
+    sup = re.fullmatch(r"(?:([\d.]+)\s?[×x]\s?)?10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", raw)
+    if sup:  # 10⁶, 9.11×10⁻³¹
+        return float(f"{sup.group(1) or 1}e{sup.group(2).translate(_SUPERSCRIPT)}")
+    sci = (re.fullmatch(r"([\d.]+)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([-−]?\d+)", raw)
+           or re.fullmatch(r"()10\s?(?:\^|\*\*)\s?([-−]?\d+)", raw) or re.fullmatch(r"()10(-\d+)", raw))
     if sci:
-        return float(f"{sci.group(1)}e{sci.group(2).replace('−', '-')}")
+        return float(f"{sci.group(1) or 1}e{sci.group(2).replace('−', '-')}")
     mixed = re.fullmatch(r"(\d+)(?:\s+|-)(\d)/(\d{1,2})", raw)
     if mixed:
         return int(mixed.group(1)) + int(mixed.group(2)) / int(mixed.group(3))

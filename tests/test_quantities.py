@@ -769,3 +769,18 @@ def test_a_hyphenated_size_adjective_is_no_unit(quantities):
 
 def test_a_share_keeps_its_trend(quantities):
     assert records(quantities, "Over the decade, emissions fell by a fifth.")[0]["change"] == "down"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("A culture holds 10^6 cells.", 1e6),
+        ("A culture holds about 10⁶ cells.", 1e6),
+        ("Avogadro's number is 6.02x10^23.", 6.02e23),
+        ("The crowd reached 100 people.", 100),  # no exponent without its mark
+        ("The 4x100m relay team won.", 4),  # "x100" is no power of ten
+    ],
+)
+def test_powers_of_ten_need_their_mark(quantities, text, value):
+    got = records(quantities, text)
+    assert got and got[0]["value"] == pytest.approx(value), got
