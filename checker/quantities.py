@@ -577,6 +577,11 @@ class _DocContext:
             if t.pos_ == "PROPN" and any(ch.isdigit() for ch in t.text):
                 skipped = True  # a model name between figure and noun: "12,000 F-150 trucks"
                 continue
+            nxt2 = self.doc[t.i + 1 : t.i + 3]
+            if (t.pos_ == "PROPN" and len(nxt2) == 2 and nxt2[0].like_num and "," not in nxt2[0].text
+                    and nxt2[1].pos_ == "NOUN"):
+                skipped = True  # "two Boeing 747 jets": the maker and model stand between
+                continue
             if t.like_num and t.pos_ == "NUM" and not skipped and t.i + 1 < len(self.doc) and self.doc[t.i + 1].pos_ != "PROPN":
                 return None  # "one 52,000 barrel-a-day refinery": the noun belongs to the next figure
             if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
@@ -674,6 +679,8 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
                 and prev.lower_ not in lx.MONTHS and not unit_next):
             if not (nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ == "NNS"):
                 return True
+            if prev.idx + len(prev.text) < s and prev.ent_type_ in ("ORG", "PRODUCT", "") and "," not in raw:
+                return True  # "two Boeing 747 jets": a model number, even before a plural noun
         if prev is not None and prev.lower_ in _IDENTIFIER_NOUNS and not unit_next:
             return True  # "category 4", "Game 7", "phase 1": a label, not an amount
         after_nxt = tok.doc[nxt.i + 1] if nxt is not None and nxt.i + 1 < len(tok.doc) else None
@@ -1038,10 +1045,11 @@ def _fraction_of_unit(text: str, q: Quantity) -> None:
         q.surface = text[q.start : q.end]
 
 
-_AGE_BEFORE_RE = re.compile(r"(?:\baged|\bage of|\bages of)\s+$", re.IGNORECASE)
+_AGE_BEFORE_RE = re.compile(r"(?:\baged|\bage of|\bages of)\s+(?:between\s+|from\s+)?$", re.IGNORECASE)
 _AGE_BE_RE = re.compile(r"\b(?:who|he|she|[A-Z][a-z]+)\s+(?:is|was|will be|turned|turns|would be)\s+$")
 _BARE_END_RE = re.compile(
-    r"^\s*(?:[,.;:)]|$|(?:for|in|to|at|on|and|or|by|from|when|while|after|before|versus|vs|last|this|next)\b)"
+    r"^\s*(?:[,.;:)]|$|(?:for|in|to|at|on|and|or|by|from|when|while|after|before|versus|vs|last|this|next"
+    r"|who|which|whom|whose|that)\b)"
 )
 _INDEX_LEVEL_RE = re.compile(r"\b(?:to|at|of)\s+$", re.IGNORECASE)
 
@@ -1089,6 +1097,9 @@ def _read_elided_units(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
             continue
         point = q.low if q.low == q.high else None
         integer_age = point is not None and point.is_integer() and 0 < point < 120
+        if q.kind == "range" and 0 < q.low < q.high < 120 and _AGE_BEFORE_RE.search(before):
+            _set_unit(q, "year of age", "year of age")  # "aged between 18 and 60"
+            continue
         if integer_age and (_AGE_BEFORE_RE.search(before) or (
                 _AGE_BE_RE.search(before) and _BARE_END_RE.match(after))):
             _set_unit(q, "year of age", "year of age")

@@ -784,3 +784,15 @@ def test_a_share_keeps_its_trend(quantities):
 def test_powers_of_ten_need_their_mark(quantities, text, value):
     got = records(quantities, text)
     assert got and got[0]["value"] == pytest.approx(value), got
+
+
+def test_a_maker_and_model_between_a_count_and_its_noun(quantities):
+    got = records(quantities, "Two Boeing 747 jets landed.")
+    assert [(r["value"], r["unit"]) for r in got] == [(2, "jet")]
+
+
+def test_an_age_range_and_a_count_carried_to_a_relative_clause(quantities):
+    got = records(quantities, "The hostages, aged between 18 and 60, were freed.")
+    assert [(r["value"], r["unit"]) for r in got] == [([18, 60], "year of age")]
+    got = records(quantities, "Rebels hold 136 hostages, including 20 who are believed dead.")
+    assert [(r["value"], r["unit"]) for r in got] == [(136, "hostage"), (20, "hostage")]
