@@ -1273,7 +1273,9 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
     q.hedge = hedge
     q.stated_unit = unit.stated if unit else ""
     q.scale = scale
-    q.concept = _concept(ctx, a.start, last.end, unit.end if unit is not None else None)
+    # a range hangs on the parse through its first figure ("climbed from 21 mpg to 23")
+    q.concept = _concept(ctx, a.start, last.end, unit.end if unit is not None else None,
+                         anchor=a.end if b is not None else None)
     return q
 
 
@@ -1341,17 +1343,21 @@ def _render(tokens: list) -> str:
     return " ".join(out)
 
 
-def _concept(ctx: _DocContext, start: int, end: int, unit_end: int | None = None) -> str:
+def _concept(ctx: _DocContext, start: int, end: int, unit_end: int | None = None, anchor: int | None = None) -> str:
     """Words naming what a figure measures and whose figure it is: the noun it
     modifies, the subject (or object) of its clause, and an "of" phrase after
     it ("1% of their earnings"). The unit's own words are left out: when the
     figure counts a noun ("13,000 workers") that noun is its unit, so the
     concept is the owner ("Ford"). `unit_end` is where the unit ends."""
-    tok = ctx.token_at(max(start, end - 1))
+    tok = ctx.token_at(max(start, (anchor or end) - 1))
     if tok is None:
         return ""
     doc = ctx.doc
     first = ctx.token_at(start) or tok
+    if anchor is not None:
+        end_tok = ctx.token_at(end - 1)
+        if end_tok is not None and (unit_end is None or unit_end <= end):
+            unit_end = end  # the whole range is skipped
     last = tok
     if unit_end is not None and unit_end > end:
         last = ctx.token_at(unit_end - 1) or tok

@@ -796,3 +796,8 @@ def test_an_age_range_and_a_count_carried_to_a_relative_clause(quantities):
     assert [(r["value"], r["unit"]) for r in got] == [([18, 60], "year of age")]
     got = records(quantities, "Rebels hold 136 hostages, including 20 who are believed dead.")
     assert [(r["value"], r["unit"]) for r in got] == [(136, "hostage"), (20, "hostage")]
+
+
+def test_a_range_in_a_second_clause_belongs_to_that_clause(quantities):
+    got = records(quantities, "Power jumped from 240 to 273, and the fuel economy climbed from 21 mpg to 23.")
+    assert "economy" in got[1]["concept"].split() and "Power" not in got[1]["concept"].split()
