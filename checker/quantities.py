@@ -178,6 +178,8 @@ def _parse_number(m: re.Match) -> _Number | None:
         for word in re.findall(r"[a-z]+", mag.lower()):
             value *= lx.MAGNITUDES.get(word, 1)
     currency = None
+    if cur and cur.strip() == "PS" and re.fullmatch(r"\d", raw) and not mag:
+        return None  # "PS5" is a console; "PS2.7m" is a mangled pound sign
     if cur:
         currency = lx.CURRENCY_PREFIXES.get(re.sub(r"\s+", " ", cur.strip().lower()), "dollar")
     word_magnitude = is_word and bool(re.search(r"(?:hundred|thousand|million|billion|trillion|dozen)$", raw.lower()))
@@ -1182,6 +1184,14 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
         return None  # "a nine-speed gearbox", "a four-door saloon": a kind of thing, not an amount
     if b is None and unit is None and re.search(r"\b(?:top|bottom)\s+$", text[max(0, a.start - 8) : a.start], re.IGNORECASE):
         return None  # "slipped to the bottom three": a rank
+    if (b is None and unit is None and not a.is_word and not a.currency and not a.sign
+            and re.fullmatch(r"\d{1,4}", text[a.start : a.end])):
+        tok = ctx.token_at(a.start)
+        prev = tok.doc[tok.i - 1] if tok is not None and tok.i > 0 else None
+        if (prev is not None and prev.idx + len(prev.text) == a.start - 1 and prev.text[:1].isupper()
+                and prev.pos_ in ("PROPN", "NOUN") and prev.lower_ not in lx.MONTHS
+                and prev.ent_type_ not in ("DATE", "TIME")):
+            return None  # "Area 51", "Apollo 11", "Proposition 22": a name ending in a number
     suspended = re.match(r"^-\s*(?:,|or\b|and\b|to\b)", text[a.end : a.end + 8])  # "five- and six-cylinder"
     if (a.is_word and b is None and unit is None and not text[a.start : a.end].lower().endswith("fold")
             and not suspended):

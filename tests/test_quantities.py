@@ -801,3 +801,20 @@ def test_an_age_range_and_a_count_carried_to_a_relative_clause(quantities):
 def test_a_range_in_a_second_clause_belongs_to_that_clause(quantities):
     got = records(quantities, "Power jumped from 240 to 273, and the fuel economy climbed from 21 mpg to 23.")
     assert "economy" in got[1]["concept"].split() and "Power" not in got[1]["concept"].split()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Area 51 and Apollo 11 drew crowds.",
+        "Proposition 22 passed.",
+        "The Xbox 360 and PS5 sold well.",
+    ],
+)
+def test_names_ending_in_a_number(quantities, text):
+    assert records(quantities, text) == []
+
+
+def test_a_mangled_pound_sign_is_still_money(quantities):
+    got = records(quantities, "The package was worth up to PS2.7m.")
+    assert [(r["value"], r["unit"]) for r in got] == [(2_700_000, "pound sterling")]
