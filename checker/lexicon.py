@@ -181,6 +181,10 @@ UNIT_WORDS.update({
     "hectare": "hectare", "ha": "hectare", "knot": "knot", "knots": "knot", "calorie": "calorie",
     "calories": "calorie", "kcal": "kilocalorie", "mah": "milliampere-hour", "p": "point",
     "metric ton": "tonne", "metric tons": "tonne", "metric tonnes": "tonne",
+    "µg": "microgram", "μg": "microgram", "mcg": "microgram", "microgram": "microgram", "micrograms": "microgram",
+    "light-year": "light-year", "light-years": "light-year", "light year": "light-year", "light years": "light-year",
+    "parsec": "parsec", "parsecs": "parsec", "megapixel": "megapixel", "megapixels": "megapixel",
+    "carat": "carat", "carats": "carat", "bushel": "bushel", "bushels": "bushel",
     "m/s": "metre per second", "km/s": "kilometre per second", "ft/s": "foot per second",
 })
 # Abbreviations whose case matters: "12 C" is Celsius, "450 Nm" a torque, "300 PS"

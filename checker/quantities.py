@@ -662,7 +662,8 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
     if num.is_word or num.currency:
         return False
     after = text[num.end : num.end + 12]
-    if re.match(r"^\s?(?:%|[A-Za-z]+)", after) and _lookup_unit(re.match(r"^\s?(%|[A-Za-z]+)", after).group(1)):
+    unit_after = re.match(r"^\s?(%|°?[A-Za-zµμ]+)", after)
+    if unit_after and _lookup_unit(unit_after.group(1)):  # "room 72°F" is a temperature, not room number 72
         return False
     ent = ctx.ent_at.get(s)
     if ent is not None and ent.label_ in ("ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "FAC", "PERSON"):
