@@ -1057,6 +1057,14 @@ _BARE_END_RE = re.compile(
 _INDEX_LEVEL_RE = re.compile(r"\b(?:to|at|of)\s+$", re.IGNORECASE)
 
 
+_MEASURE_NAMES = lx.NORMALIZED_UNITS | frozenset(lx.CURRENCY_PREFIXES.values()) | {"fraction", "point", "count"}
+
+
+def _is_count_unit(unit: str) -> bool:
+    """Whether a unit is a counted noun ("hostage") rather than a measure."""
+    return bool(unit) and unit not in _MEASURE_NAMES and " per " not in unit and not unit.endswith(" of age")
+
+
 def _sent_start(ctx: _DocContext, offset: int) -> int:
     tok = ctx.token_at(offset)
     return tok.sent.start_char if tok is not None else 0
@@ -1124,7 +1132,11 @@ def _read_elided_units(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
                 and not level_after_change and not adjectival):  # "rose 1.1% to 33,410.50": a change, then a level in other units
             gap_text = text[prev.end : q.start]
             between = any(prev.end <= o.start < q.start for o in qs)  # no other figure in between (a year may be)
-            if not between and not re.search(r"[;:]|\.\s", gap_text):
+            # a counted noun carries only to a coordinate, a comparison or a relative clause: "136 hostages,
+            # including 20 who ...", "5 dogs and 3 cats", "up from 1.1m"; not to "estimates of 64,900"
+            count_ok = not _is_count_unit(prev.unit) or bool(
+                re.match(r"^\s*(?:who|which|whom|that)\b", after) or re.search(r"(?:\band|\bor|\bbut|\bfrom|\bthan|\bversus|\bvs\.?|\bagainst|,)\s*$", before))
+            if not between and count_ok and not re.search(r"[;:]|\.\s", gap_text):
                 _set_unit(q, prev.unit, prev.stated_unit, prev.scale)
                 continue
         if _INDEX_LEVEL_RE.search(before) and any(w in text[sent : q.start].lower() for w in lx.INDEX_WORDS):

@@ -822,3 +822,13 @@ def test_names_ending_in_a_number(quantities, text):
 def test_a_mangled_pound_sign_is_still_money(quantities):
     got = records(quantities, "The package was worth up to PS2.7m.")
     assert [(r["value"], r["unit"]) for r in got] == [(2_700_000, "pound sterling")]
+
+
+def test_a_counted_noun_does_not_carry_to_an_unrelated_figure(quantities):
+    got = records(quantities, "Acme delivered 6,300 trucks, short of estimates of 6,490.")
+    assert [(r["value"], r["unit"]) for r in got] == [(6300, "truck"), (6490, "-")]
+
+
+def test_a_magnitude_or_above_is_a_bound(quantities):
+    got = records(quantities, "A quake of magnitude 5 or above struck.")
+    assert [(r["value"], r["change"]) for r in got] == [(5, ">")]
