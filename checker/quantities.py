@@ -433,8 +433,8 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
         noun = _singular(word)
         return _Unit(noun, noun, end + m.end(), is_count=True)
     m = _NATIONAL_CURRENCY_RE.match(rest)
-    if m:  # "7.5 million Danish crowns"
-        name = lx.NATIONAL_CURRENCIES[(re.sub(r"\s+", " ", m.group("n").lower()), _singular(m.group("c")))]
+    name = m and lx.NATIONAL_CURRENCIES.get((re.sub(r"\s+", " ", m.group("n").lower()), _singular(m.group("c")).lower()))
+    if name:  # "7.5 million Danish crowns"
         return _per_suffix(text, end + m.end(), _Unit(name, name, end + m.end()))
     if re.match(r"^-\s*(?:,|or\b|and\b|to\b)", rest):
         return None  # "a 10- or 12-inch pizza": the unit comes with the next figure
