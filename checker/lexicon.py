@@ -44,7 +44,8 @@ MODIFIERS = {
     "some": "approx", "an estimated": "approx", "estimated": "approx", "circa": "approx",
     "close to": "approx", "nearly about": "approx", "approx.": "approx", "approx": "approx",
     "or so": "approx", "c.": "approx", "ca.": "approx", "an approximate": "approx",
-    "somewhere around": "approx", "nears": "approx", "neared": "approx", "nearing": "approx",
+    "somewhere around": "approx", "more or less": "approx", "south of": "upper",
+    "upward of": "lower", "a shade under": "upper", "a shade over": "lower", "nears": "approx", "neared": "approx", "nearing": "approx",
     "approaches": "approx", "approached": "approx", "approaching": "approx", "barely": "approx", "averaged": "approx", "averaging": "approx",
     "averages": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
 }
