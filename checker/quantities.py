@@ -84,9 +84,9 @@ NUMBERED_NAME_RE = re.compile(
     + r")[\s-]?\d{1,4}\b(?!\s*(?:%|per\s*cent|percent|points?|pts)\b)",
     re.IGNORECASE,
 )
-# Street addresses: "9 E 71st St", "49 Zorro Ranch Road", "10 Downing Street".
+# Street addresses: "9 E 71st St", "49 Zorro Ranch Road", "10 Downing Street", "16-18 Mill Lane".
 ADDRESS_RE = re.compile(
-    r"\b\d{1,5}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:\d{1,3}(?:st|nd|rd|th)\s+|(?:[A-Z][a-z]+\s+){1,3})"
+    r"\b\d{1,5}(?:[-–]\d{1,5})?[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:\d{1,3}(?:st|nd|rd|th)\s+|(?:[A-Z][a-z]+\s+){1,3})"
     r"(?:St|Street|Rd|Road|Ave|Avenue|Way|Lane|Ln|Drive|Dr|Blvd|Boulevard|Place|Pl|Court|Ct|Terrace|Crescent)\b\.?"
 )
 # "one in three Germans", "two out of five voters": a proportion.

@@ -702,6 +702,7 @@ def test_proportions(quantities, text, value):
     [
         ("She lives at 9 E 71st St with 3 cats.", [3]),
         ("The office at 10 Downing Street employs 40 staff.", [40]),
+        ("The shop at 16-18 Mill Lane sold 40 bikes.", [40]),
         ("The port has just one 52,000 barrel-a-day refinery.", [52000]),
         ("The airline grounded two new 737 Max jets.", [2]),
     ],
