@@ -837,6 +837,8 @@ def find_quantities(doc) -> list[Quantity]:
         kind = {"lower": "lower", "upper": "upper", "approx": "approx"}.get(mod[0] if mod else "", "exact")
         mod_start = m.start() - (len(window) - len(window.rstrip())) - (mod[1] if mod else 0)
         q = Quantity(value, value, kind, "fraction", _trend_before(text, mod_start), m.group(0), m.start(), m.end())
+        if mod:
+            q.hedge = lx.MODIFIER_CHANGE.get(text[mod_start : mod_start + mod[1]].lower(), "")  # "nearly two-thirds"
         if kind == "lower":
             q.high = INF
         elif kind == "upper":

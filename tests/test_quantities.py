@@ -444,6 +444,7 @@ def test_a_level_and_an_earlier_level_stay_two_figures(quantities):
         ("The fund was up about 12 per cent for the year.", "~"),
         ("Nearly 400 homes were flooded.", "~"),  # an upper bound, read as approximate
         ("Almost 70 people came.", "~"),
+        ("Nearly two-thirds of voters agreed.", "~"),
         ("Patients waited an average of 40 days.", "="),  # an average is an exact figure
         ("Petrol averaged roughly $3.10 per gallon.", "~"),
         ("The car gets about 30-35 mpg.", "~"),  # a hedged range
