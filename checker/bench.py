@@ -10,6 +10,7 @@ import random
 import resource
 import time
 from dataclasses import replace
+from typing import Callable
 
 from .config import Config
 from .errors import UserError
@@ -49,7 +50,10 @@ def _peak_mb() -> float:
 
 
 def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_sizes: list[int] | None = None,
-              check_article: str | None = None) -> dict:
+              check_article: str | None = None, progress: Callable[[str], None] | None = None) -> dict:
+    """`progress(message)` is told when each stage starts; it is never called
+    inside a timed loop, so reporting cannot change the figures."""
+    say = progress or (lambda message: None)
     from .claims import extract
     from .nlp import load_bare, load_pipeline
     from .pipeline import load_pack, read_corpus
@@ -61,6 +65,7 @@ def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_s
     docs = distinct_documents(sources, min_docs)
     texts = [d.text for d in docs]
     words = _words(texts)
+    say(f"loading the spaCy model; {len(docs)} documents, {words:,} words")
     pack = load_pack(cfg)
     bare = load_bare(cfg.model)
     full = load_pipeline(cfg.model)
@@ -68,12 +73,14 @@ def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_s
     list(bare.pipe(texts[:5]))
     list(extract(docs[:5], pack, nlp=full))
     best_bare = best_full = float("inf")
-    for _ in range(ROUNDS):
+    for n in range(ROUNDS):
+        say(f"round {n + 1} of {ROUNDS}: bare spaCy")
         t0 = time.perf_counter()
         for _doc in bare.pipe(texts, batch_size=cfg.batch_size):
             pass
         best_bare = min(best_bare, time.perf_counter() - t0)
         quantulum_unit.cache_clear()
+        say(f"round {n + 1} of {ROUNDS}: extraction")
         t0 = time.perf_counter()
         n_claims = sum(len(claims) for _, claims in extract(docs, pack, nlp=full, batch_size=cfg.batch_size))
         best_full = min(best_full, time.perf_counter() - t0)
@@ -90,9 +97,13 @@ def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_s
         "model": bare.meta.get("name", ""),
     }
     if check_article:
+        say(f"timing 'checker check {check_article}' (fresh processes)")
         result["check"] = bench_check(cfg, check_article)
     if claim_sizes:
-        result["compare"] = [bench_compare(n, pack) for n in claim_sizes]
+        result["compare"] = []
+        for n in claim_sizes:
+            say(f"comparison on {n:,} synthetic claims")
+            result["compare"].append(bench_compare(n, pack))
         result["peak_memory_mb"] = round(_peak_mb(), 1)
     return result
 

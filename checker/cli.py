@@ -29,6 +29,18 @@ configuration: [tool.checker] in pyproject.toml, or checker.toml (see README).
 """
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions as written, and every option's default in its help line
+    (unless the help already says it, or there is none to say)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if ("default" in text or not action.option_strings
+                or action.default in (None, False, argparse.SUPPRESS)):
+            return action.help
+        return f"{text} (default: %(default)s)".lstrip()
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit code 2."""
 
@@ -41,27 +53,28 @@ def build_parser() -> argparse.ArgumentParser:
         prog="checker",
         description="Find where news sources disagree about the figures they report.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"checker {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def cmd(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=description or help,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+                              formatter_class=_HelpFormatter)
 
     s = cmd("scan", "read sources, extract claims, compare them, store the flags",
             "Read sources (files, folders, globs; none: the configured sources), extract their\n"
             "claims (re-using the cache for unchanged files), compare them with the rule packs\n"
             "and store the flags. Prints a summary table.")
     s.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: configured sources)")
-    s.add_argument("--report", metavar="FILE", help="also write the CSV discrepancy report to FILE")
-    s.add_argument("--jobs", type=int, default=1, metavar="N", help="extract with N processes (default 1)")
+    s.add_argument("--report", metavar="FILE", help="also write the discrepancy report to FILE (format from the extension: .csv .xlsx .json .md)")
+    s.add_argument("--jobs", type=int, default=1, metavar="N", help="extract with N processes")
     s.add_argument("--format", choices=["table", "json"], default="table", help="summary format")
 
     c = cmd("claims", "show the claims found in sources")
-    c.add_argument("paths", nargs="+", metavar="PATH")
-    c.add_argument("--format", choices=["table", "json"], default="table")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
+    c.add_argument("--format", choices=["table", "json"], default="table",
+                   help="table: one per source, fits 80 columns; json: every field")
 
     q = cmd("quantities", "extract quantities from one text per stdin line",
             'Reads one text per line on stdin and writes one JSON object per line:\n'
@@ -70,39 +83,97 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--jsonl", action="store_true", required=True, help="JSON lines in and out")
 
     f = cmd("flags", "list stored flags with their review status")
-    f.add_argument("--status", choices=["open", "confirmed", "dismissed", "follow-up", "all"], default="all")
-    f.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    f.add_argument("--status", choices=["open", "confirmed", "dismissed", "follow-up", "all"], default="all",
+                   help="only flags with this review status")
+    f.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
+    f.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
 
-    r = cmd("report", "write the discrepancy report (CSV, JSON or Markdown)")
+    r = cmd("report", "write the discrepancy report (CSV, XLSX, JSON or Markdown)")
     r.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")
-    r.add_argument("--format", choices=["csv", "json", "md"], default=None,
-                   help="default: from --out's extension, else csv")
+    r.add_argument("--format", choices=["csv", "xlsx", "json", "md"], default=None,
+                   help="default: from --out's extension (.csv .xlsx .json .md), else csv")
+    r.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
 
     v = cmd("review", "triage flags in a terminal UI")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="only the flags involving these files or folders (what 'checker check' just blocked on)")
     v.add_argument("--reviewer", metavar="NAME", help="default: git user.name, else the login name")
+    v.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
+
+    t = cmd("facts", "show every fact: each source's figures over time, the spread, the figures apart",
+            "Group the claims of the sources (default: the configured sources) into facts, as the\n"
+            "comparison does, and show each fact with its figures per source and date, the spread\n"
+            "of its values and the figures that stand apart from the value most sources state.\n"
+            "--format json lists each fact's claims (source_id, sentence, surface, value, date).")
+    t.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: configured sources)")
+    t.add_argument("--format", choices=["table", "json"], default="table")
+    t.add_argument("--min-sources", type=int, default=2, metavar="N",
+                   help="only facts stated by at least N sources (default 2; 1 shows every fact)")
+
+    i = cmd("init", "set up a corpus repository for checker and shared review",
+            "Write a [tool.checker] table to pyproject.toml (when there is no configuration yet),\n"
+            "mark the decisions ledger merge=union in .gitattributes (two reviewers' branches then\n"
+            "merge without conflict) and keep the ledger's lock file out of git. Safe to rerun.")
+    i.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="folders or files of articles (default: articles/ when it exists, else .)")
+
+    d = cmd("decide", "record a decision or a note on a stored flag",
+            "Record a decision on a stored flag (the id, or its first characters, from\n"
+            "'checker flags' or 'checker review'), or a note with --note alone. With --wrong A|B\n"
+            "a confirmed conflict says which side is wrong (A and B as in reports); new\n"
+            "flags against that figure then do not block commits.")
+    d.add_argument("flag_id", metavar="FLAG")
+    d.add_argument("status", nargs="?", choices=["confirmed", "dismissed", "follow-up", "open"])
+    d.add_argument("--note", metavar="TEXT", help="a note (alone: a note that leaves the status as it is)")
+    d.add_argument("--wrong", choices=["A", "B", "a", "b"], help="confirmed, and this side's figure is wrong")
+    d.add_argument("--reviewer", metavar="NAME", help="default: git user.name, else the login name")
 
     k = cmd("check", "pre-commit check: compare new sources with the corpus",
             "Compare the given sources with the configured corpus. Prints\n"
             "'path:line:col: CODE message (other path:line)' per new, undecided flag that\n"
             "involves a given file; exits 1 if any is at or above --fail-on.")
-    k.add_argument("paths", nargs="+", metavar="PATH")
-    k.add_argument("--fail-on", choices=["low", "medium", "high"], default="medium")
+    k.add_argument("paths", nargs="+", metavar="PATH", help="the new or changed sources")
+    k.add_argument("--fail-on", choices=["low", "medium", "high"], default="medium",
+                   help="exit 1 on an undecided flag of this severity or higher")
+    k.add_argument("--staged", action="store_true",
+                   help="check as a commit will hold it (the pre-commit hook's mode): skip files outside "
+                        "the configured sources, compare with the files git tracks, and count only staged decisions")
 
     b = cmd("bench", "measure speed (words/s against bare spaCy) and peak memory")
     b.add_argument("paths", nargs="*", metavar="PATH", help="default: configured sources")
     b.add_argument("--docs", type=int, default=200, metavar="N",
-                   help="build at least N distinct documents from the paragraphs of the sources (default 200)")
+                   help="build at least N distinct documents from the paragraphs of the sources")
     b.add_argument("--claims", metavar="N[,N...]", help="also time the comparison on N synthetic claims")
     b.add_argument("--check", metavar="ARTICLE",
                    help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it")
     b.add_argument("--json", action="store_true", help="machine-readable output")
+    b.add_argument("--progress", action="store_true",
+                   help="report each stage on stderr even when it is not a terminal (it is on a terminal)")
 
-    e = cmd("eval", "measure extraction quality on a labelled data set")
-    e.add_argument("dataset", choices=["newsquant"])
-    e.add_argument("file", metavar="FILE")
+    e = cmd("eval", "measure quality on labelled data: extraction (newsquant) or flags (gold.yaml corpora)",
+            description="eval newsquant FILE: extraction precision, recall and F1 on a NewsQuant JSON file.\n"
+                        "eval flags DIR...: flag precision, conflict recall and fact alignment of each corpus\n"
+                        "folder against its gold.yaml (e.g. checker eval flags ../shared/datasets/multisource/*).")
+    e.add_argument("dataset", choices=["newsquant", "flags"], help="what to score")
+    e.add_argument("paths", metavar="PATH", nargs="+", help="newsquant: one JSON file; flags: corpus folders")
     e.add_argument("--json", action="store_true", help="machine-readable output")
-    e.add_argument("--errors", metavar="FILE", help="write the sentences with errors to FILE (JSON)")
+    e.add_argument("--errors", metavar="FILE",
+                   help="newsquant: write the sentences with errors to FILE; flags: write every false flag "
+                        "and missed conflict to FILE (JSON)")
+    e.add_argument("--all", action="store_true", help="flags: score every flag, not only those above the threshold")
+    e.add_argument("--rules", metavar="PACK", action="append",
+                   help="flags: an extra rule pack (file or folder) on top of the built-in general ones; "
+                        "by default only the built-in packs apply, as for a story nobody wrote a pack for")
     return p
+
+
+def _printable(exc: BaseException) -> str:
+    """The error's text with control characters shown as escapes (a file name
+    may hold a newline or an escape sequence), cut to a screenful."""
+    from .untrusted import printable
+
+    text = printable(exc)
+    return text if len(text) <= 2000 else text[:1999] + "…"
 
 
 def _stderr(msg: str) -> None:
@@ -120,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return getattr(commands, "cmd_" + args.command.replace("-", "_"))(args)
     except UserError as exc:
-        _stderr(f"checker: error: {exc}")
+        _stderr(f"checker: error: {_printable(exc)}")
         return exc.exit_code
     except KeyboardInterrupt:
         _stderr("checker: interrupted")
@@ -134,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
         if os.environ.get("CHECKER_DEBUG"):
             raise
-        _stderr(f"checker: internal error: {exc.__class__.__name__}: {exc} "
+        _stderr(f"checker: internal error: {exc.__class__.__name__}: {_printable(exc)} "
                 "(rerun with CHECKER_DEBUG=1 for the traceback, and please report it)")
         return 2
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .errors import UserError
+from .untrusted import json_printable, printable
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
@@ -19,9 +20,20 @@ def _console(stderr: bool = False):
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    # Piped output is read by scripts and people with wide windows: do not fold at 80.
-    width = None if stream.isatty() else 200
+    # Piped output is read by scripts and people with wide windows: do not fold
+    # at 80, unless COLUMNS asks for a width ("COLUMNS=80 checker claims x | less").
+    width = None if stream.isatty() else _env_columns() or 200
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def _env_columns() -> int | None:
+    import os
+
+    try:
+        value = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return value if value >= 20 else None
 
 
 def _warn_problems(problems) -> None:
@@ -29,7 +41,7 @@ def _warn_problems(problems) -> None:
 
     for p in problems:
         kind = "note" if isinstance(p, SourceNote) else "warning"
-        print(f"checker: {kind}: {p}", file=sys.stderr, flush=True)
+        print(f"checker: {kind}: {printable(p)}", file=sys.stderr, flush=True)
 
 
 def _report_sources(sources, problems, what: str = "sources") -> None:
@@ -71,18 +83,66 @@ class _Progress:
             self.bar.stop()
 
 
+def _stage_reporter(command: str):
+    """`report(message)`: one stderr line per stage of a long run, with the
+    time since the run started ("checker: bench: [12.0 s] round 2 of 2: ...")."""
+    import time
+
+    start = time.perf_counter()
+
+    def report(message: str) -> None:
+        print(f"checker: {command}: [{time.perf_counter() - start:.1f} s] {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
 def _ledger(cfg: Config):
     from .ledger import Ledger
 
     return Ledger(cfg.ledger)
 
 
-def _latest_decisions(cfg: Config):
+def _latest_decisions(cfg: Config, flags=None):
+    """(flag id -> decision in force, flag id -> latest note); a warning per skipped ledger line."""
     ledger = _ledger(cfg)
     decisions, warnings = ledger.read()
     for w in warnings:
-        print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
-    return ledger.latest()
+        print(printable(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)"), file=sys.stderr)
+    return ledger.latest(flags), ledger.latest_notes(flags)
+
+
+def _check_report_target(cfg: Config, out: Path, sources=()) -> None:
+    """A report never replaces human work, an article or the cache: refuse an
+    --out that is (or links to) the ledger, its lock, the cache, or a source
+    file of the corpus (given, stored by the last scan, or configured)."""
+    import os
+
+    from .sources import iter_source_files
+    from .store import Store
+
+    def real(p) -> str:
+        return os.path.realpath(p)
+
+    target = real(out)
+    named = {real(cfg.ledger): "the decisions ledger", real(str(cfg.ledger) + ".lock"): "the ledger's lock file"}
+    for extra in ("", "-wal", "-shm", ".lock"):
+        named[real(str(cfg.cache_path) + extra)] = "the cache"
+    if target in named:
+        raise UserError(f"{printable(out)}: refusing to write a report over {named[target]}; choose another --out")
+    paths = {real(s.path) for s in sources}
+    if cfg.cache_path.is_file() and target not in paths:
+        store = Store(cfg.cache_path)
+        try:
+            paths.update(real(p) for p in store.source_paths() if p)
+        finally:
+            store.close()
+    if target not in paths and os.path.exists(target):
+        from .pipeline import corpus_paths
+
+        listed = iter_source_files(corpus_paths(cfg), cfg.root, errors=[], exclude=[cfg.reports_dir, cfg.cache_dir])
+        paths.update(real(p) for p in listed)
+    if target in paths:
+        raise UserError(f"{printable(out)}: refusing to write a report over a source file; choose another --out")
 
 
 # ------------------------------------------------------------------ scan
@@ -90,25 +150,36 @@ def _latest_decisions(cfg: Config):
 
 def cmd_scan(args) -> int:
     from .pipeline import scan
-    from .report import flag_rows, write_report
+    from .report import flag_rows, report_format, write_report
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
     cfg = load_config()
+    if args.report:
+        _check_report_target(cfg, Path(args.report))  # before a long scan, not after it
+    report_fmt = report_format(args.report) if args.report else None  # refuse a bad name before the work
     progress = _Progress("extracting")
     try:
         result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start)
     finally:
         progress.stop()
     _report_sources(result.sources, result.problems)
+    from .repo import ensure_on_scan
+
+    for line in ensure_on_scan(cfg, args.paths):
+        print(f"checker: note: {line}", file=sys.stderr)
     by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
     if args.report:
-        rows = flag_rows(result.flags, _latest_decisions(cfg))
-        write_report(rows, Path(args.report), "csv")
+        _check_report_target(cfg, Path(args.report), result.sources)
+        rows = flag_rows(result.flags, *_latest_decisions(cfg, result.flags))
+        write_report(rows, Path(args.report), report_fmt)
+    from .sources import SourceNote
+
+    skipped = sum(1 for p in result.problems if not isinstance(p, SourceNote))
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
-        "problems": len(result.problems), "claims": len(result.claims), "flags": len(result.flags),
-        "flags_by_severity": by_sev, "report": args.report,
+        "problems": len(result.problems), "skipped": skipped, "claims": len(result.claims),
+        "flags": len(result.flags), "flags_by_severity": by_sev, "report": args.report,
     }
     if args.format == "json":
         print(json.dumps(summary))
@@ -116,20 +187,40 @@ def cmd_scan(args) -> int:
     from rich.table import Table
 
     t = Table(title="checker scan", show_header=True)
-    t.add_column("sources read", justify="right")
+    t.add_column("sources", justify="right")
+    t.add_column("skipped", justify="right")
     t.add_column("parsed / cached", justify="right")
     t.add_column("claims", justify="right")
     t.add_column("flags", justify="right")
     t.add_column("high", justify="right")
     t.add_column("medium", justify="right")
     t.add_column("low", justify="right")
-    t.add_row(str(len(result.sources)), f"{result.parsed} / {result.reused}", str(len(result.claims)),
+    t.add_row(str(len(result.sources)), str(skipped), f"{result.parsed} / {result.reused}", str(len(result.claims)),
               str(len(result.flags)), str(by_sev["high"]), str(by_sev["medium"]), str(by_sev["low"]))
     con = _console()
     con.print(t)
     if args.report:
-        con.print(f"report written to {args.report}", markup=False)
+        con.print(f"report written to {printable(args.report)}", markup=False)
+    for line in next_steps(len(result.flags), skipped):
+        con.print(line, markup=False, highlight=False)
     return 0
+
+
+def next_steps(flags: int, skipped: int) -> list[str]:
+    """What a person does after a scan, each line under 80 columns."""
+    lines = []
+    if skipped:
+        lines.append(f"{skipped} file(s) skipped, one warning line each above; fix them and scan again.")
+    if flags:
+        lines += [
+            "next:",
+            f"  checker review                      decide the {flags} flag(s), one key each",
+            "  checker report --out flags.xlsx     the report (.csv .xlsx .json .md)",
+        ]
+    else:
+        lines += ["no flags: the sources agree on every figure compared.",
+                  "next:", "  checker claims FILE                 the figures one source states"]
+    return lines
 
 
 # ------------------------------------------------------------------ claims
@@ -145,27 +236,62 @@ def cmd_claims(args) -> int:
     _report_sources(sources, problems)
     pack = load_pack(cfg)
     results = list(extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size))
+    from .facts import build_facts
+
+    facts = {f.id: f for f in build_facts([c for _, claims in results for c in claims], pack)}
     if args.format == "json":
-        out = [dict(c.to_dict(), value=c.quantity.value_text()) for _, claims in results for c in claims]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        out = [dict(c.to_dict(), value=c.quantity.value_text(),
+                    fact_description=facts[c.fact].description if c.fact in facts else "")
+               for _, claims in results for c in claims]
+        print(json_printable(json.dumps(out, ensure_ascii=False, indent=2)))
         return 0
+    con = _console()
+    for source, claims in results:
+        con.print(claims_table(source, claims, con.width))
+    return 0
+
+
+CLAIM_COLUMNS = ("line:col", "figure", "value", "kind", "counted", "event", "scope", "places",
+                 "attributed to", "date")
+WIDE_CLAIMS = 120  # below this many columns, one block per claim instead of ten columns
+
+
+def claims_table(source, claims, width: int):
+    """The claims of one source: ten columns on a wide terminal; narrower, one
+    block per claim (figure and value on its first line, then only the fields
+    it has), so nothing is folded into one-letter columns at 80."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    con = _console()
-    for source, claims in results:
-        t = Table(title=Text(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}"),
-                  show_lines=False, expand=False)
-        for col in ("line:col", "figure", "value", "kind", "counted", "event", "scope", "places", "attributed to", "date"):
+    title = Text(printable(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}"))
+    if width >= WIDE_CLAIMS:
+        t = Table(title=title, show_lines=False, expand=False)
+        for col in CLAIM_COLUMNS:
             t.add_column(col, overflow="fold")
         for c in claims:
             q = c.quantity
-            t.add_row(*(Text(x) for x in (
+            t.add_row(*(Text(printable(x)) for x in (
                 f"{c.line}:{c.col}", q.surface, q.value_text(), q.kind, c.counted, c.event,
                 ", ".join(c.scope), ", ".join(c.places), c.attribution or "", c.date or "undated",
             )))
-        con.print(t)
-    return 0
+        return t
+    t = Table(title=title, box=box.SIMPLE_HEAD, show_lines=True, expand=False, padding=(0, 1))
+    t.add_column("line:col", no_wrap=True, justify="right")
+    t.add_column("claim", overflow="fold", max_width=max(width - 14, 20))
+    for c in claims:
+        q = c.quantity
+        text = Text()
+        text.append(printable(q.surface), style="bold")
+        text.append(printable(f"  = {q.value_text()}  ({q.kind})"))
+        for label, value in (("counted", c.counted), ("event", c.event), ("scope", ", ".join(c.scope)),
+                             ("places", ", ".join(c.places)), ("by", c.attribution or ""),
+                             ("date", c.date or "undated")):
+            if value:
+                text.append(f"\n{label:<8}", style="dim")
+                text.append(printable(value))
+        t.add_row(Text(f"{c.line}:{c.col}"), text)
+    return t
 
 
 # ------------------------------------------------------------------ quantities
@@ -205,7 +331,7 @@ def cmd_quantities(args) -> int:
     out = sys.stdout
     for doc in nlp.pipe(_stdin_texts(cfg.max_bytes), batch_size=64):
         records = [r for r in (newsquant_record(q) for q in doc._.quantities) if r]
-        out.write(json.dumps({"quantities": records}, ensure_ascii=False) + "\n")
+        out.write(json_printable(json.dumps({"quantities": records}, ensure_ascii=False)) + "\n")
     out.flush()
     return 0
 
@@ -220,16 +346,37 @@ def _stored_flags(cfg: Config):
         raise UserError("no scan stored yet; run 'checker scan' first")
     store = Store(cfg.cache_path)
     try:
+        aside = store.needs_scan()
+        if aside:
+            # An empty answer here would read as "no flags": say what happened instead.
+            raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
+                            "run 'checker scan' to compute the flags again")
         return store.get_flags()
     finally:
         store.close()
 
 
-def _rows(cfg: Config, status: str = "all"):
+def flag_threshold(cfg: Config) -> float:
+    """The confidence below which flags are kept but not shown (rules.yaml)."""
+    from .align import Settings
+    from .pipeline import load_pack
+
+    return Settings.from_pack(load_pack(cfg)).flag_threshold
+
+
+def _shown(cfg: Config, flags, everything: bool):
+    """The flags worth a reviewer's time (at or above the threshold), surest first."""
+    if not everything:
+        threshold = flag_threshold(cfg)
+        flags = [f for f in flags if f.confidence >= threshold]
+    return sorted(flags, key=lambda f: (-f.confidence, SEVERITY_RANK.get(f.severity, 9), f.id))
+
+
+def _rows(cfg: Config, status: str = "all", everything: bool = False):
     from .report import flag_rows
 
-    flags = _stored_flags(cfg)
-    rows = flag_rows(flags, _latest_decisions(cfg))
+    flags = _shown(cfg, _stored_flags(cfg), everything)
+    rows = flag_rows(flags, *_latest_decisions(cfg, flags))
     if status != "all":
         rows = [r for r in rows if r["status"].split(" ")[0] == status]
     return rows
@@ -239,18 +386,19 @@ def cmd_flags(args) -> int:
     from .report import render
 
     cfg = load_config()
-    rows = _rows(cfg, args.status)
+    rows = _rows(cfg, args.status, args.all)
     if args.format in ("csv", "json"):
         sys.stdout.write(render(rows, args.format))
         return 0
     from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=f"{len(rows)} flags ({args.status})")
-    for col in ("id", "severity", "code", "status", "metric", "message"):
+    t = Table(title=f"{len(rows)} flags ({args.status}{', all confidences' if args.all else ''})")
+    for col in ("id", "conf", "severity", "code", "status", "fact", "message"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(*(Text(str(r[k])) for k in ("flag_id", "severity", "code", "status", "metric", "message")))
+        t.add_row(*(Text(f"{r[k]:.2f}" if k == "confidence" else printable(str(r[k] or r["metric"] if k == "fact" else r[k])))
+                    for k in ("flag_id", "confidence", "severity", "code", "status", "fact", "message")))
     _console().print(t)
     return 0
 
@@ -258,15 +406,18 @@ def cmd_flags(args) -> int:
 def cmd_report(args) -> int:
     from .report import render, write_report
 
+    from .report import report_format
+
     cfg = load_config()
-    fmt = args.format
-    if fmt is None:
-        ext = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
-        fmt = {"json": "json", "md": "md", "markdown": "md"}.get(ext, "csv")
-    rows = _rows(cfg)
+    if args.out:
+        _check_report_target(cfg, Path(args.out))  # before anything else: never over human work
+    fmt = report_format(args.out, args.format)
+    if fmt == "xlsx" and not args.out:
+        raise UserError("an XLSX report needs a file: give --out FILE.xlsx")
+    rows = _rows(cfg, everything=args.all)
     if args.out:
         write_report(rows, Path(args.out), fmt)
-        print(f"{len(rows)} flags written to {args.out}", file=sys.stderr)
+        print(f"{len(rows)} flags written to {printable(args.out)}", file=sys.stderr)
     else:
         sys.stdout.write(render(rows, fmt))
     return 0
@@ -280,11 +431,19 @@ def cmd_review(args) -> int:
     from .store import Store
 
     cfg = load_config()
-    flags = _stored_flags(cfg)
+    paths = getattr(args, "paths", None)
+    # the flags of given files (what a blocked commit names) are all shown; otherwise the threshold applies
+    flags = _shown(cfg, _stored_flags(cfg), args.all or bool(paths))
+    if paths:
+        flags = _flags_of_paths(cfg, flags, paths)
+        if not flags:
+            print(f"no stored flags involve {', '.join(paths)}; run 'checker check' or 'checker scan' first",
+                  file=sys.stderr)
+            return 0
     if not flags:
-        print("no flags to review; run 'checker scan' first", file=sys.stderr)
+        print("no flags to review; run 'checker scan' first (or add --all for those below the threshold)",
+              file=sys.stderr)
         return 0
-    flags.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.id))
     store = Store(cfg.cache_path)
 
     def article_text(source_id: str):
@@ -292,11 +451,87 @@ def cmd_review(args) -> int:
         return s.text if s else None
 
     from .tui.app import ReviewApp
+    from .tui.figures import store_figures
 
     try:
-        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text).run()
+        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text,
+                  figures=store_figures(store, cfg)).run()
     finally:
         store.close()
+    return 0
+
+
+def _flags_of_paths(cfg: Config, flags, paths: list[str]):
+    """The flags with a claim from one of `paths` (files or folders, as typed)."""
+    import os
+
+    wanted = []
+    for p in paths:
+        absolute = os.path.normpath(os.path.abspath(p))
+        try:
+            wanted.append(Path(absolute).relative_to(cfg.root).as_posix())
+        except ValueError:
+            wanted.append(Path(absolute).as_posix())
+
+    def involved(source_id: str) -> bool:
+        base = source_id.split("#", 1)[0]
+        return any(base == w or base.startswith(w.rstrip("/") + "/") for w in wanted)
+
+    return [f for f in flags if any(involved(c.source_id) for c in f.claims)]
+
+
+# ------------------------------------------------------------------ init
+
+
+def cmd_init(args) -> int:
+    """Set a corpus repository up for shared review (see repo.py)."""
+    from .repo import git_top, setup_repository
+
+    cfg = load_config()
+    done = setup_repository(cfg, args.sources)
+    for line in done:
+        print(f"checker: {line}")
+    if not done:
+        print("checker: already set up (configuration, .gitattributes and .gitignore)")
+    if git_top(cfg.root) is None:
+        print("checker: note: not a git repository; run 'checker init' again after 'git init' "
+              "so the ledger merges with merge=union", file=sys.stderr)
+    return 0
+
+
+# ------------------------------------------------------------------ decide
+
+
+def cmd_decide(args) -> int:
+    """Record a decision or a note from the command line (scripts, a quick
+    verdict after `checker check`, "confirmed: B is wrong")."""
+    from .ledger import default_reviewer
+
+    cfg = load_config()
+    flags = _stored_flags(cfg)
+    matches = [f for f in flags if f.id == args.flag_id] or [f for f in flags if f.id.startswith(args.flag_id)]
+    if not matches:
+        raise UserError(f"no stored flag {args.flag_id!r}; 'checker flags' lists them")
+    if len({f.id for f in matches}) > 1:
+        raise UserError(f"{args.flag_id!r} names {len(matches)} flags; give more of the id")
+    flag = matches[0]
+    status = args.status or ("confirmed" if args.wrong else None)
+    if args.wrong and status != "confirmed":
+        raise UserError("--wrong goes with a confirmed conflict")
+    if status is None and not args.note:
+        raise UserError("give a status (confirmed, dismissed, follow-up, open) or a --note")
+    reviewer = default_reviewer(args.reviewer)
+    ledger = _ledger(cfg)
+    if status is None:
+        ledger.note(flag.id, reviewer, args.note)
+        print(f"flag {flag.id}: note added by {reviewer}")
+        return 0
+    wrong = ""
+    if args.wrong:
+        side = args.wrong.lower()
+        wrong = flag.claims[0 if side == "a" else 1].id
+    ledger.decide(flag.id, status, reviewer, note=args.note or "", evidence_hash=flag.evidence_hash, wrong=wrong)
+    print(f"flag {flag.id}: {status}{f' ({args.wrong.upper()} is wrong)' if wrong else ''} by {reviewer}")
     return 0
 
 
@@ -306,7 +541,7 @@ def cmd_review(args) -> int:
 def cmd_check(args) -> int:
     from .check import run_check
 
-    return run_check(load_config(), args.paths, args.fail_on)
+    return run_check(load_config(), args.paths, args.fail_on, staged=args.staged)
 
 
 # ------------------------------------------------------------------ bench / eval
@@ -322,7 +557,8 @@ def cmd_bench(args) -> int:
             sizes = [int(x.replace("_", "")) for x in args.claims.split(",") if x.strip()]
         except ValueError:
             raise UserError("--claims takes whole numbers separated by commas, e.g. 10000,100000") from None
-    result = run_bench(cfg, args.paths or None, min_docs=args.docs, claim_sizes=sizes, check_article=args.check)
+    result = run_bench(cfg, args.paths or None, min_docs=args.docs, claim_sizes=sizes, check_article=args.check,
+                       progress=_stage_reporter("bench") if args.progress or sys.stderr.isatty() else None)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -333,11 +569,15 @@ def cmd_bench(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    if args.dataset == "flags":
+        return _eval_flags(args)
     from .evaluate import evaluate, load_newsquant, newsquant_record
     from .nlp import load_pipeline
 
+    if len(args.paths) != 1:
+        raise UserError("eval newsquant takes one JSON file")
     cfg = load_config()
-    data = load_newsquant(Path(args.file))
+    data = load_newsquant(Path(args.paths[0]))
     nlp = load_pipeline(cfg.model)
     progress = _Progress("evaluating")
     progress.start(len(data))
@@ -360,4 +600,96 @@ def cmd_eval(args) -> int:
     print(f"{'metric':<15}{'precision':>10}{'recall':>8}{'F1':>7}")
     for row in table:
         print(f"{row['metric']:<15}{row['precision']:>10.1f}{row['recall']:>8.1f}{row['f1']:>7.1f}")
+    return 0
+
+
+def _eval_flags(args) -> int:
+    """Score each corpus folder's flags and fact grouping against its gold.yaml."""
+    from .goldeval import analyse_corpus, load_gold, overall, score_corpus
+    from .rulepack import load_rulepack
+
+    cfg = load_config()
+    folders = []
+    for p in map(Path, args.paths):
+        if (p / "gold.yaml").is_file():
+            folders.append(p)
+        elif p.is_dir():
+            raise UserError(f"{p}: no gold.yaml (eval flags takes corpus folders that hold one)")
+        # a file beside the corpora (a README a glob caught) is not a corpus: skip it
+    if not folders:
+        raise UserError("no corpus folder with a gold.yaml among the paths given")
+    from .align import Settings
+
+    pack = load_rulepack([Path(r) for r in args.rules] if args.rules else None)
+    threshold = Settings.from_pack(pack).flag_threshold
+    scores = []
+    for folder in folders:
+        gold = load_gold(folder / "gold.yaml")
+        sources, claims, facts, flags = analyse_corpus(folder, pack, cfg.model, cfg.cache_dir / "eval-docs")
+        shown = flags if args.all else [f for f in flags if f.confidence >= threshold]
+        fact_of = {c.id: fact.id for fact in facts for c in fact.claims}
+        scores.append(score_corpus(folder.name, gold, sources, claims, fact_of, shown))
+    total = overall(scores)
+    if args.errors:
+        Path(args.errors).write_text(json.dumps(
+            [{"corpus": s.name, "false_flags": s.false_flags, "missed_conflicts": s.missed_conflicts} for s in scores],
+            indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.json:
+        print(json.dumps({"corpora": [dict(s.summary(), false_flags=s.false_flags, missed_conflicts=s.missed_conflicts)
+                                      for s in scores], "overall": total.summary()}, indent=2, ensure_ascii=False))
+        return 0
+
+    def pct(x):
+        return "   -" if x is None else f"{100 * x:5.1f}"
+
+    print(f"{'corpus':<24}{'flags':>6}{'prec':>7}{'confl':>6}{'recall':>7}{'align P':>8}{'align R':>8}")
+    for s in [*scores, total]:
+        d = s.summary()
+        print(f"{s.name[:23]:<24}{s.flags:>6}{pct(d['flag_precision']):>7}{s.conflicts:>6}"
+              f"{pct(d['conflict_recall']):>7}{pct(d['alignment_precision']):>8}{pct(d['alignment_recall']):>8}")
+    causes: dict[str, int] = {}
+    for s in scores:
+        for f in s.false_flags:
+            key = f["cause"].split(" (")[0]
+            causes[key] = causes.get(key, 0) + 1
+    if causes:
+        print("false flags by cause: " + "; ".join(f"{k}: {n}" for k, n in sorted(causes.items(), key=lambda kv: -kv[1])))
+    return 0
+
+
+# ------------------------------------------------------------------ facts
+
+
+def cmd_facts(args) -> int:
+    """Every fact with each source's figures over time (see facts.summarize)."""
+    from .facts import build_facts, summarize
+    from .pipeline import load_pack, scan
+
+    if args.min_sources < 1:
+        raise UserError("--min-sources must be at least 1")
+    cfg = load_config()
+    result = scan(cfg, args.paths or None, store_flags=False)
+    _warn_problems(result.problems)
+    pack = load_pack(cfg)
+    facts = [f for f in build_facts(result.claims, pack)
+             if len({c.source_id for c in f.claims}) >= args.min_sources]
+    summaries = [summarize(f) for f in facts]
+    if args.format == "json":
+        print(json.dumps(summaries, ensure_ascii=False, indent=2))
+        return 0
+    from rich.table import Table
+    from rich.text import Text
+
+    con = _console()
+    if not summaries:
+        con.print(f"no fact is stated by {args.min_sources} or more sources")
+    for s in summaries:
+        t = Table(title=Text(f"{s['description']} — {s['behaviour']}, {s['sources']} sources, "
+                             f"spread {s['spread']}"), title_justify="left", expand=False)
+        for col in ("date", "source", "figure", "value", "apart"):
+            t.add_column(col, overflow="fold")
+        for c in s["claims"]:
+            t.add_row(*(Text(x) for x in (c["date"] or "undated", c["outlet"] or c["source_id"], c["surface"],
+                                         c["value"], "◆" if c["apart"] else "")))
+        con.print(t)
     return 0

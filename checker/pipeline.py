@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Callable
 
 from .config import Config
-from .errors import SourceError
+from .errors import SourceError, UserError
 from .model import Claim, Flag, Source
 from .rulepack import RulePack, load_rulepack, pack_files
 from .sources import load_sources
+from .untrusted import shorten
 
 # Bump when extraction output changes, so cached claims are re-extracted.
 EXTRACTOR_VERSION = "2026-11-22.1"
@@ -133,6 +134,7 @@ def scan(
     key = extractor_key(cfg)
     store = Store(cfg.cache_path)
     try:
+        store.begin_write()  # queue behind a concurrent scan before reading what it will store
         todo: list[Source] = []
         claims_by_source: dict[str, list[Claim]] = {}
         for s in result.sources:
@@ -148,10 +150,26 @@ def scan(
         for s in result.sources:
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
-        for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress):
-            claims_by_source[source.id] = claims
-            store.put_claims(source.id, source.content_hash, key, claims)
-            result.parsed += 1
+        try:
+            for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress):
+                claims_by_source[source.id] = claims
+                store.put_claims(source.id, source.content_hash, key, claims)
+                result.parsed += 1
+        except (KeyboardInterrupt, UserError):
+            raise
+        except Exception:  # noqa: BLE001 - one document broke the batch: redo the rest one by one
+            for source in todo:
+                if source.id in claims_by_source:
+                    continue
+                try:
+                    claims = [c for _, cl in extract_claims(cfg, [source], pack) for c in cl]
+                except Exception as exc:  # noqa: BLE001 - that document costs one line, not the corpus
+                    result.problems.append(SourceError(source.id, f"cannot extract claims ({type(exc).__name__}: "
+                                                                  f"{shorten(exc, 100)}); source skipped"))
+                    continue
+                claims_by_source[source.id] = claims
+                store.put_claims(source.id, source.content_hash, key, claims)
+                result.parsed += 1
         result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
         # A partial flag set is never stored, so focusing is safe only without storing.
         focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
