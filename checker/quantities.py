@@ -89,6 +89,9 @@ ADDRESS_RE = re.compile(
     r"\b\d{1,5}(?:[-–]\d{1,5})?[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:\d{1,3}(?:st|nd|rd|th)\s+|(?:[A-Z][a-z]+\s+){1,3})"
     r"(?:St|Street|Rd|Road|Ave|Avenue|Way|Lane|Ln|Drive|Dr|Blvd|Boulevard|Place|Pl|Court|Ct|Terrace|Crescent)\b\.?"
 )
+MIXED_FRACTION_RE = re.compile(
+    rf"\b(?P<w>\d{{1,4}}|{_WORD_GROUP})\s+and\s+(?:a|one)\s+(?P<d>half|quarter|third)\b", re.IGNORECASE
+)
 # "one in three Germans", "two out of five voters": a proportion.
 RATIO_RE = re.compile(
     r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|\d{1,3})\s+(?:out\s+of|in)\s+(?:every\s+)?"
@@ -287,7 +290,7 @@ _MULTIWORD_UNITS = (
     r"per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
     r"|(?:square|cubic|sq\.?)\s*(?:feet|foot|ft|metres?|meters?|m|miles?|mi|kilometres?|kilometers?|km)\b"
     r"|fluid\s+ounces?|(?:pounds?|lbs?)[-\s](?:feet|foot|ft)\b|pounds?\s+sterling|metric\s+(?:tons?|tonnes?)"
-    r"|barrels?\s+of\s+oil|ft-lbs?\b|foot-pounds?\b"
+    r"|barrels?\s+of\s+oil|ft-lbs?\b|foot-pounds?\b|pounds?\s+per\s+square\s+inch"
     r"|(?:kilo|mega|giga)watt[-\s]hours?"
 )
 _ATTACHED_RE = re.compile(
@@ -815,6 +818,17 @@ def find_quantities(doc) -> list[Quantity]:
                               concept=_singular(group.split()[-1]), group=group))
         taken.append((m.start(), m.end()))
 
+    # "two and a half miles", "3 and a quarter hours": a whole number and a fraction, read as one number
+    mixed: list[_Number] = []
+    for m in MIXED_FRACTION_RE.finditer(text):
+        whole = m.group("w")
+        value = float(whole) if whole.isdigit() else _word_number_value(whole)
+        if value is None or overlaps(m.start(), m.end()) or is_blocked(m.start(), m.end()):
+            continue
+        value += 1 / lx.FRACTION_DENOMINATORS[m.group("d").lower()]
+        mixed.append(_Number(m.start(), m.end(), value, None, not whole.isdigit(), None, False))
+        taken.append((m.start(), m.end()))
+
     for m in FRACTION_RE.finditer(text):
         if overlaps(m.start(), m.end()):
             continue
@@ -851,8 +865,11 @@ def find_quantities(doc) -> list[Quantity]:
     for m in RATIO_RE.finditer(text):
         n, d = (int(x) if x.isdigit() else lx.UNITS_WORDS.get(x.lower(), 10) for x in (m.group("n"), m.group("d")))
         tok = ctx.token_at(m.end() + 1)
-        if not (0 < n < d) or overlaps(m.start(), m.end()) or tok is None or tok.tag_ not in ("NNS", "NNPS", "JJ"):
-            continue  # needs what is counted after it: "one in three Germans"
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if (not (0 < n < d) or overlaps(m.start(), m.end()) or tok is None or tok.tag_ not in ("NNS", "NNPS", "JJ")
+                or tok.lower_ in lx.UNIT_LIKE_WORDS or re.search(r"(\w+)\s+$", before)
+                and re.search(r"(\w+)\s+$", before).group(1) in _IDENTIFIER_NOUNS):
+            continue  # needs what is counted after it: "one in three Germans", not "category 5 in 12 hours"
         q = Quantity(n / d, n / d, "exact", "fraction", "level", m.group(0), m.start(), m.end())
         q.concept = _concept(ctx, m.start(), m.end())
         found.append(q)
@@ -868,7 +885,7 @@ def find_quantities(doc) -> list[Quantity]:
         found.append(q)
         taken.append((m.start(), m.end()))
 
-    numbers = []
+    numbers = list(mixed)
     for m in NUMBER_RE.finditer(text):
         if overlaps(m.start(), m.end()) or is_blocked(m.start(), m.end()):
             continue
@@ -876,6 +893,7 @@ def find_quantities(doc) -> list[Quantity]:
         if n is not None:
             _millions_not_metres(text, ctx, n, next((p for p in reversed(numbers[-3:]) if p.has_magnitude), None))
             numbers.append(n)
+    numbers.sort(key=lambda n: n.start)
 
     i = 0
     numbered: list[Quantity] = []  # the figures read from digits or number words
@@ -933,7 +951,8 @@ def find_quantities(doc) -> list[Quantity]:
 _FROM_RE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|some\s+|just\s+)?$", re.IGNORECASE)
 _TO_RE = re.compile(r"\b(?:up\s+|down\s+)?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?$",
                     re.IGNORECASE)
-_CLAUSE_END_RE = re.compile(r"[;:!?]|(?<![A-Z])\.\s|\bfrom\b|\bto\b|\band\b|\bbut\b|\bwhile\b", re.IGNORECASE)
+# a sentence end ("Friday. The"), not an abbreviation ("U.S. per barrel"); case matters for that test only
+_CLAUSE_END_RE = re.compile(r"[;:!?]|(?<![A-Z])\.\s|(?i:\bfrom\b|\bto\b|\band\b|\bbut\b|\bwhile\b)")
 
 
 def _far_partner(text: str, numbers: list[_Number], i: int) -> tuple[int, bool] | None:

@@ -834,3 +834,25 @@ def test_a_counted_noun_does_not_carry_to_an_unrelated_figure(quantities):
 def test_a_magnitude_or_above_is_a_bound(quantities):
     got = records(quantities, "A quake of magnitude 5 or above struck.")
     assert [(r["value"], r["change"]) for r in got] == [(5, ">")]
+
+
+def test_a_range_never_crosses_a_sentence(quantities):
+    got = records(quantities, "The toll rose from 10 on Friday. Officials raised it to 39 on Saturday.")
+    assert [r["value"] for r in got] == [10, 39]
+
+
+def test_a_label_and_a_duration_are_no_proportion(quantities):
+    got = records(quantities, "The storm grew to category 5 in 12 hours.")
+    assert [(r["value"], r["unit"]) for r in got] == [(12, "hour")]
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("The wreck lies two and a half miles down.", 2.5, "mile"),
+        ("The hull faced about 4,930 pounds per square inch.", 4930, "pound per square inch"),
+    ],
+)
+def test_mixed_word_fractions_and_pressure(quantities, text, value, unit):
+    got = records(quantities, text)
+    assert [(r["value"], r["unit"]) for r in got] == [(value, unit)]
