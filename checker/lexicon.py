@@ -76,6 +76,15 @@ TREND_DOWN = {
     "weakened", "depreciated", "downward", "downwards", "edged down", "inched down", "ticked down", "crash", "crashed",
 }
 
+# Verbs that make a change only with "by": "raised rates by 25 basis points"
+# (but "raised $5 million" is an amount raised, not a rise).
+TREND_BY_VERBS = {
+    "raise": "up", "raised": "up", "raises": "up", "raising": "up", "hike": "up", "hiked": "up", "hikes": "up",
+    "lift": "up", "lifted": "up", "lifts": "up", "slash": "down", "slashed": "down", "slashes": "down",
+    "trim": "down", "trimmed": "down", "trims": "down", "lowered": "down", "lowers": "down", "lowering": "down",
+    "widen": "up", "widened": "up", "narrow": "down", "narrowed": "down",
+}
+
 # Verbs whose "up"/"down" is a particle, not a rise or a fall.
 PARTICLE_VERBS = {
     "give", "gave", "given", "gives", "giving", "make", "made", "makes", "making", "set", "sets",

@@ -269,7 +269,7 @@ def _trend_before(text: str, start: int) -> str:
     for wm in reversed(list(_WORD_RE.finditer(window))):
         gap = window[wm.end() :]
         if not _TREND_GAP_RE.match(gap):
-            return "level"
+            break
         trend = _trend_word(wm.group(0))
         if trend:
             if wm.group(0).lower() in ("up", "down"):
@@ -277,6 +277,16 @@ def _trend_before(text: str, start: int) -> str:
                 if before and before[-1].lower() in lx.PARTICLE_VERBS:
                     return "level"  # "gave up 517 yards", "set up 3 teams": a particle, not a change
             return trend
+    by = re.search(r"\bby(?:\s+(?:about|around|roughly|nearly|almost|some|just|a\s+further|another|more\s+than"
+                   r"|less\s+than|over|up\s+to))?\s*$", window, re.IGNORECASE)
+    if by:
+        # "grow sales by 35 per cent", "cut its key rate by half a point": the verb, its object, then "by"
+        clause = re.split(r"[,;:.()]|\b(?:and|but|which|that|while|after|before)\b", window[: by.start()])[-1]
+        words = _WORD_RE.findall(clause)[-6:]
+        for w in reversed(words):
+            trend = _trend_word(w) or lx.TREND_BY_VERBS.get(w.lower())
+            if trend and w.lower() not in ("up", "down"):
+                return trend
     return "level"
 
 
@@ -1054,7 +1064,8 @@ def _millions_not_metres(text: str, ctx: _DocContext, n: _Number, prev: _Number 
 
 
 _FRACTION_UNIT_RE = re.compile(
-    rf"^\s+(?:of\s+(?:a|an)\s+)?(?:(?:US|U\.S\.|imperial)\s+)?(?P<u>{_MULTIWORD_UNITS}|[A-Za-z]+)\b", re.IGNORECASE
+    rf"^\s+(?:of\s+)?(?:(?:a|an)\s+)?(?:(?:US|U\.S\.|imperial)\s+)?(?P<u>{_MULTIWORD_UNITS}|[A-Za-z]+)\b",
+    re.IGNORECASE,
 )
 
 

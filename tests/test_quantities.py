@@ -856,3 +856,18 @@ def test_a_label_and_a_duration_are_no_proportion(quantities):
 def test_mixed_word_fractions_and_pressure(quantities, text, value, unit):
     got = records(quantities, text)
     assert [(r["value"], r["unit"]) for r in got] == [(value, unit)]
+
+
+@pytest.mark.parametrize(
+    "text, change",
+    [
+        ("The brand expects to grow sales by 35 per cent.", "up"),
+        ("The Fed raised rates by 25 basis points.", "up"),
+        ("The central bank cut its key rate by half a percentage point.", "down"),
+        ("The startup raised $5 million.", "="),  # an amount raised, not a rise
+        ("He won by 5 points.", "="),
+    ],
+)
+def test_a_verb_its_object_and_by(quantities, text, change):
+    got = records(quantities, text)
+    assert got[0]["change"] == change, got
