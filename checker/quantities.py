@@ -429,7 +429,7 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
         return _Unit(name, name, end + age.end())
     m = _ATTACHED_RE.match(rest)
     if m:
-        found = _lookup_unit(m.group("u"))
+        found = _lookup_unit(m.group("u")) or (("inch", "inch", 1.0) if m.group("u") == "in" else None)  # "5ft 10in"
         if found:
             return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
         return None  # letters glued to digits that are no unit: "5G", "3D"
@@ -1227,6 +1227,9 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
     if (unit is not None and unit.is_count and unit.stated in lx.CLASSIFIER_NOUNS
             and text[last.end : last.end + 1] == "-"):
         return None  # "a nine-speed gearbox", "a four-door saloon": a kind of thing, not an amount
+    hyphen_name = re.match(r"^-([A-Z][a-z]+)\b", text[last.end : last.end + 20])
+    if hyphen_name and not last.is_word and not _lookup_unit(hyphen_name.group(1)):
+        return None  # "7-Eleven", "3-Series": a name
     if b is None and unit is None and re.search(r"\b(?:top|bottom)\s+$", text[max(0, a.start - 8) : a.start], re.IGNORECASE):
         return None  # "slipped to the bottom three": a rank
     if (b is None and unit is None and not a.is_word and not a.currency and not a.sign

@@ -871,3 +871,9 @@ def test_mixed_word_fractions_and_pressure(quantities, text, value, unit):
 def test_a_verb_its_object_and_by(quantities, text, change):
     got = records(quantities, text)
     assert got[0]["change"] == change, got
+
+
+def test_inches_glued_to_the_figure_and_hyphenated_names(quantities):
+    got = records(quantities, "He is 5ft 10in tall.")
+    assert [(r["value"], r["unit"]) for r in got] == [(5, "foot"), (10, "inch")]
+    assert records(quantities, "She works at 7-Eleven.") == []
