@@ -468,6 +468,8 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
             return _per_suffix(text, end + m.end(), _Unit(found[0], found[1], end + m.end(), found[2]))
     # Unknown unit word: ask quantulum3 about this short span only.
     head = doc_ctx.count_noun_after(end)
+    if head is not None and head[1] in ("plus", "odd"):
+        head = None  # "50 plus", "30-odd": a bound or a rough figure, read from the wording
     if head is not None and head[0] > end:
         found = _lookup_unit(doc_ctx.last_head)
         if found and set(doc_ctx.last_modifiers) & _DEICTIC:
@@ -1286,7 +1288,8 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
         hedge = lx.MODIFIER_CHANGE.get(phrase, mod[0] if kind == "range" and mod[0] == "approx" else "")
     tail = text[(unit.end if unit else end) : (unit.end if unit else end) + 12].lower()
     if kind == "exact":
-        if re.match(r"^\s*(?:or more|or above|or higher|plus\b|\+)", tail) or text[end : end + 5] == "-plus":
+        # "50 plus", "50+", "50-plus" are at least 50; "£45m plus add-ons" is a sum
+        if re.match(r"^\s*(?:or more|or above|or higher|or over|plus(?=\s*(?:[,.;:)]|$))|\+)", tail) or text[end : end + 5] == "-plus":
             kind = "lower"
         elif re.match(r"^\s*(?:or (?:less|fewer|under|below))", tail):
             kind = "upper"

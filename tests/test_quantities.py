@@ -877,3 +877,11 @@ def test_inches_glued_to_the_figure_and_hyphenated_names(quantities):
     got = records(quantities, "He is 5ft 10in tall.")
     assert [(r["value"], r["unit"]) for r in got] == [(5, "foot"), (10, "inch")]
     assert records(quantities, "She works at 7-Eleven.") == []
+
+
+@pytest.mark.parametrize(
+    "text, change",
+    [("The club paid £45m plus add-ons.", "="), ("The event drew 50 plus.", ">"), ("The 65-plus group grew.", ">")],
+)
+def test_plus_as_a_bound_or_a_sum(quantities, text, change):
+    assert [r["change"] for r in records(quantities, text)] == [change]
