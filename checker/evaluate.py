@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import lexicon as lx
 from .errors import UserError
 from .model import Quantity
 
@@ -47,8 +48,14 @@ def newsquant_record(q: Quantity) -> dict[str, Any] | None:
             value.reverse()
     else:
         value = stated(finite[0] if q.kind != "upper" else finite[-1])
-    unit = getattr(q, "stated_unit", "") or q.unit or "-"
+    unit = _cqe_name(getattr(q, "stated_unit", "") or q.unit or "-")
     return {"value": value, "unit": unit, "change": q.change_symbol(), "concept": q.concept or "-"}
+
+
+def _cqe_name(unit: str) -> str:
+    """The unit as CQE's unit list names it where ours differs ("tonne" is
+    "metric ton" there), also inside a rate ("tonne per day")."""
+    return " per ".join(lx.CQE_UNIT_NAMES.get(part, part) for part in unit.split(" per "))
 
 
 _GOLD_RANGE_RE = re.compile(r"^\s*(-?[\d.]+(?:[eE][+-]?\d+)?)\s*-\s*(-?[\d.]+(?:[eE][+-]?\d+)?)\s*$")

@@ -191,13 +191,18 @@ UNIT_WORDS.update({
     "megawatt-hour": "megawatt hour", "megawatt-hours": "megawatt hour", "gigawatt-hours": "gigawatt hour",
     "hectare": "hectare", "ha": "hectare", "knot": "knot", "knots": "knot", "calorie": "calorie",
     "calories": "calorie", "kcal": "kilocalorie", "mah": "milliampere-hour", "p": "point",
-    "metric ton": "tonne", "metric tons": "tonne", "metric tonnes": "tonne",
+    "metric ton": "tonne", "metric tons": "tonne", "metric tonnes": "tonne", "gigatonnes": "gigatonne",
+    "gigatonne": "gigatonne", "gigatons": "gigatonne", "megatonnes": "megatonne", "megatons": "megatonne",
     "µg": "microgram", "μg": "microgram", "mcg": "microgram", "microgram": "microgram", "micrograms": "microgram",
     "light-year": "light-year", "light-years": "light-year", "light year": "light-year", "light years": "light-year",
     "parsec": "parsec", "parsecs": "parsec", "megapixel": "megapixel", "megapixels": "megapixel",
     "carat": "carat", "carats": "carat", "bushel": "bushel", "bushels": "bushel",
     "m/s": "metre per second", "km/s": "kilometre per second", "ft/s": "foot per second",
 })
+# Where CQE's unit list (NewsQuant's naming) calls a unit otherwise than the
+# normalized names here, which the comparison rules key on.
+CQE_UNIT_NAMES = {"tonne": "metric ton", "gigatonne": "gigaton", "megatonne": "megaton", "kilotonne": "kiloton"}
+
 # Abbreviations whose case matters: "12 C" is Celsius, "450 Nm" a torque, "300 PS"
 # metric horsepower; "5G" is no gram and "3P" no point.
 CASED_UNITS = {"C": "celsius", "F": "fahrenheit", "Nm": "newton metre", "PS": "horsepower", "nm": "nanometre",

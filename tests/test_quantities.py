@@ -422,7 +422,7 @@ def records(quantities, text: str) -> list[dict]:
     "text, value, unit",
     [
         ("The coin fell from $41,200 on Monday to $39,800 on Tuesday.", [41200, 39800], "dollar"),
-        ("Output fell to 1,240 tonnes in May from 1,530 tonnes.", [1530, 1240], "tonne"),
+        ("Output fell to 1,240 tonnes in May from 1,530 tonnes.", [1530, 1240], "metric ton"),  # CQE's name
         ("The orchard grew from 2 acres up to 5 acres.", [2, 5], "acre"),
         ("Mileage rose from 31 mpg in 2015 to 36 in 2021.", [31, 36], "mile per gallon"),
     ],
@@ -885,3 +885,10 @@ def test_inches_glued_to_the_figure_and_hyphenated_names(quantities):
 )
 def test_plus_as_a_bound_or_a_sum(quantities, text, change):
     assert [r["change"] for r in records(quantities, text)] == [change]
+
+
+def test_tonnes_are_metric_tons_in_the_newsquant_record_and_tonnes_for_comparison(quantities):
+    q = one(quantities, "The mill makes 300 tonnes a week.")
+    assert newsquant_record(q)["unit"] == "metric ton per week"
+    q = one(quantities, "The ship carries 300 tonnes.")
+    assert q.unit == "tonne" and newsquant_record(q)["unit"] == "metric ton"
