@@ -216,7 +216,7 @@ CURRENCY_WORDS = {
     "kuna": "croatian kuna", "kn": "croatian kuna", "lira": "turkish lira", "liras": "turkish lira",
     "rand": "south african rand", "franc": "swiss franc", "francs": "swiss franc", "peso": "mexican peso",
     "pesos": "mexican peso", "rupiah": "indonesian rupiah", "baht": "thai baht", "naira": "nigerian naira",
-    "zloty": "polish zloty", "zlotys": "polish zloty", "forint": "hungarian forint", "lari": "georgian lari",
+    "zloty": "polish złoty", "zlotys": "polish złoty", "forint": "hungarian forint", "lari": "georgian lari",
     "dirham": "united arab emirates dirham", "dirhams": "united arab emirates dirham", "riyal": "saudi riyal",
     "riyals": "saudi riyal", "ruble": "russian ruble", "rubles": "russian ruble", "rouble": "russian ruble",
     "roubles": "russian ruble", "hryvnia": "ukrainian hryvnia", "hryvnias": "ukrainian hryvnia",
