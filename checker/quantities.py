@@ -474,7 +474,7 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
         found = _lookup_unit(doc_ctx.last_head)
         if found and set(doc_ctx.last_modifiers) & _DEICTIC:
             return None  # "and 2.1 last year": a time phrase follows the figure
-        if found:  # "517 rushing yards", "50 previous years": a unit after a modifier
+        if found and not doc_ctx.last_named:  # "517 rushing yards", "50 previous years": a unit after a modifier
             return _per_suffix(text, head[0], _Unit(found[0], found[1], head[0], found[2]))
     if head is not None and (doc_ctx.last_head in doc_ctx.plain_nouns or doc_ctx.last_tag in ("NNS", "NNPS")):
         # A plural noun is what is counted ("11,000 Palestinians"); quantulum3 is
@@ -549,6 +549,7 @@ class _DocContext:
     last_tag = ""  # tag of the noun count_noun_after found last
     last_head = ""  # and its lemma
     last_modifiers: tuple = ()  # and the words before it
+    last_named = False
     _chunks = None
     chunk_starts: list[int] = []
 
@@ -584,6 +585,7 @@ class _DocContext:
         skipped = False
         modifiers: list = []  # tokens; hyphens kept so "first-team" stays one word
         self.last_modifiers = ()
+        self.last_named = False  # whether a proper name is among them ("eight World Cups" counts cups of a name)
         for t in self.doc[tok.i : min(len(self.doc), tok.i + 5)]:
             hyphened = t.i + 1 < len(self.doc) and self.doc[t.i + 1].text == "-" and not t.whitespace_
             if t.pos_ == "ADJ" and t.ent_type_ != "GPE" and (not t.like_num or hyphened):
@@ -608,6 +610,18 @@ class _DocContext:
                 if t.pos_ == "PROPN" and nxt is not None and nxt.tag_ == "NNS" and t.ent_type_ not in ("DATE", "TIME"):
                     modifiers.append(t)  # "71 Leeds fans", "three NHL clubs"
                     continue
+                run = self.doc[t.i : min(len(self.doc), t.i + 4)]
+                end_plural = next((k for k, r in enumerate(run) if r.tag_ in ("NNS", "NNPS")), None)
+                if (t.pos_ == "PROPN" and end_plural and all(r.pos_ == "PROPN" for r in run[:end_plural])
+                        and t.ent_type_ not in ("DATE", "TIME", "GPE", "PERSON")):
+                    # "four FA Cup finals", "eight straight World Cups": a name and the plural it ends in
+                    modifiers.extend(run[:end_plural])
+                    t = run[end_plural]
+                    lemma = t.lemma_.lower() if t.pos_ == "NOUN" else _singular(t.text)
+                    self.last_tag, self.last_head = t.tag_, lemma
+                    self.last_modifiers = tuple(m.lower_ for m in modifiers if m.text != "-")
+                    self.last_named = True
+                    return t.idx + len(t.text), _joined(modifiers, _singular(t.text).lower() if t.pos_ == "PROPN" else lemma)
                 if t.ent_type_ in ("GPE", "ORG", "PERSON", "DATE", "TIME") and t.pos_ == "PROPN":
                     return None
                 if (t.pos_ == "NOUN" and t.dep_ == "compound" and nxt is not None and nxt.pos_ == "NOUN"
@@ -620,6 +634,7 @@ class _DocContext:
                 self.last_tag = t.tag_
                 self.last_head = lemma
                 self.last_modifiers = tuple(m.lower_ for m in modifiers if m.text != "-")
+                self.last_named = any(m.pos_ == "PROPN" for m in modifiers)
                 # the span ends at the figure when a name stands between it and the noun
                 return (end if skipped else t.idx + len(t.text)), _joined([*modifiers], lemma)
             if t.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ", "PRON", "DET", "SCONJ", "PART"):

@@ -550,6 +550,8 @@ def test_vague_amounts_name_the_counted_noun_as_unit(quantities):
         ("She works eight hours a day.", "hour per day"),
         ("Staff work 40 hours a week.", "hour per week"),
         ("A survey of seven European countries.", "european country"),
+        ("Lampard won four FA Cup finals with Chelsea.", "fa cup final"),
+        ("He has appeared in eight straight World Cups.", "straight world cup"),
         ("As many as 14 first-team players left.", "first-team player"),
         ("Among his 300 recorded songs were hits.", "song"),
     ],
