@@ -611,7 +611,9 @@ class _DocContext:
                     modifiers.append(t)  # "71 Leeds fans", "three NHL clubs"
                     continue
                 run = self.doc[t.i : min(len(self.doc), t.i + 4)]
-                end_plural = next((k for k, r in enumerate(run) if r.tag_ in ("NNS", "NNPS")), None)
+                end_plural = next((k for k, r in enumerate(run) if r.tag_ in ("NNS", "NNPS") or (
+                    k > 0 and r.pos_ == "PROPN" and len(r.text) > 3 and r.text.endswith("s") and not r.text.endswith("ss"))),
+                    None)  # the tagger may call "Cups" singular at a sentence end
                 if (t.pos_ == "PROPN" and end_plural and all(r.pos_ == "PROPN" for r in run[:end_plural])
                         and t.ent_type_ not in ("DATE", "TIME", "GPE", "PERSON")):
                     # "four FA Cup finals", "eight straight World Cups": a name and the plural it ends in
