@@ -926,9 +926,9 @@ def find_quantities(doc) -> list[Quantity]:
 
     i = 0
     numbered: list[Quantity] = []  # the figures read from digits or number words
-    partner_of: dict[int, int] = {}  # far ends already paired: "from $41,200 on Monday to $39,800"
+    paired: set[int] = set()  # far ends already read: "from $41,200 on Monday to $39,800"
     while i < len(numbers):
-        if i in partner_of.values():
+        if i in paired:
             i += 1
             continue
         a = numbers[i]
@@ -937,7 +937,7 @@ def find_quantities(doc) -> list[Quantity]:
             j, reverse = far
             q = _build(text, ctx, a, numbers[j], reverse=reverse)
             if q is not None:
-                partner_of[i] = j
+                paired.add(j)
                 found.append(q)
                 taken.append((q.start, q.end))
                 numbered.append(q)
@@ -1136,7 +1136,10 @@ def _read_elided_units(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
     "280 million of the 1.5 billion shekels", "a 10- or 12-inch pizza"; and
     bare figures whose unit the grammar implies: an age ("Maddon, 66,",
     "who was 9", "aged 40") or an index level ("the index gained 1.1% to 33,410.50")."""
+    last_unit = -1  # index of the latest figure with a unit: one pass, however many figures a text has
     for k, q in enumerate(qs):
+        if k > 0 and qs[k - 1].unit and qs[k - 1].end <= q.start:
+            last_unit = k - 1
         if q.unit or q.kind in ("vague", "categorical") or q.low is None:
             continue
         sent = _sent_start(ctx, q.start)
@@ -1175,14 +1178,14 @@ def _read_elided_units(text: str, ctx: _DocContext, qs: list[Quantity]) -> None:
         if not _BARE_END_RE.match(after):
             continue
         # a unit written once for several figures of the same sentence
-        prev = next((p for p in reversed(qs[:k]) if p.unit and p.end <= q.start), None)
+        prev = qs[last_unit] if last_unit >= 0 else None
         level_after_change = prev is not None and _INDEX_LEVEL_RE.search(before) and (
             prev.trend != "level" or prev.unit in ("percentage", "percentage point", "basis point"))
         adjectival = prev is not None and re.search(r"\d-[A-Za-z]", text[prev.start : prev.end])  # "the 20-day average"
         if (prev is not None and prev.start >= sent and q.start - prev.end <= 90 and not prev.unit.endswith("of age")
                 and not level_after_change and not adjectival):  # "rose 1.1% to 33,410.50": a change, then a level in other units
             gap_text = text[prev.end : q.start]
-            between = any(prev.end <= o.start < q.start for o in qs)  # no other figure in between (a year may be)
+            between = last_unit < k - 1  # another figure stands in between (a year may: it is no figure)
             # a counted noun carries only to a coordinate, a comparison or a relative clause: "136 hostages,
             # including 20 who ...", "5 dogs and 3 cats", "up from 1.1m"; not to "estimates of 64,900"
             count_ok = not _is_count_unit(prev.unit) or bool(
