@@ -155,7 +155,8 @@ def score_sentence(gold: list[dict], pred: list[dict], score: Score) -> None:
         gv = _gold_value(g.get("value", ""))
         if gv is None:
             continue
-        g_unit, g_change = _unit(g.get("normalized_unit", "-")), str(g.get("change", "=")).strip()
+        # as the CQE code reads them: the gold unit lower-cased (not stripped), the gold change as written
+        g_unit, g_change = str(g.get("normalized_unit", "-")).lower(), str(g.get("change", "="))
         g_words = _words(g.get("referred_concepts", "-"))
         for j, p in enumerate(free):
             pv = _pred_value(p.get("value"))
