@@ -1254,14 +1254,15 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
         return None  # "7-Eleven", "3-Series": a name
     if b is None and unit is None and re.search(r"\b(?:top|bottom)\s+$", text[max(0, a.start - 8) : a.start], re.IGNORECASE):
         return None  # "slipped to the bottom three": a rank
-    if (b is None and unit is None and not a.is_word and not a.currency and not a.sign
+    tight = b is not None and text[a.end : b.start] in ("-", "–") and unit is None  # "ISO 1234-5", "2-0"
+    if ((b is None or tight) and unit is None and not a.is_word and not a.currency and not a.sign
             and re.fullmatch(r"\d{1,4}", text[a.start : a.end])):
         tok = ctx.token_at(a.start)
         prev = tok.doc[tok.i - 1] if tok is not None and tok.i > 0 else None
         if (prev is not None and prev.idx + len(prev.text) == a.start - 1 and prev.text[:1].isupper()
                 and prev.pos_ in ("PROPN", "NOUN") and prev.lower_ not in lx.MONTHS
                 and prev.ent_type_ not in ("DATE", "TIME")):
-            return None  # "Area 51", "Apollo 11", "Proposition 22": a name ending in a number
+            return None  # "Area 51", "Apollo 11", "Proposition 22", "ISO 1234-5": a name ending in a number
     suspended = re.match(r"^-\s*(?:,|or\b|and\b|to\b)", text[a.end : a.end + 8])  # "five- and six-cylinder"
     if (a.is_word and b is None and unit is None and not text[a.start : a.end].lower().endswith("fold")
             and not suspended):

@@ -894,3 +894,20 @@ def test_tonnes_are_metric_tons_in_the_newsquant_record_and_tonnes_for_compariso
     assert newsquant_record(q)["unit"] == "metric ton per week"
     q = one(quantities, "The ship carries 300 tonnes.")
     assert q.unit == "tonne" and newsquant_record(q)["unit"] == "metric ton"
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("The grant is worth AUD1.5m.", 1_500_000, "australian dollar"),
+        ("They pay a $3,500 a month mortgage.", 3500, "dollar per month"),
+    ],
+)
+def test_more_currency_and_rate_shapes(quantities, text, value, unit):
+    got = records(quantities, text)
+    assert [(r["value"], r["unit"]) for r in got][:1] == [(value, unit)]
+
+
+@pytest.mark.parametrize("text", ["Route 66 reopened on Friday.", "The part meets ISO 1234-5."])
+def test_more_names_with_numbers(quantities, text):
+    assert records(quantities, text) == []
