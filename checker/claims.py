@@ -30,6 +30,7 @@ EVENT_NOUNS = {
 }
 PERSON_LEMMAS = {"people": "person", "persons": "person", "folk": "person"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+NOT_COUNTED_ENTITIES = {"DATE", "TIME", "GPE", "LOC", "PERSON", "ORG", "FAC", "EVENT"}
 ACTOR_LABELS = {"ORG", "NORP", "PERSON"}
 _ACCORDING_RE = re.compile(r"\baccording to\s+(?P<who>[^,.;:\"“”]+)", re.IGNORECASE)
 _SINCE_RE = re.compile(r"\b(?:since|from|after|before|until)\s+$", re.IGNORECASE)
@@ -259,7 +260,7 @@ def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
     certainty that falls with the distance; the unit alone can name it. A
     trigger counts only for measures the figure's kind of unit can state
     ("killed" does not make "$71 million" a death toll)."""
-    from .align import coarse_family
+    from .units import coarse_family
 
     by_unit = lex.measure_units.get(q.unit or "")
     if by_unit:
@@ -332,7 +333,7 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     """The figure's role from the words right before and after it."""
     before = text[max(sent_start, q.start - 40) : q.start].lower()
     after = text[q.end : q.end + 30].lower()
-    from .align import coarse_family
+    from .units import coarse_family
 
     inside = re.sub(r"^\S+\s*", "", text[q.start : q.end].lower())  # "15 more people": words after the number
     family = coarse_family(q.unit)
@@ -474,6 +475,12 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         counted = _lemma(noun) if noun is not None else ""
         if noun is not None and noun.ent_type_ == "NORP" and noun.tag_ in ("NNPS", "NNS"):
             counted = "person"  # "46,000 Palestinians": people, whose group is the figure's owner
+        elif noun is not None and (noun.ent_type_ in NOT_COUNTED_ENTITIES or noun.lemma_.lower() in lx.TIME_WORDS
+                                   or (noun.dep_ == "nsubj" and noun.head.lemma_.lower() in REPORTING_VERBS
+                                       and noun.i not in {t.i for t in toks})):
+            # "rose to 11,300 on Saturday", "Siegel, 65", "stands at 51, officials said":
+            # a date, a name or the speaker, not what is counted
+            counted = ""
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
         if not counted and q.kind == "vague":

@@ -358,7 +358,7 @@ def _stored_flags(cfg: Config):
 
 def flag_threshold(cfg: Config) -> float:
     """The confidence below which flags are kept but not shown (rules.yaml)."""
-    from .align import Settings
+    from .rulepack import Settings
     from .pipeline import load_pack
 
     return Settings.from_pack(load_pack(cfg)).flag_threshold
@@ -618,7 +618,7 @@ def _eval_flags(args) -> int:
         # a file beside the corpora (a README a glob caught) is not a corpus: skip it
     if not folders:
         raise UserError("no corpus folder with a gold.yaml among the paths given")
-    from .align import Settings
+    from .rulepack import Settings
 
     pack = load_rulepack([Path(r) for r in args.rules] if args.rules else None)
     threshold = Settings.from_pack(pack).flag_threshold

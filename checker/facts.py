@@ -12,16 +12,24 @@ beside every figure.
 
 Each fact gets a readable description, a behaviour (fixed, cumulative,
 snapshot, term) from its measure, role and modality, and for each member a
-certainty of the grouping. Nothing here imports spaCy.
+certainty of the grouping. The second half of the module turns the claims of
+each fact (or of a story pack's metric, or of the generic key where the
+lexicon is silent) into slots and blocks and yields the pairs the rules
+judge. Nothing here imports spaCy.
 """
 from __future__ import annotations
 
+import bisect
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterator
 
 from .model import Claim, sha1
-from .rulepack import RulePack
+from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
+from .units import unit_family
 
 # Roles whose figures are never set against each other: increments and
 # changes differ by nature ("15 more" today, "20 more" tomorrow), and an
@@ -91,8 +99,6 @@ def counted_class(claim: Claim, pack: RulePack) -> str:
 def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | None:
     """(measure, counted, unit family, role, modality), or None when the claim
     names no fact that can be compared."""
-    from .align import unit_family
-
     q = claim.quantity
     if q.trend != "level":
         return None
@@ -101,28 +107,25 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     family, _ = unit_family(q.unit)
     if not measure:
         return None  # the lexicon is silent: the generic key (counted noun + event) takes it
-    m = pack.lexicon.behaviour(measure)
-    if m is not None and m.needs_owner and not claim.owner:
+    lex = pack.lexicon
+    m = lex.behaviour(measure)
+    if m is None:
+        # a measurement with no word for it, named by its kind of unit: only what
+        # it measures ("96 hours of oxygen") can tell it from another of its kind
+        thing = (claim.counted or "").lower().strip()
+        if not thing or thing in (q.unit or ""):
+            return None
+        return measure, lex.counted_class.get(thing, thing), family, claim.role or "total", claim.modality or "reported"
+    if m.needs_owner and not claim.owner:
         return None  # "a 44-year-old": whose age is not said, nothing to compare
-    if counted == "people" or m is None or not m.by_counted:
+    if m.of_people and counted and counted != "people" and counted not in lex.person_nouns \
+            and counted not in lex.measure_words:
+        return None  # "two dams" near "killed": the measure is about people, the figure is not
+    if counted == "people" or not m.by_counted:
         counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
     if family != "count" and counted in (q.unit or ""):
         counted = ""
     return measure, counted if family == "count" else "", family, claim.role or "total", claim.modality or "reported"
-
-
-def thing_of(claim: Claim, pack: RulePack) -> str:
-    """For a measurement (a height, a speed, a cost), the thing measured:
-    the noun the figure describes ("70-metre dam", "a wave 7 metres high")."""
-    from .align import unit_family
-
-    family, _ = unit_family(claim.quantity.unit)
-    if family == "count":
-        return ""
-    counted = (claim.counted or "").lower().strip()
-    if not counted or counted in (claim.quantity.unit or "") or counted in pack.lexicon.measure_words:
-        return ""
-    return counted
 
 
 def _point(c: Claim) -> float | None:
@@ -173,6 +176,21 @@ def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tupl
     return m.behaviour, m.window_days if m.behaviour == "snapshot" else 30.0
 
 
+def _occasions(claims: list[Claim]) -> dict[str, str]:
+    """For a measure whose every figure is one occasion's (a day's release of
+    prisoners), the occasion of each dated claim: dates a day or less apart
+    are one occasion, named by its first date. Undated claims get none."""
+    dated = sorted((d, c.id) for c in claims if (d := day_number(c.date)) is not None)
+    out: dict[str, str] = {}
+    start = last = None
+    for d, cid in dated:
+        if last is None or d - last > 1:
+            start = d
+        out[cid] = date.fromordinal(start).isoformat()
+        last = d
+    return out
+
+
 def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     """Group claims into facts and set each claim's `fact`. Claims that name
     no comparable fact keep an empty `fact`."""
@@ -188,10 +206,12 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         owners = Counter(c.owner for c in members if c.owner)
         main = owners.most_common(1)[0][0] if owners else ""
         behaviour, window = behaviour_of(measure, role, modality, pack)
+        m = pack.lexicon.behaviour(measure)
+        occasion = _occasions(members) if m is not None and m.per_event and modality == "reported" else {}
         for c in members:
             owner = c.owner or main
-
-            fid = sha1("\x1f".join([measure, counted, family, role, modality, owner]))[:10]
+            when = occasion.get(c.id, "")
+            fid = sha1("\x1f".join([measure, counted, family, role, modality, owner, when]))[:10]
             fact = facts.get(fid)
             if fact is None:
                 fact = facts[fid] = Fact(fid, measure, counted, family, role, modality, owner,
@@ -216,8 +236,6 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
 def summarize(fact: Fact) -> dict:
     """A fact as a reviewer reads it: its figures by date, the spread of its
     values, and which figures stand apart from the value most sources state."""
-    from .align import day_number
-
     points = [p for c in fact.claims if (p := _point(c)) is not None]
     clusters = value_clusters(fact.claims)
     main = {c.id for c in clusters[0]} if clusters else set()
@@ -250,3 +268,340 @@ def summarize(fact: Fact) -> dict:
             "date": c.date, "sure": fact.sure.get(c.id, 0.0), "apart": c.id in apart,
         } for c in ordered],
     }
+
+
+# --------------------------------------------------------------------------- slots and blocks
+# Each claim of a comparable fact becomes a `Slot` (the claim plus everything
+# the rules need, precomputed: the interval in the fact's base unit, the
+# slack, the day number, the scopes and places, the kind of authority), and
+# slots are grouped into *blocks*, one per fact (or story-pack metric). Inside
+# a block only pairs within the fact's time window are generated, each claim
+# meeting at most `max_pairs_per_claim` others, so the work grows with the
+# number of claims, never with the number of pairs.
+
+INF = math.inf
+
+@dataclass(slots=True)
+class Slot:
+    """A claim ready for comparison: everything the rules need, precomputed."""
+
+    claim: Claim
+    metric: Metric
+    form: str  # "number" | "group" (a categorical subgroup)
+    lo: float  # the stated interval in the family's base unit (open ends infinite)
+    hi: float
+    tol: float  # slack the wording implies ("six-week": 3.5 days), in base units
+    slack: float  # slack the metric allows (tolerance relative/absolute)
+    approx: bool  # the wording is a hedge ("about", "some")
+    day: int | None  # date ordinal, None when undated
+    source: str
+    scopes: frozenset[str]
+    places: frozenset[str]
+    authority: str | None
+
+    @property
+    def value_key(self) -> float:
+        """Where the figure sits on the number line (for nearest-value search)."""
+        if self.hi == INF:
+            return self.lo
+        if self.lo == -INF:
+            return self.hi
+        return (self.lo + self.hi) / 2
+
+@dataclass
+class Block:
+    """The slots of one metric (and, for generic keys, one place)."""
+
+    metric: Metric
+    place: str = ""
+    slots: list[Slot] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.metric.name}@{self.place}" if self.place else self.metric.name
+
+_DATE_CACHE: dict[str, int | None] = {}
+
+def day_number(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    d = _DATE_CACHE.get(iso, -1)
+    if d == -1:
+        try:
+            d = date.fromisoformat(iso[:10]).toordinal()
+        except ValueError:
+            d = None
+        if len(_DATE_CACHE) < 100_000:
+            _DATE_CACHE[iso] = d
+    return d
+
+class Aligner:
+    """Assigns metrics to claims and builds slots; one per compare() call."""
+
+    def __init__(self, pack: RulePack, settings: Settings | None = None, facts=None):
+        check_metric_scopes(pack)
+        self.facts = {f.id: f for f in facts} if facts is not None else None
+        self._fact_metrics: dict[str, Metric] = {}
+        self.pack = pack
+        self.settings = settings or Settings.from_pack(pack)
+        ordered = sorted(pack.metrics, key=lambda m: (-m.priority, m.order))
+        self.by_counted: dict[str, list[Metric]] = {}
+        for m in ordered:
+            for noun in m.counted:
+                self.by_counted.setdefault(noun, []).append(m)
+        self._generic: dict[tuple[str, str, str], Metric] = {}
+        self._authority: dict[str, str | None] = {}
+        self._scopes: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
+        self._places: dict[tuple[str, ...], frozenset[str]] = {}
+
+    # ---- metric assignment
+    def metric_for(self, claim: Claim) -> tuple[Metric, str, float] | None:
+        """(metric, unit family, factor) for a claim, or None when it names no fact."""
+        counted = (claim.counted or "").strip().lower()
+        family, factor = unit_family(claim.quantity.unit)
+        if not counted:
+            return self.fact_metric(claim, family, factor) if self.facts is not None and claim.fact else None
+        for m in self.by_counted.get(counted, ()):
+            if m.matches(claim, family):
+                return m, family, factor
+        if self.facts is not None and claim.fact:
+            return self.fact_metric(claim, family, factor)
+        # Where the lexicon is silent: the generic key (counted noun + event + unit).
+        s = self.settings
+        if not s.generic_enabled or counted in s.generic_ignore_counted:
+            return None
+        return self.generic_metric(counted, (claim.event or "").lower(), family, claim.scope), family, factor
+
+    def fact_metric(self, claim: Claim, family: str, factor: float) -> tuple[Metric, str, float] | None:
+        """The metric of the claim's fact (facts stage), for claims no story pack names."""
+        fact = self.facts.get(claim.fact) if claim.fact else None
+        if fact is None or not fact.compared:
+            return None
+        m = self._fact_metrics.get(fact.id)
+        if m is None:
+            s = self.settings
+            m = self._fact_metrics[fact.id] = Metric(
+                name=fact.id, over_time=fact.behaviour, description=fact.description,
+                unit=family, relative=s.generic_relative, absolute=s.generic_absolute,
+                window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
+                same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
+                authority_window=s.authority_window_days if fact.behaviour == "cumulative" else 0.0,
+            )
+        return m, family, factor
+
+    def generic_metric(self, counted: str, event: str, family: str, scopes: list[str]) -> Metric:
+        s = self.settings
+        if event in s.generic_cumulative_events:
+            over_time = "cumulative"
+        elif s.generic_term_scopes & set(scopes):
+            over_time = "term"
+        else:
+            over_time = "snapshot"
+        key = (counted, event, family, over_time)
+        m = self._generic.get(key)
+        if m is None:
+            name = f"{counted}/{event or '-'}" + ("" if family == "count" else f"/{family}")
+            if over_time == "term":
+                name += "/term"
+            m = self._generic[key] = Metric(
+                name=name, over_time=over_time, counted=frozenset({counted}),
+                description=f"{counted} ({event})" if event else counted,
+                events=frozenset({event}) if event else frozenset(), unit=family,
+                relative=s.generic_relative, absolute=s.generic_absolute,
+                window_days=s.generic_window.get(over_time, DEFAULT_WINDOW[over_time]),
+                scopes_ignored=s.generic_ignored_scopes, same_place=True, generic=True,
+            )
+        return m
+
+    # ---- helpers
+    def authority(self, attribution: str | None) -> str | None:
+        """The kind of authority a figure is attributed to ("health ministry"), or None."""
+        if not attribution:
+            return None
+        kind = self._authority.get(attribution, "?")
+        if kind == "?":
+            kind = None
+            for name, patterns in self.settings.authorities:
+                if any(p.search(attribution) for p in patterns):
+                    kind = name
+                    break
+            self._authority[attribution] = kind
+        return kind
+
+    def scopes(self, metric: Metric, scope: list[str]) -> frozenset[str]:
+        key = (id(metric.scopes_ignored), tuple(scope))
+        out = self._scopes.get(key)
+        if out is None:
+            out = frozenset(scope) - metric.scopes_ignored
+            self._scopes[key] = out
+        return out
+
+    def places(self, names: list[str]) -> frozenset[str]:
+        key = tuple(names)
+        out = self._places.get(key)
+        if out is None:
+            out = frozenset(norm_place(p) for p in names)
+            self._places[key] = out
+        return out
+
+    def is_whole_group(self, claim: Claim) -> bool:
+        """"all the hostages", "all remaining hostages": the whole counted set, not a subgroup."""
+        q = claim.quantity
+        text = (q.group or q.surface or "").lower()
+        words = re.findall(r"[a-z][a-z'-]*", text)
+        counted = (claim.counted or "").lower()
+        unit = (q.unit or "").lower()
+        rest = [
+            w for w in words
+            if w not in self.settings.whole_group_words
+            and w not in (counted, unit, counted + "s", counted + "es")
+            and not (counted and w.startswith(counted[:-1]) and len(counted) > 3)
+        ]
+        return not rest
+
+    def slot(self, claim: Claim, default_places: frozenset[str] = frozenset()) -> Slot | None:
+        found = self.metric_for(claim)
+        if found is None:
+            return None
+        metric, family, factor = found
+        q = claim.quantity
+        if q.trend != "level":
+            return None  # a change ("rose by 5%"), not a level
+        if q.kind == "categorical":
+            if self.is_whole_group(claim) or re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen)\b",
+                                                        (q.group or q.surface or "").lower()):
+                return None  # "all the hostages", or "all five passengers": a size already stated
+            form, lo, hi = "group", -INF, INF
+        else:
+            if q.kind == "vague" and not self.settings.compare_vague:
+                return None
+            if q.low is None and q.high is None:
+                return None
+            form = "number"
+            lo = -INF if q.low is None else q.low * factor
+            hi = INF if q.high is None else q.high * factor
+        mag = max((abs(x) for x in (lo, hi) if math.isfinite(x)), default=0.0)
+        places = self.places(claim.places)
+        if not places and self.settings.inherit_place:
+            places = default_places
+        return Slot(
+            claim=claim, metric=metric, form=form, lo=lo, hi=hi,
+            tol=(q.tolerance or 0.0) * factor,
+            slack=max(metric.absolute, metric.relative * mag, implied_precision(q)),
+            approx=q.kind == "approx",
+            day=0 if metric.over_time == "fixed" else day_number(claim.date), source=claim.source_id,
+            scopes=self.scopes(metric, claim.scope), places=places,
+            authority=self.authority(claim.attribution),
+        )
+
+def implied_precision(q) -> float:
+    """The slack a large exact figure's own rounding implies: half a unit of
+    its last non-zero digit, at most 3% ("US$71 million" agrees with "$71.4
+    million", "10,000" with "10,100"). Small figures are taken as exact: a
+    magnitude of 7 is not 6.8."""
+    if q.kind != "exact" or q.point is None or abs(q.point) < 1000 or not float(q.point).is_integer():
+        return 0.0
+    value = int(abs(q.point))
+    unit = 1
+    while value % (unit * 10) == 0:
+        unit *= 10
+    return min(unit / 2, 0.03 * abs(q.point))
+
+def main_places(claims: list[Claim], aligner: Aligner) -> dict[str, frozenset[str]]:
+    """Per source, the place its claims name most often: a figure with no
+    place of its own speaks of the story's main place."""
+    counts: dict[str, dict[str, int]] = {}
+    for c in claims:
+        if c.places:
+            per = counts.setdefault(c.source_id, {})
+            for p in aligner.places(c.places):
+                per[p] = per.get(p, 0) + 1
+    out = {}
+    for sid, per in counts.items():
+        best = max(per.values())
+        out[sid] = frozenset(p for p, n in per.items() if n == best)
+    return out
+
+def build_blocks(claims: list[Claim], pack: RulePack, aligner: Aligner | None = None) -> dict[str, Block]:
+    """Group the comparable claims by metric. Claims naming no fact are left out.
+
+    Metrics with `same_place` (every generic key) are split further by place:
+    a slot goes to the block of each place it names, or to the block of no
+    place when it names none (and its source names none either). So "people
+    killed" in Malatya and in Syria never share a block, however large the
+    corpus."""
+    aligner = aligner or Aligner(pack)
+    defaults = main_places(claims, aligner) if aligner.settings.inherit_place else {}
+    empty: frozenset[str] = frozenset()
+    blocks: dict[str, Block] = {}
+    for c in claims:
+        s = aligner.slot(c, defaults.get(c.source_id, empty))
+        if s is None:
+            continue
+        m = s.metric
+        for place in (sorted(s.places) or [""]) if m.same_place else [""]:
+            key = f"{m.name}@{place}" if place else m.name
+            b = blocks.get(key)
+            if b is None:
+                b = blocks[key] = Block(m, place)
+            b.slots.append(s)
+    return blocks
+
+
+# --------------------------------------------------------------------------- pairs
+
+def compatible(a: Slot, b: Slot) -> bool:
+    """Comparable: other sources, nested scopes, and (where the metric asks) a shared place."""
+    if a.source == b.source:
+        return False
+    if not (a.scopes <= b.scopes or b.scopes <= a.scopes):
+        return False
+    if a.metric.same_place and a.places != b.places and not (a.places & b.places):
+        return False
+    return True
+
+def _order(s: Slot) -> tuple:
+    return (s.day if s.day is not None else -1, s.source, s.claim.line, s.claim.col, s.claim.quantity.surface)
+
+SCAN_FACTOR = 4  # a slot looks at most SCAN_FACTOR * cap others to find its cap partners
+
+def window_pairs(slots: list[Slot], window: float, cap: int) -> Iterator[tuple[Slot, Slot]]:
+    """Dated pairs at most `window` days apart, each slot meeting at most `cap`
+    compatible slots after it (the nearest in time) among at most
+    SCAN_FACTOR * cap looked at. `slots` must be dated and sorted by day."""
+    n = len(slots)
+    scan = SCAN_FACTOR * cap
+    for i in range(n):
+        a = slots[i]
+        met = 0
+        limit = a.day + window
+        for j in range(i + 1, min(n, i + 1 + scan)):
+            b = slots[j]
+            if b.day > limit:
+                break
+            if compatible(a, b):
+                yield a, b
+                met += 1
+                if met >= cap:
+                    break
+
+def nearest_by_value(a: Slot, pool: list[Slot], keys: list[float], cap: int) -> Iterator[Slot]:
+    """Compatible slots of `pool` (sorted by value_key, keys alongside) nearest
+    in value to `a`, at most `cap` of them, nearest first."""
+    k = a.value_key
+    right = bisect.bisect_left(keys, k)
+    left = right - 1
+    met = looked = 0
+    n = len(pool)
+    while met < cap and looked < SCAN_FACTOR * cap and (left >= 0 or right < n):
+        looked += 1
+        if right >= n or (left >= 0 and abs(k - keys[left]) <= abs(keys[right] - k)):
+            b = pool[left]
+            left -= 1
+        else:
+            b = pool[right]
+            right += 1
+        if b is a or not compatible(a, b):
+            continue
+        met += 1
+        yield b

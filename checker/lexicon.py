@@ -307,3 +307,14 @@ ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 # normalized unit names the word lists produce.
 UNIT_LIKE_WORDS = frozenset(UNIT_WORDS) | frozenset(TIME_UNITS) | frozenset(TIME_UNIT_FORMS)
 NORMALIZED_UNITS = frozenset(UNIT_WORDS.values()) | {"day"}
+
+
+# Words for times and dates: the noun a bare figure hangs on when it is no
+# counted thing ("rose to 11,300 on Saturday", "10 a day earlier").
+TIME_WORDS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
+    "tomorrow", "morning", "afternoon", "evening", "night", "day", "week", "month", "year", "hour",
+    "minute", "weekend", "time", "date", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "sep", "sept", "oct", "nov", "dec", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug",
+})

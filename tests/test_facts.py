@@ -247,3 +247,47 @@ def test_facts_command_lists_each_facts_claims(tmp_path, monkeypatch, nlp, capsy
     assert {c["source_id"] for c in deaths[0]["claims"]} == {"a.txt", "b.txt"}
     assert {"source_id", "sentence", "surface", "value", "date"} <= set(deaths[0]["claims"][0])
     assert deaths[0]["spread"] == "700 to 900"
+
+
+def test_different_authorities_disagreeing_on_a_toll_a_day_apart(run):
+    # a day later, another authority's toll is lower: they count differently
+    _, flags = run([
+        ("Wire", "2025-06-01", "The flood has killed 3,900 people in Riverton, according to the United Nations."),
+        ("Daily", "2025-06-02", "The flood has killed 3,100 people in Riverton, according to the interior ministry."),
+    ])
+    assert [f.code for f in flags] == ["CK106"]
+    assert "interior ministry" in flags[0].message and "United Nations" in flags[0].message
+
+
+def test_a_toll_that_grows_over_a_day_is_not_flagged_whoever_gives_it(run):
+    _, flags = run([
+        ("Wire", "2025-06-01", "The flood has killed 3,100 people in Riverton, according to the interior ministry."),
+        ("Daily", "2025-06-02", "The flood has killed 3,900 people in Riverton, according to the United Nations."),
+    ])
+    assert flags == []
+
+
+def test_a_figure_apart_from_a_fixed_fact_most_sources_agree_on_is_one_flag(run):
+    agree = [(f"Outlet{i}", f"2025-06-0{i}", "The dam was 45 metres tall.") for i in range(1, 5)]
+    _, flags = run(agree + [("Odd", "2025-06-05", "The dam was 70 metres tall.")])
+    assert [f.code for f in flags] == ["CK101"]
+    assert "Odd" in flags[0].message
+
+
+def test_a_later_figure_a_tenth_of_the_toll_is_doubtful(run):
+    # more often the toll of one strike or one day than a revision of the whole
+    _, flags = run([
+        ("Wire", "2025-06-01", "The war has killed 4,000 people in Riverton, officials said."),
+        ("Daily", "2025-06-03", "The strike killed 13 people in Riverton, officials said."),
+    ])
+    assert [f.code for f in flags] == ["CK104"] and flags[0].confidence < 0.5
+
+
+def test_each_days_release_is_its_own_fact(run):
+    facts, flags = run([
+        ("Wire", "2025-01-19", "Israel released 90 prisoners on Sunday."),
+        ("Daily", "2025-01-25", "Israel released 200 prisoners on Saturday."),
+        ("Post", "2025-01-25", "Israel freed 200 prisoners, officials said."),
+    ])
+    released = sorted(len(f.claims) for f in facts if f.measure == "released")
+    assert released == [1, 2] and flags == []

@@ -22,7 +22,8 @@ class FactIndex:
     """Claims grouped by comparison block, looked up by a flag's claims."""
 
     def __init__(self, claims: list[Claim], pack) -> None:
-        from ..align import Aligner, Settings, build_blocks
+        from ..facts import Aligner, build_blocks
+        from ..rulepack import Settings
         from ..facts import build_facts
 
         # The same grouping `engine.compare` makes: facts first, then blocks.

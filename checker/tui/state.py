@@ -91,7 +91,7 @@ class Timeline:
 
 def _unit_of(claim: Claim) -> tuple[str, str, float]:
     """(family, axis label, factor to the label's unit) for a claim's figure."""
-    from ..align import CONVERSIONS, unit_family
+    from ..units import CONVERSIONS, unit_family
 
     unit = claim.quantity.unit or ""
     family, factor = unit_family(unit)

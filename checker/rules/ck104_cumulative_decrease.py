@@ -1,0 +1,73 @@
+"""CK104 cumulative-decrease: a later, lower figure for a total that can only grow."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from . import RuleConfig, rule
+from .relations import relative_gap, widened
+from .wording import _the_figures, quote, who
+from ..facts import Block, Slot, _order, compatible
+
+
+@rule("CK104", "cumulative-decrease", "high", applies_to="block", min_relative_drop=0.0)
+def cumulative_decrease(cfg: RuleConfig, block: Block, ctx) -> Iterator[tuple[Slot, Slot, str]]:
+    """A later, lower figure for a fact that can only grow.
+
+    What it detects: for a cumulative metric (a death toll, hostages taken),
+    a figure dated after another one (by more than the metric's window) that
+    is lower even after tolerances. When both figures are attributed to a
+    known kind of authority (health ministry, military, ...), only the same
+    kind is compared: different authorities count differently. A later
+    higher figure is the normal course of events and is never flagged.
+
+    Why it matters: a toll that goes down is either a correction worth
+    reporting, a stale figure copied forward, or a different count.
+
+    Example: Global Press Agency on 2025-03-05 says “At least 1,150 people”
+    were killed; Valley Blog on 2025-03-06 says “700 people”.
+
+    Thresholds: min_relative_drop (ignore drops smaller than this fraction).
+    """
+    if block.metric.over_time != "cumulative":
+        return
+    dated = sorted((s for s in block.slots if s.form == "number" and s.day is not None), key=_order)
+    window = block.metric.window_days
+    # per (authority kind or None, scopes): the two highest earlier figures from distinct sources
+    best: dict[tuple[str | None, frozenset[str]], list[Slot]] = {}
+    p = 0
+    for cur in dated:
+        while p < len(dated) and dated[p].day < cur.day - window:
+            e = dated[p]
+            _push_top(best.setdefault((e.authority, e.scopes), []), e)
+            p += 1
+        top = None
+        for (authority, scopes), tops in best.items():
+            if cur.authority is not None and authority is not None and authority != cur.authority:
+                continue
+            if not (scopes <= cur.scopes or cur.scopes <= scopes):
+                continue
+            for s in tops:
+                if compatible(s, cur):
+                    if top is None or widened(s)[0] > widened(top)[0]:
+                        top = s
+                    break
+        if top is None:
+            continue
+        if widened(cur)[1] < widened(top)[0] and relative_gap(top, cur) >= cfg["min_relative_drop"]:
+            yield top, cur, (
+                f"{who(cur, True)} says {quote(cur)}, lower than {quote(top)} from {who(top, True)}, "
+                f"but {_the_figures(block.metric)[:-1]} can only grow; check for a stale or misreported figure "
+                f"or a correction."
+            )
+
+def _push_top(tops: list[Slot], s: Slot, keep: int = 2) -> None:
+    """Keep the `keep` slots with the highest lower bound, from distinct sources."""
+    for i, t in enumerate(tops):
+        if t.source == s.source:
+            if widened(s)[0] > widened(t)[0]:
+                tops[i] = s
+                tops.sort(key=lambda x: -widened(x)[0])
+            return
+    tops.append(s)
+    tops.sort(key=lambda x: -widened(x)[0])
+    del tops[keep:]
