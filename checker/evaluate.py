@@ -1,9 +1,10 @@
 """Extraction quality on NewsQuant (Almasian et al., "CQE", EMNLP 2023).
 
-The metric follows the paper: per sentence, each gold quantity matches at most
-one predicted quantity with an equal value (relative tolerance 1e-5; a range
-only matches a range with both ends equal). Stricter variants also require the
-unit, the change, or one shared concept word.
+The metric is the one of the paper's evaluation code, reproduced in
+`score_sentence` so that figures are comparable: values are equal within a
+relative tolerance of 1e-5 (a range only equals a range with both ends equal,
+in text order); stricter lines also require the unit, the change, or one shared
+concept word, all counted on the same walk over the predictions.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import lexicon as lx
 from .errors import UserError
 from .model import Quantity
 
@@ -30,12 +32,12 @@ def newsquant_record(q: Quantity) -> dict[str, Any] | None:
         # range; "several" or "a handful" have no figure worth reporting.
         if not re.search(r"dozens|hundreds|thousands|millions|billions", q.surface, re.IGNORECASE):
             return None
-        return {"value": [q.low, q.high], "unit": q.concept or "-", "change": "=", "concept": q.concept or "-"}
+        return {"value": [q.low, q.high], "unit": q.stated_unit or "-", "change": "=", "concept": q.owner or "-"}
     scale = getattr(q, "scale", 1.0) or 1.0
 
     def stated(x: float) -> float:
-        v = x / scale
-        return round(v, 6) if not float(v).is_integer() else int(v) if abs(v) < 1e15 else v
+        v = float(f"{x / scale:.12g}")  # twelve significant digits: small values keep theirs ("1/128")
+        return v if not v.is_integer() else int(v) if abs(v) < 1e15 else v
 
     finite = [x for x in (q.low, q.high) if x is not None and not math.isinf(x)]
     if not finite:
@@ -46,45 +48,72 @@ def newsquant_record(q: Quantity) -> dict[str, Any] | None:
             value.reverse()
     else:
         value = stated(finite[0] if q.kind != "upper" else finite[-1])
-    unit = getattr(q, "stated_unit", "") or q.unit or "-"
+    unit = _cqe_name(getattr(q, "stated_unit", "") or q.unit or "-")
     return {"value": value, "unit": unit, "change": q.change_symbol(), "concept": q.concept or "-"}
 
 
-def _gold_value(raw: str) -> tuple[float, float] | None:
-    raw = str(raw).strip()
-    m = re.fullmatch(r"(-?[\d.eE+]+)-(-?[\d.eE+]+)", raw)
+def _cqe_name(unit: str) -> str:
+    """The unit as CQE's unit list names it where ours differs ("tonne" is
+    "metric ton" there), also inside a rate ("tonne per day")."""
+    return " per ".join(lx.CQE_UNIT_NAMES.get(part, part) for part in unit.split(" per "))
+
+
+_GOLD_RANGE_RE = re.compile(r"^\s*(-?[\d.]+(?:[eE][+-]?\d+)?)\s*-\s*(-?[\d.]+(?:[eE][+-]?\d+)?)\s*$")
+
+
+def _gold_value(raw: Any) -> float | tuple[float, float] | None:
+    """A gold value as the CQE evaluation reads it: "35-40" or "3.0 - 4.0" is a
+    range in text order (a tuple); "-0.8" and "2.998E-08" are single numbers.
+    Forms the CQE reader would fail on ("-5--3") are read as ranges; anything
+    unreadable is None and matches nothing."""
+    text = str(raw).strip()
+    if "E" not in text.upper() and not text.startswith("-") and "-" in text:
+        low, _, high = text.partition("-")
+        try:
+            return float(low), float(high)
+        except ValueError:
+            pass
     try:
-        if m:
-            return float(m.group(1)), float(m.group(2))
-        v = float(raw)
-        return v, v
+        return float(text)
     except ValueError:
-        return None
+        m = _GOLD_RANGE_RE.match(text)
+        return (float(m.group(1)), float(m.group(2))) if m else None
 
 
-def _pred_value(value: Any) -> tuple[float, float] | None:
+def _pred_value(value: Any) -> float | tuple[float, float] | None:
     try:
         if isinstance(value, (list, tuple)) and len(value) == 2:
             return float(value[0]), float(value[1])
-        v = float(value)
-        return v, v
+        return float(value)
     except (TypeError, ValueError):
         return None
 
 
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-9)
+def _close(gold: float, pred: float) -> bool:
+    """numpy.isclose(gold, pred, rtol=1e-5, atol=1e-8), the CQE test: the
+    relative slack is taken from the predicted value."""
+    return abs(gold - pred) <= 1e-8 + 1e-5 * abs(pred)
 
 
-def _words(text: str) -> set[str]:
-    """Concept words, split on commas and white space as in the CQE evaluation;
-    "-" (no concept) is a word of its own, so "-" against "-" agrees."""
-    words = {w for w in re.split(r"[,\s]+", (text or "-").strip().lower()) if w}
-    return (words - {"the", "of", "a", "an"}) or {"-"}
+def _values_match(gold: Any, pred: Any) -> bool:
+    """A range matches only a range with both ends equal, in order."""
+    if isinstance(gold, tuple) != isinstance(pred, tuple):
+        return False
+    if isinstance(gold, tuple):
+        return _close(gold[0], pred[0]) and _close(gold[1], pred[1])
+    return _close(gold, pred)
 
 
-def _unit_equal(gold: str, pred: str) -> bool:
-    return (gold or "-").strip().lower() == (pred or "-").strip().lower()
+def _words(text: Any) -> set[str]:
+    """Concept words, lower-cased and split on commas and white space as in the
+    CQE evaluation; "-" (no concept) is a word of its own, so "-" agrees with "-"."""
+    if isinstance(text, (list, tuple)):
+        text = " ".join(str(t) for t in text)
+    return {w for w in re.split(r"[,\s]+", str(text if text is not None else "-").strip().lower()) if w}
+
+
+def _unit(value: Any) -> str:
+    return str(value if value is not None else "-").strip().lower()
 
 
 @dataclass
@@ -105,31 +134,44 @@ class Score:
 
 
 def score_sentence(gold: list[dict], pred: list[dict], score: Score) -> None:
-    """Greedy one-to-one matching per variant, as in the CQE evaluation."""
+    """Count one sentence the way the CQE evaluation does, so the figures are
+    comparable with the published ones.
+
+    One walk serves all four lines. Gold and predicted quantities are each
+    sorted by unit name (a stable sort). For each gold quantity the predictions
+    still free are visited in that order; every one whose value matches counts
+    towards value (at most as many as the sentence has gold quantities), towards
+    value+change when the change agrees and towards value+concept when a concept
+    word is shared. The first one whose unit also agrees counts towards
+    value+unit, is used up, and ends the walk for that gold quantity; a
+    prediction whose unit differs stays free for the next gold quantity.
+    """
     score.gold += len(gold)
     score.predicted += len(pred)
-    for variant in VARIANTS:
-        used: set[int] = set()
-        for g in gold:
-            gv = _gold_value(g.get("value", ""))
-            if gv is None:
+    golds = sorted(gold, key=lambda g: str(g.get("normalized_unit", "-")))
+    free = sorted(pred, key=lambda p: str(p.get("unit", "-")))
+    value_left = len(gold)
+    for g in golds:
+        gv = _gold_value(g.get("value", ""))
+        if gv is None:
+            continue
+        # as the CQE code reads them: the gold unit lower-cased (not stripped), the gold change as written
+        g_unit, g_change = str(g.get("normalized_unit", "-")).lower(), str(g.get("change", "="))
+        g_words = _words(g.get("referred_concepts", "-"))
+        for j, p in enumerate(free):
+            pv = _pred_value(p.get("value"))
+            if pv is None or not _values_match(gv, pv):
                 continue
-            for j, p in enumerate(pred):
-                if j in used:
-                    continue
-                pv = _pred_value(p.get("value"))
-                if pv is None or (gv[0] == gv[1]) != (pv[0] == pv[1]):
-                    continue
-                if not (_close(gv[0], pv[0]) and _close(gv[1], pv[1])):
-                    continue
-                if variant == "value+unit" and not _unit_equal(g.get("normalized_unit", "-"), p.get("unit", "-")):
-                    continue
-                if variant == "value+change" and g.get("change", "=") != p.get("change", "="):
-                    continue
-                if variant == "value+concept" and not (_words(g.get("referred_concepts", "")) & _words(p.get("concept", ""))):
-                    continue
-                used.add(j)
-                score.matched[variant] += 1
+            if value_left > 0:
+                score.matched["value"] += 1
+                value_left -= 1
+            if str(p.get("change", "=")).strip() == g_change:
+                score.matched["value+change"] += 1
+            if g_words & _words(p.get("concept", "-")):
+                score.matched["value+concept"] += 1
+            if _unit(p.get("unit", "-")) == g_unit:
+                score.matched["value+unit"] += 1
+                del free[j]
                 break
 
 

@@ -17,12 +17,14 @@ TENS_WORDS = {
 }
 MAGNITUDES = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
+    "dozen": 12, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
 }
 # Fractions spelled out: "two-thirds", "a quarter", "half".
 FRACTION_DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+    "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+    "hundredth": 100, "hundredths": 100, "thousandth": 1000, "thousandths": 1000,
 }
 
 # Words before a figure that make it a bound or an approximation.
@@ -42,9 +44,14 @@ MODIFIERS = {
     "some": "approx", "an estimated": "approx", "estimated": "approx", "circa": "approx",
     "close to": "approx", "nearly about": "approx", "approx.": "approx", "approx": "approx",
     "or so": "approx", "c.": "approx", "ca.": "approx", "an approximate": "approx",
-    "somewhere around": "approx", "barely": "approx", "averaged": "approx", "averaging": "approx",
-    "an average of": "approx", "averages": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
+    "somewhere around": "approx", "more or less": "approx", "south of": "upper",
+    "upward of": "lower", "a shade under": "upper", "a shade over": "lower", "nears": "approx", "neared": "approx", "nearing": "approx",
+    "approaches": "approx", "approached": "approx", "approaching": "approx", "barely": "approx", "averaged": "approx", "averaging": "approx",
+    "averages": "approx", "~": "approx", "sub-": "upper", "in the region of": "approx", "on the order of": "approx",
 }
+# Modifiers whose NewsQuant change code differs from the bound they set:
+# "nearly 300" is at most 300, but reads as an approximate figure ("~").
+MODIFIER_CHANGE = {"nearly": "approx", "almost": "approx"}
 # Relative tolerance an approximation implies.
 APPROX_TOLERANCE = 0.10
 
@@ -56,7 +63,7 @@ TREND_UP = {
     "advanced", "advances", "add", "added", "adds", "grow", "grew", "grown", "grows",
     "up", "higher", "boost", "boosted", "rally", "rallied", "spike",
     "spiked", "firm", "firmed", "edged up", "inched up", "ticked up", "improved",
-    "expanded", "expand", "expands", "strengthened", "appreciated",
+    "expanded", "expand", "expands", "strengthened", "appreciated", "upward", "upwards",
 }
 TREND_DOWN = {
     "fall", "fell", "fallen", "falls", "falling", "drop", "dropped", "drops", "decline",
@@ -66,7 +73,16 @@ TREND_DOWN = {
     "sank", "sunk", "down", "lower", "cut", "cuts", "reduce", "reduced", "ease",
     "eased", "eases", "retreat", "retreated", "dip", "dipped", "dips", "plummet",
     "plummeted", "plummet", "slump", "slumped", "shrink", "shrank", "shrunk", "contracted",
-    "weakened", "depreciated", "edged down", "inched down", "ticked down", "crash", "crashed",
+    "weakened", "depreciated", "downward", "downwards", "edged down", "inched down", "ticked down", "crash", "crashed",
+}
+
+# Verbs that make a change only with "by": "raised rates by 25 basis points"
+# (but "raised $5 million" is an amount raised, not a rise).
+TREND_BY_VERBS = {
+    "raise": "up", "raised": "up", "raises": "up", "raising": "up", "hike": "up", "hiked": "up", "hikes": "up",
+    "lift": "up", "lifted": "up", "lifts": "up", "slash": "down", "slashed": "down", "slashes": "down",
+    "trim": "down", "trimmed": "down", "trims": "down", "lowered": "down", "lowers": "down", "lowering": "down",
+    "widen": "up", "widened": "up", "narrow": "down", "narrowed": "down",
 }
 
 # Verbs whose "up"/"down" is a particle, not a rise or a fall.
@@ -149,6 +165,113 @@ UNIT_WORDS = {
     "nanometers": "nanometre", "nanometres": "nanometre", "usd": "dollar", "jpy": "japanese yen",
     "eur": "euro", "gbp": "pound sterling", "inr": "indian rupee", "cny": "chinese yuan", "mb": "megabyte", "ghz": "gigahertz", "mhz": "megahertz", "hz": "hertz",
 }
+
+# More unit words, named as in the CQE unit list that NewsQuant's gold follows
+# ("pound-foot", "point" for a share price in pence, "newton metre").
+UNIT_WORDS.update({
+    "pound-feet": "pound-foot", "pound-foot": "pound-foot", "pound feet": "pound-foot", "pounds-feet": "pound-foot",
+    "lb-ft": "foot pound-force", "lb ft": "foot pound-force", "lbs-ft": "foot pound-force",
+    "ft-lb": "foot pound-force", "foot-pounds": "foot pound-force", "foot-pound": "foot pound-force",
+    "barrel of oil": "barrel of oil", "barrels of oil": "barrel of oil",
+    "pound": "pound-mass", "pounds": "pound-mass", "pounds sterling": "pound sterling",
+    "ounce": "ounce", "ounces": "ounce", "oz": "ounce", "fluid ounce": "ounce", "fluid ounces": "ounce",
+    "pint": "pint", "pints": "pint", "cup": "cup", "cups": "cup", "teaspoon": "teaspoon", "teaspoons": "teaspoon",
+    "tsp": "teaspoon", "tablespoon": "tablespoon", "tablespoons": "tablespoon", "tbsp": "tablespoon", "quart": "quart", "quarts": "quart",
+    "sq m": "square metre", "sq. m": "square metre", "sqm": "square metre", "square m": "square metre",
+    "sq ft": "square foot", "sq. ft": "square foot", "sqft": "square foot", "square ft": "square foot",
+    "sq km": "square kilometre", "square km": "square kilometre", "sq mi": "square mile", "square mi": "square mile",
+    "mmbtu": "mega british thermal unit", "btu": "british thermal unit",
+    "gbps": "gigabit per second", "mbps": "megabit per second", "kbps": "kilobit per second",
+    "psi": "pound per square inch", "pounds per square inch": "pound per square inch",
+    "pound per square inch": "pound per square inch", "gigabyte": "gigabyte", "gigabytes": "gigabyte", "megabyte": "megabyte",
+    "megabytes": "megabyte", "terabyte": "terabyte", "terabytes": "terabyte", "kb": "kilobyte",
+    "nm": "nanometre", "kv": "kilovolt", "kilovolt": "kilovolt", "kilovolts": "kilovolt",
+    "megawatt": "megawatt", "gigawatt": "gigawatt", "gigawatts": "gigawatt", "terawatt": "terawatt",
+    "kilowatt-hour": "kilowatt hour", "kilowatt-hours": "kilowatt hour", "kilowatt hours": "kilowatt hour",
+    "megawatt-hour": "megawatt hour", "megawatt-hours": "megawatt hour", "gigawatt-hours": "gigawatt hour",
+    "hectare": "hectare", "ha": "hectare", "knot": "knot", "knots": "knot", "calorie": "calorie",
+    "calories": "calorie", "kcal": "kilocalorie", "mah": "milliampere-hour", "p": "point",
+    "metric ton": "tonne", "metric tons": "tonne", "metric tonnes": "tonne", "gigatonnes": "gigatonne",
+    "gigatonne": "gigatonne", "gigatons": "gigatonne", "megatonnes": "megatonne", "megatons": "megatonne",
+    "µg": "microgram", "μg": "microgram", "mcg": "microgram", "microgram": "microgram", "micrograms": "microgram",
+    "light-year": "light-year", "light-years": "light-year", "light year": "light-year", "light years": "light-year",
+    "parsec": "parsec", "parsecs": "parsec", "megapixel": "megapixel", "megapixels": "megapixel",
+    "carat": "carat", "carats": "carat", "bushel": "bushel", "bushels": "bushel",
+    "m/s": "metre per second", "km/s": "kilometre per second", "ft/s": "foot per second",
+})
+# Where CQE's unit list (NewsQuant's naming) calls a unit otherwise than the
+# normalized names here, which the comparison rules key on.
+CQE_UNIT_NAMES = {"tonne": "metric ton", "gigatonne": "gigaton", "megatonne": "megaton", "kilotonne": "kiloton"}
+
+# Abbreviations whose case matters: "12 C" is Celsius, "450 Nm" a torque, "300 PS"
+# metric horsepower; "5G" is no gram and "3P" no point.
+CASED_UNITS = {"C": "celsius", "F": "fahrenheit", "Nm": "newton metre", "PS": "horsepower", "nm": "nanometre",
+               "G": "generation wireless", "WAR": "win above replacement", "PPG": "point per game",
+               "OBP": "on-base percentage", "SLG": "slugging percentage", "MPH": "mile per hour", "MPG": "mile per gallon"}
+LOWER_CASE_ONLY_UNITS = frozenset({"g", "p", "m", "b", "t"})
+
+# Currencies named by words: "40 euros", "7.5 million Danish crowns", "150 kn".
+CURRENCY_WORDS = {
+    "krone": "danish krone", "kroner": "danish krone", "krona": "swedish krone", "kronor": "swedish krone",
+    "kuna": "croatian kuna", "kn": "croatian kuna", "lira": "turkish lira", "liras": "turkish lira",
+    "rand": "south african rand", "franc": "swiss franc", "francs": "swiss franc", "peso": "mexican peso",
+    "pesos": "mexican peso", "rupiah": "indonesian rupiah", "baht": "thai baht", "naira": "nigerian naira",
+    "zloty": "polish złoty", "zlotys": "polish złoty", "forint": "hungarian forint", "lari": "georgian lari",
+    "dirham": "united arab emirates dirham", "dirhams": "united arab emirates dirham", "riyal": "saudi riyal",
+    "riyals": "saudi riyal", "ruble": "russian ruble", "rubles": "russian ruble", "rouble": "russian ruble",
+    "roubles": "russian ruble", "hryvnia": "ukrainian hryvnia", "hryvnias": "ukrainian hryvnia",
+    "bitcoin": "bitcoin", "bitcoins": "bitcoin",
+}
+# "Danish crowns", "Swedish crowns", "Canadian dollars": a nationality and a currency noun
+# (named as in the CQE unit list: "swedish krone").
+NATIONAL_CURRENCIES = {
+    ("danish", "crown"): "danish krone", ("swedish", "crown"): "swedish krone",
+    ("norwegian", "crown"): "norwegian krone", ("czech", "crown"): "czech koruna",
+    ("icelandic", "crown"): "icelandic krona", ("swedish", "krona"): "swedish krone", ("norwegian", "krone"): "norwegian krone",
+    ("canadian", "dollar"): "canadian dollar", ("australian", "dollar"): "australian dollar",
+    ("new zealand", "dollar"): "new zealand dollar", ("hong kong", "dollar"): "hong kong dollar",
+    ("singapore", "dollar"): "singapore dollar", ("taiwan", "dollar"): "new taiwan dollar",
+    ("us", "dollar"): "dollar", ("u.s.", "dollar"): "dollar", ("american", "dollar"): "dollar",
+    ("mexican", "peso"): "mexican peso", ("argentine", "peso"): "argentine peso",
+    ("philippine", "peso"): "philippine peso", ("chilean", "peso"): "chilean peso",
+    ("colombian", "peso"): "colombian peso", ("swiss", "franc"): "swiss franc",
+    ("indian", "rupee"): "indian rupee", ("pakistani", "rupee"): "pakistani rupee",
+    ("sri lankan", "rupee"): "sri lankan rupee", ("japanese", "yen"): "japanese yen",
+    ("chinese", "yuan"): "chinese yuan", ("south african", "rand"): "south african rand",
+    ("turkish", "lira"): "turkish lira", ("egyptian", "pound"): "egyptian pound",
+    ("british", "pound"): "pound sterling", ("russian", "ruble"): "russian ruble",
+    ("brazilian", "real"): "brazilian real", ("malaysian", "ringgit"): "malaysian ringgit",
+    ("israeli", "shekel"): "shekel", ("new israeli", "shekel"): "shekel",
+}
+UNIT_WORDS.update(CURRENCY_WORDS)
+# Country-marked dollar signs: "NZ $45", "C $30", "NZD2.4m" (see CURRENCY_PREFIXES).
+CURRENCY_PREFIXES.update({
+    "nz $": "new zealand dollar", "c $": "canadian dollar", "a $": "australian dollar", "s $": "singapore dollar",
+    "nzd": "new zealand dollar", "aud": "australian dollar", "cad": "canadian dollar", "hkd": "hong kong dollar",
+    "sgd": "singapore dollar", "cny": "chinese yuan", "rmb": "chinese yuan", "krw": "south korean won",
+    "sek": "swedish krone", "nok": "norwegian krone", "dkk": "danish krone", "zar": "south african rand",
+    "try": "turkish lira", "rub": "russian ruble", "brl": "brazilian real", "mxn": "mexican peso",
+})
+
+# Nouns whose plural is their singular ("3 new species").
+INVARIANT_NOUNS = frozenset({"species", "series", "means", "news", "headquarters", "aircraft", "sheep", "deer"})
+# Adjectives after a hyphenated figure that say how big, not what is counted: "a 2,000-strong crowd".
+HYPHEN_ADJECTIVES = frozenset({"strong", "long", "wide", "high", "tall", "deep", "thick", "old", "odd", "plus",
+                               "large", "big", "square"})
+
+# Names that end in a number, so the number is no amount: "sp 500", "FTSE 100".
+NUMBERED_NAMES = (
+    "s&p", "sp", "ftse", "nikkei", "cac", "dax", "asx", "russell", "stoxx", "euro stoxx", "nasdaq", "kospi",
+    "nifty", "sensex", "ibex", "aex", "omx", "smi", "tsx", "fortune", "forbes", "formula", "inc.",
+)
+# Nouns after a hyphenated number that name a kind of thing: "nine-speed gearbox", "four-door".
+CLASSIFIER_NOUNS = frozenset({"speed", "door", "seater", "star", "ply", "stroke", "valve", "piece", "string"})
+
+# Words that name a stock index: a bare level after "to"/"at" in their sentence is in points.
+INDEX_WORDS = (
+    "index", "indices", "indexes", "dow", "nasdaq", "s&p", "ftse", "nikkei", "dax", "cac 40", "hang seng",
+    "kospi", "sensex", "nifty", "asx", "tsx", "stoxx", "topix", "shanghai composite", "ibovespa", "bovespa",
+)
 
 # Quantifiers that state an amount without a number; [low, high] is a rough reading.
 VAGUE_QUANTIFIERS = {

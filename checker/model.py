@@ -88,6 +88,8 @@ class Quantity:
     stated_unit: str = ""  # the unit as written, singular ("week" in "six-week")
     scale: float = 1.0  # stated value * scale = normalized value (7 for weeks -> days)
     descending: bool = False  # a range stated high to low ("from 4.8 to 4.7 percent")
+    owner: str = ""  # vague amounts: whose they are ("thousands of students at Heidelberg" -> "Heidelberg")
+    hedge: str = ""  # the wording's approx/lower/upper reading where the kind differs ("about 14-18", "nearly 300")
 
     @property
     def point(self) -> float | None:
@@ -102,10 +104,15 @@ class Quantity:
         return lo - self.tolerance, hi + self.tolerance
 
     def change_symbol(self) -> str:
-        """The NewsQuant `change` code for this quantity."""
+        """The NewsQuant `change` code for this quantity: a bound or an
+        approximation beats a trend ("shed more than 20%" is ">", "up about 19%"
+        is "~"); a hedged range ("about 14-18") takes its hedge's code."""
+        kind = self.hedge or self.kind
+        if kind in ("approx", "lower", "upper"):
+            return {"approx": "~", "lower": ">", "upper": "<"}[kind]
         if self.trend in ("up", "down"):
             return self.trend
-        return {"approx": "~", "lower": ">", "upper": "<"}.get(self.kind, "=")
+        return "="
 
     def value_text(self) -> str:
         """A short human rendering of the normalized value ("42 days ± 3.5")."""
