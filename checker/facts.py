@@ -207,7 +207,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         main = owners.most_common(1)[0][0] if owners else ""
         behaviour, window = behaviour_of(measure, role, modality, pack)
         m = pack.lexicon.behaviour(measure)
-        occasion = _occasions(members) if m is not None and m.per_event else {}
+        # a proposal's terms are reported on many days; only reported occasions are dated
+        occasion = _occasions(members) if m is not None and m.per_event and modality == "reported" else {}
         for c in members:
             owner = c.owner or main
             when = occasion.get(c.id, "")

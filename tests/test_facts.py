@@ -291,3 +291,20 @@ def test_each_days_release_is_its_own_fact(run):
     ])
     released = sorted(len(f.claims) for f in facts if f.measure == "released")
     assert released == [1, 2] and flags == []
+
+
+def test_the_seeds_two_real_flags_come_from_the_general_path_alone(nlp, general):
+    """No story pack: the lexicon alone pairs six weeks with 45 days (one
+    proposal's term) and 35 to 40 hostages with all the women, children and
+    elderly (reported on different days, still one proposal's term)."""
+    from checker.sources import load_sources
+    from tests.conftest import SEEDS
+
+    sources, _ = load_sources([SEEDS], SEEDS)
+    claims = [c for _, cl in extract(sources, general, nlp=nlp) for c in cl]
+    shown = [f for f in compare(claims, general) if f.confidence >= 0.5]
+    pairs = {(f.code, frozenset(c.quantity.surface for c in f.claims)) for f in shown}
+    assert pairs == {
+        ("CK102", frozenset({"six-week", "45-day"})),
+        ("CK103", frozenset({"35 to 40 Israeli hostages", "all the women, children and elderly Israeli hostages"})),
+    }
