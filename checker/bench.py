@@ -50,9 +50,8 @@ def _peak_mb() -> float:
 
 def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_sizes: list[int] | None = None,
               check_article: str | None = None) -> dict:
-    from .claims import extract
     from .nlp import load_bare, load_pipeline
-    from .pipeline import load_pack, read_corpus
+    from .pipeline import extract, load_pack, read_corpus
     from .quantities import quantulum_unit
 
     sources, _problems = read_corpus(cfg, paths)

@@ -136,8 +136,7 @@ def cmd_scan(args) -> int:
 
 
 def cmd_claims(args) -> int:
-    from .claims import extract
-    from .pipeline import load_pack
+    from .pipeline import extract, load_pack
     from .sources import load_sources
 
     cfg = load_config()

@@ -13,12 +13,12 @@ from typing import Callable
 
 from .config import Config
 from .errors import SourceError
-from .model import Claim, Flag, Source
+from .model import Claim, Flag, Source, line_and_column
 from .rulepack import RulePack, load_rulepack, pack_files
 from .sources import load_sources
 
 # Bump when extraction output changes, so cached claims are re-extracted.
-EXTRACTOR_VERSION = "2026-11-22.1"
+EXTRACTOR_VERSION = "2026-11-24.12"
 
 
 @dataclass
@@ -64,6 +64,79 @@ def read_corpus(cfg: Config, paths: list[str] | None = None) -> tuple[list[Sourc
     )
 
 
+# ------------------------------------------------------------ extraction in pieces
+
+# Characters parsed in one nlp.pipe batch: with pieces of at most PIECE_CHARS,
+# the parser's working memory is bounded however long the documents are.
+BATCH_CHARS = 100_000
+
+
+def _pieces(source: Source, max_chars: int | None = None) -> list[tuple[int, Source]]:
+    """The source as (offset, piece) pairs; each piece is a Source whose origin
+    line and column are where it starts in the file, so claims keep theirs."""
+    from .nlp import piece_bounds
+
+    bounds = piece_bounds(source.text, max_chars)
+    if len(bounds) == 1:
+        return [(0, source)]
+    newlines = [i for i, ch in enumerate(source.text) if ch == "\n"]
+    out = []
+    for start, end in bounds:
+        line, col = line_and_column(newlines, start, source.origin_line, source.origin_col)
+        out.append((start, Source(id=source.id, path=source.path, text=source.text[start:end],
+                                  outlet=source.outlet, published=source.published, title=source.title,
+                                  url=source.url, origin_line=line, origin_col=col,
+                                  content_hash=source.content_hash)))
+    return out
+
+
+def extract(
+    sources, pack: RulePack, nlp=None, model: str | None = None, batch_size: int = 32,
+    progress: Callable[[Source], None] | None = None, max_chars: int | None = None,
+):
+    """Yield (source, claims) for each source, in order. Long sources are parsed
+    in pieces cut at paragraph breaks (nlp.piece_bounds) and their claims put
+    back at their offsets; batches hold at most `batch_size` pieces and about
+    BATCH_CHARS characters, so memory does not grow with a document's length."""
+    from .claims import claims_from_doc
+
+    if nlp is None:
+        from .nlp import load_pipeline
+
+        nlp = load_pipeline(model)
+
+    def batches():
+        batch, chars = [], 0
+        for source in sources:
+            pieces = _pieces(source, max_chars)
+            for k, (offset, piece) in enumerate(pieces):
+                if batch and (len(batch) >= batch_size or chars + len(piece.text) > BATCH_CHARS):
+                    yield batch
+                    batch, chars = [], 0
+                batch.append((source, offset, piece, k == len(pieces) - 1))
+                chars += len(piece.text)
+        if batch:
+            yield batch
+
+    claims: list[Claim] = []
+    for batch in batches():
+        longest = max(len(piece.text) for _, _, piece, _ in batch)
+        if longest >= nlp.max_length:
+            nlp.max_length = longest + 1
+        docs = nlp.pipe([piece.text for _, _, piece, _ in batch], batch_size=len(batch))
+        for doc, (source, offset, piece, last) in zip(docs, batch):
+            for c in claims_from_doc(doc, piece, pack):
+                if offset:
+                    c.quantity.start += offset
+                    c.quantity.end += offset
+                claims.append(c)
+            if last:
+                if progress:
+                    progress(source)
+                yield source, claims
+                claims = []
+
+
 # ------------------------------------------------------------ parallel extraction
 
 _WORKER: dict = {}
@@ -77,8 +150,6 @@ def _worker_init(model: str, extra_rules: list[str]) -> None:
 
 
 def _worker_extract(batch: list[dict]) -> list[tuple[str, list[dict]]]:
-    from .claims import extract
-
     sources = [Source.from_dict(d) for d in batch]
     return [(s.id, [c.to_dict() for c in cl]) for s, cl in extract(sources, _WORKER["pack"], nlp=_WORKER["nlp"])]
 
@@ -89,8 +160,6 @@ def extract_claims(
 ):
     """Yield (source, claims) for each source, in one process or `jobs` processes."""
     if jobs <= 1 or len(sources) < 2 * jobs:
-        from .claims import extract
-
         yield from extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size, progress=progress)
         return
     by_id = {s.id: s for s in sources}

@@ -1,0 +1,109 @@
+"""Work that must grow linearly with the input: long documents parsed in
+pieces, over-long sentences split, scans of a subset, nothing loaded that a
+scan does not need."""
+from __future__ import annotations
+
+from checker.model import Source
+from checker.nlp import MAX_SENTENCE_TOKENS, piece_bounds
+
+PARAGRAPHS = [
+    "The storm reached the northern coast on Tuesday. Officials said 42 people were killed and about 300 were injured.",
+    "Rescue teams from three provinces arrived within 12 hours, the civil defence agency said.",
+    "By Thursday the toll had risen to 57, according to the health ministry. More than 1,200 homes were destroyed.",
+    "The government pledged $15 million in emergency aid, and a 30-day state of emergency was declared.",
+    "Schools will stay closed for two weeks. Roughly 40% of the region's roads remain impassable.",
+    "Only a handful of villages have power again, the utility said on Friday.",
+]
+
+
+def _claims(sources, pack, nlp, **kw):
+    from checker.pipeline import extract
+
+    return [c.to_dict() for _, claims in extract(sources, pack, nlp=nlp, **kw) for c in claims]
+
+
+def test_piece_bounds_cover_the_text_and_end_at_paragraph_breaks():
+    text = "\n\n".join(PARAGRAPHS) + "\n"
+    bounds = piece_bounds(text, 250)
+    assert len(bounds) > 1
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+    assert all(end - start <= 250 for start, end in bounds)
+    for _start, end in bounds[:-1]:
+        assert text[end - 2 : end] == "\n\n"  # each piece ends with its paragraph break
+
+
+def test_piece_bounds_fall_back_to_lines_then_spaces_then_the_limit():
+    lines = "one line\n" * 100
+    assert all(lines[end - 1] == "\n" for _, end in piece_bounds(lines, 100)[:-1])
+    words = "word " * 100
+    assert all(words[end - 1] == " " for _, end in piece_bounds(words, 100)[:-1])
+    blob = "x" * 1000
+    assert piece_bounds(blob, 100) == [(i, i + 100) for i in range(0, 1000, 100)]
+
+
+def test_pieces_give_the_same_claims_as_the_whole_text(nlp, pack):
+    text = "\n\n".join(PARAGRAPHS) + "\n"
+    src = Source(id="a.txt", path="a.txt", text=text, outlet="X", published="2024-03-01", origin_line=2)
+    whole = _claims([src], pack, nlp)
+    pieces = _claims([src], pack, nlp, max_chars=250)
+    assert len(whole) >= 8
+    assert pieces == whole
+    # positions are in the original text and file
+    for c in pieces:
+        q = c["quantity"]
+        assert text[q["start"] : q["end"]] == q["surface"]
+    last = pieces[-1]
+    assert last["quantity"]["surface"].startswith("a handful")
+    assert (last["line"], last["col"]) == (2 + 10, 6)
+
+
+class _Recording:
+    """Wraps a pipeline and records the length of every text it is given."""
+
+    def __init__(self, nlp):
+        self.nlp = nlp
+        self.lengths: list[int] = []
+
+    @property
+    def max_length(self):
+        return self.nlp.max_length
+
+    @max_length.setter
+    def max_length(self, value):
+        self.nlp.max_length = value
+
+    def pipe(self, texts, **kw):
+        texts = list(texts)
+        self.lengths.extend(len(t) for t in texts)
+        return self.nlp.pipe(texts, **kw)
+
+
+def test_a_long_document_is_never_parsed_whole(nlp, pack):
+    text = "\n\n".join(PARAGRAPHS * 6) + "\n"
+    src = Source(id="long.txt", path="long.txt", text=text)
+    rec = _Recording(nlp)
+    claims = _claims([src], pack, rec, max_chars=500)
+    assert max(rec.lengths) <= 500 and sum(rec.lengths) == len(text)
+    assert len(claims) == 6 * len(_claims([Source(id="p", path="p", text="\n\n".join(PARAGRAPHS))], pack, nlp))
+
+
+def test_lines_without_full_stops_are_not_one_sentence(nlp, pack):
+    """Issue 11: 80 KB of `a 5` lines was one sentence to the parser; checker's
+    per-sentence work made that quadratic (200 s, 4 GB, then a failed store)."""
+    lines = 3000
+    text = "a 5\n" * lines
+    doc = nlp(text)
+    assert max(len(s) for s in doc.sents) <= MAX_SENTENCE_TOKENS
+    src = Source(id="lines.txt", path="lines.txt", text=text)
+    claims = _claims([src], pack, nlp)
+    assert len(claims) == lines
+    assert [c["line"] for c in claims] == list(range(1, lines + 1))
+    assert max(len(c["sentence"]) for c in claims) <= 4 * MAX_SENTENCE_TOKENS
+
+
+def test_ordinary_sentences_keep_the_parsers_boundaries(nlp):
+    text = " ".join(PARAGRAPHS)
+    with nlp.select_pipes(disable=["checker_sentence_cap"]):
+        plain = [s.text for s in nlp(text).sents]
+    assert [s.text for s in nlp(text).sents] == plain
