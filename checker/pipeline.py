@@ -175,6 +175,18 @@ def extract_claims(
                 yield source, [Claim.from_dict(d) for d in claims]
 
 
+def _missing_files(cfg: Config, store, keep: set[str]) -> list[str]:
+    """Stored sources (other than `keep`) whose file is gone."""
+    gone = []
+    for sid, path in store.source_paths().items():
+        if sid in keep or not path:
+            continue
+        p = Path(path)
+        if not (p if p.is_absolute() else cfg.root / p).exists():
+            gone.append(sid)
+    return gone
+
+
 def scan(
     cfg: Config,
     paths: list[str] | None = None,
@@ -222,13 +234,23 @@ def scan(
             store.put_claims(source.id, source.content_hash, key, claims)
             result.parsed += 1
         result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
-        # A partial flag set is never stored, so focusing is safe only without storing.
-        focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
-        result.flags = compare(result.claims, pack, focus=focus)
-        if not paths and not extra_sources:
-            store.forget_sources_except(s.id for s in result.sources)
-        if store_flags:
-            store.put_flags(result.flags)
+        if paths and store_flags:
+            # Some files of the corpus: the stored flags stay those of the whole
+            # stored corpus (these files as read now, the rest from the cache);
+            # the result shows the flags that involve these files.
+            scanned = {s.id for s in result.sources}
+            store.forget_sources(_missing_files(cfg, store, scanned))
+            every = compare(result.claims + store.claims_except(key, scanned), pack)
+            store.put_flags(every)
+            result.flags = [f for f in every if any(c.source_id in scanned for c in f.claims)]
+        else:
+            # A partial flag set is never stored, so focusing is safe only without storing.
+            focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
+            result.flags = compare(result.claims, pack, focus=focus)
+            if not paths and not extra_sources:
+                store.forget_sources_except(s.id for s in result.sources)
+            if store_flags:
+                store.put_flags(result.flags)
         store.commit()
     finally:
         store.close()

@@ -112,6 +112,12 @@ class Store:
     def source_hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, content_hash FROM sources"))
 
+    def source_paths(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, path FROM sources"))
+
+    def forget_sources(self, ids: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM sources WHERE id=?", [(i,) for i in ids])
+
     def forget_sources_except(self, keep: Iterable[str]) -> int:
         """Drop sources no longer in the corpus (deleted files)."""
         keep = set(keep)
@@ -149,6 +155,21 @@ class Store:
         )
         for (blob,) in rows:
             out.extend(Claim.from_dict(d) for d in json.loads(blob))
+        return out
+
+    def claims_except(self, extractor: str, exclude: Iterable[str]) -> list[Claim]:
+        """Current claims of every stored source not in `exclude` (the rest of
+        the corpus when a scan reads only some of its files)."""
+        exclude = set(exclude)
+        out: list[Claim] = []
+        rows = self.db.execute(
+            "SELECT c.source_id, c.claims_json FROM claims c JOIN sources s ON s.id = c.source_id"
+            " AND s.content_hash = c.content_hash WHERE c.extractor=? ORDER BY c.source_id",
+            (extractor,),
+        )
+        for sid, blob in rows:
+            if sid not in exclude:
+                out.extend(Claim.from_dict(d) for d in json.loads(blob))
         return out
 
     # ---------------------------------------------------------- flags

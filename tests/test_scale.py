@@ -107,3 +107,81 @@ def test_ordinary_sentences_keep_the_parsers_boundaries(nlp):
     with nlp.select_pipes(disable=["checker_sentence_cap"]):
         plain = [s.text for s in nlp(text).sents]
     assert [s.text for s in nlp(text).sents] == plain
+
+
+# ------------------------------------------------------------------ scans of a subset
+
+import json  # noqa: E402
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from checker.cli import main  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path, monkeypatch) -> Path:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _scan(capsys, *paths) -> dict:
+    assert main(["scan", "--format", "json", *paths]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return json.loads(out)
+
+
+def _stored_flags(capsys) -> list[dict]:
+    assert main(["flags", "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_scan_of_one_file_keeps_the_rest_of_the_corpus_flags(seeds_copy, nlp, capsys):
+    """Issue 10: `checker scan <one file>` replaced the whole stored flag set."""
+    full = _scan(capsys)
+    before = {r["flag_id"] for r in _stored_flags(capsys)}
+    assert len(before) == full["flags"] > 1
+    one = sorted((seeds_copy / "seeds").glob("*.txt"))[0]
+    sub = _scan(capsys, str(one.relative_to(seeds_copy)))
+    assert sub["sources"] == 1 and sub["parsed"] == 0
+    assert {r["flag_id"] for r in _stored_flags(capsys)} == before
+
+    # An edit to that file, scanned alone, is compared with the whole stored corpus.
+    one.write_text(one.read_text(encoding="utf-8") + "\n\nOfficials declined to comment further.\n",
+                   encoding="utf-8")
+    sub = _scan(capsys, str(one.relative_to(seeds_copy)))
+    assert sub["parsed"] == 1
+    assert {r["flag_id"] for r in _stored_flags(capsys)} == before
+    assert _scan(capsys)["flags"] == full["flags"]
+
+
+def test_scan_of_a_subset_forgets_stored_sources_whose_file_is_gone(seeds_copy, nlp, capsys):
+    from checker.store import Store
+
+    _scan(capsys)
+    files = sorted((seeds_copy / "seeds").glob("*.txt"))
+    involved = set()
+    store = Store(seeds_copy / ".checker" / "cache.sqlite")
+    try:
+        for f in store.get_flags():
+            involved |= {c.source_id for c in f.claims}
+    finally:
+        store.close()
+    gone = sorted(involved)[-1]
+    (seeds_copy / gone).unlink()
+    keep = next(f for f in files if f.relative_to(seeds_copy).as_posix() != gone)
+    _scan(capsys, str(keep.relative_to(seeds_copy)))
+    store = Store(seeds_copy / ".checker" / "cache.sqlite")
+    try:
+        assert gone not in store.source_hashes()
+        assert all(gone not in (c.source_id for c in f.claims) for f in store.get_flags())
+    finally:
+        store.close()
