@@ -185,3 +185,22 @@ def test_scan_of_a_subset_forgets_stored_sources_whose_file_is_gone(seeds_copy, 
         assert all(gone not in (c.source_id for c in f.claims) for f in store.get_flags())
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ nothing loads that is not needed
+
+
+def test_a_scan_with_nothing_to_parse_imports_no_spacy(seeds_copy, nlp, capsys):
+    import subprocess
+    import sys
+
+    cold = _scan(capsys)
+    assert cold["parsed"] > 0
+    code = ("import json, sys; from checker.cli import main; code = main(['scan', '--format', 'json']); "
+            "print(json.dumps(sorted(m for m in ('spacy', 'thinc', 'quantulum3') if m in sys.modules)))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=seeds_copy, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    summary, loaded = (json.loads(line) for line in proc.stdout.strip().splitlines()[-2:])
+    assert (summary["parsed"], summary["flags"]) == (0, cold["flags"])
+    assert loaded == []
