@@ -57,11 +57,98 @@ def load_pack(cfg: Config) -> RulePack:
     return load_rulepack(_extra_rules(cfg))
 
 
-def read_corpus(cfg: Config, paths: list[str] | None = None) -> tuple[list[Source], list[SourceError]]:
-    return load_sources(
-        corpus_paths(cfg, paths), root=cfg.root, max_bytes=cfg.max_bytes,
-        exclude=[cfg.reports_dir, cfg.cache_dir],
-    )
+# A file modified this close to the scan may change again within the same
+# mtime tick; it is not recorded as fresh (git's "racy" rule).
+RACY_NS = 2_000_000_000
+
+
+def read_corpus(cfg: Config, paths: list[str] | None = None, store=None) -> tuple[list[Source], list[SourceError]]:
+    """The corpus's sources and problems. With a store, a file whose size and
+    mtime (and its folder's sources.csv's, and max_bytes) are as recorded is
+    not read: its sources come from the cache without their text, and its
+    notes are repeated. Only changed files are read and hashed."""
+    given = corpus_paths(cfg, paths)
+    exclude = [cfg.reports_dir, cfg.cache_dir]
+    if store is None:
+        return load_sources(given, root=cfg.root, max_bytes=cfg.max_bytes, exclude=exclude)
+    import time
+
+    from .sources import SIDECAR, SourceNote, iter_source_files, source_id
+
+    problems: list[SourceError] = []
+    files = iter_source_files(given, cfg.root, errors=problems, exclude=exclude)
+    records = store.file_records()
+    folder_sigs: dict[Path, str] = {}
+
+    def signature(path: Path) -> str:
+        st = path.stat()
+        folder = path.parent
+        if folder not in folder_sigs:
+            try:
+                cs = (folder / SIDECAR).stat()
+                folder_sigs[folder] = f"{cs.st_size}:{cs.st_mtime_ns}"
+            except OSError:
+                folder_sigs[folder] = "-"
+        return f"{st.st_size}:{st.st_mtime_ns}:{folder_sigs[folder]}:{cfg.max_bytes}"
+
+    stubs: dict[str, Source] | None = None
+    fresh: dict[str, tuple[list[Source], list]] = {}
+    sigs: dict[str, str] = {}
+    stale: list[Path] = []
+    for path in files:
+        key = str(path)
+        try:
+            sigs[key] = signature(path)
+        except OSError:
+            stale.append(path)  # reading it will say what is wrong
+            continue
+        record = records.get(key)
+        if record is not None and record[0] == sigs[key]:
+            if stubs is None:
+                stubs = store.source_stubs()
+            found = [stubs.get(i) for i in record[1]]
+            if found and all(found):
+                fresh[key] = (found, record[2])
+                continue
+        stale.append(path)
+    read, read_problems = load_sources(stale, root=cfg.root, max_bytes=cfg.max_bytes) if stale else ([], [])
+
+    by_file: dict[str, list[Source]] = {}
+    for s in read:
+        by_file.setdefault(s.path, []).append(s)
+    sidecar_ids = {source_id(p.parent / SIDECAR, cfg.root) for p in stale}
+    bad_folders = {p.path.rsplit(":", 1)[0] for p in read_problems
+                   if p.path in sidecar_ids or p.path.rsplit(":", 1)[0] in sidecar_ids}
+    old_enough = time.time_ns() - RACY_NS
+    sources: list[Source] = []
+    for path in files:
+        key = str(path)
+        if key in fresh:
+            found, notes = fresh[key]
+            sources.extend(found)
+            problems.extend((SourceNote if kind == "note" else SourceError)(where, reason)
+                            for kind, where, reason in notes)
+            continue
+        mine = by_file.get(key, [])
+        sources.extend(mine)
+        rel = source_id(path, cfg.root)
+        own = [p for p in read_problems if p.path == rel or p.path.startswith(rel + "#")]
+        usable = mine and not any(p.path == rel and not isinstance(p, SourceNote) for p in own)
+        try:
+            settled = path.stat().st_mtime_ns < old_enough
+        except OSError:
+            settled = False
+        if (usable and settled and key in sigs
+                and source_id(path.parent / SIDECAR, cfg.root) not in bad_folders):
+            store.put_file(key, sigs[key], [s.id for s in mine],
+                           [["note" if isinstance(p, SourceNote) else "error", p.path, p.reason] for p in own])
+        elif key in records:
+            store.forget_files([key])
+    problems.extend(read_problems)
+    if not paths:
+        seen = set(map(str, files))
+        store.forget_files([k for k in records if k not in seen])
+    return sources, problems
 
 
 # ------------------------------------------------------------ extraction in pieces
@@ -209,19 +296,21 @@ def scan(
     from .store import Store
 
     result = ScanResult()
-    result.sources, result.problems = read_corpus(cfg, paths)
-    if extra_sources:
-        extra_ids = {s.id for s in extra_sources}
-        result.sources = [s for s in result.sources if s.id not in extra_ids] + list(extra_sources)
     pack = load_pack(cfg)
     key = extractor_key(cfg)
     store = Store(cfg.cache_path)
     try:
+        result.sources, result.problems = read_corpus(cfg, paths, store=store)
+        if extra_sources:
+            extra_ids = {s.id for s in extra_sources}
+            result.sources = [s for s in result.sources if s.id not in extra_ids] + list(extra_sources)
         todo: list[Source] = []
         claims_by_source: dict[str, list[Claim]] = {}
         for s in result.sources:
             cached = store.get_claims(s.id, s.content_hash, key)
             if cached is None:
+                if not s.text:  # an unchanged file read from the cache: its text is stored
+                    s = store.get_source(s.id) or s
                 todo.append(s)
             else:
                 claims_by_source[s.id] = cached

@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS claims (
     claims_json TEXT NOT NULL,
     PRIMARY KEY (source_id, content_hash, extractor)
 );
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, sig TEXT NOT NULL, ids TEXT NOT NULL, notes TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS flags (
     id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL
 );
@@ -108,6 +111,33 @@ class Store:
         keys = ("id", "path", "text", "outlet", "published", "title", "url", "origin_line",
                 "origin_col", "content_hash")
         return Source(**dict(zip(keys, row)))
+
+    _META = ("id", "path", "outlet", "published", "title", "url", "origin_line", "origin_col", "content_hash")
+
+    def source_stubs(self) -> dict[str, Source]:
+        """Every stored source without its text (metadata and content hash):
+        what a scan needs of a file that has not changed."""
+        rows = self.db.execute(f"SELECT {', '.join(self._META)} FROM sources")
+        return {row[0]: Source(text="", **dict(zip(self._META, row))) for row in rows}
+
+    # ---------------------------------------------------------- files (stat-based freshness)
+
+    def file_records(self) -> dict[str, tuple[str, list[str], list[list[str]]]]:
+        """path -> (signature, source ids, notes) of each file read before."""
+        out = {}
+        for path, sig, ids, notes in self.db.execute("SELECT path, sig, ids, notes FROM files"):
+            try:
+                out[path] = (sig, json.loads(ids), json.loads(notes))
+            except ValueError:
+                continue  # an unreadable row: the file is simply read again
+        return out
+
+    def put_file(self, path: str, sig: str, ids: list[str], notes: list[list[str]]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)",
+                        (path, sig, json.dumps(ids), json.dumps(notes)))
+
+    def forget_files(self, paths: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in paths])
 
     def source_hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, content_hash FROM sources"))

@@ -112,6 +112,7 @@ def test_ordinary_sentences_keep_the_parsers_boundaries(nlp):
 # ------------------------------------------------------------------ scans of a subset
 
 import json  # noqa: E402
+import os  # noqa: E402
 import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -204,3 +205,57 @@ def test_a_scan_with_nothing_to_parse_imports_no_spacy(seeds_copy, nlp, capsys):
     summary, loaded = (json.loads(line) for line in proc.stdout.strip().splitlines()[-2:])
     assert (summary["parsed"], summary["flags"]) == (0, cold["flags"])
     assert loaded == []
+
+
+def _age(path: Path, seconds: int = 60) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def _same_size_edit(path: Path, old: str, new: str) -> None:
+    """Change the text, keeping the size and the modification time."""
+    assert len(old) == len(new)
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+
+
+def test_unchanged_files_are_known_by_size_and_mtime(tmp_path, monkeypatch, nlp, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checker.toml").write_text('[tool.checker]\nsources = ["news"]\n')
+    news = tmp_path / "news"
+    news.mkdir()
+    a, b = news / "a.txt", news / "b.txt"
+    a.write_text(" date 2024-03-01\nOfficials said 42 people were killed in the storm.\n", encoding="utf-8")
+    b.write_text(" date 2024-03-01\nOfficials said 57 people were killed in the storm.\n", encoding="utf-8")
+    _age(a), _age(b)
+    first = _scan(capsys)
+    assert first["parsed"] == 2
+
+    # Same size, same mtime: not read again, so the edit goes unseen...
+    _same_size_edit(a, "42", "43")
+    assert _scan(capsys)["parsed"] == 0
+    # ...until the mtime moves: then it is read, hashed and parsed.
+    _age(a, 30)
+    assert _scan(capsys)["parsed"] == 1
+
+    # A file written within the last moments is never trusted by its stat alone.
+    a.write_text(" date 2024-03-01\nOfficials said 44 people were killed in the storm.\n", encoding="utf-8")
+    assert _scan(capsys)["parsed"] == 1
+    _same_size_edit(a, "44", "45")
+    assert _scan(capsys)["parsed"] == 1
+
+
+def test_notes_of_unchanged_files_are_repeated(tmp_path, monkeypatch, nlp, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checker.toml").write_text('[tool.checker]\nsources = ["news"]\n')
+    news = tmp_path / "news"
+    news.mkdir()
+    latin = news / "latin.txt"
+    latin.write_bytes("The caf\xe9 owners said 12 shops were closed.\n".encode("cp1252"))
+    _age(latin)
+    for _ in range(2):
+        assert main(["scan", "--format", "json"]) == 0
+        err = capsys.readouterr().err
+        assert "news/latin.txt: not UTF-8; decoded as cp1252" in err
