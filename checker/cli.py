@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: configured sources)")
     s.add_argument("--report", metavar="FILE", help="also write the CSV discrepancy report to FILE")
     s.add_argument("--jobs", type=int, default=1, metavar="N", help="extract with N processes (default 1)")
+    s.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where extraction runs: local processes, or a Dask cluster (default local)")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --executor dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 "
+                        "(default: a local cluster of --jobs workers)")
     s.add_argument("--format", choices=["table", "json"], default="table", help="summary format")
 
     c = cmd("claims", "show the claims found in sources")

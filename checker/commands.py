@@ -94,10 +94,13 @@ def cmd_scan(args) -> int:
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler needs --executor dask")
     cfg = load_config()
     progress = _Progress("extracting")
     try:
-        result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start)
+        result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start,
+                      executor=args.executor, scheduler=args.scheduler)
     finally:
         progress.stop()
     _report_sources(result.sources, result.problems)

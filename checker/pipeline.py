@@ -244,10 +244,17 @@ def _worker_extract(batch: list[dict]) -> list[tuple[str, list[dict]]]:
 
 def extract_claims(
     cfg: Config, sources: list[Source], pack: RulePack, jobs: int = 1,
-    progress: Callable[[Source], None] | None = None,
+    progress: Callable[[Source], None] | None = None, executor: str = "local", scheduler: str | None = None,
 ):
-    """Yield (source, claims) for each source, in one process or `jobs` processes."""
+    """Yield (source, claims) for each source, in one process, `jobs` processes,
+    or on a Dask cluster (`executor="dask"`: `scheduler`'s, else `jobs` local workers)."""
     if not sources:
+        return
+    if executor == "dask":
+        from .executors import dask_extract
+
+        own_packs = pack_files(_extra_rules(cfg))[len(pack_files()):]  # after the built-in ones
+        yield from dask_extract(sources, cfg.model, own_packs, scheduler=scheduler, workers=jobs, progress=progress)
         return
     if jobs <= 1 or len(sources) < 2 * jobs:
         yield from extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size, progress=progress)
@@ -285,6 +292,8 @@ def scan(
     on_start: Callable[[int], None] | None = None,
     extra_sources: list[Source] | None = None,
     store_flags: bool = True,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> ScanResult:
     """Read, extract (re-using cached claims), compare and store.
 
@@ -321,7 +330,8 @@ def scan(
         for s in result.sources:
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
-        for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress):
+        for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress,
+                                               executor=executor, scheduler=scheduler):
             claims_by_source[source.id] = claims
             store.put_claims(source.id, source.content_hash, key, claims)
             result.parsed += 1
