@@ -95,11 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = cmd("bench", "measure speed (words/s against bare spaCy) and peak memory")
     b.add_argument("paths", nargs="*", metavar="PATH", help="default: configured sources")
-    b.add_argument("--docs", type=int, default=200, metavar="N",
-                   help="build at least N distinct documents from the paragraphs of the sources (default 200)")
+    b.add_argument("--docs", type=int, default=None, metavar="N",
+                   help="build at least N distinct documents from the paragraphs of the sources and time "
+                        "extraction against bare spaCy (default 200; skipped with --scan or --review unless given)")
     b.add_argument("--claims", metavar="N[,N...]", help="also time the comparison on N synthetic claims")
-    b.add_argument("--check", metavar="ARTICLE",
-                   help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it")
+    b.add_argument("--check", metavar="ARTICLE", nargs="?", const="",
+                   help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it "
+                        "(with --scan: against the N cached articles; ARTICLE defaults to a copy of a source)")
+    b.add_argument("--scan", type=int, metavar="N",
+                   help="time cold, warm and one-file-edited scans of N generated articles")
+    b.add_argument("--review", type=int, metavar="N", help="time opening the review app's data with N flags")
+    b.add_argument("--jobs", type=int, default=1, metavar="N", help="with --scan: processes or Dask workers")
+    b.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="with --scan: also give the speed-up of a cold Dask scan over --jobs 1")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: an existing cluster")
     b.add_argument("--json", action="store_true", help="machine-readable output")
 
     e = cmd("eval", "measure extraction quality on a labelled data set")

@@ -324,7 +324,16 @@ def cmd_bench(args) -> int:
             sizes = [int(x.replace("_", "")) for x in args.claims.split(",") if x.strip()]
         except ValueError:
             raise UserError("--claims takes whole numbers separated by commas, e.g. 10000,100000") from None
-    result = run_bench(cfg, args.paths or None, min_docs=args.docs, claim_sizes=sizes, check_article=args.check)
+    for name in ("docs", "scan", "review", "jobs"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise UserError(f"--{name} must be at least 1")
+    if args.check == "" and not args.scan:
+        raise UserError("--check needs an ARTICLE, or --scan N to check a copy of a source against N articles")
+    docs = args.docs if args.docs is not None or args.scan or args.review else 200
+    result = run_bench(cfg, args.paths or None, min_docs=docs, claim_sizes=sizes, check_article=args.check,
+                       scan_articles=args.scan, review_flags=args.review, jobs=args.jobs,
+                       executor=args.executor, scheduler=args.scheduler)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -3,6 +3,14 @@ pieces, over-long sentences split, scans of a subset, nothing loaded that a
 scan does not need."""
 from __future__ import annotations
 
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
 from checker.model import Source
 from checker.nlp import MAX_SENTENCE_TOKENS, piece_bounds
 
@@ -110,15 +118,6 @@ def test_ordinary_sentences_keep_the_parsers_boundaries(nlp):
 
 
 # ------------------------------------------------------------------ scans of a subset
-
-import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from checker.cli import main  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
