@@ -104,13 +104,13 @@ def cmd_scan(args) -> int:
     finally:
         progress.stop()
     _report_sources(result.sources, result.problems)
-    by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
+    by_sev = result.severity_counts  # from the cache when nothing changed: flags load only for --report
     if args.report:
         rows = flag_rows(result.flags, _latest_decisions(cfg))
         write_report(rows, Path(args.report), "csv")
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
-        "problems": len(result.problems), "claims": len(result.claims), "flags": len(result.flags),
+        "problems": len(result.problems), "claims": result.claim_count, "flags": result.flag_count,
         "flags_by_severity": by_sev, "report": args.report,
     }
     if args.format == "json":
@@ -126,8 +126,8 @@ def cmd_scan(args) -> int:
     t.add_column("high", justify="right")
     t.add_column("medium", justify="right")
     t.add_column("low", justify="right")
-    t.add_row(str(len(result.sources)), f"{result.parsed} / {result.reused}", str(len(result.claims)),
-              str(len(result.flags)), str(by_sev["high"]), str(by_sev["medium"]), str(by_sev["low"]))
+    t.add_row(str(len(result.sources)), f"{result.parsed} / {result.reused}", str(result.claim_count),
+              str(result.flag_count), str(by_sev["high"]), str(by_sev["medium"]), str(by_sev["low"]))
     con = _console()
     con.print(t)
     if args.report:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -21,14 +20,61 @@ from .sources import load_sources
 EXTRACTOR_VERSION = "2026-11-24.12"
 
 
-@dataclass
 class ScanResult:
-    sources: list[Source] = field(default_factory=list)
-    problems: list[SourceError] = field(default_factory=list)
-    parsed: int = 0
-    reused: int = 0
-    claims: list[Claim] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
+    """What a scan read, parsed and found. When nothing changed since the last
+    full scan, the stored flags are kept as they are and `flags` and `claims`
+    are read from the cache only if asked for; the counts need neither."""
+
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self.problems: list[SourceError] = []
+        self.parsed = 0
+        self.reused = 0
+        self._claims: list[Claim] | None = []
+        self._flags: list[Flag] | None = []
+        self._load_claims: Callable[[], list[Claim]] | None = None
+        self._load_flags: Callable[[], list[Flag]] | None = None
+        self._claim_count: int | None = None
+        self._severity_counts: dict[str, int] | None = None
+
+    @property
+    def claims(self) -> list[Claim]:
+        if self._claims is None:
+            self._claims = self._load_claims() if self._load_claims else []
+        return self._claims
+
+    @claims.setter
+    def claims(self, value: list[Claim]) -> None:
+        self._claims, self._claim_count = value, None
+
+    @property
+    def flags(self) -> list[Flag]:
+        if self._flags is None:
+            self._flags = self._load_flags() if self._load_flags else []
+        return self._flags
+
+    @flags.setter
+    def flags(self, value: list[Flag]) -> None:
+        self._flags, self._severity_counts = value, None
+
+    @property
+    def claim_count(self) -> int:
+        return len(self._claims) if self._claims is not None else (self._claim_count or 0)
+
+    @property
+    def severity_counts(self) -> dict[str, int]:
+        if self._flags is None and self._severity_counts is not None:
+            return dict(self._severity_counts)
+        counts = {s: 0 for s in ("high", "medium", "low")}
+        for f in self.flags:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        return counts
+
+    @property
+    def flag_count(self) -> int:
+        if self._flags is None and self._severity_counts is not None:
+            return sum(self._severity_counts.values())
+        return len(self.flags)
 
 
 def corpus_paths(cfg: Config, paths: list[str] | None = None) -> list[str]:
@@ -272,6 +318,47 @@ def extract_claims(
                 yield source, [Claim.from_dict(d) for d in claims]
 
 
+def _code_signature() -> str:
+    """The package's own code: comparison changes with it, whatever the version says."""
+    h = hashlib.sha1()
+    for f in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def corpus_signature(key: str, sources: list[Source]) -> str:
+    """What the stored flags of a full scan depend on: the extractor, the rule
+    packs, checker's code, and each source's id and content hash."""
+    h = hashlib.sha1(key.encode())
+    for f in pack_files():
+        h.update(Path(f).read_bytes())
+    h.update(_code_signature().encode())
+    for sid, digest in sorted((s.id, s.content_hash) for s in sources):
+        h.update(f"{sid}\x1f{digest}\x1e".encode())
+    return h.hexdigest()
+
+
+def _stored_claims(cfg: Config, key: str, sources: list[Source]) -> list[Claim]:
+    from .store import Store
+
+    store = Store(cfg.cache_path)
+    try:
+        return [c for s in sources for c in (store.get_claims(s.id, s.content_hash, key) or [])]
+    finally:
+        store.close()
+
+
+def _stored_flags(cfg: Config) -> list[Flag]:
+    from .store import Store
+
+    store = Store(cfg.cache_path)
+    try:
+        return store.get_flags()
+    finally:
+        store.close()
+
+
 def _missing_files(cfg: Config, store, keep: set[str]) -> list[str]:
     """Stored sources (other than `keep`) whose file is gone."""
     gone = []
@@ -315,15 +402,13 @@ def scan(
             result.sources = [s for s in result.sources if s.id not in extra_ids] + list(extra_sources)
         todo: list[Source] = []
         claims_by_source: dict[str, list[Claim]] = {}
+        cached_counts = store.claim_counts(key)  # claims are read only if they are compared
         for s in result.sources:
-            cached = store.get_claims(s.id, s.content_hash, key)
-            if cached is None:
+            if (s.id, s.content_hash) not in cached_counts:
                 if not s.text:  # an unchanged file read from the cache: its text is stored
                     s = store.get_source(s.id) or s
                 todo.append(s)
-            else:
-                claims_by_source[s.id] = cached
-        result.reused = len(claims_by_source)
+        result.reused = len(result.sources) - len(todo)
         if on_start:
             on_start(len(todo))
         hashes = store.source_hashes()
@@ -335,6 +420,23 @@ def scan(
             claims_by_source[source.id] = claims
             store.put_claims(source.id, source.content_hash, key, claims)
             result.parsed += 1
+        whole = not paths and not extra_sources and store_flags
+        signature = corpus_signature(key, result.sources) if whole else None
+        if whole and not todo and store.get_meta("flags_for") == signature:
+            # Nothing changed since the last full scan: its stored flags stand.
+            result._claims = result._flags = None
+            result._claim_count = sum(cached_counts[(s.id, s.content_hash)] for s in result.sources)
+            result._severity_counts = store.severity_counts()
+            result._load_claims = lambda: _stored_claims(cfg, key, result.sources)
+            result._load_flags = lambda: _stored_flags(cfg)
+            store.forget_sources_except(s.id for s in result.sources)
+            store.commit()
+            return result
+        if store_flags:
+            store.set_meta("flags_for", None)  # set again below once a full set is stored
+        for s in result.sources:
+            if s.id not in claims_by_source:
+                claims_by_source[s.id] = store.get_claims(s.id, s.content_hash, key) or []
         result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
         if paths and store_flags:
             # Some files of the corpus: the stored flags stay those of the whole
@@ -353,6 +455,8 @@ def scan(
                 store.forget_sources_except(s.id for s in result.sources)
             if store_flags:
                 store.put_flags(result.flags)
+            if whole:
+                store.set_meta("flags_for", signature)
         store.commit()
     finally:
         store.close()

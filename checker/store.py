@@ -15,7 +15,7 @@ from typing import Iterable
 
 from .model import Claim, Flag, Source
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 CREATE TABLE IF NOT EXISTS claims (
     source_id TEXT NOT NULL, content_hash TEXT NOT NULL, extractor TEXT NOT NULL,
-    claims_json TEXT NOT NULL,
+    claims_json TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (source_id, content_hash, extractor)
 );
 CREATE TABLE IF NOT EXISTS files (
@@ -172,9 +172,15 @@ class Store:
     def put_claims(self, source_id: str, content_hash: str, extractor: str, claims: list[Claim]) -> None:
         self.db.execute("DELETE FROM claims WHERE source_id=? AND extractor=?", (source_id, extractor))
         self.db.execute(
-            "INSERT OR REPLACE INTO claims VALUES (?,?,?,?)",
-            (source_id, content_hash, extractor, json.dumps([c.to_dict() for c in claims])),
+            "INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?)",
+            (source_id, content_hash, extractor, json.dumps([c.to_dict() for c in claims]), len(claims)),
         )
+
+    def claim_counts(self, extractor: str) -> dict[tuple[str, str], int]:
+        """(source id, content hash) -> number of claims, for every cached
+        extraction: what a scan needs to know without reading the claims."""
+        rows = self.db.execute("SELECT source_id, content_hash, n FROM claims WHERE extractor=?", (extractor,))
+        return {(sid, digest): n for sid, digest, n in rows}
 
     def all_claims(self, extractor: str) -> list[Claim]:
         out: list[Claim] = []
@@ -214,6 +220,23 @@ class Store:
     def get_flags(self) -> list[Flag]:
         rows = self.db.execute("SELECT flag_json FROM flags ORDER BY rowid")
         return [Flag.from_dict(json.loads(blob)) for (blob,) in rows]
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in ("high", "medium", "low")}
+        counts.update(dict(self.db.execute("SELECT severity, COUNT(*) FROM flags GROUP BY severity")))
+        return counts
+
+    # ---------------------------------------------------------- meta
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM meta WHERE key=?", (key,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def commit(self) -> None:
         self.db.commit()

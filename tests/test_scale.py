@@ -258,3 +258,61 @@ def test_notes_of_unchanged_files_are_repeated(tmp_path, monkeypatch, nlp, capsy
         assert main(["scan", "--format", "json"]) == 0
         err = capsys.readouterr().err
         assert "news/latin.txt: not UTF-8; decoded as cp1252" in err
+
+
+def _count_flag_writes(root: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(root / ".checker" / "cache.sqlite")
+    db.executescript("CREATE TABLE IF NOT EXISTS bench_writes (n INTEGER);"
+                     "CREATE TRIGGER IF NOT EXISTS flag_insert AFTER INSERT ON flags BEGIN "
+                     "INSERT INTO bench_writes VALUES (1); END;"
+                     "CREATE TRIGGER IF NOT EXISTS flag_delete AFTER DELETE ON flags BEGIN "
+                     "INSERT INTO bench_writes VALUES (1); END;")
+    db.commit()
+    db.close()
+
+
+def _flag_writes(root: Path) -> int:
+    import sqlite3
+
+    db = sqlite3.connect(root / ".checker" / "cache.sqlite")
+    try:
+        return db.execute("SELECT COUNT(*) FROM bench_writes").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_a_warm_full_scan_keeps_the_stored_flags_without_rewriting_them(seeds_copy, nlp, capsys):
+    for f in (seeds_copy / "seeds").iterdir():
+        _age(f)
+    cold = _scan(capsys)
+    before = _stored_flags(capsys)
+    _count_flag_writes(seeds_copy)
+    warm = _scan(capsys)
+    assert (warm["parsed"], warm["claims"], warm["flags"], warm["flags_by_severity"]) == \
+        (0, cold["claims"], cold["flags"], cold["flags_by_severity"])
+    assert _flag_writes(seeds_copy) == 0
+    assert _stored_flags(capsys) == before
+
+    # The report of a warm scan still has every flag (read from the cache).
+    assert main(["scan", "--report", "out.csv", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert (seeds_copy / "out.csv").read_text(encoding="utf-8-sig").count("\n") > cold["flags"]
+
+    # A corpus rule pack changes what is compared: the flags are computed again.
+    (seeds_copy / "rules").mkdir()
+    (seeds_copy / "rules" / "extra.yaml").write_text("kind: aliases\naliases: {}\n", encoding="utf-8")
+    with open(seeds_copy / "pyproject.toml", "a", encoding="utf-8") as fh:
+        fh.write('rules = ["rules"]\n')
+    again = _scan(capsys)
+    assert again["parsed"] == again["sources"] and _flag_writes(seeds_copy) > 0
+
+
+def test_a_deleted_file_is_noticed_by_a_warm_scan(seeds_copy, nlp, capsys):
+    cold = _scan(capsys)
+    involved = sorted({r["source_a"] for r in _stored_flags(capsys)})
+    (seeds_copy / involved[0]).unlink()
+    warm = _scan(capsys)
+    assert warm["sources"] == cold["sources"] - 1
+    assert all(involved[0] not in (r["source_a"], r["source_b"]) for r in _stored_flags(capsys))
