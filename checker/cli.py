@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     f = cmd("flags", "list stored flags with their review status")
     f.add_argument("--status", choices=["open", "confirmed", "dismissed", "follow-up", "all"], default="all")
     f.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    f.add_argument("--severity", choices=["low", "medium", "high"], help="only flags of this severity")
+    f.add_argument("--code", metavar="CODE", help="only flags with this rule code, e.g. CK101")
 
     r = cmd("report", "write the discrepancy report (CSV, JSON or Markdown)")
     r.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")

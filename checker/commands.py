@@ -237,14 +237,55 @@ def _rows(cfg: Config, status: str = "all"):
     return rows
 
 
-def cmd_flags(args) -> int:
+def _stream_rows(cfg: Config, status: str, severity: str | None, code: str | None):
+    """Report rows of the stored flags, a page at a time (severity and code
+    filtered in SQL, the review status from the ledger)."""
+    from .report import flag_rows
+    from .store import Store
+
+    if not cfg.cache_path.exists():
+        raise UserError("no scan stored yet; run 'checker scan' first")
+    decisions = _latest_decisions(cfg)
+    store = Store(cfg.cache_path)
+    try:
+        for page in store.iter_flags(severity=severity, code=code):
+            rows = flag_rows(page, decisions)
+            if status != "all":
+                rows = [r for r in rows if r["status"].split(" ")[0] == status]
+            if rows:
+                yield rows
+    finally:
+        store.close()
+
+
+def _write_streamed(pages, fmt: str, out) -> None:
+    """CSV or JSON written page by page, the same bytes as rendering all rows at once."""
+    import textwrap
+
     from .report import render
 
+    first = True
+    for rows in pages:
+        if fmt == "csv":
+            text = render(rows, "csv")
+            out.write(text if first else text.split("\n", 1)[1])
+        else:
+            body = ",\n".join(textwrap.indent(json.dumps(r, ensure_ascii=False, indent=2), "  ") for r in rows)
+            out.write(("[\n" if first else ",\n") + body)
+        first = False
+    if first:
+        out.write(render([], fmt))
+    elif fmt == "json":
+        out.write("\n]\n")
+
+
+def cmd_flags(args) -> int:
     cfg = load_config()
-    rows = _rows(cfg, args.status)
+    severity, code = getattr(args, "severity", None), getattr(args, "code", None)
     if args.format in ("csv", "json"):
-        sys.stdout.write(render(rows, args.format))
+        _write_streamed(_stream_rows(cfg, args.status, severity, code), args.format, sys.stdout)
         return 0
+    rows = [r for page in _stream_rows(cfg, args.status, severity, code) for r in page]
     from rich.table import Table
     from rich.text import Text
 

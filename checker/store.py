@@ -16,6 +16,8 @@ from typing import Iterable
 from .model import Claim, Flag, Source
 
 SCHEMA_VERSION = 3
+# Flags read at a time by `iter_flags` (checker flags streams them).
+FLAGS_PAGE = 2000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -220,6 +222,27 @@ class Store:
     def get_flags(self) -> list[Flag]:
         rows = self.db.execute("SELECT flag_json FROM flags ORDER BY rowid")
         return [Flag.from_dict(json.loads(blob)) for (blob,) in rows]
+
+    def iter_flags(self, page: int | None = None, severity: str | None = None, code: str | None = None):
+        """Stored flags in their order, read `page` rows at a time (filters in
+        SQL), so a caller that streams them never holds the whole set."""
+        where, args = [], []
+        if severity:
+            where.append("severity=?")
+            args.append(severity)
+        if code:
+            where.append("code=?")
+            args.append(code)
+        cond = "".join(f" AND {w}" for w in where)
+        page = page or FLAGS_PAGE
+        last = 0
+        while True:
+            rows = self.db.execute(f"SELECT rowid, flag_json FROM flags WHERE rowid>?{cond} ORDER BY rowid LIMIT ?",
+                                   (last, *args, page)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [Flag.from_dict(json.loads(blob)) for _, blob in rows]
 
     def severity_counts(self) -> dict[str, int]:
         counts = {s: 0 for s in ("high", "medium", "low")}

@@ -316,3 +316,30 @@ def test_a_deleted_file_is_noticed_by_a_warm_scan(seeds_copy, nlp, capsys):
     warm = _scan(capsys)
     assert warm["sources"] == cold["sources"] - 1
     assert all(involved[0] not in (r["source_a"], r["source_b"]) for r in _stored_flags(capsys))
+
+
+# ------------------------------------------------------------------ flags read a page at a time
+
+
+def test_flags_are_streamed_in_pages_with_the_same_output(tmp_path, monkeypatch, capsys):
+    import checker.store as store_module
+    from checker.bench import synthetic_flags
+    from checker.report import flag_rows, render
+    from checker.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checker.toml").write_text('[tool.checker]\nsources = ["news"]\n')
+    flags = synthetic_flags(23)
+    store = Store(tmp_path / ".checker" / "cache.sqlite")
+    store.put_flags(flags)
+    store.commit()
+    store.close()
+    monkeypatch.setattr(store_module, "FLAGS_PAGE", 5)
+    for fmt in ("csv", "json"):
+        assert main(["flags", "--format", fmt]) == 0
+        assert capsys.readouterr().out == render(flag_rows(flags, {}), fmt)
+    assert main(["flags", "--format", "json", "--severity", "high"]) == 0
+    high = json.loads(capsys.readouterr().out)
+    assert [r["flag_id"] for r in high] == [f.id for f in flags if f.severity == "high"] != []
+    assert main(["flags", "--format", "json", "--code", "CK999"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
