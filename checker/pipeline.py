@@ -225,6 +225,18 @@ def _pieces(source: Source, max_chars: int | None = None) -> list[tuple[int, Sou
     return out
 
 
+def _last_group_noun(doc) -> str:
+    """The lemma claims give a vague figure's group ("a handful" of what), for
+    the last group noun in a piece, so the next piece can use it."""
+    from . import lexicon as lx
+    from .claims import _lemma
+
+    for tok in reversed(doc):
+        if tok.pos_ == "NOUN" and tok.lower_ in lx.GROUP_NOUNS:
+            return _lemma(tok)
+    return ""
+
+
 def extract(
     sources, pack: RulePack, nlp=None, model: str | None = None, batch_size: int = 32,
     progress: Callable[[Source], None] | None = None, max_chars: int | None = None,
@@ -249,6 +261,7 @@ def extract(
             yield batch
 
     claims: list[Claim] = []
+    group_before = ""  # the last group noun of the source's earlier pieces
     for batch in batches():
         if nlp is None:  # loaded for the first batch: nothing to parse loads no spaCy
             from .nlp import load_pipeline
@@ -263,7 +276,11 @@ def extract(
                 if offset:
                     c.quantity.start += offset
                     c.quantity.end += offset
+                    if c.quantity.kind == "vague" and not c.counted:
+                        # "Only a handful have been freed": the group named last, as in the whole text
+                        c.counted = group_before
                 claims.append(c)
+            group_before = "" if last else (_last_group_noun(doc) or group_before)
             if last:
                 if progress:
                     progress(source)

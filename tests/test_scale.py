@@ -66,6 +66,17 @@ def test_pieces_give_the_same_claims_as_the_whole_text(nlp, pack):
     assert (last["line"], last["col"]) == (2 + 10, 6)
 
 
+def test_a_vague_figure_names_the_group_of_an_earlier_piece(nlp, pack):
+    text = ("Militants still hold 40 hostages in the tunnels, officials said.\n\n"
+            "Only a handful have been freed so far, the mediators said.\n")
+    src = Source(id="v.txt", path="v.txt", text=text)
+    assert len(piece_bounds(text, 70)) == 2
+    whole = _claims([src], pack, nlp)
+    handful = [c for c in whole if c["quantity"]["kind"] == "vague"]
+    assert [c["counted"] for c in handful] == ["hostage"]
+    assert _claims([src], pack, nlp, max_chars=70) == whole
+
+
 class _Recording:
     """Wraps a pipeline and records the length of every text it is given."""
 
