@@ -344,14 +344,14 @@ def _code_signature() -> str:
     return h.hexdigest()
 
 
-def corpus_signature(key: str, sources: list[Source]) -> str:
-    """What the stored flags of a full scan depend on: the extractor, the rule
-    packs, checker's code, and each source's id and content hash."""
+def corpus_signature(key: str, corpus) -> str:
+    """What stored flags depend on: the extractor, the rule packs, checker's
+    code, and the (id, content hash) of each source of the corpus."""
     h = hashlib.sha1(key.encode())
     for f in pack_files():
         h.update(Path(f).read_bytes())
     h.update(_code_signature().encode())
-    for sid, digest in sorted((s.id, s.content_hash) for s in sources):
+    for sid, digest in sorted(corpus):
         h.update(f"{sid}\x1f{digest}\x1e".encode())
     return h.hexdigest()
 
@@ -437,16 +437,31 @@ def scan(
             claims_by_source[source.id] = claims
             store.put_claims(source.id, source.content_hash, key, claims)
             result.parsed += 1
+        # The stored flags are those of the whole stored corpus. A scan of some
+        # files updates them and compares them with the rest, as cached; its
+        # result lists the flags that involve them.
         whole = not paths and not extra_sources and store_flags
-        signature = corpus_signature(key, result.sources) if whole else None
-        if whole and not todo and store.get_meta("flags_for") == signature:
-            # Nothing changed since the last full scan: its stored flags stand.
+        subset = bool(paths) and store_flags
+        scanned = {s.id for s in result.sources}
+        if subset:
+            store.forget_sources(_missing_files(cfg, store, scanned))
+        signature = None
+        if (whole or subset) and not extra_sources:
+            corpus = (store.source_hashes().items() if subset
+                      else [(s.id, s.content_hash) for s in result.sources])
+            signature = corpus_signature(key, corpus)
+        if signature and not todo and store.get_meta("flags_for") == signature:
+            # Nothing changed since the stored flags were computed: they stand.
             result._claims = result._flags = None
             result._claim_count = sum(cached_counts[(s.id, s.content_hash)] for s in result.sources)
-            result._severity_counts = store.severity_counts()
             result._load_claims = lambda: _stored_claims(cfg, key, result.sources)
-            result._load_flags = lambda: _stored_flags(cfg)
-            store.forget_sources_except(s.id for s in result.sources)
+            if subset:
+                result._load_flags = lambda: [f for f in _stored_flags(cfg)
+                                              if any(c.source_id in scanned for c in f.claims)]
+            else:
+                result._severity_counts = store.severity_counts()
+                result._load_flags = lambda: _stored_flags(cfg)
+                store.forget_sources_except(scanned)
             store.commit()
             return result
         if store_flags:
@@ -455,12 +470,7 @@ def scan(
             if s.id not in claims_by_source:
                 claims_by_source[s.id] = store.get_claims(s.id, s.content_hash, key) or []
         result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
-        if paths and store_flags:
-            # Some files of the corpus: the stored flags stay those of the whole
-            # stored corpus (these files as read now, the rest from the cache);
-            # the result shows the flags that involve these files.
-            scanned = {s.id for s in result.sources}
-            store.forget_sources(_missing_files(cfg, store, scanned))
+        if subset:
             every = compare(result.claims + store.claims_except(key, scanned), pack)
             store.put_flags(every)
             result.flags = [f for f in every if any(c.source_id in scanned for c in f.claims)]
@@ -468,12 +478,12 @@ def scan(
             # A partial flag set is never stored, so focusing is safe only without storing.
             focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
             result.flags = compare(result.claims, pack, focus=focus)
-            if not paths and not extra_sources:
-                store.forget_sources_except(s.id for s in result.sources)
+            if whole:
+                store.forget_sources_except(scanned)
             if store_flags:
                 store.put_flags(result.flags)
-            if whole:
-                store.set_meta("flags_for", signature)
+        if signature:
+            store.set_meta("flags_for", signature)
         store.commit()
     finally:
         store.close()

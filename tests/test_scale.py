@@ -320,6 +320,17 @@ def test_a_warm_full_scan_keeps_the_stored_flags_without_rewriting_them(seeds_co
     assert again["parsed"] == again["sources"] and _flag_writes(seeds_copy) > 0
 
 
+def test_a_scan_of_unchanged_files_keeps_the_stored_flags(seeds_copy, nlp, capsys):
+    full = _scan(capsys)
+    stored = _stored_flags(capsys)
+    _count_flag_writes(seeds_copy)
+    one = stored[0]["source_a"]
+    sub = _scan(capsys, one)
+    assert _flag_writes(seeds_copy) == 0
+    assert sub["flags"] == sum(1 for r in stored if one in (r["source_a"], r["source_b"])) > 0
+    assert _stored_flags(capsys) == stored and full["flags"] == len(stored)
+
+
 def test_a_deleted_file_is_noticed_by_a_warm_scan(seeds_copy, nlp, capsys):
     cold = _scan(capsys)
     involved = sorted({r["source_a"] for r in _stored_flags(capsys)})
