@@ -369,6 +369,8 @@ def cmd_bench(args) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise UserError(f"--{name} must be at least 1")
+    if (args.executor != "local" or args.scheduler or args.jobs != 1) and not args.scan:
+        raise UserError("--executor, --scheduler and --jobs apply to --scan N")
     if args.check == "" and not args.scan:
         raise UserError("--check needs an ARTICLE, or --scan N to check a copy of a source against N articles")
     docs = args.docs if args.docs is not None or args.scan or args.review else 200

@@ -46,3 +46,8 @@ def test_synthetic_flags_are_distinct_and_round_trip():
 def test_check_without_article_needs_scan(in_repo_copy, capsys):
     assert main(["bench", "--check"]) == 2
     assert "--check needs an ARTICLE" in capsys.readouterr().err
+
+
+def test_executor_options_need_scan(in_repo_copy, capsys):
+    assert main(["bench", "--executor", "dask"]) == 2
+    assert "apply to --scan" in capsys.readouterr().err
