@@ -31,8 +31,8 @@ from .model import Claim
 from .rulepack import RulePack, RulePackError
 
 INF = math.inf
-OVER_TIME = ("snapshot", "cumulative", "term")
-DEFAULT_WINDOW = {"snapshot": 14, "cumulative": 0, "term": 30}
+OVER_TIME = ("snapshot", "cumulative", "term", "fixed")
+DEFAULT_WINDOW = {"snapshot": 14, "cumulative": 0, "term": 30, "fixed": math.inf}
 
 # Unit families: unit name -> (family, factor to the family's base unit).
 # Durations are normalized to days by the extractor; the other entries let
@@ -72,6 +72,33 @@ def unit_family(unit: str) -> tuple[str, float]:
     if u in MEASURE_UNITS:
         return u, 1.0
     return "count", 1.0
+
+
+_CURRENCY_WORDS = ("dollar", "euro", "pound sterling", "yen", "rupee", "franc", "won", "shekel", "yuan", "real",
+                   "ringgit", "dirham", "peso", "rouble", "ruble", "lira", "naira", "rand", "krona", "krone", "penny")
+
+
+def coarse_family(unit: str) -> str:
+    """The kind of quantity a unit measures, coarse enough for the lexicon to
+    say which measures a figure can state: count, money, length, area,
+    volume, duration, speed, percentage, mass, or other."""
+    u = (unit or "").strip().lower()
+    family, _ = unit_family(u)
+    if family in ("count", "money", "length", "area", "volume", "duration", "percentage", "mass"):
+        if family == "count" and u and any(w in u for w in ("mile", "metre", "meter", "foot", "feet")):
+            return "length"  # a unit quantulum does not know ("nautical mile")
+        return family
+    if " per hour" in u or u in ("knot", "metre per second"):
+        return "speed"
+    if u.startswith("square ") or u in ("acre", "hectare"):
+        return "area"
+    if u.startswith("cubic ") or u in ("barrel", "millilitre"):
+        return "volume"
+    if any(w in u for w in _CURRENCY_WORDS):
+        return "money"
+    if family == "percentage point":
+        return "percentage"
+    return "other"
 
 
 _PLACE_SUFFIX = re.compile(
@@ -114,6 +141,8 @@ class Metric:
     generic: bool = False
     file: str = ""
     order: int = 0
+    certainty: float = 1.0  # how sure the grouping is as a whole (a fact's coherence)
+    dominant: frozenset[str] = frozenset()  # claim ids of the value most sources state (fixed facts)
 
     def label(self) -> str:
         """How messages name the fact: "the figures for {label}"."""
@@ -280,6 +309,7 @@ class Settings:
     """Engine settings from the `rules` packs (sections settings, generic, authorities)."""
 
     max_pairs_per_claim: int = 50
+    flag_threshold: float = 0.5  # flags below this confidence are shown only with --all
     compare_vague: bool = False
     whole_group_words: frozenset[str] = frozenset(
         {"all", "the", "of", "remaining", "these", "those", "their", "our", "its", "still", "other", "rest"}
@@ -301,6 +331,7 @@ class Settings:
         raw = pack.rules.get("settings", {}) or {}
         s.max_pairs_per_claim = int(raw.get("max_pairs_per_claim", s.max_pairs_per_claim))
         s.compare_vague = bool(raw.get("compare_vague", s.compare_vague))
+        s.flag_threshold = float(raw.get("flag_threshold", s.flag_threshold))
         if "whole_group_words" in raw:
             s.whole_group_words = frozenset(w.lower() for w in raw["whole_group_words"])
         g = pack.rules.get("generic", {}) or {}
@@ -383,8 +414,10 @@ def day_number(iso: str | None) -> int | None:
 class Aligner:
     """Assigns metrics to claims and builds slots; one per compare() call."""
 
-    def __init__(self, pack: RulePack, settings: Settings | None = None):
+    def __init__(self, pack: RulePack, settings: Settings | None = None, facts=None):
         check_metric_scopes(pack)
+        self.facts = {f.id: f for f in facts} if facts is not None else None
+        self._fact_metrics: dict[str, Metric] = {}
         self.pack = pack
         self.settings = settings or Settings.from_pack(pack)
         ordered = sorted(pack.metrics, key=lambda m: (-m.priority, m.order))
@@ -401,16 +434,35 @@ class Aligner:
     def metric_for(self, claim: Claim) -> tuple[Metric, str, float] | None:
         """(metric, unit family, factor) for a claim, or None when it names no fact."""
         counted = (claim.counted or "").strip().lower()
-        if not counted:
-            return None
         family, factor = unit_family(claim.quantity.unit)
+        if not counted:
+            return self.fact_metric(claim, family, factor) if self.facts is not None and claim.fact else None
         for m in self.by_counted.get(counted, ()):
             if m.matches(claim, family):
                 return m, family, factor
+        if self.facts is not None and claim.fact:
+            return self.fact_metric(claim, family, factor)
+        # Where the lexicon is silent: the generic key (counted noun + event + unit).
         s = self.settings
         if not s.generic_enabled or counted in s.generic_ignore_counted:
             return None
         return self.generic_metric(counted, (claim.event or "").lower(), family, claim.scope), family, factor
+
+    def fact_metric(self, claim: Claim, family: str, factor: float) -> tuple[Metric, str, float] | None:
+        """The metric of the claim's fact (facts stage), for claims no story pack names."""
+        fact = self.facts.get(claim.fact) if claim.fact else None
+        if fact is None or not fact.compared:
+            return None
+        m = self._fact_metrics.get(fact.id)
+        if m is None:
+            s = self.settings
+            m = self._fact_metrics[fact.id] = Metric(
+                name=fact.id, over_time=fact.behaviour, description=fact.description,
+                unit=family, relative=s.generic_relative, absolute=s.generic_absolute,
+                window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
+                same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
+            )
+        return m, family, factor
 
     def generic_metric(self, counted: str, event: str, family: str, scopes: list[str]) -> Metric:
         s = self.settings
@@ -491,8 +543,9 @@ class Aligner:
         if q.trend != "level":
             return None  # a change ("rose by 5%"), not a level
         if q.kind == "categorical":
-            if self.is_whole_group(claim):
-                return None
+            if self.is_whole_group(claim) or re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen)\b",
+                                                        (q.group or q.surface or "").lower()):
+                return None  # "all the hostages", or "all five passengers": a size already stated
             form, lo, hi = "group", -INF, INF
         else:
             if q.kind == "vague" and not self.settings.compare_vague:
@@ -511,7 +564,7 @@ class Aligner:
             tol=(q.tolerance or 0.0) * factor,
             slack=max(metric.absolute, metric.relative * mag),
             approx=q.kind == "approx",
-            day=day_number(claim.date), source=claim.source_id,
+            day=0 if metric.over_time == "fixed" else day_number(claim.date), source=claim.source_id,
             scopes=self.scopes(metric, claim.scope), places=places,
             authority=self.authority(claim.attribution),
         )

@@ -367,7 +367,7 @@ def synthetic_flags(n: int, seed: int = 11) -> list:
         flags.append(Flag(code="CK101", severity=rng.choice(["low", "medium", "high"]),
                           metric=f"people displaced in district {i}", claims=claims,
                           message=f"{claims[0].outlet} and {claims[1].outlet} disagree on people displaced in district {i}",
-                          rule="numeric-conflict"))
+                          rule="numeric-conflict", confidence=rng.choice([1.0, 0.9, 0.75, 0.4])))
     return flags
 
 

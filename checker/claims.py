@@ -212,12 +212,246 @@ def _sentence_facts(sent, ents: list, source: Source, pack: RulePack) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- reading a figure
+# What a figure states, read per figure from its place in the parse: the
+# measure (nearest lexicon trigger), its owner, role, modality and the date it
+# speaks of. The words come from the lexicon pack (rules/lexicon.yaml).
+
+OWNER_LABELS = {"GPE", "LOC", "FAC", "NORP", "PERSON", "PRODUCT"}
+LOCATIVE_PREPS = {"in", "at", "across", "throughout", "near", "outside", "inside", "within", "around", "on",
+                  "from", "off", "of"}
+MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummod"}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MAX_TRIGGER_DISTANCE = 5
+MAX_OWNER_DEPTH = 4
+
+
+def fold_name(name: str) -> str:
+    """A place or group name compared across spellings: accents folded,
+    possessives and a leading article dropped, lower case
+    ("Kahramanmaraş's" -> "kahramanmaras")."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
+    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"\s+", " ", text).strip(" .,-")
+
+
+def _path_to_root(tok) -> list:
+    path = [tok]
+    while path[-1].head.i != path[-1].i and len(path) < 40:
+        path.append(path[-1].head)
+    return path
+
+
+def _tree_distance(depth_of: dict[int, int], tok) -> int:
+    """Edges between the figure (whose ancestors' depths are `depth_of`) and `tok`."""
+    for steps, t in enumerate(_path_to_root(tok)):
+        if t.i in depth_of:
+            return steps + depth_of[t.i]
+    return 99
+
+
+def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
+    """The measure whose trigger is nearest the figure in the parse, with a
+    certainty that falls with the distance; the unit alone can name it. A
+    trigger counts only for measures the figure's kind of unit can state
+    ("killed" does not make "$71 million" a death toll)."""
+    from .align import coarse_family
+
+    by_unit = lex.measure_units.get(q.unit or "")
+    if by_unit:
+        return by_unit, 1.0
+    family = coarse_family(q.unit)
+    best = None
+    toks = list(sent)
+    for k, t in enumerate(toks):
+        if q.start <= t.idx < q.end and t.like_num:
+            continue
+        name = lex.measure_words.get(t.lemma_.lower()) or lex.measure_words.get(t.lower_)
+        if k + 1 < len(toks) and not name:
+            name = (lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lemma_.lower()}")
+                    or lex.measure_phrases.get(f"{t.lower_} {toks[k + 1].lower_}"))
+        if not name:
+            continue
+        fits = lex.measures[name].families
+        if fits and family not in fits:
+            continue
+        d = _tree_distance(depth_of, t)
+        if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
+            d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
+        if d > MAX_TRIGGER_DISTANCE:
+            continue
+        key = (d, abs(t.i - anchor.i))
+        if best is None or key < best[0]:
+            best = (key, name)
+    if best is None:
+        if family not in ("count", "other", "percentage"):
+            return family, 0.5  # a measurement with no word for it: its kind, unsure
+        return "", 0.0
+    d = best[0][0]
+    return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
+
+
+def _entity_of(tok, ent_by_token: dict[int, object]):
+    ent = ent_by_token.get(tok.i)
+    return ent if ent is not None and ent.label_ in OWNER_LABELS else None
+
+
+def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
+    """The place, group or thing the figure belongs to, read per figure: a name
+    the figure or its noun is ("Berger (19)"), a name modifying them
+    ("Israeli hostages", "Derna's toll"), or a place a word on the figure's
+    path to its clause is located in ("killed in Derna")."""
+    near = [t for t in (path[0], noun) if t is not None]
+    for t in near + [c for t in near for c in t.children if c.dep_ in MODIFIER_DEPS]:
+        ent = _entity_of(t, ent_by_token)
+        if ent is not None:
+            return fold_name(pack.canonical(ent.text))
+    for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
+        if depth and _entity_of(t, ent_by_token) is not None and t.pos_ == "PROPN":
+            return fold_name(pack.canonical(_entity_of(t, ent_by_token).text))
+        # "in Derna", and one step down for "900 miles east of Cape Cod"
+        heads = [t] + [c for c in t.children if c.dep_ in ("advmod", "amod", "npadvmod")]
+        for prep in (p for h in heads for p in h.children):
+            if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPS:
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        ent = _entity_of(obj, ent_by_token)
+                        if ent is not None and ent.label_ != "PERSON":
+                            return fold_name(pack.canonical(ent.text))
+    return ""
+
+
+def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
+    """The figure's role from the words right before and after it."""
+    before = text[max(sent_start, q.start - 40) : q.start].lower()
+    after = text[q.end : q.end + 30].lower()
+    from .align import coarse_family
+
+    inside = re.sub(r"^\S+\s*", "", text[q.start : q.end].lower())  # "15 more people": words after the number
+    family = coarse_family(q.unit)
+    for role, sides in lex.roles.items():
+        if sides.get("families") and family not in sides["families"]:
+            continue
+        for phrase in sides.get("after", ()):
+            if inside and re.match(re.escape(phrase) + r"\b", inside):
+                return role
+        for phrase in sides.get("before", ()):
+            if re.search(r"\b" + re.escape(phrase) + r"\b[^.;:!?]{0,25}$", before):
+                return role
+        for phrase in sides.get("after", ()):
+            if re.match(r"^[\s,()-]*(?:[a-z'-]+\s+){0,1}" + re.escape(phrase) + r"\b", after):
+                return role
+    return "total"
+
+
+def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
+    """Reported, or proposed, demanded, rejected, projected, hypothetical: the
+    nearest modal word on the figure's path to its clause root (the words
+    themselves, their auxiliaries and markers, the objects of their prepositions)."""
+    found = []
+    for t in path[:14]:
+        words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "xcomp")]
+        for prep in t.children:
+            if prep.dep_ == "prep":
+                words.extend(c for c in prep.children if c.dep_ == "pobj")
+        for w in words:
+            m = lex.modality_words.get(w.lemma_.lower()) or lex.modality_words.get(w.lower_)
+            if m:
+                found.append(m)
+    if found:
+        # "rejected a plan for a 90-day pause": the rejection outranks the plan it rejects
+        return min(found, key=lambda m: lex.modality_rank.get(m, len(lex.modality_rank)))
+    before = text[max(sent_start, q.start - 40) : q.start].lower()
+    for phrase, m in lex.modality_phrases.items():
+        if phrase in before:
+            return m
+    return "reported"
+
+
+def _weekday_date(word: str, published: str | None) -> str | None:
+    """"Monday" in an article published on a date: the latest Monday on or before it."""
+    if not published:
+        return None
+    try:
+        pub = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    word = word.lower()
+    if word == "today":
+        return pub.isoformat()
+    if word == "yesterday":
+        return date.fromordinal(pub.toordinal() - 1).isoformat()
+    if word in _WEEKDAYS:
+        back = (pub.weekday() - _WEEKDAYS.index(word)) % 7
+        return date.fromordinal(pub.toordinal() - back).isoformat()
+    return None
+
+
+def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | None, str | None]:
+    """(the date the figure speaks of, the date of the event the sentence names).
+    A date attached to the figure's own clause ("as of Monday", "on Sunday")
+    dates the figure; a date elsewhere in the sentence ("taken in the raid on
+    3 March") is the event's."""
+    on_path = {t.i for t in path[:6]}
+    as_of = event = None
+    for ent in ents:
+        if ent.label_ != "DATE":
+            continue
+        head = ent.root.head
+        attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
+        year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
+        if year and published and attached and int(year.group(1)) < int(published[:4]) - 1 \
+                and not re.search(r"\bsince\b", sent.doc.text[max(sent.start_char, ent.start_char - 8):ent.start_char]):
+            return None, f"{year.group(1)}-01-01"  # "sank in 1912 with 2,200 passengers": another event's figure
+        resolved = _explicit_date(sent, [ent], published)
+        if resolved is None:
+            words = [w for w in re.findall(r"[A-Za-z]+", ent.text)]
+            resolved = next((d for d in (_weekday_date(w, published) for w in words) if d), None)
+        if resolved is None:
+            continue
+        before = sent.doc.text[max(sent.start_char, ent.start_char - 8) : ent.start_char].lower()
+        if "as of" in before:
+            attached = True
+        if attached and as_of is None:
+            as_of = resolved
+        elif not attached and event is None:
+            event = resolved
+    return as_of, event
+
+
+def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_token: dict,
+                source: Source, pack: RulePack) -> dict:
+    """Measure, owner, role, modality and dates of one figure."""
+    lex = pack.lexicon
+    numbers = [t for t in toks if t.like_num or t.pos_ == "NUM"] or toks
+    anchor = numbers[-1]
+    path = _path_to_root(anchor)
+    depth_of = {t.i: k for k, t in enumerate(path)}
+    measure, sure = _measure(sent, anchor, depth_of, q, lex)
+    as_of, event = _dates(path, ents, sent, source.published)
+    role = _role(source.text, q, sent.start_char, lex)
+    if event and source.published and event[:4] < str(int(source.published[:4]) - 1) and role == "total":
+        role = "reference"  # a figure of an earlier event (the 1999 quake, the 1912 sinking)
+    return {
+        "measure": measure, "measure_sure": sure,
+        "owner": _owner(path, noun, ent_by_token, pack),
+        "role": role,
+        "modality": _modality(path, source.text, q, sent.start_char, lex),
+        "as_of": as_of, "event_date": event,
+    }
+
+
 def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     """Every quantity in `doc` (parsed from `source.text`) as a Claim."""
     claims: list[Claim] = []
     index = _Index(doc, source)
     group_nouns = [(t.idx, _lemma(t)) for t in doc if t.pos_ == "NOUN" and t.lower_ in lx.GROUP_NOUNS]
     group_offsets = [i for i, _ in group_nouns]
+    ent_by_token = {t: ent for ent in index.ents for t in range(ent.start, ent.end)}
     sentences: dict[int, dict] = {}
     for q in doc._.quantities or []:
         tok = index.token_at(q.start)
@@ -235,6 +469,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         toks = index.tokens(q.start, q.end)
         noun = _counted_noun(doc, q, toks)
         counted = _lemma(noun) if noun is not None else ""
+        if noun is not None and noun.ent_type_ == "NORP" and noun.tag_ in ("NNPS", "NNS"):
+            counted = "person"  # "46,000 Palestinians": people, whose group is the figure's owner
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
         if not counted and q.kind == "vague":
@@ -242,7 +478,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             k = bisect.bisect_left(group_offsets, q.start)
             counted = group_nouns[k - 1][1] if k else ""
         line, col = index.position(q.start)
-        explicit = facts["explicit"]
+        reading = read_figure(doc, q, toks or [tok], noun, sent, index.ents_in(sent), ent_by_token, source, pack)
+        explicit = reading["as_of"]
         claims.append(
             Claim(
                 source_id=source.id,
@@ -260,6 +497,12 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                 date_basis="explicit" if explicit else ("published" if source.published else "none"),
                 outlet=source.outlet,
                 published=source.published,
+                measure=reading["measure"],
+                measure_sure=reading["measure_sure"],
+                owner=reading["owner"],
+                role=reading["role"],
+                modality=reading["modality"],
+                event_date=reading["event_date"],
             )
         )
     return claims

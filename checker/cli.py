@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     f = cmd("flags", "list stored flags with their review status")
     f.add_argument("--status", choices=["open", "confirmed", "dismissed", "follow-up", "all"], default="all")
     f.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    f.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
     f.add_argument("--severity", choices=["low", "medium", "high"], help="only flags of this severity")
     f.add_argument("--code", metavar="CODE", help="only flags with this rule code, e.g. CK101")
 
@@ -84,9 +85,41 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")
     r.add_argument("--format", choices=["csv", "json", "md"], default=None,
                    help="default: from --out's extension, else csv")
+    r.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
 
     v = cmd("review", "triage flags in a terminal UI")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="only the flags involving these files or folders (what 'checker check' just blocked on)")
     v.add_argument("--reviewer", metavar="NAME", help="default: git user.name, else the login name")
+    v.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
+
+    t = cmd("facts", "show every fact: each source's figures over time, the spread, the figures apart",
+            "Group the claims of the sources (default: the configured sources) into facts, as the\n"
+            "comparison does, and show each fact with its figures per source and date, the spread\n"
+            "of its values and the figures that stand apart from the value most sources state.\n"
+            "--format json lists each fact's claims (source_id, sentence, surface, value, date).")
+    t.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: configured sources)")
+    t.add_argument("--format", choices=["table", "json"], default="table")
+    t.add_argument("--min-sources", type=int, default=2, metavar="N",
+                   help="only facts stated by at least N sources (default 2; 1 shows every fact)")
+
+    i = cmd("init", "set up a corpus repository for checker and shared review",
+            "Write a [tool.checker] table to pyproject.toml (when there is no configuration yet),\n"
+            "mark the decisions ledger merge=union in .gitattributes (two reviewers' branches then\n"
+            "merge without conflict) and keep the ledger's lock file out of git. Safe to rerun.")
+    i.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="folders or files of articles (default: articles/ when it exists, else .)")
+
+    d = cmd("decide", "record a decision or a note on a stored flag",
+            "Record a decision on a stored flag (the id, or its first characters, from\n"
+            "'checker flags' or 'checker review'), or a note with --note alone. With --wrong A|B\n"
+            "a confirmed conflict says which side is wrong (A and B as in reports); new\n"
+            "flags against that figure then do not block commits.")
+    d.add_argument("flag_id", metavar="FLAG")
+    d.add_argument("status", nargs="?", choices=["confirmed", "dismissed", "follow-up", "open"])
+    d.add_argument("--note", metavar="TEXT", help="a note (alone: a note that leaves the status as it is)")
+    d.add_argument("--wrong", choices=["A", "B", "a", "b"], help="confirmed, and this side's figure is wrong")
+    d.add_argument("--reviewer", metavar="NAME", help="default: git user.name, else the login name")
 
     k = cmd("check", "pre-commit check: compare new sources with the corpus",
             "Compare the given sources with the configured corpus. Prints\n"
@@ -94,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
             "involves a given file; exits 1 if any is at or above --fail-on.")
     k.add_argument("paths", nargs="+", metavar="PATH")
     k.add_argument("--fail-on", choices=["low", "medium", "high"], default="medium")
+    k.add_argument("--staged", action="store_true",
+                   help="check as a commit will hold it (the pre-commit hook's mode): skip files outside "
+                        "the configured sources, compare with the files git tracks, and count only staged decisions")
 
     b = cmd("bench", "measure speed (words/s against bare spaCy) and peak memory")
     b.add_argument("paths", nargs="*", metavar="PATH", help="default: configured sources")
@@ -113,11 +149,20 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: an existing cluster")
     b.add_argument("--json", action="store_true", help="machine-readable output")
 
-    e = cmd("eval", "measure extraction quality on a labelled data set")
-    e.add_argument("dataset", choices=["newsquant"])
-    e.add_argument("file", metavar="FILE")
+    e = cmd("eval", "measure quality on labelled data: extraction (newsquant) or flags (gold.yaml corpora)",
+            description="eval newsquant FILE: extraction precision, recall and F1 on a NewsQuant JSON file.\n"
+                        "eval flags DIR...: flag precision, conflict recall and fact alignment of each corpus\n"
+                        "folder against its gold.yaml (e.g. checker eval flags ../shared/datasets/multisource/*).")
+    e.add_argument("dataset", choices=["newsquant", "flags"], help="what to score")
+    e.add_argument("paths", metavar="PATH", nargs="+", help="newsquant: one JSON file; flags: corpus folders")
     e.add_argument("--json", action="store_true", help="machine-readable output")
-    e.add_argument("--errors", metavar="FILE", help="write the sentences with errors to FILE (JSON)")
+    e.add_argument("--errors", metavar="FILE",
+                   help="newsquant: write the sentences with errors to FILE; flags: write every false flag "
+                        "and missed conflict to FILE (JSON)")
+    e.add_argument("--all", action="store_true", help="flags: score every flag, not only those above the threshold")
+    e.add_argument("--rules", metavar="PACK", action="append",
+                   help="flags: an extra rule pack (file or folder) on top of the built-in general ones; "
+                        "by default only the built-in packs apply, as for a story nobody wrote a pack for")
     return p
 
 

@@ -77,12 +77,13 @@ def _ledger(cfg: Config):
     return Ledger(cfg.ledger)
 
 
-def _latest_decisions(cfg: Config):
+def _latest_decisions(cfg: Config, flags=None):
+    """(flag id -> decision in force, flag id -> latest note); a warning per skipped ledger line."""
     ledger = _ledger(cfg)
     decisions, warnings = ledger.read()
     for w in warnings:
         print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
-    return ledger.latest()
+    return ledger.latest(flags), ledger.latest_notes(flags)
 
 
 # ------------------------------------------------------------------ scan
@@ -104,9 +105,13 @@ def cmd_scan(args) -> int:
     finally:
         progress.stop()
     _report_sources(result.sources, result.problems)
+    from .repo import ensure_on_scan
+
+    for line in ensure_on_scan(cfg, args.paths):
+        print(f"checker: note: {line}", file=sys.stderr)
     by_sev = result.severity_counts  # from the cache when nothing changed: flags load only for --report
     if args.report:
-        rows = flag_rows(result.flags, _latest_decisions(cfg))
+        rows = flag_rows(result.flags, *_latest_decisions(cfg, result.flags))
         write_report(rows, Path(args.report), "csv")
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
@@ -147,8 +152,13 @@ def cmd_claims(args) -> int:
     _report_sources(sources, problems)
     pack = load_pack(cfg)
     results = list(extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size))
+    from .facts import build_facts
+
+    facts = {f.id: f for f in build_facts([c for _, claims in results for c in claims], pack)}
     if args.format == "json":
-        out = [dict(c.to_dict(), value=c.quantity.value_text()) for _, claims in results for c in claims]
+        out = [dict(c.to_dict(), value=c.quantity.value_text(),
+                    fact_description=facts[c.fact].description if c.fact in facts else "")
+               for _, claims in results for c in claims]
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     from rich.table import Table
@@ -227,29 +237,55 @@ def _stored_flags(cfg: Config):
         store.close()
 
 
-def _rows(cfg: Config, status: str = "all"):
+def flag_threshold(cfg: Config) -> float:
+    """The confidence below which flags are kept but not shown (rules.yaml)."""
+    from .align import Settings
+    from .pipeline import load_pack
+
+    return Settings.from_pack(load_pack(cfg)).flag_threshold
+
+
+def _shown(cfg: Config, flags, everything: bool):
+    """The flags worth a reviewer's time (at or above the threshold), surest first."""
+    if not everything:
+        threshold = flag_threshold(cfg)
+        flags = [f for f in flags if f.confidence >= threshold]
+    return sorted(flags, key=lambda f: (-f.confidence, SEVERITY_RANK.get(f.severity, 9), f.id))
+
+
+def _rows(cfg: Config, status: str = "all", everything: bool = False):
     from .report import flag_rows
 
-    flags = _stored_flags(cfg)
-    rows = flag_rows(flags, _latest_decisions(cfg))
+    flags = _shown(cfg, _stored_flags(cfg), everything)
+    rows = flag_rows(flags, *_latest_decisions(cfg, flags))
     if status != "all":
         rows = [r for r in rows if r["status"].split(" ")[0] == status]
     return rows
 
 
-def _stream_rows(cfg: Config, status: str, severity: str | None, code: str | None):
-    """Report rows of the stored flags, a page at a time (severity and code
-    filtered in SQL, the review status from the ledger)."""
+def _stream_rows(cfg: Config, status: str, everything: bool, severity: str | None, code: str | None):
+    """Report rows of the stored flags in review order, a page at a time: the
+    confidence threshold, severity and code filtered in SQL, the review status
+    from the ledger (read once; decisions under a flag's legacy id carried over
+    per page, as `Ledger.latest(flags)` does)."""
+    from .ledger import Ledger
     from .report import flag_rows
     from .store import Store
 
     if not cfg.cache_path.exists():
         raise UserError("no scan stored yet; run 'checker scan' first")
-    decisions = _latest_decisions(cfg)
+    ledger = _ledger(cfg)
+    _decisions, warnings = ledger.read()
+    for w in warnings:
+        print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
+    decisions, notes, histories = ledger.latest(), ledger.latest_notes(), ledger.histories()
     store = Store(cfg.cache_path)
     try:
-        for page in store.iter_flags(severity=severity, code=code):
-            rows = flag_rows(page, decisions)
+        for page in store.iter_flags(severity=severity, code=code,
+                                     min_confidence=None if everything else flag_threshold(cfg)):
+            Ledger._alias(decisions, page, histories)
+            Ledger._alias(notes, page, histories)
+            rows = flag_rows(page, decisions, notes)
             if status != "all":
                 rows = [r for r in rows if r["status"].split(" ")[0] == status]
             if rows:
@@ -281,19 +317,20 @@ def _write_streamed(pages, fmt: str, out) -> None:
 
 def cmd_flags(args) -> int:
     cfg = load_config()
-    severity, code = getattr(args, "severity", None), getattr(args, "code", None)
+    pages = _stream_rows(cfg, args.status, args.all, args.severity, args.code)
     if args.format in ("csv", "json"):
-        _write_streamed(_stream_rows(cfg, args.status, severity, code), args.format, sys.stdout)
+        _write_streamed(pages, args.format, sys.stdout)
         return 0
-    rows = [r for page in _stream_rows(cfg, args.status, severity, code) for r in page]
+    rows = [r for page in pages for r in page]
     from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=f"{len(rows)} flags ({args.status})")
-    for col in ("id", "severity", "code", "status", "metric", "message"):
+    t = Table(title=f"{len(rows)} flags ({args.status}{', all confidences' if args.all else ''})")
+    for col in ("id", "conf", "severity", "code", "status", "fact", "message"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(*(Text(str(r[k])) for k in ("flag_id", "severity", "code", "status", "metric", "message")))
+        t.add_row(*(Text(f"{r[k]:.2f}" if k == "confidence" else str(r[k] or r["metric"] if k == "fact" else r[k]))
+                    for k in ("flag_id", "confidence", "severity", "code", "status", "fact", "message")))
     _console().print(t)
     return 0
 
@@ -306,7 +343,7 @@ def cmd_report(args) -> int:
     if fmt is None:
         ext = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
         fmt = {"json": "json", "md": "md", "markdown": "md"}.get(ext, "csv")
-    rows = _rows(cfg)
+    rows = _rows(cfg, everything=args.all)
     if args.out:
         write_report(rows, Path(args.out), fmt)
         print(f"{len(rows)} flags written to {args.out}", file=sys.stderr)
@@ -323,11 +360,19 @@ def cmd_review(args) -> int:
     from .store import Store
 
     cfg = load_config()
-    flags = _stored_flags(cfg)
+    paths = getattr(args, "paths", None)
+    # the flags of given files (what a blocked commit names) are all shown; otherwise the threshold applies
+    flags = _shown(cfg, _stored_flags(cfg), args.all or bool(paths))
+    if paths:
+        flags = _flags_of_paths(cfg, flags, paths)
+        if not flags:
+            print(f"no stored flags involve {', '.join(paths)}; run 'checker check' or 'checker scan' first",
+                  file=sys.stderr)
+            return 0
     if not flags:
-        print("no flags to review; run 'checker scan' first", file=sys.stderr)
+        print("no flags to review; run 'checker scan' first (or add --all for those below the threshold)",
+              file=sys.stderr)
         return 0
-    flags.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.id))
     store = Store(cfg.cache_path)
 
     def article_text(source_id: str):
@@ -343,13 +388,87 @@ def cmd_review(args) -> int:
     return 0
 
 
+def _flags_of_paths(cfg: Config, flags, paths: list[str]):
+    """The flags with a claim from one of `paths` (files or folders, as typed)."""
+    import os
+
+    wanted = []
+    for p in paths:
+        absolute = os.path.normpath(os.path.abspath(p))
+        try:
+            wanted.append(Path(absolute).relative_to(cfg.root).as_posix())
+        except ValueError:
+            wanted.append(Path(absolute).as_posix())
+
+    def involved(source_id: str) -> bool:
+        base = source_id.split("#", 1)[0]
+        return any(base == w or base.startswith(w.rstrip("/") + "/") for w in wanted)
+
+    return [f for f in flags if any(involved(c.source_id) for c in f.claims)]
+
+
+# ------------------------------------------------------------------ init
+
+
+def cmd_init(args) -> int:
+    """Set a corpus repository up for shared review (see repo.py)."""
+    from .repo import git_top, setup_repository
+
+    cfg = load_config()
+    done = setup_repository(cfg, args.sources)
+    for line in done:
+        print(f"checker: {line}")
+    if not done:
+        print("checker: already set up (configuration, .gitattributes and .gitignore)")
+    if git_top(cfg.root) is None:
+        print("checker: note: not a git repository; run 'checker init' again after 'git init' "
+              "so the ledger merges with merge=union", file=sys.stderr)
+    return 0
+
+
+# ------------------------------------------------------------------ decide
+
+
+def cmd_decide(args) -> int:
+    """Record a decision or a note from the command line (scripts, a quick
+    verdict after `checker check`, "confirmed: B is wrong")."""
+    from .ledger import default_reviewer
+
+    cfg = load_config()
+    flags = _stored_flags(cfg)
+    matches = [f for f in flags if f.id == args.flag_id] or [f for f in flags if f.id.startswith(args.flag_id)]
+    if not matches:
+        raise UserError(f"no stored flag {args.flag_id!r}; 'checker flags' lists them")
+    if len({f.id for f in matches}) > 1:
+        raise UserError(f"{args.flag_id!r} names {len(matches)} flags; give more of the id")
+    flag = matches[0]
+    status = args.status or ("confirmed" if args.wrong else None)
+    if args.wrong and status != "confirmed":
+        raise UserError("--wrong goes with a confirmed conflict")
+    if status is None and not args.note:
+        raise UserError("give a status (confirmed, dismissed, follow-up, open) or a --note")
+    reviewer = default_reviewer(args.reviewer)
+    ledger = _ledger(cfg)
+    if status is None:
+        ledger.note(flag.id, reviewer, args.note)
+        print(f"flag {flag.id}: note added by {reviewer}")
+        return 0
+    wrong = ""
+    if args.wrong:
+        side = args.wrong.lower()
+        wrong = flag.claims[0 if side == "a" else 1].id
+    ledger.decide(flag.id, status, reviewer, note=args.note or "", evidence_hash=flag.evidence_hash, wrong=wrong)
+    print(f"flag {flag.id}: {status}{f' ({args.wrong.upper()} is wrong)' if wrong else ''} by {reviewer}")
+    return 0
+
+
 # ------------------------------------------------------------------ check
 
 
 def cmd_check(args) -> int:
     from .check import run_check
 
-    return run_check(load_config(), args.paths, args.fail_on)
+    return run_check(load_config(), args.paths, args.fail_on, staged=args.staged)
 
 
 # ------------------------------------------------------------------ bench / eval
@@ -387,11 +506,15 @@ def cmd_bench(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    if args.dataset == "flags":
+        return _eval_flags(args)
     from .evaluate import evaluate, load_newsquant, newsquant_record
     from .nlp import load_pipeline
 
+    if len(args.paths) != 1:
+        raise UserError("eval newsquant takes one JSON file")
     cfg = load_config()
-    data = load_newsquant(Path(args.file))
+    data = load_newsquant(Path(args.paths[0]))
     nlp = load_pipeline(cfg.model)
     progress = _Progress("evaluating")
     progress.start(len(data))
@@ -414,4 +537,96 @@ def cmd_eval(args) -> int:
     print(f"{'metric':<15}{'precision':>10}{'recall':>8}{'F1':>7}")
     for row in table:
         print(f"{row['metric']:<15}{row['precision']:>10.1f}{row['recall']:>8.1f}{row['f1']:>7.1f}")
+    return 0
+
+
+def _eval_flags(args) -> int:
+    """Score each corpus folder's flags and fact grouping against its gold.yaml."""
+    from .goldeval import analyse_corpus, load_gold, overall, score_corpus
+    from .rulepack import load_rulepack
+
+    cfg = load_config()
+    folders = []
+    for p in map(Path, args.paths):
+        if (p / "gold.yaml").is_file():
+            folders.append(p)
+        elif p.is_dir():
+            raise UserError(f"{p}: no gold.yaml (eval flags takes corpus folders that hold one)")
+        # a file beside the corpora (a README a glob caught) is not a corpus: skip it
+    if not folders:
+        raise UserError("no corpus folder with a gold.yaml among the paths given")
+    from .align import Settings
+
+    pack = load_rulepack([Path(r) for r in args.rules] if args.rules else None)
+    threshold = Settings.from_pack(pack).flag_threshold
+    scores = []
+    for folder in folders:
+        gold = load_gold(folder / "gold.yaml")
+        sources, claims, facts, flags = analyse_corpus(folder, pack, cfg.model, cfg.cache_dir / "eval-docs")
+        shown = flags if args.all else [f for f in flags if f.confidence >= threshold]
+        fact_of = {c.id: fact.id for fact in facts for c in fact.claims}
+        scores.append(score_corpus(folder.name, gold, sources, claims, fact_of, shown))
+    total = overall(scores)
+    if args.errors:
+        Path(args.errors).write_text(json.dumps(
+            [{"corpus": s.name, "false_flags": s.false_flags, "missed_conflicts": s.missed_conflicts} for s in scores],
+            indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.json:
+        print(json.dumps({"corpora": [dict(s.summary(), false_flags=s.false_flags, missed_conflicts=s.missed_conflicts)
+                                      for s in scores], "overall": total.summary()}, indent=2, ensure_ascii=False))
+        return 0
+
+    def pct(x):
+        return "   -" if x is None else f"{100 * x:5.1f}"
+
+    print(f"{'corpus':<24}{'flags':>6}{'prec':>7}{'confl':>6}{'recall':>7}{'align P':>8}{'align R':>8}")
+    for s in [*scores, total]:
+        d = s.summary()
+        print(f"{s.name[:23]:<24}{s.flags:>6}{pct(d['flag_precision']):>7}{s.conflicts:>6}"
+              f"{pct(d['conflict_recall']):>7}{pct(d['alignment_precision']):>8}{pct(d['alignment_recall']):>8}")
+    causes: dict[str, int] = {}
+    for s in scores:
+        for f in s.false_flags:
+            key = f["cause"].split(" (")[0]
+            causes[key] = causes.get(key, 0) + 1
+    if causes:
+        print("false flags by cause: " + "; ".join(f"{k}: {n}" for k, n in sorted(causes.items(), key=lambda kv: -kv[1])))
+    return 0
+
+
+# ------------------------------------------------------------------ facts
+
+
+def cmd_facts(args) -> int:
+    """Every fact with each source's figures over time (see facts.summarize)."""
+    from .facts import build_facts, summarize
+    from .pipeline import load_pack, scan
+
+    if args.min_sources < 1:
+        raise UserError("--min-sources must be at least 1")
+    cfg = load_config()
+    result = scan(cfg, args.paths or None, store_flags=False)
+    _warn_problems(result.problems)
+    pack = load_pack(cfg)
+    facts = [f for f in build_facts(result.claims, pack)
+             if len({c.source_id for c in f.claims}) >= args.min_sources]
+    summaries = [summarize(f) for f in facts]
+    if args.format == "json":
+        print(json.dumps(summaries, ensure_ascii=False, indent=2))
+        return 0
+    from rich.table import Table
+    from rich.text import Text
+
+    con = _console()
+    if not summaries:
+        con.print(f"no fact is stated by {args.min_sources} or more sources")
+    for s in summaries:
+        t = Table(title=Text(f"{s['description']} — {s['behaviour']}, {s['sources']} sources, "
+                             f"spread {s['spread']}"), title_justify="left", expand=False)
+        for col in ("date", "source", "figure", "value", "apart"):
+            t.add_column(col, overflow="fold")
+        for c in s["claims"]:
+            t.add_row(*(Text(x) for x in (c["date"] or "undated", c["outlet"] or c["source_id"], c["surface"],
+                                         c["value"], "◆" if c["apart"] else "")))
+        con.print(t)
     return 0

@@ -293,6 +293,7 @@ def rounding(cfg: RuleConfig, a: Slot, b: Slot, rel: str) -> str | None:
     """
     if not (rel == "rounding" or (rel == "hedged" and cfg["include_approx"])):
         return None
+
     coarse = [s for s in (a, b) if s.tol] or [a]
     what = " and ".join(f"“{s.claim.quantity.surface.strip()}”" for s in coarse)
     return (
@@ -465,6 +466,43 @@ def attribution_conflict(cfg: RuleConfig, a: Slot, b: Slot, rel: str) -> str | N
     )
 
 
+# --------------------------------------------------------------------------- confidence
+
+# How much a rule's verdict is worth when grouping, extraction and dates are sure.
+RULE_WEIGHT = {"CK101": 0.95, "CK102": 0.75, "CK103": 0.8, "CK104": 0.95, "CK105": 0.45, "CK106": 0.9}
+
+
+def confidence(code: str, a: Slot, b: Slot) -> float:
+    """How sure a flag is, from its evidence: how sure each figure's fact is
+    (a measure word next to the figure, or a story pack's metric), how exact
+    the figures are, whether both are dated, and how far apart they are
+    (a small gap is more often rounding or an update than an error)."""
+    conf = RULE_WEIGHT.get(code, 0.8) * a.metric.certainty
+    sure = 1.0
+    for s in (a, b):
+        c = s.claim
+        if s.metric.generic:
+            sure = min(sure, 0.7)  # the generic key: counted noun and event, no measure word
+        elif s.metric.name == c.fact:
+            sure = min(sure, c.measure_sure if c.measure else 0.6)  # the facts stage's grouping
+        # else a story pack names the fact: as sure as its author
+        if c.quantity.kind == "vague":
+            conf *= 0.5
+        if s.metric.over_time != "fixed" and s.day is None:
+            conf *= 0.7
+    conf *= sure
+    m = a.metric
+    if m.over_time == "fixed" and m.dominant and a.claim.id not in m.dominant and b.claim.id not in m.dominant:
+        conf *= 0.6  # two outliers of a fact most sources agree on: likely other facts
+    if (code == "CK101" and m.over_time == "cumulative" and a.day is not None and a.day == b.day
+            and not different_authorities(a, b)):
+        conf *= 0.5  # a toll rising through the day: same-day figures differ by the hour
+    if code in ("CK101", "CK104", "CK106") and a.metric.over_time != "fixed":
+        gap = relative_gap(a, b)
+        conf *= 1.0 if gap >= 0.2 else (0.85 if gap >= 0.1 else 0.7)
+    return round(conf, 3)
+
+
 # --------------------------------------------------------------------------- compare
 
 
@@ -481,12 +519,23 @@ class Context:
     flags: dict[str, Flag] = field(default_factory=dict)
     once: set[tuple[str, str, str]] = field(default_factory=set)
     focus: set[str] | None = None  # only pairs touching these sources (pre-commit check)
+    best: dict[tuple, str] = field(default_factory=dict)  # (metric, source, source) -> flag id
 
     def emit(self, code: str, metric: str, a: Slot, b: Slot, message: str) -> None:
         cfg = self.configs[code]
         first, second = sorted((a, b), key=_order)
-        flag = Flag(code=code, severity=cfg.severity, metric=metric, claims=[first.claim, second.claim],
-                    message=message, rule=cfg.name)
+        # columns A and B follow the order the message names them
+        flag = Flag(code=code, severity=cfg.severity, metric=metric, claims=[a.claim, b.claim],
+                    message=message, rule=cfg.name, confidence=confidence(code, a, b),
+                    fact=a.metric.description or metric)
+        # one flag per fact and pair of sources: the surest
+        key = (metric, *sorted((a.source, b.source)))
+        old = self.best.get(key)
+        if old is not None:
+            if self.flags[old].confidence >= flag.confidence:
+                return
+            del self.flags[old]
+        self.best[key] = flag.id
         self.flags.setdefault(flag.id, flag)
 
 
@@ -550,7 +599,7 @@ def compare_block(ctx: Context, block: Block) -> None:
                         ctx.emit(code, metric.name, a, b, message)
 
 
-def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None) -> list[Flag]:
+def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, facts=None) -> list[Flag]:
     """Flags for every disagreement among `claims`, by severity then id.
 
     Claims are aligned to metrics (checker.align), blocked by metric, and
@@ -561,7 +610,11 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None) 
     """
     settings = Settings.from_pack(pack)
     ctx = Context(pack=pack, settings=settings, configs=rule_configs(pack), focus=focus)
-    aligner = Aligner(pack, settings)
+    if facts is None:
+        from .facts import build_facts
+
+        facts = build_facts(claims, pack)
+    aligner = Aligner(pack, settings, facts)
     # Millions of short-lived slots and no reference cycles: the cyclic
     # collector would only rescan them over and over.
     gc_was_enabled = gc.isenabled()
@@ -573,7 +626,7 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None) 
                 continue
             compare_block(ctx, blocks[name])
         del blocks
-        keyed = sorted(ctx.flags.items(), key=lambda kv: (SEVERITY_RANK.get(kv[1].severity, 9), kv[0]))
+        keyed = sorted(ctx.flags.items(), key=lambda kv: (-kv[1].confidence, SEVERITY_RANK.get(kv[1].severity, 9), kv[0]))
         return [f for _, f in keyed]
     finally:
         if gc_was_enabled:
@@ -589,7 +642,7 @@ def metric_of(claim: Claim, pack: RulePack) -> str | None:
 # --------------------------------------------------------------------------- the rules pack loader
 
 
-SETTINGS_TYPES = {"max_pairs_per_claim": int, "compare_vague": bool, "whole_group_words": list}
+SETTINGS_TYPES = {"max_pairs_per_claim": int, "flag_threshold": float, "compare_vague": bool, "whole_group_words": list}
 GENERIC_TYPES = {
     "enabled": bool, "cumulative_events": list, "term_scopes": list, "ignore_counted": list,
     "ignored_scopes": list, "window_days": dict, "tolerance": dict, "inherit_place": bool,

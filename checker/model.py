@@ -168,11 +168,23 @@ class Claim:
     date_basis: str = "published"  # published | explicit | none
     outlet: str | None = None
     published: str | None = None
+    # What the figure states, read per figure (see claims.read_figure):
+    measure: str = ""  # normalized measure from the lexicon: deaths, missing, magnitude...
+    measure_sure: float = 0.0  # how sure the measure is (1: a trigger word right next to the figure)
+    owner: str = ""  # the place, group or thing the figure belongs to, folded ("derna", "israel")
+    role: str = "total"  # total, part, batch, rate, ratio, increment, running, condition, superseded, reference
+    modality: str = "reported"  # reported, proposed, demanded, rejected, projected, hypothetical
+    event_date: str | None = None  # the date of the event the sentence describes, when it names one
+    fact: str = ""  # the fact this claim was grouped into (set by the facts stage)
 
     @property
     def id(self) -> str:
-        """Stable id: source, sentence and surface, never character offsets."""
-        return sha1(f"{self.source_id}\x1f{self.sentence.strip()}\x1f{self.quantity.surface}")[:12]
+        """Stable id from the content: outlet, quote and figure. Never the file path
+        (renaming or moving an article keeps its decisions) nor character offsets."""
+        return sha1(self.content_key())[:12]
+
+    def content_key(self) -> str:
+        return f"{(self.outlet or '').strip().casefold()}\x1f{self.sentence.strip()}\x1f{self.quantity.surface}"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -197,11 +209,20 @@ class Flag:
     claims: list[Claim]
     message: str
     rule: str = ""  # the rule's name, e.g. numeric-conflict
+    confidence: float = 1.0  # how sure the flag is, from its evidence (engine.confidence)
+    fact: str = ""  # the readable description of the fact both figures state
 
     @property
     def id(self) -> str:
-        """Hash of code, metric and each claim's source, quote and surface:
-        stable across re-scans and edits elsewhere in a source."""
+        """Hash of code, metric and each claim's outlet, quote and surface: stable
+        across re-scans, edits elsewhere in a source, and renaming or moving its file."""
+        parts = sorted(c.content_key() for c in self.claims)
+        return sha1("\x1e".join([self.code, self.metric, *parts]))[:16]
+
+    @property
+    def legacy_id(self) -> str:
+        """The id ledgers written before ids left out the file path used (the
+        claims' source ids instead of outlets); read so those decisions still apply."""
         parts = sorted(
             f"{c.source_id}\x1f{c.sentence.strip()}\x1f{c.quantity.surface}" for c in self.claims
         )
@@ -224,6 +245,8 @@ class Flag:
             "severity": self.severity,
             "metric": self.metric,
             "message": self.message,
+            "confidence": self.confidence,
+            "fact": self.fact,
             "evidence_hash": self.evidence_hash,
             "claims": [c.to_dict() for c in self.claims],
         }
@@ -236,20 +259,39 @@ class Flag:
             metric=d["metric"],
             message=d["message"],
             rule=d.get("rule", ""),
+            confidence=float(d.get("confidence", 1.0)),
+            fact=str(d.get("fact", "")),
             claims=[Claim.from_dict(c) for c in d["claims"]],
         )
 
 
+KINDS_OF_LINE = ("decision", "note", "undo")
+
+
 @dataclass
 class Decision:
-    """A reviewer's verdict on a flag; the ledger keeps every one, latest wins."""
+    """One ledger line about a flag. `kind` says which fact it records: a
+    verdict ("decision"), a note that leaves the status alone ("note"), or an
+    undo that restores the status before the decision it names ("undo"; its
+    `status` and `evidence_hash` are the restored ones). `id` names the line and
+    `replaces` the flag's line it follows, so order survives merges and clocks."""
 
     flag_id: str
     status: str
     reviewer: str
     note: str = ""
-    time: str = ""  # ISO 8601 UTC
+    time: str = ""  # ISO 8601 UTC; shown to people, never used to order lines that name what they replace
     evidence_hash: str = ""
+    id: str = ""
+    replaces: str = ""
+    kind: str = "decision"
+    undoes: str = ""  # for kind "undo": the id of the decision undone
+    wrong: str = ""  # for a confirmed conflict: the id of the claim a reviewer marked wrong
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The ledger line; optional fields only when set, to keep lines short."""
+        d = asdict(self)
+        for key in ("undoes", "wrong"):
+            if not d[key]:
+                del d[key]
+        return d

@@ -18,9 +18,10 @@ COLUMNS = [
     "source_a", "outlet_a", "published_a", "line_a", "quote_a", "value_a",
     "source_b", "outlet_b", "published_b", "line_b", "quote_b", "value_b",
     "reviewer", "decided_at", "note",
+    "confidence", "fact", "figure_a", "col_a", "figure_b", "col_b",
 ]
 _TEXT_COLUMNS = ("message", "source_a", "outlet_a", "quote_a", "source_b", "outlet_b", "quote_b", "note",
-                 "reviewer", "metric")
+                 "reviewer", "metric", "fact", "figure_a", "figure_b")
 
 
 def status_of(flag: Flag, decision: Decision | None) -> str:
@@ -32,11 +33,18 @@ def status_of(flag: Flag, decision: Decision | None) -> str:
     return decision.status
 
 
-def flag_rows(flags: list[Flag], decisions: dict[str, Decision]) -> list[dict]:
+def flag_rows(flags: list[Flag], decisions: dict[str, Decision],
+              notes: dict[str, Decision] | None = None) -> list[dict]:
+    """One row per flag. Status, reviewer and time come from the decision in
+    force (an open flag has none); the note is the latest note on the flag,
+    typed with a decision or on its own (`notes`, from `Ledger.latest_notes`)."""
     rows = []
     for f in flags:
         a, b = f.claims[0], f.claims[1]
         d = decisions.get(f.id)
+        n = notes.get(f.id) if notes is not None else d
+        if d is not None and d.status == "open":
+            d = None  # reopened: nobody's verdict stands
         rows.append({
             "flag_id": f.id, "code": f.code, "severity": f.severity, "status": status_of(f, d),
             "metric": f.metric, "message": f.message,
@@ -44,7 +52,9 @@ def flag_rows(flags: list[Flag], decisions: dict[str, Decision]) -> list[dict]:
             "line_a": a.line, "quote_a": a.sentence, "value_a": a.quantity.value_text(),
             "source_b": b.source_id, "outlet_b": b.outlet or "", "published_b": b.published or "",
             "line_b": b.line, "quote_b": b.sentence, "value_b": b.quantity.value_text(),
-            "reviewer": d.reviewer if d else "", "decided_at": d.time if d else "", "note": d.note if d else "",
+            "reviewer": d.reviewer if d else "", "decided_at": d.time if d else "", "note": n.note if n else "",
+            "confidence": f.confidence, "fact": f.fact,
+            "figure_a": a.quantity.surface, "col_a": a.col, "figure_b": b.quantity.surface, "col_b": b.col,
         })
     return rows
 

@@ -18,7 +18,7 @@ import yaml
 
 from .errors import UserError
 
-KINDS = ("aliases", "scopes", "metrics", "rules")
+KINDS = ("aliases", "scopes", "metrics", "rules", "lexicon")
 
 
 class RulePackError(UserError):
@@ -32,6 +32,7 @@ class RulePack:
     scopes: dict[str, list[re.Pattern]] = field(default_factory=dict)
     metrics: list[Any] = field(default_factory=list)
     rules: dict[str, Any] = field(default_factory=dict)  # rule code -> settings
+    lexicon: "Lexicon" = field(default_factory=lambda: Lexicon())
     files: list[str] = field(default_factory=list)
     _alias_re: re.Pattern | None = None
 
@@ -114,8 +115,100 @@ def _add_scopes(pack: RulePack, path: str, data: dict) -> None:
         pack.scopes[str(name)] = compiled
 
 
+BEHAVIOURS = ("fixed", "cumulative", "snapshot", "term")
+
+
+@dataclass
+class Measure:
+    name: str
+    behaviour: str
+    window_days: float = 2.0
+    by_counted: bool = False  # what is counted keeps facts apart (hostages vs prisoners released)
+    needs_owner: bool = False  # meaningless without whose it is (an age)
+    families: frozenset[str] = frozenset()  # kinds of quantity it can be (align.coarse_family); empty: any
+
+
+@dataclass
+class Lexicon:
+    """The general news lexicon (rules/lexicon.yaml): words that name a
+    measure, cue a role or a modality. Single words are matched on lemmas,
+    phrases on the lower-cased text around a figure."""
+
+    measures: dict[str, Measure] = field(default_factory=dict)
+    measure_words: dict[str, str] = field(default_factory=dict)  # lemma -> measure
+    measure_phrases: dict[str, str] = field(default_factory=dict)  # "take hostage" -> measure
+    measure_units: dict[str, str] = field(default_factory=dict)  # unit -> measure
+    people_nouns: frozenset[str] = frozenset()
+    counted_class: dict[str, str] = field(default_factory=dict)  # word -> its class's first word
+    roles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # role -> before/after -> phrases
+    modality_words: dict[str, str] = field(default_factory=dict)
+    modality_phrases: dict[str, str] = field(default_factory=dict)
+    term_modalities: frozenset[str] = frozenset()
+    modality_rank: dict[str, int] = field(default_factory=dict)  # which modality wins when several govern a figure
+
+    def behaviour(self, measure: str) -> Measure | None:
+        return self.measures.get(measure)
+
+
+def _words(path: str, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RulePackError(path, key, "must be a list of non-empty strings")
+    return [v.strip().lower() for v in value]
+
+
+def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
+    lex = pack.lexicon
+    measures = data.get("measures", {}) or {}
+    if not isinstance(measures, dict):
+        raise RulePackError(path, "measures", "must map a measure name to its words and behaviour")
+    for name, spec in measures.items():
+        key = f"measures.{name}"
+        if not isinstance(spec, dict):
+            raise RulePackError(path, key, "must be a mapping with 'words' and 'behaviour'")
+        behaviour = spec.get("behaviour", "fixed")
+        if behaviour not in BEHAVIOURS:
+            raise RulePackError(path, f"{key}.behaviour", f"must be one of {', '.join(BEHAVIOURS)}, not {str(behaviour)[:40]!r}")
+        window = spec.get("window_days", 2)
+        if isinstance(window, bool) or not isinstance(window, (int, float)) or window < 0:
+            raise RulePackError(path, f"{key}.window_days", "must be a number of days, 0 or more")
+        lex.measures[str(name)] = Measure(str(name), behaviour, float(window), bool(spec.get("by_counted", False)),
+                                          bool(spec.get("needs_owner", False)),
+                                          frozenset(_words(path, f"{key}.families", spec.get("families", []))))
+        for w in _words(path, f"{key}.words", spec.get("words", [])):
+            (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
+        for u in _words(path, f"{key}.units", spec.get("units", [])):
+            lex.measure_units[u] = str(name)
+    classes = data.get("counted_classes", []) or []
+    if not isinstance(classes, list):
+        raise RulePackError(path, "counted_classes", "must be a list of word lists")
+    for i, words in enumerate(classes):
+        words = _words(path, f"counted_classes[{i}]", words)
+        for w in words:
+            lex.counted_class[w] = words[0]
+    if "people_nouns" in data:
+        lex.people_nouns = lex.people_nouns | frozenset(_words(path, "people_nouns", data["people_nouns"]))
+    roles = data.get("roles", {}) or {}
+    if not isinstance(roles, dict):
+        raise RulePackError(path, "roles", "must map a role to 'before'/'after' phrase lists")
+    for role, spec in roles.items():
+        if not isinstance(spec, dict) or not set(spec) <= {"before", "after", "families"}:
+            raise RulePackError(path, f"roles.{role}", "must have 'before' and/or 'after' lists (and optionally 'families')")
+        lex.roles[str(role)] = {side: tuple(_words(path, f"roles.{role}.{side}", spec.get(side, [])))
+                                for side in ("before", "after", "families")}
+    modalities = data.get("modalities", {}) or {}
+    if not isinstance(modalities, dict):
+        raise RulePackError(path, "modalities", "must map a modality to its words")
+    for name, words in modalities.items():
+        for w in _words(path, f"modalities.{name}", words):
+            (lex.modality_phrases if " " in w else lex.modality_words)[w] = str(name)
+    if "modality_priority" in data:
+        lex.modality_rank = {m: i for i, m in enumerate(_words(path, "modality_priority", data["modality_priority"]))}
+    if "term_modalities" in data:
+        lex.term_modalities = frozenset(_words(path, "term_modalities", data["term_modalities"]))
+
+
 # Other kinds register their loaders here (the engine adds metrics and rules).
-LOADERS = {"aliases": _add_aliases, "scopes": _add_scopes}
+LOADERS = {"aliases": _add_aliases, "scopes": _add_scopes, "lexicon": _add_lexicon}
 
 
 def pack_files(extra: list[str | Path] | None = None) -> list[Path]:

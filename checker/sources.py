@@ -418,9 +418,11 @@ def _parse_html(text: str, rel: str) -> tuple[dict, str, int, int]:
     """Article text and metadata via trafilatura on the string alone: nothing
     the page points to is ever fetched. Dates come from the page's metadata
     only, not guessed from its text. Positions are approximate (line 1)."""
-    import trafilatura
-
     try:
+        # Imported here, inside the per-file guard: a broken HTML stack (a missing
+        # lxml extra, a bad wheel) costs the HTML files one line each, not the run.
+        import trafilatura
+
         doc = trafilatura.bare_extraction(
             text,
             with_metadata=True,
@@ -428,6 +430,9 @@ def _parse_html(text: str, rel: str) -> tuple[dict, str, int, int]:
             favor_recall=True,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
+    except ImportError as exc:
+        raise SourceError(rel, f"cannot read HTML: the HTML reader failed to load ({type(exc).__name__}: {exc}); "
+                               "reinstall checker") from None
     except Exception as exc:  # third-party parser on arbitrary input
         raise SourceError(rel, f"cannot parse HTML: {type(exc).__name__}: {exc}") from None
     body = (getattr(doc, "text", None) or "") if doc is not None else ""

@@ -35,9 +35,23 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, sig TEXT NOT NULL, ids TEXT NOT NULL, notes TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS flags (
-    id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL
+    id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL,
+    confidence REAL NOT NULL DEFAULT 1.0, rank INTEGER NOT NULL DEFAULT 9
 );
+CREATE INDEX IF NOT EXISTS flags_review_order ON flags (confidence DESC, rank, id);
 """
+
+# Review order: surest first, then the most severe, then by id (commands._shown).
+_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def _flag_row(f: Flag) -> tuple:
+    return (f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict()), float(f.confidence),
+            _SEVERITY_RANK.get(f.severity, 9))
+
+
+_INSERT_FLAG = ("INSERT OR REPLACE INTO flags (id, code, severity, metric, flag_json, confidence, rank)"
+                " VALUES (?,?,?,?,?,?,?)")
 
 
 class Store:
@@ -214,18 +228,33 @@ class Store:
 
     def put_flags(self, flags: list[Flag]) -> None:
         self.db.execute("DELETE FROM flags")
-        self.db.executemany(
-            "INSERT OR REPLACE INTO flags VALUES (?,?,?,?,?)",
-            [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags],
-        )
+        self.db.executemany(_INSERT_FLAG, [_flag_row(f) for f in flags])
+
+    def put_flags_of_sources(self, source_ids: Iterable[str], flags: list[Flag]) -> None:
+        """Replace only the stored flags that involve `source_ids` (the pre-commit
+        check's files), so `checker review` shows them at once and keeps the rest."""
+        ids = set(source_ids)
+        stale = []
+        for fid, blob in self.db.execute("SELECT id, flag_json FROM flags"):
+            try:
+                claims = json.loads(blob).get("claims", [])
+            except (ValueError, AttributeError):
+                continue
+            if any(c.get("source_id") in ids for c in claims if isinstance(c, dict)):
+                stale.append((fid,))
+        self.db.executemany("DELETE FROM flags WHERE id=?", stale)
+        self.set_meta("flags_for", None)  # no longer the flags of one scanned corpus
+        self.db.executemany(_INSERT_FLAG, [_flag_row(f) for f in flags])
 
     def get_flags(self) -> list[Flag]:
         rows = self.db.execute("SELECT flag_json FROM flags ORDER BY rowid")
         return [Flag.from_dict(json.loads(blob)) for (blob,) in rows]
 
-    def iter_flags(self, page: int | None = None, severity: str | None = None, code: str | None = None):
-        """Stored flags in their order, read `page` rows at a time (filters in
-        SQL), so a caller that streams them never holds the whole set."""
+    def iter_flags(self, page: int | None = None, severity: str | None = None, code: str | None = None,
+                   min_confidence: float | None = None):
+        """Stored flags in review order (surest first, then most severe, then
+        id), read `page` rows at a time with the filters in SQL, so a caller
+        that streams them never holds the whole set."""
         where, args = [], []
         if severity:
             where.append("severity=?")
@@ -233,16 +262,23 @@ class Store:
         if code:
             where.append("code=?")
             args.append(code)
-        cond = "".join(f" AND {w}" for w in where)
+        if min_confidence is not None:
+            where.append("confidence>=?")
+            args.append(min_confidence)
         page = page or FLAGS_PAGE
-        last = 0
+        after = ""
+        last: tuple = ()
         while True:
-            rows = self.db.execute(f"SELECT rowid, flag_json FROM flags WHERE rowid>?{cond} ORDER BY rowid LIMIT ?",
-                                   (last, *args, page)).fetchall()
+            cond = " AND ".join(where + ([after] if after else [])) or "1"
+            rows = self.db.execute(
+                f"SELECT confidence, rank, id, flag_json FROM flags WHERE {cond}"
+                " ORDER BY confidence DESC, rank, id LIMIT ?", (*args, *last, page)).fetchall()
             if not rows:
                 return
-            last = rows[-1][0]
-            yield [Flag.from_dict(json.loads(blob)) for _, blob in rows]
+            conf, rank, fid, _ = rows[-1]
+            after = "(confidence<? OR (confidence=? AND (rank>? OR (rank=? AND id>?))))"
+            last = (conf, conf, rank, rank, fid)
+            yield [Flag.from_dict(json.loads(blob)) for *_, blob in rows]
 
     def severity_counts(self) -> dict[str, int]:
         counts = {s: 0 for s in ("high", "medium", "low")}

@@ -30,7 +30,7 @@ def nlp():
 def pack():
     from checker.rulepack import load_rulepack
 
-    return load_rulepack()
+    return load_rulepack([SEEDS / "rules"])  # the seed story pack, as the project configures it
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,12 @@ def test_check_prints_flag_lines_and_a_summary(corpus, capsys):
         assert FLAG_LINE.match(line), line
     assert int(summary.group(1)) == len(flag_lines)
     assert summary.group(3) == "medium"  # the default threshold
-    assert all(line.startswith("checker: ") for line in after) and len(after) <= 1
+    # the hint says exactly what to run
+    assert after == [
+        "checker: to commit, decide the blocking flag(s), stage the ledger and commit again:",
+        f"checker:   checker review {NEW_PATH}",
+        "checker:   git add reports/decisions.jsonl",
+    ]
     assert code == 1
     assert int(summary.group(2)) >= 1
 
@@ -123,14 +128,21 @@ def test_fail_on_threshold(corpus, capsys):
     assert int(summary.group(2)) == len(flag_lines)
 
 
-def test_check_does_not_replace_the_stored_flags(corpus, capsys):
+def test_check_keeps_the_stored_flags_and_adds_its_own(corpus, capsys):
+    """The blocking flags are stored (so `checker review` shows them at once);
+    the rest of the stored flag set stays."""
     (corpus / NEW_PATH).unlink()
     assert main(["scan", "--format", "json"]) == 0
     capsys.readouterr()
     before = set(stored_flags(corpus))
     shutil.copy2(SEEDS / NEW, corpus / NEW_PATH)
-    assert check(capsys, NEW_PATH)[0] == 1
-    assert set(stored_flags(corpus)) == before
+    code, lines, _ = check(capsys, NEW_PATH)
+    assert code == 1
+    after = stored_flags(corpus)
+    assert before < set(after)
+    added = [after[i] for i in set(after) - before]
+    assert len(added) == len(split_output(lines)[0])
+    assert all(any(c.source_id == NEW_PATH for c in f.claims) for f in added)
 
 
 # ------------------------------------------------------------------ decisions
@@ -243,3 +255,165 @@ def test_fresh_clone_without_cache_still_answers(corpus, capsys):
     # the second run answers the same from the cache
     again = check(capsys, NEW_PATH)
     assert again[0] == code and again[1] == lines
+
+
+# ------------------------------------------------------------------ renaming keeps decisions
+
+
+def test_renaming_or_moving_an_article_keeps_its_decisions(corpus, capsys):
+    """Flag ids come from the content (outlet, quote, figure), not the file
+    path: a renamed and moved article's flags are the same flags, still decided."""
+    flags = scanned_flags(capsys)
+    ledger = Ledger(corpus / "reports" / "decisions.jsonl")
+    for r in flags:
+        ledger.decide(r["flag_id"], "dismissed", "x", note="checked")
+    assert check(capsys, NEW_PATH)[0] == 0
+    moved = corpus / "articles" / "2024" / "bloomberg-truce.txt"
+    moved.parent.mkdir()
+    (corpus / NEW_PATH).rename(moved)
+    rows = (corpus / "articles" / "sources.csv").read_text(encoding="utf-8").splitlines()
+    (moved.parent / "sources.csv").write_text(  # the metadata row moves with the file
+        "\n".join([rows[0]] + [r.replace(NEW, moved.name) for r in rows if r.startswith(NEW)]) + "\n",
+        encoding="utf-8")
+    code, lines, _ = check(capsys, "articles/2024/bloomberg-truce.txt")
+    assert code == 0, lines
+    assert main(["scan", "--format", "json"]) == 0
+    assert main(["flags", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    rows = [r for r in json.loads(out[out.index("\n") + 1:]) if "articles/2024/bloomberg-truce.txt" in (r["source_a"], r["source_b"])]
+    assert sorted(r["flag_id"] for r in rows) == sorted(r["flag_id"] for r in flags)
+    assert {r["status"] for r in rows} == {"dismissed"} and {r["note"] for r in rows} == {"checked"}
+
+
+# ------------------------------------------------------------------ "confirmed: B is wrong"
+
+
+def test_flags_against_a_figure_marked_wrong_do_not_block(corpus, capsys):
+    """Bloomberg's figures are confirmed wrong once; a later correct article
+    that disagrees with them is reported but does not block."""
+    flags = scanned_flags(capsys)
+    for r in flags:
+        side = "A" if r["source_a"] == NEW_PATH else "B"
+        assert main(["decide", r["flag_id"][:10], "confirmed", "--wrong", side, "--reviewer", "ed"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("is wrong) by ed") == len(flags)
+    # another outlet runs the Axios story word for word: it agrees with Axios,
+    # and disagrees only with the figures already marked wrong
+    shutil.copy2(SEEDS / CORPUS[0], corpus / "articles" / "003_wire.txt")
+    with open(corpus / "articles" / "sources.csv", "a", encoding="utf-8") as fh:
+        fh.write("003_wire.txt,Wire Service,,2024-02-12,\n")
+    code, lines, _ = check(capsys, "articles/003_wire.txt")
+    flag_lines = [line for line in lines if line.startswith("articles/003_wire.txt:")]
+    assert flag_lines and all("[not blocking: that figure is marked wrong" in line for line in flag_lines)
+    assert code == 0
+    assert lines[len(flag_lines)].endswith(f"0 at or above medium, {len(flag_lines)} against a figure marked wrong")
+    # without the marks the same article blocks
+    (corpus / "reports" / "decisions.jsonl").unlink()
+    assert check(capsys, "articles/003_wire.txt")[0] == 1
+
+
+def test_decide_names_one_stored_flag(corpus, capsys):
+    scanned_flags(capsys)
+    assert main(["decide", "zzzz", "confirmed"]) == 2
+    assert "no stored flag" in capsys.readouterr().err
+    assert main(["decide", "", "confirmed"]) == 2  # a prefix of every id
+    assert "give more of the id" in capsys.readouterr().err
+    flags = scanned_flags(capsys)
+    assert main(["decide", flags[0]["flag_id"], "dismissed", "--wrong", "A"]) == 2
+    assert main(["decide", flags[0]["flag_id"]]) == 2
+    assert main(["decide", flags[0]["flag_id"], "--note", "ask the desk"]) == 0
+    led = Ledger(corpus / "reports" / "decisions.jsonl")
+    assert flags[0]["flag_id"] not in led.latest()
+    assert led.latest_notes()[flags[0]["flag_id"]].note == "ask the desk"
+
+
+# ------------------------------------------------------------------ reviewing what blocked
+
+
+def test_review_of_the_checked_file_shows_the_blocking_flags(corpus, capsys, monkeypatch):
+    from checker.tui import app as app_mod
+
+    shown = {}
+    monkeypatch.setattr(app_mod.ReviewApp, "run", lambda self: shown.setdefault("ids", sorted(f.id for f in self.flags)))
+    code, lines, _ = check(capsys, NEW_PATH)
+    assert code == 1
+    printed = len(split_output(lines)[0])
+    assert main(["review", NEW_PATH, "--reviewer", "ed"]) == 0  # no scan in between
+    assert len(shown["ids"]) == printed
+    assert shown["ids"] == sorted(stored_flags(corpus))
+
+
+# ------------------------------------------------------------------ a crafted ledger line (issue 11.5)
+
+
+def test_a_crafted_ledger_line_costs_a_warning_not_the_command(corpus, capsys):
+    flags = scanned_flags(capsys)
+    ledger = corpus / "reports" / "decisions.jsonl"
+    ledger.parent.mkdir(exist_ok=True)
+    with open(ledger, "w", encoding="utf-8") as fh:
+        fh.write("\ufeff" + json.dumps({"flag_id": flags[0]["flag_id"], "status": "dismissed", "reviewer": "x"}) + "\n")
+        fh.write('{"flag_id": "x", "status": "open", "note": ' + "[" * 5000 + "]" * 5000 + "}\n")
+        fh.write('{"flag_id": "y", "status": "open", "note": ' + "7" * 5000 + "}\n")
+    code, lines, err = check(capsys, NEW_PATH)
+    assert code in (0, 1) and split_output(lines)[1]
+    assert err.count("(line skipped)") == 2
+    assert main(["flags", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    rows = {r["flag_id"]: r for r in json.loads(out)}
+    assert rows[flags[0]["flag_id"]]["status"] == "dismissed"  # the first line survives its byte-order mark
+    assert err.count("(line skipped)") == 2
+
+
+# ------------------------------------------------------------------ --staged: what the commit holds
+
+
+def _git(root: Path, *args: str) -> str:
+    import os
+    import subprocess
+
+    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
+               GIT_COMMITTER_EMAIL="t@example.org", GIT_CONFIG_NOSYSTEM="1", HOME=str(root.parent))
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "PRE_COMMIT"):
+        env.pop(var, None)
+    proc = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_staged_check_counts_only_staged_decisions_and_says_so(corpus, capsys, monkeypatch):
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    (corpus / NEW_PATH).rename(corpus / "new.txt")
+    _git(corpus, "init", "-q", "-b", "main")
+    _git(corpus, "add", "-A")
+    _git(corpus, "commit", "-q", "-m", "corpus")
+    (corpus / "new.txt").rename(corpus / NEW_PATH)
+    _git(corpus, "add", NEW_PATH)
+    flags = scanned_flags(capsys)
+    ledger = Ledger(corpus / "reports" / "decisions.jsonl")
+    for r in flags:
+        ledger.decide(r["flag_id"], "dismissed", "x")
+    # without --staged the working tree's ledger counts
+    assert check(capsys, NEW_PATH)[0] == 0
+    # a commit would not carry the (untracked) ledger: still blocked, and told why
+    code, lines, _ = check(capsys, "--staged", NEW_PATH)
+    assert code == 1
+    assert any("decided only in the unstaged ledger" in line and "git add reports/decisions.jsonl" in line
+               for line in lines), lines
+    _git(corpus, "add", "reports/decisions.jsonl")
+    assert check(capsys, "--staged", NEW_PATH)[0] == 0
+    # a later, unstaged change to the tracked ledger does not count either
+    for r in flags:
+        ledger.decide(r["flag_id"], "open", "x", note="reopened")
+    assert check(capsys, "--staged", NEW_PATH)[0] == 0
+    assert check(capsys, NEW_PATH)[0] == 1
+
+
+def test_staged_check_skips_files_outside_the_sources(corpus, capsys):
+    (corpus / "notes.md").write_text("# Notes\n\nA 45-day pause, says one outlet; six weeks, says another.\n")
+    code, lines, _ = check(capsys, "--staged", "notes.md")
+    assert code == 0
+    assert lines == ["checker: no given file is inside the configured sources (articles); nothing to check"]
+    code, lines, _ = check(capsys, "--staged", "notes.md", NEW_PATH)
+    assert code == 1
+    summary = next(line for line in lines if line.startswith("checker: 1 source(s) checked"))
+    assert summary.endswith(" at or above medium; 1 file(s) outside the configured sources not checked")

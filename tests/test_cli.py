@@ -144,7 +144,9 @@ def test_claims_json(in_repo, nlp, capsys):
     lower = next(i for i in data if i["quantity"]["low"] == 26000)
     assert lower["quantity"]["kind"] == "lower" and lower["quantity"]["high"] is None  # JSON has no infinity
     assert "Gaza health ministry" in lower["attribution"]
-    assert all(i["date"] == "2024-01-31" for i in data)
+    assert all(i["date"] == "2024-01-31" for i in data if not i["quantity"]["surface"].startswith("thousands"))
+    assert all(i["fact"] or not i["measure"] for i in data)  # each claim shows its fact
+    assert by_surface["45-day"]["measure"] == "duration" and by_surface["45-day"]["modality"] == "proposed"
 
 
 def test_claims_table(in_repo, nlp, capsys):

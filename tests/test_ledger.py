@@ -3,6 +3,7 @@ append-only, survives torn writes, union merges and concurrent writers, and
 that "latest" means latest in time, not in file position."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -65,7 +66,11 @@ def test_append_latest_history(path: Path) -> None:
 
     rows = [json.loads(x) for x in path.read_text().splitlines()]
     assert rows[0] == {"flag_id": "f1", "status": "confirmed", "reviewer": "ann",
-                       "note": "checked", "time": first.time, "evidence_hash": "e1"}
+                       "note": "checked", "time": first.time, "evidence_hash": "e1",
+                       "id": first.id, "replaces": "", "kind": "decision"}
+    # each line names the flag's line it follows
+    assert rows[1]["replaces"] == first.id and rows[2]["replaces"] == ""
+    assert len({r["id"] for r in rows}) == 3
     assert led.warnings == []
 
 
@@ -128,12 +133,13 @@ def test_undo(path: Path) -> None:
     led.append(Decision("f1", "dismissed", "ann", time=T(2), evidence_hash="e2"))
 
     u1 = led.undo("f1", "bob")
-    assert (u1.status, u1.note, u1.reviewer, u1.evidence_hash) == ("confirmed", "undo", "bob", "e1")
+    assert (u1.status, u1.kind, u1.note, u1.reviewer, u1.evidence_hash) == ("confirmed", "undo", "", "bob", "e1")
+    assert u1.undoes == led.history("f1")[1].id
     assert led.latest()["f1"].status == "confirmed"
     # A second undo steps further back (to before the first decision), not a redo.
     u2 = led.undo("f1", "bob")
     assert u2.status == "open"
-    assert led.latest()["f1"].status == "open"
+    assert "f1" not in led.latest()  # open again, and nobody's verdict stands
     assert led.undo("f1", "bob") is None
     # History is never rewritten: all four lines are still there.
     assert [d.status for d in led.history("f1")] == ["confirmed", "dismissed", "confirmed", "open"]
@@ -187,7 +193,8 @@ def test_garbage_in_the_middle_is_skipped(path: Path) -> None:
     path.write_bytes(content)
     decisions, warnings = Ledger(path).read()
     assert [d.flag_id for d in decisions] == ["f1", "f2", "f3"]
-    assert decisions[2] == Decision("f3", "open", "")  # extra key ignored, defaults filled
+    assert dataclasses.replace(decisions[2], id="") == Decision("f3", "open", "")  # extra key ignored, defaults filled
+    assert decisions[2].id  # lines without an id get one from their content
     assert [w.line for w in warnings] == [2, 3, 4, 5, 6]  # the blank line 7 is not an error
     reasons = [w.reason for w in warnings]
     assert "JSON" in reasons[0] and "object" in reasons[1]
@@ -334,3 +341,195 @@ def test_default_reviewer_last_resort_is_unknown(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(ledger_mod.getpass, "getuser", no_user)
     assert default_reviewer(None) == "unknown"
+
+
+# -- order that survives clocks and merges (issue 11.6) --------------------------
+
+
+def test_a_future_dated_line_does_not_pin_the_status(path: Path) -> None:
+    """A clock that is wrong, or a line written to be, must not outrank later
+    decisions, in this session or after a restart."""
+    led = Ledger(path)
+    led.append(Decision("f1", "confirmed", "mallory", time="2999-01-01T00:00:00.000000Z"))
+    led.decide("f1", "dismissed", "ann")
+    assert led.latest()["f1"].status == "dismissed"
+    assert Ledger(path).latest()["f1"].status == "dismissed"  # a new process reads the same
+    assert [d.reviewer for d in Ledger(path).history("f1")] == ["mallory", "ann"]
+    # the same with a hand-written line from before ids existed
+    path.write_text(line("f2", "confirmed", "2999-01-01T00:00:00Z", "mallory"))
+    Ledger(path).decide("f2", "follow-up", "ann")
+    assert Ledger(path).latest()["f2"].status == "follow-up"
+    assert Ledger(path).undo("f2", "ann").status == "confirmed"
+
+
+def _branch(base: bytes, tmp: Path, name: str, steps) -> bytes:
+    """The ledger as one reviewer's branch leaves it: the base plus their lines."""
+    p = tmp / name / "decisions.jsonl"
+    p.parent.mkdir(parents=True)
+    p.write_bytes(base)
+    led = Ledger(p)
+    for flag, status, when in steps:
+        led.append(Decision(flag, status, name, time=when))
+    return p.read_bytes()
+
+
+@pytest.mark.parametrize("theirs_first", [False, True])
+def test_union_merge_with_a_skewed_clock_keeps_each_chain_in_order(path: Path, tmp_path: Path, theirs_first) -> None:
+    """Two branches from one base; Bob's clock runs a day behind. A union merge
+    concatenates both sides' new lines in either order; each flag's lines stay
+    in the order they were written, whatever the clocks said."""
+    base_path = tmp_path / "base" / "decisions.jsonl"
+    Ledger(base_path).append(Decision("f1", "follow-up", "ann", time="2026-11-20T10:00:00.000000Z"))
+    base = base_path.read_bytes()
+    ann = _branch(base, tmp_path, "ann", [("f2", "confirmed", "2026-11-21T09:00:00.000000Z")])
+    bob = _branch(base, tmp_path, "bob", [  # his clock says these came before the base's line
+        ("f1", "confirmed", "2026-11-19T09:00:00.000000Z"),
+        ("f1", "dismissed", "2026-11-19T09:05:00.000000Z"),
+    ])
+    mine, theirs = ann[len(base):], bob[len(base):]
+    path.parent.mkdir(parents=True)
+    path.write_bytes(base + (theirs + mine if theirs_first else mine + theirs))
+    led = Ledger(path)
+    assert {k: v.status for k, v in led.latest().items()} == {"f1": "dismissed", "f2": "confirmed"}
+    assert [d.status for d in led.history("f1")] == ["follow-up", "confirmed", "dismissed"]
+    assert led.undo("f1", "ann").status == "confirmed"
+    assert Ledger(path).latest()["f1"].status == "confirmed"
+
+
+def test_concurrent_decisions_on_one_flag_both_stay_in_history(path: Path, tmp_path: Path) -> None:
+    base_path = tmp_path / "base" / "decisions.jsonl"
+    Ledger(base_path).decide("f1", "follow-up", "ann")
+    base = base_path.read_bytes()
+    ann = _branch(base, tmp_path, "ann", [("f1", "confirmed", "2026-11-21T09:00:00.000000Z")])
+    bob = _branch(base, tmp_path, "bob", [("f1", "dismissed", "2026-11-21T10:00:00.000000Z")])
+    path.parent.mkdir(parents=True)
+    path.write_bytes(base + bob[len(base):] + ann[len(base):])
+    led = Ledger(path)
+    # the same depth: the later time decides, and both verdicts are kept
+    assert led.latest()["f1"].status == "dismissed"
+    assert sorted(d.status for d in led.history("f1")) == ["confirmed", "dismissed", "follow-up"]
+    led.decide("f1", "confirmed", "cy", note="talked to both")  # the next decision settles it
+    assert Ledger(path).latest()["f1"].reviewer == "cy"
+
+
+def test_a_cycle_of_replaces_does_not_hang(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    rows = [
+        {"id": "a", "replaces": "b", "flag_id": "f1", "status": "confirmed", "kind": "decision"},
+        {"id": "b", "replaces": "a", "flag_id": "f1", "status": "dismissed", "kind": "decision"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    led = Ledger(path)
+    assert led.latest()["f1"].status in ("confirmed", "dismissed")
+    led.decide("f1", "follow-up", "ann")
+    assert led.latest()["f1"].status == "follow-up"
+
+
+# -- crafted and damaged lines (issue 11.5 and 11.16) ----------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize("bad", [
+    '{"flag_id": "fx", "status": "confirmed", "note": ' + DEEP + "}",
+    DEEP,
+    '{"flag_id": "fx", "status": "confirmed", "note": ' + HUGE + "}",
+    '{"flag_id": "fx", "status": "confirmed", "time": ' + HUGE + "}",
+    '{"flag_id": ' + HUGE + ', "status": "confirmed"}',
+    '{"flag_id": "fx", "status": "confirmed", "reviewer": 1e999}',
+    '{"flag_id": "fx", "status": "confirmed", "kind": ["decision"]}',
+], ids=["deep-note", "deep", "huge-note", "huge-time", "huge-id", "inf", "kind-list"])
+def test_a_crafted_line_is_skipped_with_one_warning(path: Path, bad: str) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(line("f1", "confirmed", T(1)) + bad + "\n" + line("f2", "dismissed", T(2)))
+    led = Ledger(path)
+    decisions, warnings = led.read()
+    assert [d.flag_id for d in decisions] == ["f1", "f2"]
+    assert len(warnings) == 1 and warnings[0].line == 2 and len(warnings[0].reason) < 200
+    assert {k: v.status for k, v in led.latest().items()} == {"f1": "confirmed", "f2": "dismissed"}
+    led.decide("f2", "follow-up", "ann")  # appending still works
+    assert led.latest()["f2"].status == "follow-up"
+
+
+def test_a_byte_order_mark_does_not_cost_the_first_decision(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xef\xbb\xbf" + line("f1", "confirmed", T(1)).encode() + line("f2", "dismissed", T(2)).encode())
+    decisions, warnings = Ledger(path).read()
+    assert [d.flag_id for d in decisions] == ["f1", "f2"] and warnings == []
+    # a merge can move the marked line into the middle of the file
+    path.write_bytes(line("f2", "dismissed", T(2)).encode() + b"\xef\xbb\xbf" + line("f1", "confirmed", T(1)).encode())
+    decisions, warnings = Ledger(path).read()
+    assert sorted(d.flag_id for d in decisions) == ["f1", "f2"] and warnings == []
+
+
+def test_appends_see_lines_written_by_others_and_rewrites(path: Path) -> None:
+    """The writer reads only what was added since its last read, but a file
+    replaced underneath it (a git checkout or merge) is read again whole."""
+    mine, other = Ledger(path), Ledger(path)
+    first = mine.decide("f1", "confirmed", "ann")
+    second = other.decide("f1", "dismissed", "bob")
+    assert second.replaces == first.id
+    third = mine.decide("f1", "follow-up", "ann")
+    assert third.replaces == second.id
+    kept = path.read_bytes().split(b"\n")[0] + b"\n"
+    tmp = path.with_name("new")
+    tmp.write_bytes(kept + line("f9", "open", T(1)).encode())
+    tmp.replace(path)  # a new file, as git writes it
+    fourth = mine.decide("f1", "dismissed", "ann")
+    assert fourth.replaces == first.id
+    assert set(mine.latest()) == {"f1", "f9"}
+
+
+# -- notes and undo are separate facts (issue 10, Review UI) -----------------------
+
+
+def test_a_note_before_a_decision_is_kept_and_undo_writes_no_note(path: Path) -> None:
+    from checker.ledger import current_note
+
+    led = Ledger(path)
+    noted = led.note("f1", "ann", "ask the desk about the 45 days")
+    assert noted.kind == "note" and noted.status == "open"
+    assert "f1" not in led.latest()  # a note is not a verdict
+    led.decide("f1", "confirmed", "bob", evidence_hash="e1")
+    assert led.latest()["f1"].status == "confirmed"
+    assert led.latest_notes()["f1"].note == "ask the desk about the 45 days"
+    led.note("f1", "cy", "desk says 45")
+    assert led.latest()["f1"].reviewer == "bob" and led.latest()["f1"].evidence_hash == "e1"
+    undone = led.undo("f1", "cy")
+    assert undone.kind == "undo" and undone.note == ""
+    assert "f1" not in led.latest()
+    assert current_note(led.history("f1")).note == "desk says 45"
+    assert all(json.loads(x).get("note") != "undo" for x in path.read_text().splitlines())
+
+
+def test_old_undo_lines_are_still_undos(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(line("f1", "confirmed", T(1), note="looked") + line("f1", "dismissed", T(2))
+                    + line("f1", "confirmed", T(3), note="undo"))
+    led = Ledger(path)
+    assert led.latest()["f1"].status == "confirmed" and led.latest()["f1"].note == "looked"
+    assert led.latest_notes()["f1"].note == "looked"
+    assert led.history("f1")[-1].kind == "undo"
+
+
+def test_decisions_under_a_legacy_flag_id_still_apply(path: Path) -> None:
+    class F:
+        id, legacy_id = "new-id", "old-id"
+
+    led = Ledger(path)
+    led.decide("old-id", "dismissed", "ann", note="same figure, two wordings")
+    assert led.latest([F()])["new-id"].status == "dismissed"
+    assert led.latest_notes([F()])["new-id"].note == "same figure, two wordings"
+    assert [d.status for d in led.history("new-id", legacy_id="old-id")] == ["dismissed"]
+    led.decide("new-id", "confirmed", "bob")
+    assert led.latest([F()])["new-id"].status == "confirmed"
+
+
+def test_any_note_text_is_written_and_read_back(path: Path) -> None:
+    led = Ledger(path)
+    text = "Überprüft \u2028 line sep, \ud800 lone surrogate, \n newline, \"quotes\""
+    led.note("f1", "Zoë", text)
+    assert path.read_bytes().count(b"\n") == 1
+    assert Ledger(path).latest_notes()["f1"].note == text
+    assert Ledger(path).latest_notes()["f1"].reviewer == "Zoë"

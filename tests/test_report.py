@@ -17,6 +17,7 @@ EXPECTED_COLUMNS = [
     "source_a", "outlet_a", "published_a", "line_a", "quote_a", "value_a",
     "source_b", "outlet_b", "published_b", "line_b", "quote_b", "value_b",
     "reviewer", "decided_at", "note",
+    "confidence", "fact", "figure_a", "col_a", "figure_b", "col_b",
 ]
 
 NASTY = (
@@ -320,3 +321,28 @@ def test_unwritable_report_path_is_a_user_error(tmp_path):
     blocker.write_text("a file where a folder should be")
     with pytest.raises(UserError, match="cannot write the report"):
         write_report([], blocker / "out.csv", "csv")
+
+
+# ------------------------------------------------------------------ notes and decisions are separate facts
+
+
+def test_report_shows_the_latest_note_and_the_decision_in_force(tmp_path):
+    from checker.ledger import Ledger
+
+    f, other = make_flag(), make_flag(code="CK102")
+    led = Ledger(tmp_path / "decisions.jsonl")
+    led.note(f.id, "Ada", "ask the wire desk")  # a note typed before any decision
+    led.decide(f.id, "confirmed", "Bo", evidence_hash=f.evidence_hash)
+    led.decide(other.id, "dismissed", "Bo", note="rounding")
+    led.undo(other.id, "Cy")  # back to open: no verdict, and no "undo" in the note
+    rows = flag_rows([f, other], led.latest([f, other]), led.latest_notes([f, other]))
+    assert (rows[0]["status"], rows[0]["reviewer"], rows[0]["note"]) == ("confirmed", "Bo", "ask the wire desk")
+    assert rows[0]["decided_at"]
+    assert (rows[1]["status"], rows[1]["reviewer"], rows[1]["decided_at"], rows[1]["note"]) == ("open", "", "", "rounding")
+
+
+def test_a_reopened_flag_shows_no_reviewer_or_date():
+    f = make_flag()
+    d = Decision(f.id, "open", "Ada", note="reopened", time="2024-02-12T09:30:00.000000Z")
+    row = flag_rows([f], {f.id: d})[0]
+    assert (row["status"], row["reviewer"], row["decided_at"], row["note"]) == ("open", "", "", "reopened")

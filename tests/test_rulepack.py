@@ -11,15 +11,18 @@ from checker.errors import UserError
 from checker.model import Claim, Quantity
 from checker.rulepack import RulePackError, load_rulepack
 
+SEED_PACK = Path(__file__).resolve().parents[1] / "seeds" / "rules"  # the seed story's pack
+
 _counter = iter(range(10**6))
 
 
-def pack_from(tmp_path: Path, text: str, name: str | None = None):
-    """Load the built-in packs plus one extra file with `text` (a fresh path
-    each time, since loaded packs are cached by file list)."""
+def pack_from(tmp_path: Path, text: str, name: str | None = None, story: bool = False):
+    """Load the built-in packs (and with `story`, the seed story pack) plus one
+    extra file with `text` (a fresh path each time, since loaded packs are
+    cached by file list)."""
     path = tmp_path / (name or f"pack{next(_counter)}.yaml")
     path.write_text(text, encoding="utf-8")
-    return load_rulepack([path]), path
+    return load_rulepack([SEED_PACK, path] if story else [path]), path
 
 
 def error(tmp_path: Path, text: str) -> tuple[str, Path]:
@@ -86,10 +89,10 @@ metrics:
     unit: duration
     over_time: term
     window_days: 5
-""")
+""", story=True)
     matches = [m for m in pack.metrics if m.name == "pause-length"]
     assert len(matches) == 1 and matches[0].window_days == 5
-    builtin = load_rulepack()
+    builtin = load_rulepack([SEED_PACK])
     assert [m.name for m in pack.metrics] == [m.name for m in builtin.metrics]
 
 
@@ -101,14 +104,14 @@ metrics:
     events: [kill]
     over_time: cumulative
     priority: 10
-""")
+""", story=True)
     c = Claim(source_id="a", quantity=Quantity(low=5, high=5, kind="exact", unit="people", surface="5 people"),
               sentence="Five people died in Gaza, the health ministry said.", line=1, col=1,
               counted="person", event="kill", places=["Gaza"])
     from checker.engine import metric_of
 
     assert metric_of(c, pack) == "any-killing"
-    assert metric_of(c, load_rulepack()) == "killed-in-gaza"
+    assert metric_of(c, load_rulepack([SEED_PACK])) == "killed-in-gaza"
 
 
 # --------------------------------------------------------------------------- rules
@@ -154,9 +157,12 @@ def test_authorities_can_be_added(tmp_path):
     assert "health authority" in pack.rules["authorities"]
 
 
-def test_builtin_metrics_and_rules_are_valid():
-    pack = load_rulepack()
-    assert pack.metrics and "CK101" in pack.rules
+def test_builtin_packs_are_general_and_the_story_pack_is_valid():
+    general = load_rulepack()
+    assert not general.metrics and not general.aliases  # no story's facts or names in the general path
+    assert general.lexicon.measures and "CK101" in general.rules
+    pack = load_rulepack([SEED_PACK])
+    assert pack.metrics and pack.aliases
     compare([], pack)  # metric scopes all exist
 
 

@@ -312,10 +312,12 @@ def test_a_warm_full_scan_keeps_the_stored_flags_without_rewriting_them(seeds_co
     assert (seeds_copy / "out.csv").read_text(encoding="utf-8-sig").count("\n") > cold["flags"]
 
     # A corpus rule pack changes what is compared: the flags are computed again.
-    (seeds_copy / "rules").mkdir()
-    (seeds_copy / "rules" / "extra.yaml").write_text("kind: aliases\naliases: {}\n", encoding="utf-8")
-    with open(seeds_copy / "pyproject.toml", "a", encoding="utf-8") as fh:
-        fh.write('rules = ["rules"]\n')
+    (seeds_copy / "more-rules").mkdir()
+    (seeds_copy / "more-rules" / "extra.yaml").write_text("kind: aliases\naliases: {}\n", encoding="utf-8")
+    config = seeds_copy / "pyproject.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nrules = [" in text
+    config.write_text(text.replace("\nrules = [", '\nrules = ["more-rules", '), encoding="utf-8")
     again = _scan(capsys)
     assert again["parsed"] == again["sources"] and _flag_writes(seeds_copy) > 0
 
@@ -357,11 +359,17 @@ def test_flags_are_streamed_in_pages_with_the_same_output(tmp_path, monkeypatch,
     store.commit()
     store.close()
     monkeypatch.setattr(store_module, "FLAGS_PAGE", 5)
+    rank = {"high": 0, "medium": 1, "low": 2}
+    everything = sorted(flags, key=lambda f: (-f.confidence, rank[f.severity], f.id))  # the review order
+    in_order = [f for f in everything if f.confidence >= 0.5]  # the default threshold
+    assert len({f.confidence for f in in_order}) > 1 and len(in_order) < len(flags)
     for fmt in ("csv", "json"):
         assert main(["flags", "--format", fmt]) == 0
-        assert capsys.readouterr().out == render(flag_rows(flags, {}), fmt)
+        assert capsys.readouterr().out == render(flag_rows(in_order, {}), fmt)
+    assert main(["flags", "--format", "csv", "--all"]) == 0
+    assert capsys.readouterr().out == render(flag_rows(everything, {}), "csv")
     assert main(["flags", "--format", "json", "--severity", "high"]) == 0
     high = json.loads(capsys.readouterr().out)
-    assert [r["flag_id"] for r in high] == [f.id for f in flags if f.severity == "high"] != []
+    assert [r["flag_id"] for r in high] == [f.id for f in in_order if f.severity == "high"] != []
     assert main(["flags", "--format", "json", "--code", "CK999"]) == 0
     assert json.loads(capsys.readouterr().out) == []

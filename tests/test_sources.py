@@ -492,3 +492,47 @@ def test_jsonl_lone_surrogate_is_replaced_not_fatal(tmp_path):
     assert len(sources) == 1
     assert "\ufffd" in sources[0].text and "40 people died" in sources[0].text
     sources[0].text.encode("utf-8")  # storable and printable
+
+
+# ------------------------------------------------------------------ a broken HTML reader
+
+
+@pytest.mark.parametrize("breakage", ["import", "parse"])
+def test_failing_html_reader_costs_one_line_per_html_file(tmp_path, monkeypatch, breakage):
+    """A fresh venv whose HTML stack does not import (pip 23 without lxml's
+    html_clean) or whose parser crashes: the HTML file is one problem, the other
+    sources still load."""
+    import sys
+
+    if breakage == "import":
+        monkeypatch.setitem(sys.modules, "trafilatura", None)  # `import trafilatura` now raises ImportError
+    else:
+        import trafilatura
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("reader crashed")
+
+        monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    write(tmp_path / "page.html", HTML)
+    write(tmp_path / "note.txt", " date 2024-01-02 Nine boats were counted in the harbour.\n")
+    sources, problems = load_sources([tmp_path], tmp_path)
+    assert [s.id for s in sources] == ["note.txt"]
+    assert len(problems) == 1 and problems[0].path == "page.html"
+    assert "\n" not in str(problems[0])
+    assert ("HTML reader failed to load" if breakage == "import" else "reader crashed") in problems[0].reason
+
+
+def test_failing_html_reader_does_not_end_the_scan(tmp_path, monkeypatch, capsys, nlp):
+    import sys
+
+    from checker.cli import main
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)
+    write(tmp_path / "corpus" / "page.html", HTML)
+    write(tmp_path / "corpus" / "note.txt", " date 2024-01-02 Nine boats were counted in the harbour.\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "corpus", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["sources"] == 1
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("checker: warning: ") and "page.html" in lines[0]

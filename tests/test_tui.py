@@ -239,6 +239,18 @@ def test_decision_key_writes_ledger_line_and_advances(make_app, flags, ledger_pa
     assert "1 of 5 decided" in seen["progress"]
 
 
+@pytest.mark.parametrize("key,side", [("A", 0), ("B", 1)])
+def test_confirm_with_the_wrong_side_named(make_app, flags, ledger_path, key, side):
+    async def scenario(pilot, app):
+        await pilot.press(key)
+        await pilot.pause()
+
+    run(make_app, scenario)
+    (line,) = ledger_lines(ledger_path)
+    assert (line["flag_id"], line["status"], line["wrong"]) == (flags[0].id, "confirmed", flags[0].claims[side].id)
+    assert Ledger(ledger_path).latest()[flags[0].id].wrong == flags[0].claims[side].id
+
+
 def test_progress_counts_decided_flags(make_app):
     seen = []
 
@@ -275,9 +287,15 @@ def test_note_writes_note_keeping_status(make_app, flags, ledger_path):
     run(make_app, scenario)
     assert seen["modal"] and seen["back"]
     (line,) = seen["lines"]
-    assert (line["flag_id"], line["status"], line["note"]) == (flags[0].id, "open", "check wire copy")
+    assert (line["flag_id"], line["kind"], line["status"], line["note"]) == (flags[0].id, "note", "open", "check wire copy")
     assert "check wire copy" in seen["history"]
-    assert [(d["status"], d["note"]) for d in seen["lines2"][1:]] == [("confirmed", ""), ("confirmed", "sure")]
+    assert [(d["kind"], d["status"], d["note"]) for d in seen["lines2"][1:]] == [
+        ("decision", "confirmed", ""), ("note", "confirmed", "sure")]
+    # after a restart: the verdict in force, and the latest note (neither overwrites the other)
+    led = Ledger(ledger_path)
+    assert (led.latest()[flags[0].id].status, led.latest()[flags[0].id].note) == ("confirmed", "")
+    assert led.latest_notes()[flags[0].id].note == "sure"
+    assert [d.kind for d in led.history(flags[0].id)] == ["note", "decision", "note"]
 
 
 def test_note_escape_writes_nothing(make_app, ledger_path):
@@ -304,12 +322,13 @@ def test_undo_restores_previous_status_and_goes_back(make_app, flags, ledger_pat
 
     run(make_app, scenario)
     lines = ledger_lines(ledger_path)
-    assert [(d["flag_id"], d["status"], d["note"]) for d in lines] == [
-        (flags[0].id, "confirmed", ""),
-        (flags[1].id, "dismissed", ""),
-        (flags[1].id, "open", "undo"),
-        (flags[0].id, "open", "undo"),
+    assert [(d["flag_id"], d["kind"], d["status"], d["note"]) for d in lines] == [
+        (flags[0].id, "decision", "confirmed", ""),
+        (flags[1].id, "decision", "dismissed", ""),
+        (flags[1].id, "undo", "open", ""),  # an undo is its own kind of line, not a note
+        (flags[0].id, "undo", "open", ""),
     ]
+    assert lines[2]["undoes"] == lines[1]["id"] and lines[3]["undoes"] == lines[0]["id"]
     assert seen["after_one"][:2] == (flags[1].id, "open")
     assert seen["after_one"][2].startswith("1 of 5 decided")
     assert seen["after_two"][:2] == (flags[0].id, "open")
@@ -800,7 +819,7 @@ def test_snapshot_main_screen_real_seed_corpus(snap_compare, tmp_path, seed_clai
     from checker.engine import compare
 
     flags = compare([c for claims in seed_claims.values() for c in claims], pack)
-    assert [f.code for f in flags] == ["CK103", "CK102"]
+    assert [f.code for f in flags] == ["CK103", "CK102"]  # surest first: the story pack names both facts
     app = ReviewApp(flags, Ledger(tmp_path / "decisions.jsonl"), "reviewer",
                     article_text=lambda sid: seed_sources[sid].text if sid in seed_sources else None)
 
@@ -809,3 +828,18 @@ def test_snapshot_main_screen_real_seed_corpus(snap_compare, tmp_path, seed_clai
         await plotted(pilot, pilot.app, 0)
 
     assert snap_compare(app, run_before=settle, terminal_size=SIZE)
+
+
+def test_history_names_each_kind_of_ledger_line():
+    from checker.model import Decision
+    from checker.tui.detail import history_text
+
+    lines = [
+        Decision("f", "open", "ann", note="ask the desk", time="2026-11-22T01:00:00.000000Z", kind="note"),
+        Decision("f", "confirmed", "bob", time="2026-11-22T02:00:00.000000Z", wrong="c1"),
+        Decision("f", "open", "cy", time="2026-11-22T03:00:00.000000Z", kind="undo", undoes="x"),
+    ]
+    rows = history_text(lines).plain.splitlines()[1:]
+    assert "note" in rows[0] and "ask the desk" in rows[0] and "open" not in rows[0]
+    assert "confirmed (one figure marked wrong)" in rows[1]
+    assert "undo → open" in rows[2] and "undo" not in rows[2].split("→")[1]

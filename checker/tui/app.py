@@ -40,7 +40,7 @@ class ReviewApp(App[None]):
         self.ledger = ledger
         self.reviewer = reviewer
         self.article_text = article_text
-        self.state = ReviewState(self.flags, ledger.latest())
+        self.state = ReviewState(self.flags, ledger.latest(self.flags))
         self.ledger_warnings = ledger.warnings
 
     def get_default_screen(self) -> Screen:

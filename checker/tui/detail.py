@@ -134,7 +134,14 @@ def history_text(history: list[Decision]) -> Text:
         text.append("\n")
         text.append(clean(d.time[:19].replace("T", " ")) or "(no time)", style="dim")
         text.append("  ")
-        text.append(clean(d.status), style=STATUS_STYLE.get(d.status, "") or "bold")
+        if d.kind == "note":
+            text.append("note", style="italic")
+        else:
+            if d.kind == "undo":
+                text.append("undo → ", style="dim")
+            text.append(clean(d.status), style=STATUS_STYLE.get(d.status, "") or "bold")
+            if d.wrong:
+                text.append(" (one figure marked wrong)", style="dim")
         text.append("  ")
         text.append(clean(d.reviewer) or "unknown")
         if d.note:

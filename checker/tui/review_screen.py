@@ -40,6 +40,8 @@ class ReviewScreen(Screen[None]):
         Binding("c", "decide('confirmed')", "Confirm"),
         Binding("d", "decide('dismissed')", "Dismiss"),
         Binding("f", "decide('follow-up')", "Follow-up"),
+        Binding("A", "decide_wrong(0)", "A wrong", show=False),
+        Binding("B", "decide_wrong(1)", "B wrong", show=False),
         Binding("n", "note", "Note"),
         Binding("u", "undo", "Undo"),
         Binding("j", "step(1)", "Next"),
@@ -58,6 +60,7 @@ class ReviewScreen(Screen[None]):
         ("c", "confirm: the sources really disagree (then next flag)"),
         ("d", "dismiss: not a real disagreement (then next flag)"),
         ("f", "follow-up: needs more checking (then next flag)"),
+        ("A / B", "confirm, and A's / B's figure is wrong: flags against it stop blocking commits"),
         ("n", "note: add a note, status unchanged"),
         ("u", "undo the last decision (ledger keeps both lines)"),
         ("j / down", "next flag"),
@@ -171,7 +174,7 @@ class ReviewScreen(Screen[None]):
     # -- decisions -----------------------------------------------------------------
 
     def write(
-        self, i: int, status: str, note: str = "", evidence_hash: str | None = None
+        self, i: int, status: str, note: str = "", evidence_hash: str | None = None, wrong: str = ""
     ) -> Decision | None:
         """Append one decision for flag `i` durably; None (and a message) on failure.
         `evidence_hash` defaults to the evidence on screen now."""
@@ -182,6 +185,7 @@ class ReviewScreen(Screen[None]):
                 self.reviewer,
                 note=note,
                 evidence_hash=self.state.hashes[i] if evidence_hash is None else evidence_hash,
+                wrong=wrong,
             )
         except (UserError, OSError) as exc:
             self.notify(f"Not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
@@ -204,16 +208,23 @@ class ReviewScreen(Screen[None]):
         if self.write(i, status) is not None:
             self.table.step(1)
 
+    def action_decide_wrong(self, side: int) -> None:
+        """Confirmed, naming the side whose figure is wrong (by claim id, which
+        survives renames), so the pre-commit check stops blocking on that figure."""
+        i = self.current()
+        if i is None:
+            return
+        claims = self.state.flags[i].claims
+        if side < len(claims) and self.write(i, "confirmed", wrong=claims[side].id) is not None:
+            self.table.step(1)
+
     def action_note(self) -> None:
         i = self.current()
         if i is None:
             return
         status = self.state.status(i)
-        # A note is not a verdict: it keeps the status, and on a changed flag it
-        # keeps the old evidence hash too, so the "changed" mark stays until the
-        # reviewer decides again with c/d/f.
-        previous = self.state.decision(i)
-        evidence = previous.evidence_hash if previous and self.state.is_changed(i) else None
+        # A note is not a verdict: it is its own ledger line, so the status, and
+        # on a changed flag the "changed" mark, stay until the reviewer decides again.
         title = Text.assemble(
             ("Note on ", "bold"),
             (clean(self.state.flags[i].code), "bold"),
@@ -223,9 +234,17 @@ class ReviewScreen(Screen[None]):
             (clean(status), "bold"),
             (")", "dim"),
         )
-        self.app.push_screen(
-            NoteModal(title, lambda note: self.write(i, status, note, evidence) is not None)
-        )
+        self.app.push_screen(NoteModal(title, lambda note: self.write_note(i, note)))
+
+    def write_note(self, i: int, note: str) -> bool:
+        """Append a note line (a separate fact: the status and its evidence stay)."""
+        try:
+            line = self.ledger.note(self.state.ids[i], self.reviewer, note)
+        except (UserError, OSError) as exc:
+            self.notify(f"Not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
+            return False
+        self.apply(line)
+        return True
 
     def action_undo(self) -> None:
         i = self.session[-1] if self.session else self.current()

@@ -119,8 +119,13 @@ class ReviewState:
         return self.status(i) + ("*" if self.is_changed(i) else "")
 
     def record(self, decision: Decision) -> list[int]:
-        """Take a decision just written to the ledger; return the rows it affects."""
+        """Take a line just written to the ledger; return the rows it affects.
+        A note only joins the history: it is not a verdict."""
         rows = self.by_id.get(decision.flag_id, [])
+        if decision.kind == "note":
+            if self._history is not None:
+                self._history.setdefault(decision.flag_id, []).append(decision)
+            return rows
         for i in rows:
             self.decided -= self.status(i) != "open"
             self.changed -= self.is_changed(i)
@@ -140,16 +145,13 @@ class ReviewState:
         return self._history.get(self.ids[i], [])
 
     def _index_history(self, ledger: Ledger) -> dict[str, list[Decision]]:
-        decisions, _ = ledger.read()
-        groups: dict[str, list[Decision]] = {}
-        for d in decisions:
-            groups.setdefault(d.flag_id, []).append(d)
-        for fid, group in groups.items():
-            group.sort(key=lambda d: d.time)  # stable: ties keep file order
-            if group[-1] != self.latest.get(fid, group[-1]):
-                # Times not in the ledger's canonical form (hand edits): let the
-                # ledger order this flag's lines itself.
-                groups[fid] = ledger.history(fid)
+        """Every flag's lines in the ledger's order (see ledger.py); decisions
+        recorded under a flag's legacy id count as its own."""
+        groups = ledger.histories()
+        for f in self.flags:
+            legacy = f.legacy_id
+            if f.id not in groups and legacy in groups:
+                groups[f.id] = groups[legacy]
         return groups
 
     # -- filtering -------------------------------------------------------------

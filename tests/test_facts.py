@@ -1,0 +1,249 @@
+"""The facts stage and the per-figure reading it rests on: measure, owner,
+role, modality and dates, read from short invented texts through the real
+pipeline with the general packs only (no story pack), and conflicts judged by
+each fact's behaviour."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checker.claims import extract, fold_name
+from checker.engine import compare
+from checker.facts import build_facts
+from checker.model import Source
+from checker.rulepack import load_rulepack
+
+
+@pytest.fixture(scope="module")
+def general():
+    return load_rulepack()
+
+
+@pytest.fixture(scope="module")
+def read(nlp, general):
+    """read(text, published=None) -> the claims of one invented article."""
+
+    def go(text: str, published: str | None = "2025-06-04"):
+        source = Source(id="a.txt", path="a.txt", text=text, outlet="Wire", published=published)
+        return [c for _, cl in extract([source], general, nlp=nlp) for c in cl]
+
+    return go
+
+
+@pytest.fixture(scope="module")
+def run(nlp, general):
+    """run([(outlet, date, text), ...]) -> (facts, flags) through the real pipeline."""
+
+    def go(items):
+        sources = [Source(id=f"{i}.txt", path=f"{i}.txt", text=text, outlet=outlet, published=date)
+                   for i, (outlet, date, text) in enumerate(items)]
+        claims = [c for _, cl in extract(sources, general, nlp=nlp) for c in cl]
+        facts = build_facts(claims, general)
+        return facts, compare(claims, general, facts=facts)
+
+    return go
+
+
+def one(claims, surface_start: str):
+    found = [c for c in claims if c.quantity.surface.startswith(surface_start)]
+    assert len(found) == 1, [c.quantity.surface for c in claims]
+    return found[0]
+
+
+# --------------------------------------------------------------------------- measure
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The flood killed 120 people in the valley.", "120"),
+    ("At least 64 people died when the bridge fell.", "At least 64"),
+    ("The death toll rose to 18,230 on Friday.", "18,230"),
+    ("Rescuers said 64 were confirmed dead.", "64"),
+    ("Fatalities rose to 212 overnight.", "212"),
+])
+def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
+    assert one(read(text), surface).measure == "deaths"
+
+
+@pytest.mark.parametrize("text, surface, measure", [
+    ("Officials said 30 people were still missing.", "30", "missing"),
+    ("About 400 people were injured in the blast.", "About 400", "injured"),
+    ("Some 5,000 residents were evacuated from the coast.", "Some 5,000", "evacuated"),
+    ("The quake had a magnitude of 6.4.", "6.4", "magnitude"),
+    ("Winds reached 165 mph before landfall.", "165 mph", "speed"),
+])
+def test_measures_other_than_deaths(read, text, surface, measure):
+    assert one(read(text), surface).measure == measure
+
+
+def test_a_killed_and_a_missing_figure_in_one_sentence_keep_their_own_measures(read):
+    claims = read("The storm killed 43 people and left 36 missing.")
+    assert one(claims, "43").measure == "deaths"
+    assert one(claims, "36").measure == "missing"
+
+
+# --------------------------------------------------------------------------- owner
+
+
+def test_two_places_in_one_sentence_each_own_their_figure(read):
+    claims = read("The quake killed 300 people in Malatya and 120 people in Adana.")
+    assert one(claims, "300").owner == "malatya"
+    assert one(claims, "120").owner == "adana"
+
+
+@pytest.mark.parametrize("name", ["Kahramanmaraş", "Kahramanmaras", "Kahramanmaraş's", "the Kahramanmaras"])
+def test_place_names_fold_accents_possessives_and_articles(name):
+    assert fold_name(name) == "kahramanmaras"
+
+
+# --------------------------------------------------------------------------- role
+
+
+@pytest.mark.parametrize("text, surface, role", [
+    ("Officials initially said 8 people had died in the fire.", "8", "superseded"),
+    ("The toll was previously put at 5,500.", "5,500", "superseded"),
+    ("Crews cleared 25 trucks each day at the border.", "25", "rate"),
+    ("The deal frees four detainees for every captive.", "four", "ratio"),
+    ("Rescuers pulled 15 more people from the rubble.", "15", "increment"),
+    ("Of the dead, 43 were in the port city.", "43", "total"),
+    ("Only quakes of magnitude 5 or above are counted.", "5", "condition"),
+])
+def test_roles(read, text, surface, role):
+    assert one(read(text), surface).role == role
+
+
+# --------------------------------------------------------------------------- modality
+
+
+@pytest.mark.parametrize("text, surface, modality", [
+    ("The death toll could reach 20,000, officials warned.", "20,000", "projected"),
+    ("The government rejected a plan for a 90-day pause.", "90-day", "rejected"),
+    ("The proposal would see a 45-day pause in the fighting.", "45-day", "proposed"),
+    ("At least 90 people were killed on Monday.", "At least 90", "reported"),
+])
+def test_modalities(read, text, surface, modality):
+    assert one(read(text), surface).modality == modality
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_a_weekday_dates_the_figure_it_governs(read):
+    # published on Wednesday 2025-06-04: "on Monday" is 2025-06-02
+    c = one(read("On Monday, officials said 30 people were missing."), "30")
+    assert (c.date, c.date_basis) == ("2025-06-02", "explicit")
+
+
+def test_the_date_of_an_event_named_in_the_sentence_is_not_the_figures(read):
+    c = one(read("More than 90 people abducted in the raid on March 3 are still held.", "2025-04-10"), "More than 90")
+    assert c.date == "2025-04-10"
+    assert c.event_date == "2025-03-03"
+
+
+# --------------------------------------------------------------------------- facts and conflicts
+
+
+def test_one_toll_in_different_words_is_one_fact(run):
+    facts, _ = run([
+        ("Wire", "2025-06-01", "The flood killed 900 people in Riverton."),
+        ("Daily", "2025-06-01", "In Riverton, 905 people died in the flood."),
+        ("Herald", "2025-06-01", "The death toll in Riverton stands at 900."),
+    ])
+    deaths = [f for f in facts if f.measure == "deaths"]
+    assert len(deaths) == 1 and len({c.source_id for c in deaths[0].claims}) == 3
+    assert deaths[0].behaviour == "cumulative"
+    assert "riverton" in deaths[0].description
+
+
+def test_a_falling_toll_is_flagged_even_when_the_noun_is_lost(run):
+    _, flags = run([
+        ("Wire", "2025-06-01", "The death toll rose to 64 on Sunday, officials said."),
+        ("Daily", "2025-06-03", "The death toll now stands at 51, officials said."),
+    ])
+    assert [f.code for f in flags] == ["CK104"]
+    assert 0 < flags[0].confidence <= 1
+
+
+def test_a_rising_toll_is_not_flagged(run):
+    _, flags = run([
+        ("Wire", "2025-06-01", "The flood killed 120 people in Riverton."),
+        ("Daily", "2025-06-03", "The flood has killed 160 people in Riverton."),
+    ])
+    assert flags == []
+
+
+def test_a_fixed_fact_revised_later_is_a_conflict_whatever_the_dates(run):
+    facts, flags = run([
+        ("Wire", "2025-06-01", "The dam was 45 metres tall."),
+        ("Daily", "2025-06-20", "The dam, 70 metres tall, burst at night."),
+    ])
+    assert [f.behaviour for f in facts if f.measure == "height"] == ["fixed"]
+    assert [f.code for f in flags] == ["CK101"]
+
+
+def test_a_batch_is_not_the_deals_total(run):
+    _, flags = run([
+        ("Wire", "2025-02-01", "Under the deal, 200 detainees will be freed."),
+        ("Daily", "2025-02-01", "On the second day, a batch of 42 detainees were freed."),
+    ])
+    assert flags == []
+
+
+def test_an_earlier_superseded_figure_is_not_set_against_the_current_one(run):
+    _, flags = run([
+        ("Wire", "2025-06-02", "Officials initially said 8 people had died in the fire."),
+        ("Daily", "2025-06-02", "The fire killed 20 people, officials said."),
+    ])
+    assert flags == []
+
+
+def test_a_rejected_plan_is_not_the_agreed_term(run):
+    _, flags = run([
+        ("Wire", "2025-02-01", "The government rejected a plan for a 90-day pause."),
+        ("Daily", "2025-02-01", "The agreement would see a 42-day pause."),
+    ])
+    assert flags == []
+
+
+def test_a_projection_is_not_a_count(run):
+    _, flags = run([
+        ("Wire", "2025-06-02", "The death toll could reach 20,000, officials warned."),
+        ("Daily", "2025-06-02", "The flood killed 5,000 people, officials said."),
+    ])
+    assert flags == []
+
+
+def test_neighbouring_places_are_different_facts(run):
+    facts, flags = run([
+        ("Wire", "2025-06-02", "The quake killed 300 people in Malatya."),
+        ("Daily", "2025-06-02", "The quake killed 120 people in Adana."),
+    ])
+    assert flags == []
+    owners = sorted(f.owner for f in facts if f.measure == "deaths")
+    assert owners == ["adana", "malatya"]
+
+
+def test_a_ratio_is_not_a_count(run):
+    _, flags = run([
+        ("Wire", "2025-02-01", "The deal frees four detainees for every captive."),
+        ("Daily", "2025-02-01", "The deal frees 200 detainees."),
+    ])
+    assert flags == []
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_facts_command_lists_each_facts_claims(tmp_path, monkeypatch, nlp, capsys):
+    from checker.cli import main
+
+    (tmp_path / "a.txt").write_text(" date 2025-06-01\nThe flood killed 900 people in Riverton.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(" date 2025-06-02\nIn Riverton, 700 people died in the flood.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["facts", ".", "--format", "json"]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    deaths = [f for f in facts if f["measure"] == "deaths"]
+    assert len(deaths) == 1
+    assert {c["source_id"] for c in deaths[0]["claims"]} == {"a.txt", "b.txt"}
+    assert {"source_id", "sentence", "surface", "value", "date"} <= set(deaths[0]["claims"][0])
+    assert deaths[0]["spread"] == "700 to 900"
