@@ -150,8 +150,8 @@ def _scan(capsys, *paths) -> dict:
     return json.loads(out)
 
 
-def _stored_flags(capsys) -> list[dict]:
-    assert main(["flags", "--format", "json"]) == 0
+def _stored_flags(capsys, *args) -> list[dict]:
+    assert main(["flags", "--format", "json", *args]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -373,3 +373,18 @@ def test_flags_are_streamed_in_pages_with_the_same_output(tmp_path, monkeypatch,
     assert [r["flag_id"] for r in high] == [f.id for f in in_order if f.severity == "high"] != []
     assert main(["flags", "--format", "json", "--code", "CK999"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_flags_stored_by_a_check_are_not_kept_by_a_warm_scan(seeds_copy, nlp, capsys):
+    """`checker check` stores the flags of the files it checked; the next full
+    scan must give the corpus's own flags again, not keep those."""
+    full = _scan(capsys)
+    before = {r["flag_id"] for r in _stored_flags(capsys)}
+    involved = _stored_flags(capsys)[0]["source_a"]
+    (seeds_copy / "new.txt").write_bytes((seeds_copy / involved).read_bytes())  # the same figures, elsewhere
+    main(["check", "new.txt", "--fail-on", "high"])
+    capsys.readouterr()
+    assert any("new.txt" in (r["source_a"], r["source_b"]) for r in _stored_flags(capsys, "--all"))
+    warm = _scan(capsys)
+    assert warm["parsed"] == 0 and warm["flags"] == full["flags"]
+    assert {r["flag_id"] for r in _stored_flags(capsys)} == before
