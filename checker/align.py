@@ -29,6 +29,7 @@ from typing import Any, Iterator
 from . import lexicon as lx
 from .model import Claim
 from .rulepack import RulePack, RulePackError
+from .untrusted import PatternError, compile_pattern
 
 INF = math.inf
 OVER_TIME = ("snapshot", "cumulative", "term", "fixed")
@@ -192,9 +193,9 @@ def _regexes(path: str, key: str, value: Any) -> tuple[re.Pattern, ...]:
     out = []
     for i, p in enumerate(_str_list(path, key, value, lower=False)):
         try:
-            out.append(re.compile(p, re.IGNORECASE))
-        except re.error as exc:
-            raise RulePackError(path, f"{key}[{i}]", f"bad regular expression ({exc})") from None
+            out.append(compile_pattern(p))  # RE2: linear time whatever the pattern
+        except PatternError as exc:
+            raise RulePackError(path, f"{key}[{i}]", str(exc)) from None
     return tuple(out)
 
 
@@ -346,7 +347,7 @@ class Settings:
         s.generic_absolute = float(tol.get("absolute", 0.0))
         s.inherit_place = bool(g.get("inherit_place", True))
         for kind, patterns in (pack.rules.get("authorities", {}) or {}).items():
-            s.authorities.append((kind, tuple(re.compile(p, re.IGNORECASE) for p in patterns)))
+            s.authorities.append((kind, tuple(compile_pattern(p) for p in patterns)))
         return s
 
 

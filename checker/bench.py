@@ -10,6 +10,7 @@ import random
 import resource
 import time
 from dataclasses import replace
+from typing import Callable
 
 from .config import Config
 from .errors import UserError
@@ -50,34 +51,46 @@ def _peak_mb() -> float:
 
 def run_bench(cfg: Config, paths: list[str] | None, min_docs: int | None = 200, claim_sizes: list[int] | None = None,
               check_article: str | None = None, scan_articles: int | None = None, review_flags: int | None = None,
-              jobs: int = 1, executor: str = "local", scheduler: str | None = None) -> dict:
+              jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+              progress: Callable[[str], None] | None = None) -> dict:
     """Extraction speed against bare spaCy (unless `min_docs` is None), plus
-    whichever corpus-scale runs are asked for."""
+    whichever corpus-scale runs are asked for. `progress(message)` is told when
+    each stage starts; it is never called inside a timed loop, so reporting
+    cannot change the figures."""
     from .pipeline import read_corpus
+
+    say = progress or (lambda message: None)
 
     sources, _problems = read_corpus(cfg, paths)
     if not sources:
         raise UserError("no sources to benchmark")
     result: dict = {}
     if min_docs is not None:
-        result.update(bench_extraction(cfg, sources, min_docs))
+        result.update(bench_extraction(cfg, sources, min_docs, say))
         if check_article and not scan_articles:
+            say(f"timing 'checker check {check_article}' (fresh processes)")
             result["check"] = bench_check(cfg, check_article)
     if scan_articles:
+        say(f"scans of {scan_articles:,} generated articles (fresh processes)")
         result["scan"] = bench_scan(cfg, sources, scan_articles, jobs=jobs, executor=executor, scheduler=scheduler,
-                                    check=check_article)
+                                    check=check_article, say=say)
     if review_flags:
+        say(f"opening the review app's data with {review_flags:,} flags")
         result["review"] = bench_review(review_flags)
     if claim_sizes:
         from .pipeline import load_pack
 
         pack = load_pack(cfg)
-        result["compare"] = [bench_compare(n, pack) for n in claim_sizes]
+        result["compare"] = []
+        for n in claim_sizes:
+            say(f"comparison on {n:,} synthetic claims")
+            result["compare"].append(bench_compare(n, pack))
     result["peak_memory_mb"] = round(_peak_mb(), 1)
     return result
 
 
-def bench_extraction(cfg: Config, sources: list[Source], min_docs: int) -> dict:
+def bench_extraction(cfg: Config, sources: list[Source], min_docs: int,
+                     say: Callable[[str], None] = lambda message: None) -> dict:
     from .nlp import load_bare, load_pipeline
     from .pipeline import extract, load_pack
     from .quantities import quantulum_unit
@@ -85,6 +98,7 @@ def bench_extraction(cfg: Config, sources: list[Source], min_docs: int) -> dict:
     docs = distinct_documents(sources, min_docs)
     texts = [d.text for d in docs]
     words = _words(texts)
+    say(f"loading the spaCy model; {len(docs)} documents, {words:,} words")
     pack = load_pack(cfg)
     bare = load_bare(cfg.model)
     full = load_pipeline(cfg.model)
@@ -92,12 +106,14 @@ def bench_extraction(cfg: Config, sources: list[Source], min_docs: int) -> dict:
     list(bare.pipe(texts[:5]))
     list(extract(docs[:5], pack, nlp=full))
     best_bare = best_full = float("inf")
-    for _ in range(ROUNDS):
+    for n in range(ROUNDS):
+        say(f"round {n + 1} of {ROUNDS}: bare spaCy")
         t0 = time.perf_counter()
         for _doc in bare.pipe(texts, batch_size=cfg.batch_size):
             pass
         best_bare = min(best_bare, time.perf_counter() - t0)
         quantulum_unit.cache_clear()
+        say(f"round {n + 1} of {ROUNDS}: extraction")
         t0 = time.perf_counter()
         n_claims = sum(len(claims) for _, claims in extract(docs, pack, nlp=full, batch_size=cfg.batch_size))
         best_full = min(best_full, time.perf_counter() - t0)
@@ -310,7 +326,8 @@ def _age_files(folder, seconds: int = 120) -> None:
 
 
 def bench_scan(cfg: Config, sources: list[Source], n: int, jobs: int = 1, executor: str = "local",
-               scheduler: str | None = None, check: str | None = None) -> dict:
+               scheduler: str | None = None, check: str | None = None,
+               say: Callable[[str], None] = lambda message: None) -> dict:
     """Cold, warm and one-file-edited scans of `n` generated articles, each in a
     fresh process; with `executor="dask"`, also a cold `--jobs 1` scan to give
     the speed-up; with `check`, the pre-commit check against the cached corpus."""
@@ -328,19 +345,24 @@ def bench_scan(cfg: Config, sources: list[Source], n: int, jobs: int = 1, execut
         _age_files(root)
         result: dict = {"articles": n, "jobs": jobs, "executor": executor}
         if executor == "dask":
+            say("cold scan, --jobs 1")
             result["cold_jobs_1"] = _timed(["scan", "--format", "json", "--jobs", "1"], root)
             shutil.rmtree(root / ".checker")
+        say(f"cold scan, {' '.join(run_args)}")
         result["cold"] = _timed(["scan", "--format", "json", *run_args], root)
+        say("warm scan")
         result["warm"] = _timed(["scan", "--format", "json"], root)
         edited = root / "articles" / "a0000.txt"
         with open(edited, "a", encoding="utf-8") as fh:
             fh.write("\nOfficials said 12 more trucks crossed on Sunday.\n")
+        say("scan with one file edited")
         result["edited"] = _timed(["scan", "--format", "json"], root)
         result["warm_over_cold"] = round(result["warm"]["seconds"] / result["cold"]["seconds"], 3)
         if executor == "dask":
             result["dask_speedup"] = round(result["cold_jobs_1"]["seconds"] / result["cold"]["seconds"], 2)
         if check is not None:
             article = check or str(root / "new_article.txt")
+            say("timing 'checker check' against the cached articles (fresh processes)")
             result["check"] = bench_check(load_config(root), str(Path(article).resolve()))
     return result
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import UserError
+from .untrusted import printable
 
 SEVERITY_LEVEL = {"low": 1, "medium": 2, "high": 3}
 DECIDED = ("confirmed", "dismissed", "follow-up")
@@ -184,7 +185,7 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     if len(fatal) == 1:
         raise UserError(str(fatal[0]))
     for p in problems:
-        print(f"checker: {'note' if isinstance(p, SourceNote) else 'error'}: {p}", file=sys.stderr)
+        print(f"checker: {'note' if isinstance(p, SourceNote) else 'error'}: {printable(p)}", file=sys.stderr)
     if fatal:
         raise UserError(f"cannot check {len(fatal)} unreadable sources (listed above)")
     if not new_sources:
@@ -203,7 +204,7 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     result = scan(cfg, corpus or list(inside), extra_sources=new_sources, store_flags=False)
     for p in result.problems:
         if not isinstance(p, SourceNote):
-            print(f"checker: warning: {p}", file=sys.stderr)
+            print(f"checker: warning: {printable(p)}", file=sys.stderr)
 
     ids = set(given)
     from .commands import flag_threshold
@@ -240,7 +241,9 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
             marked = next((c for c in flag.claims if c.source_id not in ids and c.id in wrong), None)
             if marked is not None:
                 note += f" [not blocking: that figure is marked wrong (flag {wrong[marked.id]})]"
-            print(f"{given[here.source_id]}:{here.line}:{here.col}: {flag.code} {flag.message}{where}{note}", file=out)
+            # One line per flag whatever the article, outlet or file name holds.
+            print(printable(f"{given[here.source_id]}:{here.line}:{here.col}: {flag.code} {flag.message}{where}{note}"),
+                  file=out)
             reported += 1
             if marked is not None:
                 excused += 1

@@ -29,6 +29,18 @@ configuration: [tool.checker] in pyproject.toml, or checker.toml (see README).
 """
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions as written, and every option's default in its help line
+    (unless the help already says it, or there is none to say)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if ("default" in text or not action.option_strings
+                or action.default in (None, False, argparse.SUPPRESS)):
+            return action.help
+        return f"{text} (default: %(default)s)".lstrip()
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit code 2."""
 
@@ -41,32 +53,33 @@ def build_parser() -> argparse.ArgumentParser:
         prog="checker",
         description="Find where news sources disagree about the figures they report.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"checker {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def cmd(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=description or help,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+                              formatter_class=_HelpFormatter)
 
     s = cmd("scan", "read sources, extract claims, compare them, store the flags",
             "Read sources (files, folders, globs; none: the configured sources), extract their\n"
             "claims (re-using the cache for unchanged files), compare them with the rule packs\n"
             "and store the flags. Prints a summary table.")
     s.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: configured sources)")
-    s.add_argument("--report", metavar="FILE", help="also write the CSV discrepancy report to FILE")
-    s.add_argument("--jobs", type=int, default=1, metavar="N", help="extract with N processes (default 1)")
+    s.add_argument("--report", metavar="FILE", help="also write the discrepancy report to FILE (format from the extension: .csv .xlsx .json .md)")
+    s.add_argument("--jobs", type=int, default=1, metavar="N", help="extract with N processes, or N local Dask workers")
     s.add_argument("--executor", choices=["local", "dask"], default="local",
-                   help="where extraction runs: local processes, or a Dask cluster (default local)")
+                   help="where extraction runs: local processes, or a Dask cluster")
     s.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --executor dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 "
                         "(default: a local cluster of --jobs workers)")
     s.add_argument("--format", choices=["table", "json"], default="table", help="summary format")
 
     c = cmd("claims", "show the claims found in sources")
-    c.add_argument("paths", nargs="+", metavar="PATH")
-    c.add_argument("--format", choices=["table", "json"], default="table")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
+    c.add_argument("--format", choices=["table", "json"], default="table",
+                   help="table: one per source, fits 80 columns; json: every field")
 
     q = cmd("quantities", "extract quantities from one text per stdin line",
             'Reads one text per line on stdin and writes one JSON object per line:\n'
@@ -75,16 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--jsonl", action="store_true", required=True, help="JSON lines in and out")
 
     f = cmd("flags", "list stored flags with their review status")
-    f.add_argument("--status", choices=["open", "confirmed", "dismissed", "follow-up", "all"], default="all")
-    f.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    f.add_argument("--status", choices=["open", "confirmed", "dismissed", "follow-up", "all"], default="all",
+                   help="only flags with this review status")
+    f.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     f.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
     f.add_argument("--severity", choices=["low", "medium", "high"], help="only flags of this severity")
     f.add_argument("--code", metavar="CODE", help="only flags with this rule code, e.g. CK101")
 
-    r = cmd("report", "write the discrepancy report (CSV, JSON or Markdown)")
+    r = cmd("report", "write the discrepancy report (CSV, XLSX, JSON or Markdown)")
     r.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")
-    r.add_argument("--format", choices=["csv", "json", "md"], default=None,
-                   help="default: from --out's extension, else csv")
+    r.add_argument("--format", choices=["csv", "xlsx", "json", "md"], default=None,
+                   help="default: from --out's extension (.csv .xlsx .json .md), else csv")
     r.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
 
     v = cmd("review", "triage flags in a terminal UI")
@@ -125,8 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Compare the given sources with the configured corpus. Prints\n"
             "'path:line:col: CODE message (other path:line)' per new, undecided flag that\n"
             "involves a given file; exits 1 if any is at or above --fail-on.")
-    k.add_argument("paths", nargs="+", metavar="PATH")
-    k.add_argument("--fail-on", choices=["low", "medium", "high"], default="medium")
+    k.add_argument("paths", nargs="+", metavar="PATH", help="the new or changed sources")
+    k.add_argument("--fail-on", choices=["low", "medium", "high"], default="medium",
+                   help="exit 1 on an undecided flag of this severity or higher")
     k.add_argument("--staged", action="store_true",
                    help="check as a commit will hold it (the pre-commit hook's mode): skip files outside "
                         "the configured sources, compare with the files git tracks, and count only staged decisions")
@@ -135,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", metavar="PATH", help="default: configured sources")
     b.add_argument("--docs", type=int, default=None, metavar="N",
                    help="build at least N distinct documents from the paragraphs of the sources and time "
-                        "extraction against bare spaCy (default 200; skipped with --scan or --review unless given)")
+                        "extraction against bare spaCy (default: 200), not done with --scan or --review unless given")
     b.add_argument("--claims", metavar="N[,N...]", help="also time the comparison on N synthetic claims")
     b.add_argument("--check", metavar="ARTICLE", nargs="?", const="",
                    help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it "
@@ -148,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --scan: also give the speed-up of a cold Dask scan over --jobs 1")
     b.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: an existing cluster")
     b.add_argument("--json", action="store_true", help="machine-readable output")
+    b.add_argument("--progress", action="store_true",
+                   help="report each stage on stderr even when it is not a terminal (it is on a terminal)")
 
     e = cmd("eval", "measure quality on labelled data: extraction (newsquant) or flags (gold.yaml corpora)",
             description="eval newsquant FILE: extraction precision, recall and F1 on a NewsQuant JSON file.\n"
@@ -166,6 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _printable(exc: BaseException) -> str:
+    """The error's text with control characters shown as escapes (a file name
+    may hold a newline or an escape sequence), cut to a screenful."""
+    from .untrusted import printable
+
+    text = printable(exc)
+    return text if len(text) <= 2000 else text[:1999] + "…"
+
+
 def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -181,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return getattr(commands, "cmd_" + args.command.replace("-", "_"))(args)
     except UserError as exc:
-        _stderr(f"checker: error: {exc}")
+        _stderr(f"checker: error: {_printable(exc)}")
         return exc.exit_code
     except KeyboardInterrupt:
         _stderr("checker: interrupted")
@@ -195,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
         if os.environ.get("CHECKER_DEBUG"):
             raise
-        _stderr(f"checker: internal error: {exc.__class__.__name__}: {exc} "
+        _stderr(f"checker: internal error: {exc.__class__.__name__}: {_printable(exc)} "
                 "(rerun with CHECKER_DEBUG=1 for the traceback, and please report it)")
         return 2
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .errors import UserError
+from .untrusted import json_printable, printable
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
@@ -19,9 +20,20 @@ def _console(stderr: bool = False):
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    # Piped output is read by scripts and people with wide windows: do not fold at 80.
-    width = None if stream.isatty() else 200
+    # Piped output is read by scripts and people with wide windows: do not fold
+    # at 80, unless COLUMNS asks for a width ("COLUMNS=80 checker claims x | less").
+    width = None if stream.isatty() else _env_columns() or 200
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def _env_columns() -> int | None:
+    import os
+
+    try:
+        value = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return value if value >= 20 else None
 
 
 def _warn_problems(problems) -> None:
@@ -29,7 +41,7 @@ def _warn_problems(problems) -> None:
 
     for p in problems:
         kind = "note" if isinstance(p, SourceNote) else "warning"
-        print(f"checker: {kind}: {p}", file=sys.stderr, flush=True)
+        print(f"checker: {kind}: {printable(p)}", file=sys.stderr, flush=True)
 
 
 def _report_sources(sources, problems, what: str = "sources") -> None:
@@ -71,6 +83,19 @@ class _Progress:
             self.bar.stop()
 
 
+def _stage_reporter(command: str):
+    """`report(message)`: one stderr line per stage of a long run, with the
+    time since the run started ("checker: bench: [12.0 s] round 2 of 2: ...")."""
+    import time
+
+    start = time.perf_counter()
+
+    def report(message: str) -> None:
+        print(f"checker: {command}: [{time.perf_counter() - start:.1f} s] {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
 def _ledger(cfg: Config):
     from .ledger import Ledger
 
@@ -82,8 +107,42 @@ def _latest_decisions(cfg: Config, flags=None):
     ledger = _ledger(cfg)
     decisions, warnings = ledger.read()
     for w in warnings:
-        print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
+        print(printable(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)"), file=sys.stderr)
     return ledger.latest(flags), ledger.latest_notes(flags)
+
+
+def _check_report_target(cfg: Config, out: Path, sources=()) -> None:
+    """A report never replaces human work, an article or the cache: refuse an
+    --out that is (or links to) the ledger, its lock, the cache, or a source
+    file of the corpus (given, stored by the last scan, or configured)."""
+    import os
+
+    from .sources import iter_source_files
+    from .store import Store
+
+    def real(p) -> str:
+        return os.path.realpath(p)
+
+    target = real(out)
+    named = {real(cfg.ledger): "the decisions ledger", real(str(cfg.ledger) + ".lock"): "the ledger's lock file"}
+    for extra in ("", "-wal", "-shm", ".lock"):
+        named[real(str(cfg.cache_path) + extra)] = "the cache"
+    if target in named:
+        raise UserError(f"{printable(out)}: refusing to write a report over {named[target]}; choose another --out")
+    paths = {real(s.path) for s in sources}
+    if cfg.cache_path.is_file() and target not in paths:
+        store = Store(cfg.cache_path)
+        try:
+            paths.update(real(p) for p in store.source_paths() if p)
+        finally:
+            store.close()
+    if target not in paths and os.path.exists(target):
+        from .pipeline import corpus_paths
+
+        listed = iter_source_files(corpus_paths(cfg), cfg.root, errors=[], exclude=[cfg.reports_dir, cfg.cache_dir])
+        paths.update(real(p) for p in listed)
+    if target in paths:
+        raise UserError(f"{printable(out)}: refusing to write a report over a source file; choose another --out")
 
 
 # ------------------------------------------------------------------ scan
@@ -91,13 +150,16 @@ def _latest_decisions(cfg: Config, flags=None):
 
 def cmd_scan(args) -> int:
     from .pipeline import scan
-    from .report import flag_rows, write_report
+    from .report import flag_rows, report_format, write_report
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
     if args.scheduler and args.executor != "dask":
         raise UserError("--scheduler needs --executor dask")
     cfg = load_config()
+    if args.report:
+        _check_report_target(cfg, Path(args.report))  # before a long scan, not after it
+    report_fmt = report_format(args.report) if args.report else None  # refuse a bad name before the work
     progress = _Progress("extracting")
     try:
         result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start,
@@ -111,12 +173,16 @@ def cmd_scan(args) -> int:
         print(f"checker: note: {line}", file=sys.stderr)
     by_sev = result.severity_counts  # from the cache when nothing changed: flags load only for --report
     if args.report:
+        _check_report_target(cfg, Path(args.report), result.sources)
         rows = flag_rows(result.flags, *_latest_decisions(cfg, result.flags))
-        write_report(rows, Path(args.report), "csv")
+        write_report(rows, Path(args.report), report_fmt)
+    from .sources import SourceNote
+
+    skipped = sum(1 for p in result.problems if not isinstance(p, SourceNote))
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
-        "problems": len(result.problems), "claims": result.claim_count, "flags": result.flag_count,
-        "flags_by_severity": by_sev, "report": args.report,
+        "problems": len(result.problems), "skipped": skipped, "claims": result.claim_count,
+        "flags": result.flag_count, "flags_by_severity": by_sev, "report": args.report,
     }
     if args.format == "json":
         print(json.dumps(summary))
@@ -124,20 +190,40 @@ def cmd_scan(args) -> int:
     from rich.table import Table
 
     t = Table(title="checker scan", show_header=True)
-    t.add_column("sources read", justify="right")
+    t.add_column("sources", justify="right")
+    t.add_column("skipped", justify="right")
     t.add_column("parsed / cached", justify="right")
     t.add_column("claims", justify="right")
     t.add_column("flags", justify="right")
     t.add_column("high", justify="right")
     t.add_column("medium", justify="right")
     t.add_column("low", justify="right")
-    t.add_row(str(len(result.sources)), f"{result.parsed} / {result.reused}", str(result.claim_count),
+    t.add_row(str(len(result.sources)), str(skipped), f"{result.parsed} / {result.reused}", str(result.claim_count),
               str(result.flag_count), str(by_sev["high"]), str(by_sev["medium"]), str(by_sev["low"]))
     con = _console()
     con.print(t)
     if args.report:
-        con.print(f"report written to {args.report}", markup=False)
+        con.print(f"report written to {printable(args.report)}", markup=False)
+    for line in next_steps(result.flag_count, skipped):
+        con.print(line, markup=False, highlight=False)
     return 0
+
+
+def next_steps(flags: int, skipped: int) -> list[str]:
+    """What a person does after a scan, each line under 80 columns."""
+    lines = []
+    if skipped:
+        lines.append(f"{skipped} file(s) skipped, one warning line each above; fix them and scan again.")
+    if flags:
+        lines += [
+            "next:",
+            f"  checker review                      decide the {flags} flag(s), one key each",
+            "  checker report --out flags.xlsx     the report (.csv .xlsx .json .md)",
+        ]
+    else:
+        lines += ["no flags: the sources agree on every figure compared.",
+                  "next:", "  checker claims FILE                 the figures one source states"]
+    return lines
 
 
 # ------------------------------------------------------------------ claims
@@ -159,25 +245,55 @@ def cmd_claims(args) -> int:
         out = [dict(c.to_dict(), value=c.quantity.value_text(),
                     fact_description=facts[c.fact].description if c.fact in facts else "")
                for _, claims in results for c in claims]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json_printable(json.dumps(out, ensure_ascii=False, indent=2)))
         return 0
+    con = _console()
+    for source, claims in results:
+        con.print(claims_table(source, claims, con.width))
+    return 0
+
+
+CLAIM_COLUMNS = ("line:col", "figure", "value", "kind", "counted", "event", "scope", "places",
+                 "attributed to", "date")
+WIDE_CLAIMS = 120  # below this many columns, one block per claim instead of ten columns
+
+
+def claims_table(source, claims, width: int):
+    """The claims of one source: ten columns on a wide terminal; narrower, one
+    block per claim (figure and value on its first line, then only the fields
+    it has), so nothing is folded into one-letter columns at 80."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    con = _console()
-    for source, claims in results:
-        t = Table(title=Text(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}"),
-                  show_lines=False, expand=False)
-        for col in ("line:col", "figure", "value", "kind", "counted", "event", "scope", "places", "attributed to", "date"):
+    title = Text(printable(f"{source.id} — {source.outlet or 'unknown outlet'}, {source.published or 'undated'}"))
+    if width >= WIDE_CLAIMS:
+        t = Table(title=title, show_lines=False, expand=False)
+        for col in CLAIM_COLUMNS:
             t.add_column(col, overflow="fold")
         for c in claims:
             q = c.quantity
-            t.add_row(*(Text(x) for x in (
+            t.add_row(*(Text(printable(x)) for x in (
                 f"{c.line}:{c.col}", q.surface, q.value_text(), q.kind, c.counted, c.event,
                 ", ".join(c.scope), ", ".join(c.places), c.attribution or "", c.date or "undated",
             )))
-        con.print(t)
-    return 0
+        return t
+    t = Table(title=title, box=box.SIMPLE_HEAD, show_lines=True, expand=False, padding=(0, 1))
+    t.add_column("line:col", no_wrap=True, justify="right")
+    t.add_column("claim", overflow="fold", max_width=max(width - 14, 20))
+    for c in claims:
+        q = c.quantity
+        text = Text()
+        text.append(printable(q.surface), style="bold")
+        text.append(printable(f"  = {q.value_text()}  ({q.kind})"))
+        for label, value in (("counted", c.counted), ("event", c.event), ("scope", ", ".join(c.scope)),
+                             ("places", ", ".join(c.places)), ("by", c.attribution or ""),
+                             ("date", c.date or "undated")):
+            if value:
+                text.append(f"\n{label:<8}", style="dim")
+                text.append(printable(value))
+        t.add_row(Text(f"{c.line}:{c.col}"), text)
+    return t
 
 
 # ------------------------------------------------------------------ quantities
@@ -217,7 +333,7 @@ def cmd_quantities(args) -> int:
     out = sys.stdout
     for doc in nlp.pipe(_stdin_texts(cfg.max_bytes), batch_size=64):
         records = [r for r in (newsquant_record(q) for q in doc._.quantities) if r]
-        out.write(json.dumps({"quantities": records}, ensure_ascii=False) + "\n")
+        out.write(json_printable(json.dumps({"quantities": records}, ensure_ascii=False)) + "\n")
     out.flush()
     return 0
 
@@ -232,6 +348,11 @@ def _stored_flags(cfg: Config):
         raise UserError("no scan stored yet; run 'checker scan' first")
     store = Store(cfg.cache_path)
     try:
+        aside = store.needs_scan()
+        if aside:
+            # An empty answer here would read as "no flags": say what happened instead.
+            raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
+                            "run 'checker scan' to compute the flags again")
         return store.get_flags()
     finally:
         store.close()
@@ -277,10 +398,15 @@ def _stream_rows(cfg: Config, status: str, everything: bool, severity: str | Non
     ledger = _ledger(cfg)
     _decisions, warnings = ledger.read()
     for w in warnings:
-        print(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)", file=sys.stderr)
+        print(printable(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)"), file=sys.stderr)
     decisions, notes, histories = ledger.latest(), ledger.latest_notes(), ledger.histories()
     store = Store(cfg.cache_path)
     try:
+        aside = store.needs_scan()
+        if aside:
+            # An empty answer here would read as "no flags": say what happened instead.
+            raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
+                            "run 'checker scan' to compute the flags again")
         for page in store.iter_flags(severity=severity, code=code,
                                      min_confidence=None if everything else flag_threshold(cfg)):
             Ledger._alias(decisions, page, histories)
@@ -306,7 +432,8 @@ def _write_streamed(pages, fmt: str, out) -> None:
             text = render(rows, "csv")
             out.write(text if first else text.split("\n", 1)[1])
         else:
-            body = ",\n".join(textwrap.indent(json.dumps(r, ensure_ascii=False, indent=2), "  ") for r in rows)
+            body = ",\n".join(textwrap.indent(json_printable(json.dumps(r, ensure_ascii=False, indent=2)), "  ")
+                               for r in rows)
             out.write(("[\n" if first else ",\n") + body)
         first = False
     if first:
@@ -329,7 +456,7 @@ def cmd_flags(args) -> int:
     for col in ("id", "conf", "severity", "code", "status", "fact", "message"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(*(Text(f"{r[k]:.2f}" if k == "confidence" else str(r[k] or r["metric"] if k == "fact" else r[k]))
+        t.add_row(*(Text(f"{r[k]:.2f}" if k == "confidence" else printable(str(r[k] or r["metric"] if k == "fact" else r[k])))
                     for k in ("flag_id", "confidence", "severity", "code", "status", "fact", "message")))
     _console().print(t)
     return 0
@@ -338,15 +465,18 @@ def cmd_flags(args) -> int:
 def cmd_report(args) -> int:
     from .report import render, write_report
 
+    from .report import report_format
+
     cfg = load_config()
-    fmt = args.format
-    if fmt is None:
-        ext = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
-        fmt = {"json": "json", "md": "md", "markdown": "md"}.get(ext, "csv")
+    if args.out:
+        _check_report_target(cfg, Path(args.out))  # before anything else: never over human work
+    fmt = report_format(args.out, args.format)
+    if fmt == "xlsx" and not args.out:
+        raise UserError("an XLSX report needs a file: give --out FILE.xlsx")
     rows = _rows(cfg, everything=args.all)
     if args.out:
         write_report(rows, Path(args.out), fmt)
-        print(f"{len(rows)} flags written to {args.out}", file=sys.stderr)
+        print(f"{len(rows)} flags written to {printable(args.out)}", file=sys.stderr)
     else:
         sys.stdout.write(render(rows, fmt))
     return 0
@@ -380,9 +510,11 @@ def cmd_review(args) -> int:
         return s.text if s else None
 
     from .tui.app import ReviewApp
+    from .tui.figures import store_figures
 
     try:
-        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text).run()
+        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text,
+                  figures=store_figures(store, cfg)).run()
     finally:
         store.close()
     return 0
@@ -495,7 +627,8 @@ def cmd_bench(args) -> int:
     docs = args.docs if args.docs is not None or args.scan or args.review else 200
     result = run_bench(cfg, args.paths or None, min_docs=docs, claim_sizes=sizes, check_article=args.check,
                        scan_articles=args.scan, review_flags=args.review, jobs=args.jobs,
-                       executor=args.executor, scheduler=args.scheduler)
+                       executor=args.executor, scheduler=args.scheduler,
+                       progress=_stage_reporter("bench") if args.progress or sys.stderr.isatty() else None)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

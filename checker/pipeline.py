@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Callable
 
 from .config import Config
-from .errors import SourceError
+from .errors import SourceError, UserError
 from .model import Claim, Flag, Source, line_and_column
 from .rulepack import RulePack, load_rulepack, pack_files
 from .sources import load_sources
+from .untrusted import shorten
 
 # Bump when extraction output changes, so cached claims are re-extracted.
 EXTRACTOR_VERSION = "2026-11-24.12"
@@ -379,7 +380,7 @@ def _stored_flags(cfg: Config) -> list[Flag]:
 def _missing_files(cfg: Config, store, keep: set[str]) -> list[str]:
     """Stored sources (other than `keep`) whose file is gone."""
     gone = []
-    for sid, path in store.source_paths().items():
+    for sid, path in store.source_files().items():
         if sid in keep or not path:
             continue
         p = Path(path)
@@ -413,6 +414,7 @@ def scan(
     key = extractor_key(cfg)
     store = Store(cfg.cache_path)
     try:
+        store.begin_write()  # queue behind a concurrent scan before reading what it will store
         result.sources, result.problems = read_corpus(cfg, paths, store=store)
         if extra_sources:
             extra_ids = {s.id for s in extra_sources}
@@ -432,11 +434,27 @@ def scan(
         for s in result.sources:
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
-        for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress,
-                                               executor=executor, scheduler=scheduler):
-            claims_by_source[source.id] = claims
-            store.put_claims(source.id, source.content_hash, key, claims)
-            result.parsed += 1
+        try:
+            for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress,
+                                                   executor=executor, scheduler=scheduler):
+                claims_by_source[source.id] = claims
+                store.put_claims(source.id, source.content_hash, key, claims)
+                result.parsed += 1
+        except (KeyboardInterrupt, UserError):
+            raise
+        except Exception:  # noqa: BLE001 - one document broke the batch: redo the rest one by one
+            for source in todo:
+                if source.id in claims_by_source:
+                    continue
+                try:
+                    claims = [c for _, cl in extract_claims(cfg, [source], pack) for c in cl]
+                except Exception as exc:  # noqa: BLE001 - that document costs one line, not the corpus
+                    result.problems.append(SourceError(source.id, f"cannot extract claims ({type(exc).__name__}: "
+                                                                  f"{shorten(exc, 100)}); source skipped"))
+                    continue
+                claims_by_source[source.id] = claims
+                store.put_claims(source.id, source.content_hash, key, claims)
+                result.parsed += 1
         # The stored flags are those of the whole stored corpus. A scan of some
         # files updates them and compares them with the rest, as cached; its
         # result lists the flags that involve them.

@@ -1,8 +1,12 @@
-"""Discrepancy reports: one row per flag, as CSV (pandas), JSON or Markdown.
+"""Discrepancy reports: one row per flag, as CSV (pandas), XLSX (pandas with
+openpyxl), JSON or Markdown.
 
 The CSV opens cleanly in a spreadsheet: UTF-8 with a byte-order mark, every
-field quoted where needed, and text that a spreadsheet would run as a formula
-(starting with = + - @) prefixed with an apostrophe.
+field quoted where needed, and every cell of every row through one guard
+(`untrusted.spreadsheet_cell`): control characters removed, text that a
+spreadsheet would run as a formula (starting with = + - @) prefixed with an
+apostrophe. In XLSX every text cell is stored as a string, so nothing a source
+wrote can become a formula.
 """
 from __future__ import annotations
 
@@ -20,8 +24,6 @@ COLUMNS = [
     "reviewer", "decided_at", "note",
     "confidence", "fact", "figure_a", "col_a", "figure_b", "col_b",
 ]
-_TEXT_COLUMNS = ("message", "source_a", "outlet_a", "quote_a", "source_b", "outlet_b", "quote_b", "note",
-                 "reviewer", "metric", "fact", "figure_a", "figure_b")
 
 
 def status_of(flag: Flag, decision: Decision | None) -> str:
@@ -59,29 +61,29 @@ def flag_rows(flags: list[Flag], decisions: dict[str, Decision],
     return rows
 
 
-def _spreadsheet_safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[dict]) -> str:
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    for col in _TEXT_COLUMNS:
-        frame[col] = frame[col].map(_spreadsheet_safe)
+    from .untrusted import spreadsheet_cell
+
+    # Every column, not a list of the text ones: decided_at comes from the ledger,
+    # and any cell a future column adds is just as untrusted.
+    frame = pd.DataFrame([{k: spreadsheet_cell(v) for k, v in r.items()} for r in rows], columns=COLUMNS)
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
 def to_json(rows: list[dict]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    from .untrusted import json_printable
+
+    return json_printable(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _md_cell(value) -> str:
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    from .untrusted import printable
+
+    text = printable(" ".join(str(value).splitlines())).replace("\\", "\\\\").replace("|", "\\|")
     for ch in "<>[]`*_":
         text = text.replace(ch, "\\" + ch)
     return text
@@ -103,7 +105,57 @@ def to_markdown(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_xlsx(rows: list[dict]) -> bytes:
+    """One sheet, the CSV's columns, header frozen; text cells typed as text."""
+    import pandas as pd
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(value):
+        # XML cannot hold most control characters; openpyxl refuses them.
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    frame = pd.DataFrame(rows, columns=COLUMNS).apply(lambda column: column.map(cell))
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="flags", index=False)
+        sheet = writer.sheets["flags"]
+        for line in sheet.iter_rows(min_row=2):
+            for c in line:
+                if c.data_type == "f":  # openpyxl reads "=..." as a formula: keep it text
+                    c.data_type = "s"
+        sheet.freeze_panes = "A2"
+        for letter, name in zip((c.column_letter for c in sheet[1]), COLUMNS):
+            sheet.column_dimensions[letter].width = 60 if name in ("message", "quote_a", "quote_b") else 18
+    return buf.getvalue()
+
+
+FORMATS = ("csv", "xlsx", "json", "md")
+EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md", ".markdown": "md"}
+
+
+def report_format(out: str | Path | None, fmt: str | None = None) -> str:
+    """The format to write: `fmt` if given, else from `out`'s extension (csv
+    without one). An extension that names another format, or none we know, is
+    refused, so no file ever holds a format its name does not say."""
+    ext = Path(out).suffix.lower() if out else ""
+    named = EXTENSIONS.get(ext)
+    if fmt is None:
+        if not ext:
+            return "csv"
+        if named is None:
+            raise UserError(f"{out}: unknown report format '{ext}' "
+                            f"(use .csv, .xlsx, .json or .md, or give --format)")
+        return named
+    if fmt not in FORMATS:
+        raise UserError(f"unknown report format '{fmt}' (known: {', '.join(FORMATS)})")
+    if named is not None and named != fmt:
+        raise UserError(f"{out}: the extension says {named}, --format says {fmt}; make them agree")
+    return fmt
+
+
 def render(rows: list[dict], fmt: str) -> str:
+    if fmt == "xlsx":
+        raise UserError("an XLSX report needs a file: give --out FILE.xlsx")
     return {"csv": to_csv, "json": to_json, "md": to_markdown}[fmt](rows)
 
 
@@ -113,11 +165,13 @@ def write_report(rows: list[dict], path: Path, fmt: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"{path}: cannot write the report ({exc.strerror})") from None
-    data = render(rows, fmt)
+    if fmt == "xlsx":
+        data = to_xlsx(rows)
+    else:
+        data = render(rows, fmt).encode("utf-8-sig" if fmt == "csv" else "utf-8", errors="strict")
     tmp = path.with_name(path.name + ".tmp")
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     try:
-        with open(tmp, "w", encoding=encoding, errors="strict", newline="") as fh:
+        with open(tmp, "wb") as fh:
             fh.write(data)
         tmp.replace(path)
     except OSError as exc:

@@ -17,19 +17,21 @@ from typing import Any
 import yaml
 
 from .errors import UserError
+from .untrusted import PatternError, compile_pattern, load_yaml, shorten
 
 KINDS = ("aliases", "scopes", "metrics", "rules", "lexicon")
 
 
 class RulePackError(UserError):
     def __init__(self, path: str, key: str, problem: str):
-        super().__init__(f"{path}: {key}: {problem}")
+        # Keys and values come from the pack: a message names them, never repeats them whole.
+        super().__init__(f"{path}: {shorten(key, 120)}: {shorten(problem, 300)}")
 
 
 @dataclass
 class RulePack:
     aliases: dict[str, str] = field(default_factory=dict)  # variant (lower) -> canonical
-    scopes: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    scopes: dict[str, list[Any]] = field(default_factory=dict)  # name -> SafePattern (RE2)
     metrics: list[Any] = field(default_factory=list)
     rules: dict[str, Any] = field(default_factory=dict)  # rule code -> settings
     lexicon: "Lexicon" = field(default_factory=lambda: Lexicon())
@@ -68,20 +70,20 @@ def _builtin_dir() -> Path:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise RulePackError(str(path), "(file)", "not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
-        raise RulePackError(str(path), where, f"malformed YAML ({getattr(exc, 'problem', exc)})") from None
+        raise RulePackError(str(path), where, f"malformed YAML ({getattr(exc, 'problem', None) or shorten(exc, 100)})") from None
     except OSError as exc:
         raise RulePackError(str(path), "(file)", f"cannot read ({exc.strerror})") from None
     if not isinstance(data, dict):
         raise RulePackError(str(path), "(top level)", "must be a mapping with a 'kind' key")
     kind = data.get("kind")
     if kind not in KINDS:
-        raise RulePackError(str(path), "kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise RulePackError(str(path), "kind", f"must be one of {', '.join(KINDS)}, not {shorten(repr(kind) if isinstance(kind, str) else kind)}")
     return data
 
 
@@ -109,9 +111,9 @@ def _add_scopes(pack: RulePack, path: str, data: dict) -> None:
         compiled = []
         for i, p in enumerate(patterns):
             try:
-                compiled.append(re.compile(str(p), re.IGNORECASE))
-            except re.error as exc:
-                raise RulePackError(path, f"scopes.{name}[{i}]", f"bad regular expression ({exc})") from None
+                compiled.append(compile_pattern(str(p)))
+            except PatternError as exc:
+                raise RulePackError(path, f"scopes.{shorten(name)}[{i}]", str(exc)) from None
         pack.scopes[str(name)] = compiled
 
 

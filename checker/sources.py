@@ -29,6 +29,7 @@ from typing import Any
 
 from .errors import SourceError
 from .model import Source
+from .untrusted import load_yaml, shorten
 
 EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 SIDECAR = "sources.csv"
@@ -84,55 +85,146 @@ def iter_source_files(
     hidden files and folders, `sources.csv`, READMEs, unsupported types and
     anything under `exclude` (e.g. the reports folder, whose `.md` reports and
     `.jsonl` ledger are not articles).
+
+    Each file is listed once, however many names reach it (symbolic links,
+    overlapping arguments): the name that is not a link wins, else the first
+    in sorted order. Recursive globs (`**`) follow linked folders but enter
+    each real folder once, so a link loop cannot multiply or hang the walk.
+    A folder that cannot be listed is a warning in `errors`, not a silent gap.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     root = _abs(root)
     excluded = [_abs(p) for p in exclude]
-    found: dict[str, Path] = {}
+    found: dict[str, Path] = {}  # real path -> the name it is read under
 
     def fail(err: SourceError) -> None:
         if errors is None:
             raise err
         errors.append(err)
 
+    def unreadable(exc: OSError) -> None:
+        name = source_id(Path(exc.filename), root) if exc.filename else "?"
+        err = SourceError(name, f"cannot read folder ({exc.strerror or exc}); files in it are skipped")
+        if errors is None:
+            warnings.warn(str(err), SourceWarning, stacklevel=3)
+        else:
+            errors.append(err)
+
+    def add(path: Path) -> None:
+        try:
+            real = os.path.realpath(path)
+        except (OSError, ValueError):
+            real = path.as_posix()
+        held = found.get(real)
+        if held is None or _name_rank(path, real) < _name_rank(held, real):
+            found[real] = path
+
     def add_walked(path: Path) -> None:
         if _is_candidate(path) and not _under_any(path, excluded):
-            found.setdefault(path.as_posix(), path)
+            add(path)
 
     for given in paths:
         text = str(given)
         if _GLOB_CHARS.search(text):
-            matches = sorted(glob.glob(text, recursive=True))
+            matches = _glob(text, unreadable)
             if not matches:
                 fail(SourceError(text, "no files match"))
             for match in matches:
                 path = _abs(match)
                 if path.is_dir():
-                    for walked in _walk(path, excluded):
+                    for walked in _walk(path, excluded, unreadable):
                         add_walked(walked)
                 else:
                     add_walked(path)
             continue
         path = _abs(given)
         if path.is_dir():
-            for walked in _walk(path, excluded):
+            for walked in _walk(path, excluded, unreadable):
                 add_walked(walked)
         elif not path.exists() and not path.is_symlink():
             fail(SourceError(text, "no such file"))
         elif path.suffix.lower() not in EXTENSIONS:
             fail(SourceError(source_id(path, root), _unsupported(path)))
         else:
-            found.setdefault(path.as_posix(), path)
-    return [found[k] for k in sorted(found)]
+            add(path)
+    return sorted(found.values(), key=lambda p: p.as_posix())
 
 
-def _walk(folder: Path, excluded: list[Path]) -> Iterable[Path]:
-    for dirpath, dirnames, filenames in os.walk(folder):
+def _name_rank(path: Path, real: str) -> tuple[bool, str]:
+    return (path.as_posix() != real, path.as_posix())
+
+
+def _walk(folder: Path, excluded: list[Path], onerror=None) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=onerror):
         here = Path(dirpath)
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not _under_any(here / d, excluded)]
         for name in filenames:
             yield here / name
+
+
+def _glob(pattern: str, onerror=None) -> list[str]:
+    """`glob.glob(pattern, recursive=True)`, except that `**` enters each real
+    folder once: the standard glob follows linked folders with no memory, so
+    one `self -> .` link repeats every file ~40 times and two links never end."""
+    if "**" not in pattern:
+        return sorted(glob.glob(pattern))
+    parts = Path(pattern).parts
+    first = next(i for i, part in enumerate(parts) if _GLOB_CHARS.search(part))
+    base = os.path.join(*parts[:first]) if first else os.curdir
+    rest = parts[first:]
+    regex = ""
+    for k, part in enumerate(rest):
+        last = k == len(rest) - 1
+        if part == "**":
+            regex += "(?:[^/]+(?:/[^/]+)*)?" if last else "(?:[^/]+/)*"
+        else:
+            regex += _glob_part(part) + ("" if last else "/")
+    matcher = re.compile(regex, re.DOTALL)
+    seen: set[str] = set()
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=True, onerror=onerror):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        rel = "" if rel == "." else rel
+        if matcher.fullmatch(rel):
+            out.append(dirpath)
+        for name in filenames:
+            if not name.startswith(".") and matcher.fullmatch(f"{rel}/{name}" if rel else name):
+                out.append(os.path.join(dirpath, name))
+    return sorted(out)
+
+
+def _glob_part(part: str) -> str:
+    """One path segment of a glob as a regular expression, read as `fnmatch`
+    reads it: `*` and `?` stay within the segment, `[!x]` negates."""
+    out, i, n = [], 0, len(part)
+    while i < n:
+        ch = part[i]
+        i += 1
+        if ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            j = i + 1 if i < n and part[i] in "!^" else i
+            j = j + 1 if j < n and part[j] == "]" else j
+            while j < n and part[j] != "]":
+                j += 1
+            if j >= n:
+                out.append(re.escape("["))
+                continue
+            body = part[i:j].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body[:1] == "!" else body) + "]")
+            i = j + 1
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
 
 
 def _is_candidate(path: Path) -> bool:
@@ -204,11 +296,28 @@ def load_sources(
             except SourceError as err:
                 problems.append(err)
                 sidecars[folder] = {}
+            except Exception as exc:  # noqa: BLE001 - the per-file guard: one file, one line
+                problems.append(_unexpected(folder / SIDECAR, root, exc))
+                sidecars[folder] = {}
         try:
             sources.extend(read_source_file(path, root, sidecars[folder], max_bytes, problems=problems))
         except SourceError as err:
             problems.append(err)
+        except Exception as exc:  # noqa: BLE001 - the per-file guard: one file, one line
+            problems.append(_unexpected(path, root, exc))
     return sources, problems
+
+
+def _unexpected(path: Path, root: Path, exc: BaseException) -> SourceError:
+    """A file that broke a reader in a way no check foresaw still costs only
+    that file: one line naming it and the error, never the whole corpus."""
+    if isinstance(exc, RecursionError):
+        reason = "nested too deeply"
+    elif isinstance(exc, MemoryError):
+        reason = "too large to read into memory"
+    else:
+        reason = f"{type(exc).__name__}: {shorten(exc, 100)}"
+    return SourceError(source_id(path, root), f"cannot read ({reason}); file skipped")
 
 
 def read_source_file(
@@ -386,7 +495,7 @@ def _parse_markdown(text: str, rel: str) -> tuple[dict, str, int, int]:
         if close is None:
             raise SourceError(rel, "malformed front matter: no closing '---' line")
         try:
-            data = yaml.safe_load("\n".join(lines[1:close]))
+            data = load_yaml("\n".join(lines[1:close]))
         except yaml.YAMLError as exc:
             raise SourceError(rel, f"malformed front matter: {_yaml_reason(exc)}") from None
         if data is None:
@@ -460,6 +569,13 @@ def _read_jsonl(path: Path, rel: str, text: str, extra: dict, problems: list[Sou
         except json.JSONDecodeError as exc:
             _note(SourceError(lid, f"malformed JSON: {exc.msg} (column {exc.colno})"), problems)
             continue
+        except ValueError as exc:  # an integer over Python's digit limit
+            reason = "a number too long to read" if "digits" in str(exc) else shorten(exc, 80)
+            _note(SourceError(lid, f"malformed JSON: {reason}"), problems)
+            continue
+        except RecursionError:
+            _note(SourceError(lid, "malformed JSON: nested too deeply"), problems)
+            continue
         if not isinstance(record, dict):
             _note(SourceError(lid, f"expected a JSON object, got {type(record).__name__}"), problems)
             continue
@@ -499,11 +615,11 @@ def _pick_meta(
             meta[field] = parse_date(value)
             if meta[field] is None:
                 if strict_date:
-                    raise SourceError(where, f"malformed date '{value}' in {what}")
-                _note(SourceNote(where, f"unrecognized date '{value}'; left undated"), problems)
+                    raise SourceError(where, f"malformed date '{shorten(value)}' in {what}")
+                _note(SourceNote(where, f"unrecognized date '{shorten(value)}'; left undated"), problems)
             continue
         if isinstance(value, (list, dict)):
-            raise SourceError(where, f"malformed {what}: '{key}' must be text, not a {type(value).__name__}")
+            raise SourceError(where, f"malformed {what}: '{shorten(key)}' must be text, not a {type(value).__name__}")
         meta[field] = _clean(value)
     return meta
 
@@ -586,7 +702,7 @@ def read_sidecar(
             if not name:
                 continue
             if name in entries:
-                raise SourceError(rel, f"malformed CSV: '{name}' listed twice (lines {seen_at[name]} and {reader.line_num})")
+                raise SourceError(rel, f"malformed CSV: '{shorten(name)}' listed twice (lines {seen_at[name]} and {reader.line_num})")
             seen_at[name] = reader.line_num
             entries[name] = _sidecar_row(cells, f"{rel}:{reader.line_num}", problems)
     except csv.Error as exc:
@@ -603,7 +719,7 @@ def _sidecar_row(cells: dict[str, str], where: str, problems: list[SourceError] 
         if field == "published" and value is not None:
             parsed = parse_date(value)
             if parsed is None:
-                _note(SourceNote(where, f"unrecognized date '{value}'; left undated"), problems)
+                _note(SourceNote(where, f"unrecognized date '{shorten(value)}'; left undated"), problems)
             value = parsed
         row[field] = value or None
     return row

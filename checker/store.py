@@ -3,16 +3,28 @@
 The cache is rebuildable and never the only copy of anything a person made
 (decisions live in the ledger). Claims are keyed by the source's content hash
 and the extractor's version, so a re-scan of an unchanged corpus parses
-nothing. A damaged cache file is moved aside and rebuilt, with a warning.
+nothing.
+
+Only a failed integrity check (or a file that is not a cache) counts as
+damage: that file is moved aside and rebuilt, with a warning, and `flags` and
+`report` then say a scan is needed. Anything else is said as it is, in one
+line: another process holding the lock is waited for, a read-only cache still
+serves the commands that only read, a full disk is named. Writers take a lock
+file beside the cache for their whole session, so concurrent scans queue
+instead of failing; readers need no lock (write-ahead log).
 """
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from typing import Iterable
 
+from .errors import UserError
 from .model import Claim, Flag, Source
 
 SCHEMA_VERSION = 3
@@ -54,12 +66,57 @@ _INSERT_FLAG = ("INSERT OR REPLACE INTO flags (id, code, severity, metric, flag_
                 " VALUES (?,?,?,?,?,?,?)")
 
 
+BUSY_TIMEOUT = 30.0  # seconds SQLite itself retries a busy database before saying "locked"
+LOCK_WAIT_MESSAGE_AFTER = 0.0  # seconds: say at once why the command is waiting
+OPEN_WAIT_LIMIT = 600.0  # seconds a locked cache is waited for while opening
+
+
+def _error_name(exc: sqlite3.Error) -> str:
+    """SQLite's error name (Python 3.11+), else a guess from the message."""
+    name = getattr(exc, "sqlite_errorname", None)
+    if name:
+        return name
+    text = str(exc).lower()
+    for needle, guess in (("locked", "SQLITE_BUSY"), ("busy", "SQLITE_BUSY"), ("readonly", "SQLITE_READONLY"),
+                          ("read-only", "SQLITE_READONLY"), ("full", "SQLITE_FULL"),
+                          ("unable to open", "SQLITE_CANTOPEN"), ("disk i/o", "SQLITE_IOERR")):
+        if needle in text:
+            return guess
+    return "SQLITE_ERROR"
+
+
+def _writes(method):
+    """A method that writes: it runs under the cache's writer lock, and
+    SQLite's operational errors become one line saying what is wrong."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        self._begin_write()
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            raise self._write_error(exc) from None
+
+    return wrapper
+
+
 class Store:
-    """A thin, explicit wrapper over one SQLite file."""
+    """A thin, explicit wrapper over one SQLite file.
+
+    `rebuilt` is the path the damaged file was moved to when this open (or an
+    earlier one, until flags are stored again) rebuilt the cache; `read_only`
+    is set when the cache can be read but not written."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.rebuilt: str | None = None
+        self.read_only = False
+        self._lock = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if not self.path.is_file():
+                raise UserError(f"{self.path.parent}: cannot create the cache folder ({exc.strerror or exc})") from None
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             # The cache is rebuildable; keep it out of the corpus repository.
@@ -69,9 +126,96 @@ class Store:
                 pass
         self.db = self._open()
 
+    def _writable(self) -> bool:
+        folder_ok = os.access(self.path.parent, os.W_OK)
+        return folder_ok and (not self.path.exists() or os.access(self.path, os.W_OK))
+
     def _open(self) -> sqlite3.Connection:
+        """Open, waiting while another process holds the database lock;
+        a cache that cannot be written opens read-only."""
+        if self.path.is_file() and not self._writable():
+            return self._open_read_only("no write permission")
+        said = False
+        deadline = time.monotonic() + OPEN_WAIT_LIMIT
+        while True:
+            try:
+                return self._open_once()
+            except sqlite3.OperationalError as exc:
+                name = _error_name(exc)
+                if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) and time.monotonic() < deadline:
+                    if not said:
+                        print(f"checker: waiting for another checker process using the cache {self.path}",
+                              file=sys.stderr, flush=True)
+                        said = True
+                    time.sleep(0.2)
+                    continue
+                if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) and self.path.is_file():
+                    return self._open_read_only(str(exc))
+                raise self._write_error(exc) from None
+
+    def _open_read_only(self, why: str) -> sqlite3.Connection:
+        """Reading needs no write access: `mode=ro`, or `immutable=1` when even
+        the write-ahead log's shared memory file cannot be made."""
+        self.read_only = True
+        self._read_only_reason = why
+        uri = self.path.resolve().as_uri()
+        last: Exception | None = None
+        for params in ("mode=ro", "immutable=1"):
+            try:
+                db = sqlite3.connect(f"{uri}?{params}", uri=True, timeout=BUSY_TIMEOUT)
+                db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                return db
+            except sqlite3.DatabaseError as exc:
+                last = exc
+        raise UserError(f"{self.path}: cannot read the cache ({last}); it is read-only, so it is not rebuilt")
+
+    def _write_error(self, exc: sqlite3.Error) -> UserError:
+        name = _error_name(exc)
+        where = f"{self.path}: "
+        if name.startswith("SQLITE_FULL"):
+            return UserError(where + "disk full while writing the cache; free some space and run the command again")
+        if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or self.read_only:
+            return self._read_only_error()
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return UserError(where + "the cache is locked by another program; try again when it has finished")
+        return UserError(where + f"cannot write the cache ({exc})")
+
+    def _read_only_error(self) -> UserError:
+        return UserError(f"{self.path}: the cache is read-only, and this command needs to write it "
+                         "(make it writable, or set 'cache' in [tool.checker] to a writable folder)")
+
+    def begin_write(self) -> None:
+        """Take the writer lock now (a scan does, before reading the cache, so
+        a scan queued behind another reuses what that one extracted)."""
+        self._begin_write()
+
+    def _begin_write(self) -> None:
+        """Take the writer lock once per session. Another writer (a second
+        scan) is waited for, with a message, rather than failed or mistaken
+        for damage."""
+        if self.read_only:
+            raise self._read_only_error()
+        if self._lock is not None:
+            return
+        from filelock import FileLock, Timeout
+
+        if not os.access(self.path.parent, os.W_OK):
+            raise self._read_only_error()
+        lock = FileLock(str(self.path) + ".lock")
         try:
-            db = sqlite3.connect(self.path, timeout=30)
+            lock.acquire(timeout=LOCK_WAIT_MESSAGE_AFTER)
+        except Timeout:
+            print(f"checker: waiting for another checker process to finish writing the cache {self.path}",
+                  file=sys.stderr, flush=True)
+            lock.acquire()
+        except OSError as exc:
+            raise UserError(f"{self.path}: cannot lock the cache ({exc.strerror or exc})") from None
+        self._lock = lock
+
+    def _open_once(self) -> sqlite3.Connection:
+        db = None
+        try:
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
@@ -79,35 +223,64 @@ class Store:
                 db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
                 db.commit()
             elif row[0] != str(SCHEMA_VERSION):
-                db.close()
                 raise sqlite3.DatabaseError("old cache schema")
             # Damage past the first pages only shows when read: look at every page now.
             check = db.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":
-                db.close()
                 raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
             return db
+        except sqlite3.OperationalError:
+            if db is not None:
+                db.close()
+            raise  # locked, read-only, full: not damage (see _open)
         except sqlite3.DatabaseError as exc:
-            # The cache is rebuildable: set the damaged file aside and start again.
-            aside = self.path.with_suffix(".damaged")
-            print(f"checker: warning: {self.path}: cache unreadable ({exc}); rebuilding", file=sys.stderr)
-            try:
-                self.path.replace(aside)
-            except OSError:
-                pass
+            if db is not None:
+                db.close()
+            return self._rebuild(exc)
+
+    def _rebuild(self, why: Exception) -> sqlite3.Connection:
+        """The cache is rebuildable: set the damaged file aside and start again."""
+        aside = self.path.with_suffix(".damaged")
+        print(f"checker: warning: {self.path}: cache unreadable ({why}); rebuilding", file=sys.stderr)
+        try:
+            self.path.replace(aside)
             for extra in ("-wal", "-shm"):
                 Path(str(self.path) + extra).unlink(missing_ok=True)
-            db = sqlite3.connect(self.path, timeout=30)
+        except OSError as exc:
+            raise UserError(f"{self.path}: the cache is damaged ({why}) and cannot be moved aside "
+                            f"({exc.strerror or exc}); delete it and run the command again") from None
+        try:
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             db.executescript(_SCHEMA)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            # Until flags are stored again, readers say a scan is needed (not "0 flags").
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('rebuilt', ?)", (str(aside),))
             db.commit()
-            return db
+        except sqlite3.OperationalError as exc:
+            raise self._write_error(exc) from None
+        self.rebuilt = str(aside)
+        return db
+
+    def needs_scan(self) -> str | None:
+        """Where the damaged cache went, when it was rebuilt and no scan has
+        stored flags since; else None."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key='rebuilt'").fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     # ---------------------------------------------------------- sources
 
+    @_writes
     def put_source(self, s: Source) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO sources (id, content_hash, path, outlet, published, title, url,"
@@ -148,22 +321,31 @@ class Store:
                 continue  # an unreadable row: the file is simply read again
         return out
 
+    @_writes
     def put_file(self, path: str, sig: str, ids: list[str], notes: list[list[str]]) -> None:
         self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)",
                         (path, sig, json.dumps(ids), json.dumps(notes)))
 
+    @_writes
     def forget_files(self, paths: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in paths])
+
+    def source_paths(self) -> list[str]:
+        """The file each stored source was read from."""
+        return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM sources")]
 
     def source_hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, content_hash FROM sources"))
 
-    def source_paths(self) -> dict[str, str]:
+    def source_files(self) -> dict[str, str]:
+        """Stored source id -> the file it was read from."""
         return dict(self.db.execute("SELECT id, path FROM sources"))
 
+    @_writes
     def forget_sources(self, ids: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM sources WHERE id=?", [(i,) for i in ids])
 
+    @_writes
     def forget_sources_except(self, keep: Iterable[str]) -> int:
         """Drop sources no longer in the corpus (deleted files)."""
         keep = set(keep)
@@ -185,6 +367,7 @@ class Store:
         except (ValueError, KeyError, TypeError):
             return None  # an unreadable entry is simply re-extracted
 
+    @_writes
     def put_claims(self, source_id: str, content_hash: str, extractor: str, claims: list[Claim]) -> None:
         self.db.execute("DELETE FROM claims WHERE source_id=? AND extractor=?", (source_id, extractor))
         self.db.execute(
@@ -226,10 +409,13 @@ class Store:
 
     # ---------------------------------------------------------- flags
 
+    @_writes
     def put_flags(self, flags: list[Flag]) -> None:
         self.db.execute("DELETE FROM flags")
+        self.db.execute("DELETE FROM meta WHERE key='rebuilt'")
         self.db.executemany(_INSERT_FLAG, [_flag_row(f) for f in flags])
 
+    @_writes
     def put_flags_of_sources(self, source_ids: Iterable[str], flags: list[Flag]) -> None:
         """Replace only the stored flags that involve `source_ids` (the pre-commit
         check's files), so `checker review` shows them at once and keeps the rest."""
@@ -291,11 +477,13 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    @_writes
     def set_meta(self, key: str, value: str | None) -> None:
         if value is None:
             self.db.execute("DELETE FROM meta WHERE key=?", (key,))
         else:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    @_writes
     def commit(self) -> None:
         self.db.commit()

@@ -382,3 +382,130 @@ def test_bad_configuration_value_is_one_line(tmp_path, monkeypatch, capsys):
     assert main(["scan"]) == 2
     _, err = capsys.readouterr()
     assert err.strip() == "checker: error: configuration key 'max_bytes' must be a positive whole number, not 'abc'"
+
+
+# ------------------------------------------------------------------ report formats
+
+
+@pytest.fixture
+def stored_flags(tmp_path: Path, monkeypatch) -> Path:
+    """A corpus folder whose cache holds two invented flags (no scan, no spaCy)."""
+    from checker.model import Claim, Flag, Quantity
+    from checker.store import Store
+
+    def claim(source: str, n: int, outlet: str) -> Claim:
+        q = Quantity(n, n, "exact", surface=str(n), start=0, end=len(str(n)))
+        return Claim(source, q, f"{n} boats were seen.", 1, 1, counted="boat", outlet=outlet,
+                     published="2025-03-01", date="2025-03-01")
+
+    (tmp_path / "checker.toml").write_text('sources = ["articles"]\n')
+    store = Store(tmp_path / ".checker" / "cache.sqlite")
+    store.put_flags([Flag("CK101", "high", "boats-seen", [claim("a.txt", 12, "North Post"),
+                                                           claim("b.txt", 20, "South Daily")],
+                          "North Post says 12 boats; South Daily says 20", rule="numeric-conflict")])
+    store.commit()
+    store.close()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_report_out_xlsx_writes_a_workbook(stored_flags: Path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    assert main(["report", "--out", "out/flags.xlsx"]) == 0
+    sheet = openpyxl.load_workbook(stored_flags / "out" / "flags.xlsx").active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["flag_id", "code", "severity"]
+    assert rows[1][1:3] == ["CK101", "high"] and len(rows) == 2
+
+
+@pytest.mark.parametrize("argv", [["report", "--out", "flags.xls"], ["report", "--out", "flags.pdf"],
+                                  ["report", "--out", "flags.xlsx", "--format", "csv"],
+                                  ["report", "--format", "xlsx"], ["scan", "--report", "seeds.ods"]])
+def test_report_refuses_a_file_name_it_cannot_honour(stored_flags: Path, capsys, argv):
+    assert main(argv) == 2
+    one_error_line(capsys.readouterr().err)
+    assert not any(p.suffix in (".xls", ".pdf", ".xlsx", ".ods") for p in stored_flags.rglob("*"))
+
+
+# ------------------------------------------------------------------ scan summary
+
+
+def invented_corpus(root: Path, second: str = "20") -> Path:
+    """Two wire stories that disagree on a count, and one binary file to skip."""
+    (root / "articles").mkdir(parents=True)
+    (root / "checker.toml").write_text('sources = ["articles"]\n')
+    for name, n in (("a.txt", "12"), ("b.txt", second)):
+        (root / "articles" / name).write_text(
+            f"date 2025-03-01\nCoast guard officials said {n} fishing boats were seized near the port on Monday.\n")
+    (root / "articles" / "c.txt").write_bytes(b"\x00\x01\x02\x03binary")
+    return root
+
+
+def test_scan_summary_counts_skipped_files_and_says_what_next(tmp_path, nlp, monkeypatch, capsys):
+    monkeypatch.chdir(invented_corpus(tmp_path))
+    assert main(["scan"]) == 0
+    out, err = capsys.readouterr()
+    assert "binary" in err  # the skipped file's own warning line
+    assert "1 file(s) skipped" in out
+    assert "checker review" in out and "checker report" in out
+    assert out.rstrip().splitlines()[-1].lstrip().startswith("checker report")  # ends with what to do
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert main(["scan", "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["skipped"] == 1 and summary["sources"] == 2 and summary["flags"] == 1
+
+
+def test_scan_summary_without_flags(tmp_path, nlp, monkeypatch, capsys):
+    monkeypatch.chdir(invented_corpus(tmp_path, second="12"))
+    assert main(["scan"]) == 0
+    out = capsys.readouterr().out
+    assert "no flags" in out and "checker claims" in out and "checker review" not in out
+
+
+# ------------------------------------------------------------------ claims at 80 columns, help defaults, bench stages
+
+
+def test_claims_at_80_columns_is_one_block_per_claim(tmp_path, nlp, monkeypatch, capsys):
+    article = tmp_path / "harbour.txt"
+    article.write_text("date 2025-03-01\nCoast guard officials said 12 fishing boats were seized near "
+                       "the port of Valletta on Monday, according to a ministry spokesperson.\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["claims", "harbour.txt"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    text = "\n".join(lines)
+    # Whole words and values, not folded into five-letter columns.
+    assert "12 fishing boats" in text and "= 12" in text
+    assert any(line.strip() == "counted boat" for line in lines)
+    assert any(line.strip() == "by      a ministry spokesperson" for line in lines)
+    monkeypatch.setenv("COLUMNS", "160")
+    assert main(["claims", "harbour.txt"]) == 0
+    wide = capsys.readouterr().out
+    assert "attributed to" in wide  # the ten-column table where there is room
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["check", "--help"], "(default: medium)"), (["scan", "--help"], "(default: 1)"),
+    (["bench", "--help"], "(default: 200)"), (["flags", "--help"], "(default: all)"),
+])
+def test_help_shows_defaults(argv, expected, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps help lines
+    assert expected in out
+    assert "(default: None)" not in out and "(default: False)" not in out
+
+
+def test_bench_reports_stages_on_stderr_when_asked(tmp_path, nlp, monkeypatch, capsys):
+    monkeypatch.chdir(invented_corpus(tmp_path))
+    (tmp_path / "articles" / "c.txt").unlink()
+    assert main(["bench", "--docs", "2", "--json", "--progress"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["documents"] >= 2  # stdout stays machine-readable
+    stages = err.splitlines()
+    assert stages and all(line.startswith("checker: bench: [") for line in stages)
+    assert any("round 2 of 2: extraction" in line for line in stages)
+    assert main(["bench", "--docs", "2", "--json"]) == 0  # stderr is not a terminal here: silent
+    assert capsys.readouterr().err == ""

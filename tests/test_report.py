@@ -346,3 +346,48 @@ def test_a_reopened_flag_shows_no_reviewer_or_date():
     d = Decision(f.id, "open", "Ada", note="reopened", time="2024-02-12T09:30:00.000000Z")
     row = flag_rows([f], {f.id: d})[0]
     assert (row["status"], row["reviewer"], row["decided_at"], row["note"]) == ("open", "", "", "reopened")
+
+
+# ------------------------------------------------------------------ XLSX and format choice
+
+
+def test_xlsx_is_a_real_workbook_with_text_kept_as_text(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from checker.report import to_xlsx
+
+    evil = claim(outlet="=HYPERLINK(\"http://x\",\"y\")", sentence="Control \x07 byte, 35 to 40 hostages.")
+    rows = flag_rows([make_flag(a=evil)], {})
+    path = tmp_path / "out.xlsx"
+    write_report(rows, path, "xlsx")
+    assert path.read_bytes()[:2] == b"PK"  # a zip container, not CSV text
+    sheet = openpyxl.load_workbook(path).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == COLUMNS
+    got = dict(zip(COLUMNS, values[1]))
+    assert got["outlet_a"] == "=HYPERLINK(\"http://x\",\"y\")"  # the text, as text
+    assert sheet.cell(row=2, column=COLUMNS.index("outlet_a") + 1).data_type == "s"
+    assert got["quote_a"] == "Control \ufffd byte, 35 to 40 hostages."
+    assert got["flag_id"] == rows[0]["flag_id"] and got["line_b"] == 9
+    assert to_xlsx(rows)[:2] == b"PK"
+
+
+@pytest.mark.parametrize("out,fmt,expected", [
+    ("r.csv", None, "csv"), ("r.XLSX", None, "xlsx"), ("r.json", None, "json"), ("r.md", None, "md"),
+    ("r.markdown", None, "md"), (None, None, "csv"), ("report", None, "csv"), ("r.txt", "md", "md"),
+    ("r.xlsx", "xlsx", "xlsx"), (None, "json", "json"),
+])
+def test_report_format_from_extension_or_option(out, fmt, expected):
+    from checker.report import report_format
+
+    assert report_format(out, fmt) == expected
+
+
+@pytest.mark.parametrize("out,fmt", [("r.xls", None), ("r.pdf", None), ("r.txt", None), ("r.xlsx", "csv"),
+                                     ("r.csv", "json")])
+def test_report_format_refuses_unknown_or_mismatched_extensions(out, fmt):
+    from checker.errors import UserError
+    from checker.report import report_format
+
+    with pytest.raises(UserError) as err:
+        report_format(out, fmt)
+    assert "\n" not in str(err.value) and out in str(err.value)

@@ -549,6 +549,168 @@ def test_footer_shows_decision_keys(make_app):
         assert label in seen["footer"]
 
 
+# -- small terminals ---------------------------------------------------------------
+
+
+def layout_facts(app: ReviewApp) -> dict:
+    screen = app.screen
+    footer = screen.query_one("Footer")
+    return {
+        "columns": [c.label.plain for c in table(app).columns.values()],
+        "list_width": table(app).outer_size.width,
+        "footer": rendered(footer),
+        "footer_y": footer.region.y,
+        "status": rendered(screen.query_one(StatusBar)),
+        "detail": screen.query_one("#detail").region,
+        "timeline": screen.query_one(MetricTimeline).region,
+        "header": screen.query_one("Header").display,
+    }
+
+
+@pytest.mark.parametrize("size,columns", [
+    ((80, 24), ["Sev", "Metric", "Status"]),
+    ((100, 30), ["Sev", "Code", "Metric", "Status"]),
+    ((140, 40), ["Sev", "Code", "Metric", "Outlets", "Status"]),
+])
+def test_layout_fits_the_terminal(make_app, size, columns):
+    """The list gives up columns as the terminal narrows; the detail keeps room;
+    the footer stays on the last line with the decision keys, help and quit."""
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.pause()
+        seen.update(layout_facts(app))
+
+    run(make_app, scenario, size=size)
+    width, height = size
+    assert seen["columns"] == columns
+    assert seen["list_width"] <= width * 0.51
+    assert seen["detail"].width >= 40 and seen["detail"].height >= 8
+    assert seen["footer_y"] == height - 1
+    for label in ("Confirm", "Dismiss", "Follow-up", "Help", "Quit"):
+        assert label in seen["footer"], (label, seen["footer"])
+    assert "0 of 5 decided" in seen["status"] and "ann" in seen["status"]  # nothing cut off
+    assert seen["header"] == (height >= 30)
+    assert seen["timeline"].height == (8 if height < 30 else 12)
+
+
+def test_layout_follows_a_resize(make_app):
+    seen = []
+
+    async def scenario(pilot, app):
+        await pilot.press("j", "j")
+        seen.append((layout_facts(app)["columns"], current_flag(app).id))
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        seen.append((layout_facts(app)["columns"], current_flag(app).id))
+        await pilot.resize_terminal(140, 40)
+        await pilot.pause()
+        seen.append((layout_facts(app)["columns"], current_flag(app).id))
+
+    run(make_app, scenario)
+    assert [cols for cols, _ in seen] == [["Sev", "Code", "Metric", "Outlets", "Status"],
+                                          ["Sev", "Metric", "Status"],
+                                          ["Sev", "Code", "Metric", "Outlets", "Status"]]
+    assert len({flag for _, flag in seen}) == 1  # the cursor stays on its flag
+
+
+def test_detail_pane_scrolls_from_the_keyboard(make_app):
+    """At 80x24 the detail does not fit: space / pgdn / pgup scroll it while the
+    list keeps the focus and its cursor."""
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.pause()
+        detail = app.screen.query_one("#detail")
+        seen["max"] = detail.max_scroll_y
+        await pilot.press("space")
+        await pilot.pause()
+        seen["space"] = detail.scroll_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        seen["pagedown"] = detail.scroll_y
+        await pilot.press("pageup", "pageup")
+        await pilot.pause()
+        seen["pageup"] = detail.scroll_y
+        for _ in range(10):
+            await pilot.press("space")
+        await pilot.pause()
+        seen["end"] = detail.scroll_y
+        seen["cursor"] = current_flag(app).id
+        seen["focused"] = app.focused is table(app)
+
+    app = run(make_app, scenario, size=(80, 24))
+    assert seen["max"] > 0
+    assert 0 < seen["space"] < seen["pagedown"] <= seen["max"]
+    assert seen["pageup"] == 0
+    assert seen["end"] == seen["max"]
+    assert seen["cursor"] == app.flags[0].id and seen["focused"]
+
+
+def test_narrow_detail_stacks_the_claims(make_app):
+    """Side by side, two claims in a 45-column pane are 20 columns each: stack them."""
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.pause()
+        seen["narrow"] = rendered(app.screen.query_one("#flag-claims"))
+        await pilot.resize_terminal(140, 40)
+        await pilot.pause()
+        seen["wide"] = rendered(app.screen.query_one("#flag-claims"))
+
+    run(make_app, scenario, size=(80, 24))
+
+    def row_of(text: str, label: str) -> int:
+        return next(n for n, line in enumerate(text.splitlines()) if f" {label} " in line)
+
+    assert row_of(seen["narrow"], "B") > row_of(seen["narrow"], "A")  # B under A
+    assert row_of(seen["wide"], "B") == row_of(seen["wide"], "A")  # side by side
+
+
+def test_empty_filter_says_so_and_hides_the_plot(make_app):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("s", "s")  # status confirmed: nothing is confirmed yet
+        await pilot.pause()
+        seen["head"] = rendered(app.screen.query_one("#flag-head"))
+        seen["plot"] = app.screen.query_one(MetricTimeline).display
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["plot_after"] = app.screen.query_one(MetricTimeline).display
+
+    run(make_app, scenario, size=(80, 24))
+    assert "No flags match the filters (status confirmed)" in " ".join(seen["head"].split())
+    assert seen["plot"] is False and seen["plot_after"] is True
+
+
+def test_all_decided_when_the_last_flag_is_decided(make_app, flags):
+    seen = {"notes": []}
+
+    async def scenario(pilot, app):
+        await pilot.press("j", "c", "c", "c")  # flags 1-3; the cursor is on the last row
+        await pilot.press("c")  # flag 4: the last row; flag 0 is still open
+        await pilot.pause()
+        seen["wrapped"] = current_flag(app).id
+        seen["before"] = status_line(app)
+        await pilot.press("d")  # flag 0: the last open flag
+        await pilot.pause()
+        seen["after"] = status_line(app)
+
+    def make():
+        app = make_app()
+        notify = app.notify
+        app.notify = lambda message, **kw: (seen["notes"].append((kw.get("title"), message)),
+                                            notify(message, **kw))
+        return app
+
+    run(make, scenario, size=(80, 24))
+    assert seen["wrapped"] == flags[0].id  # back to the first open flag
+    assert "All decided" not in seen["before"]
+    assert "All decided" in seen["after"] and seen["after"].startswith("5 of 5 decided")
+    assert [title for title, _ in seen["notes"]] == ["All decided"]
+
+
 # -- persistence and changed evidence -----------------------------------------------
 
 
@@ -738,21 +900,123 @@ def test_timeline_plots_metric_claims_and_counts_undated(make_app, flags):
         await pilot.press("j", "j")  # hostages-held: 136 (dated) vs 132 (undated)
         seen["held"] = (await plotted(pilot, app, 2)).summary
         await pilot.press("k")
-        seen["pause"] = (await plotted(pilot, app, 1)).summary
-        seen["pause_points"] = app.state.timeline("pause-length").points
+        timeline = await plotted(pilot, app, 1)
+        seen["pause"] = timeline.summary
+        seen["pause_ticks"] = timeline.yticks
+        seen["pause_points"] = app.state.timeline(1).points
 
     run(make_app, scenario)
-    assert seen["first"].startswith("hostages-released-first-phase (1 not numeric)")
+    assert seen["first"].startswith("hostages-released-first-phase [hostage] (1 not numeric)")
     assert "1 undated" in seen["held"]
-    assert "pause-length" in seen["pause"]
+    assert seen["pause"].startswith("pause-length [day]")  # the unit is on the axis
     assert sorted(p.low for p in seen["pause_points"]) == [42, 45]
+    assert seen["pause_ticks"] == [42, 45]  # ticks at the plotted values, readable off the axis
 
 
 def test_timeline_dedupes_claims_across_flags(flags, ledger_path):
     a, b = flags[1].claims
     extra = Flag("Q999", "low", "pause-length", [a, b], "same claims, another rule")
     app = ReviewApp([*flags, extra], Ledger(ledger_path), "ann")
-    assert len(app.state.timeline("pause-length").points) == 2
+    assert len(app.state.timeline(1).points) == 2
+
+
+def pause_figure(source: str, low: float, high: float, day: str, unit: str = "day",
+                 kind: str = "exact", scale: float = 1.0) -> Claim:
+    """An invented figure for the pause length, as a stored claim would be."""
+    surface = f"{low:g}"
+    return Claim(source, Quantity(low, high, kind, unit=unit, surface=surface, start=0, end=len(surface),
+                                  concept="pause", scale=scale),
+                 f"{surface} days of pause were proposed.", 1, 1, counted="pause", date=day,
+                 outlet=source.split(".")[0].title(), published=day)
+
+
+def test_timeline_shows_every_figure_of_the_fact_not_only_flagged_ones(flags, ledger_path):
+    """Figures of the same fact that no flag names (they agree with someone)
+    are plotted too, in the axis unit; a figure in another unit is counted."""
+    others = [pause_figure("east.txt", 42, 42, "2024-02-05"), pause_figure("west.txt", 40, 50, "2024-02-07",
+                                                                           kind="range"),
+              pause_figure("north.txt", 6, 6, "2024-02-08", unit="percentage")]
+    asked = []
+
+    def figures(flag):
+        asked.append(flag.metric)
+        return others if flag.metric == "pause-length" else []
+
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("j")
+        timeline = await plotted(pilot, app, 1)
+        seen["summary"] = timeline.summary
+        seen["ticks"] = timeline.yticks
+
+    app = run(lambda: ReviewApp(flags, Ledger(ledger_path), "ann", figures=figures), scenario)
+    points = app.state.timeline(1).points
+    mine = {c.id for c in flags[1].claims}
+    assert len(points) == 4 and mine <= {p.claim_id for p in points}  # 2 flagged + 2 others
+    assert sorted((p.low, p.high) for p in points) == [(40, 50), (42, 42), (42, 42), (45, 45)]
+    assert "1 in another unit" in seen["summary"] and "others" in seen["summary"]
+    assert seen["ticks"][0] == 40 and seen["ticks"][-1] == 50
+    assert "pause-length" in asked
+
+
+def test_timeline_survives_a_failing_figures_source(flags, ledger_path):
+    def figures(flag):
+        raise OSError("cache unreadable")
+
+    notes = []
+
+    async def scenario(pilot, app):
+        await plotted(pilot, app, 0)
+        await pilot.pause()
+
+    def make():
+        app = ReviewApp(flags, Ledger(ledger_path), "ann", figures=figures)
+        notify = app.notify
+        app.notify = lambda message, **kw: (notes.append(message), notify(message, **kw))
+        return app
+
+    app = run(make, scenario)
+    assert len(app.state.timeline(0).points) == 1  # the flag's own dated figure
+    assert any("cache unreadable" in n for n in notes)
+
+
+def test_fact_figures_reads_stored_claims_of_the_flags_fact(tmp_path, nlp, seed_claims, seed_sources, pack):
+    """The real pipeline's claims on the seeds plus one invented wire story that
+    agrees with nobody in particular, stored as a scan stores them: the pause
+    flag's timeline gets the wire's figure too, and nothing of other facts."""
+    from checker.claims import extract
+    from checker.config import load_config
+    from checker.engine import compare, metric_of
+    from checker.model import Source
+    from checker.pipeline import extractor_key
+    from checker.store import Store
+    from checker.tui.figures import fact_figures
+
+    wire = Source("wire/extra.txt", "wire/extra.txt",
+                  "Mediators proposed a 40-day pause in the fighting, an official said.",
+                  outlet="Wire Desk", published="2024-02-05")
+    ((_, wire_claims),) = extract([wire], pack, nlp=nlp)
+    assert [metric_of(c, pack) for c in wire_claims] == ["pause-length"]
+    stored = dict(seed_claims, **{wire.id: wire_claims})
+    sources = dict(seed_sources, **{wire.id: wire})
+    (tmp_path / "checker.toml").write_text(f'sources = ["seeds"]\nrules = ["{REPO / "seeds" / "rules"}"]\n')
+    cfg = load_config(tmp_path)
+    store = Store(cfg.cache_path)
+    for sid, claims in stored.items():
+        store.put_source(sources[sid])
+        store.put_claims(sid, sources[sid].content_hash, extractor_key(cfg), claims)
+    store.commit()
+    flags = compare([c for claims in seed_claims.values() for c in claims], pack)
+    pause = next(f for f in flags if f.metric == "pause-length")
+    got = fact_figures(store, pause, cfg)
+    store.close()
+    ids = [c.id for c in got]
+    assert ids[:2] == [c.id for c in pause.claims]  # the flag's own first
+    assert wire_claims[0].id in ids  # a figure no flag names
+    everything = [c for claims in stored.values() for c in claims]
+    assert set(ids) == {c.id for c in everything if metric_of(c, pack) == "pause-length"}
+    assert len(ids) == len(set(ids))
 
 
 # -- scale ----------------------------------------------------------------------------------
@@ -843,3 +1107,92 @@ def test_history_names_each_kind_of_ledger_line():
     assert "note" in rows[0] and "ask the desk" in rows[0] and "open" not in rows[0]
     assert "confirmed (one figure marked wrong)" in rows[1]
     assert "undo → open" in rows[2] and "undo" not in rows[2].split("→")[1]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_small_terminals(snap_compare, tmp_path, size):
+    """The seed flags at 80x24 (list narrowed to severity, metric and status,
+    claims stacked, short plot, no title bar) and 120x40 (code column back)."""
+    app = ReviewApp(seed_flags(), Ledger(tmp_path / "decisions.jsonl"), "reviewer",
+                    article_text=source_text)
+
+    async def settle(pilot) -> None:
+        await pilot.press("j")
+        await plotted(pilot, pilot.app, 1)
+
+    assert snap_compare(app, run_before=settle, terminal_size=size)
+
+
+def test_head_credits_the_decision_and_not_an_open_flag(make_app, flags, ledger_path):
+    """A decided flag says who decided it and when; an open flag (a note, or an
+    undo back to open) names nobody in its status line."""
+    ledger = Ledger(ledger_path)
+    ledger.decide(flags[0].id, "confirmed", "bob", evidence_hash=flags[0].evidence_hash)
+    ledger.decide(flags[1].id, "open", "carol", note="check the wire")
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.pause()
+        seen["decided"] = rendered(app.screen.query_one("#flag-head")).splitlines()[1]
+        await pilot.press("j")
+        await pilot.pause()
+        seen["open"] = rendered(app.screen.query_one("#flag-head")).splitlines()[1]
+
+    run(make_app, scenario)
+    today = ledger.history(flags[0].id)[0].time[:10]
+    assert f"status confirmed by bob on {today}" in seen["decided"]
+    assert seen["open"].startswith("status open  ·  flag") and "carol" not in seen["open"]
+
+
+def test_help_and_note_dialogs_fit_80x24(make_app):
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        dialog = app.screen.query_one("#help-dialog")
+        seen["help"] = dialog.region
+        await pilot.press("pagedown")
+        await pilot.pause()
+        seen["help_scrolled"] = dialog.scroll_y
+        seen["help_text"] = rendered(dialog)
+        await pilot.press("escape")
+        await pilot.press("n")
+        await pilot.pause()
+        seen["note"] = app.screen.query_one("#note-dialog").region
+        await pilot.press("escape")
+
+    run(make_app, scenario, size=(80, 24))
+    for name in ("help", "note"):
+        region = seen[name]
+        assert region.x >= 0 and region.right <= 80, (name, region)
+    assert seen["help_scrolled"] > 0  # taller than 24 rows: it scrolls from the keyboard
+
+
+def test_space_types_into_the_search_bar(make_app, flags):
+    """Space scrolls the detail as a priority key of the screen; in the search
+    bar it must still type a space."""
+    seen = {}
+
+    async def scenario(pilot, app):
+        await pilot.press("slash", *"women", "space", *"children", "space", *"and", "enter")
+        await pilot.pause()
+        seen["query"] = app.screen.filters.search
+        seen["shown"] = [app.flags[i].id for i in table(app).shown]
+
+    run(make_app, scenario, size=(80, 24))
+    assert seen["query"] == "women children and"
+    assert seen["shown"] == [flags[0].id, flags[1].id]
+
+
+def test_footer_fit_keeps_decisions_help_and_quit_first():
+    from types import SimpleNamespace
+
+    from checker.tui.key_footer import fit
+
+    keys = [SimpleNamespace(key=k, key_display=d, description=t) for k, d, t in (
+        ("c", "c", "Confirm"), ("j", "j", "Next"), ("s", "s", "Status"), ("question_mark", "?", "Help"),
+        ("q", "q", "Quit"))]
+    assert [k.key for k in fit(keys, 100)] == ["c", "j", "s", "question_mark", "q"]
+    assert [k.key for k in fit(keys, 27)] == ["c", "question_mark", "q"]  # 10 + 7 + 7 cells
+    assert fit(keys, 5) == []

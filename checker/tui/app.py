@@ -1,7 +1,8 @@
 """ReviewApp: the Textual review UI for flags (`checker review`).
 
     from checker.tui.app import ReviewApp
-    ReviewApp(flags, ledger, reviewer, article_text=lambda source_id: text_or_None).run()
+    ReviewApp(flags, ledger, reviewer, article_text=lambda source_id: text_or_None,
+              figures=lambda flag: every_claim_of_its_fact).run()
 
 Statuses come from one `ledger.latest()` read at start; after that the app
 only appends (each decision fsynced before its key handler returns) and reads
@@ -15,7 +16,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from ..ledger import Ledger
-from ..model import Flag
+from ..model import Claim, Flag
 from .review_screen import ReviewScreen
 from .safe import clean
 from .state import ReviewState
@@ -34,13 +35,14 @@ class ReviewApp(App[None]):
         ledger: Ledger,
         reviewer: str,
         article_text: Callable[[str], str | None] = lambda source_id: None,
+        figures: Callable[[Flag], list[Claim]] | None = None,
     ) -> None:
         super().__init__()
         self.flags = list(flags)
         self.ledger = ledger
         self.reviewer = reviewer
         self.article_text = article_text
-        self.state = ReviewState(self.flags, ledger.latest(self.flags))
+        self.state = ReviewState(self.flags, ledger.latest(self.flags), figures)
         self.ledger_warnings = ledger.warnings
 
     def get_default_screen(self) -> Screen:

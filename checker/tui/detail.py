@@ -82,11 +82,23 @@ def claim_block(claim: Claim, label: str) -> Text:
     return text
 
 
-def claims_table(claims: list[Claim]) -> Table:
+SIDE_BY_SIDE_MIN = 30  # cells per claim below which the claims are stacked
+
+
+def claims_table(claims: list[Claim], width: int = 0) -> Table:
+    """The claims side by side, or one under the other when `width` (the pane's)
+    leaves fewer than SIDE_BY_SIDE_MIN cells to each."""
     table = Table(box=box.ROUNDED, expand=True, show_header=False, padding=(0, 1))
+    blocks = [claim_block(c, claim_label(n)) for n, c in enumerate(claims)]
+    if width and claims and width // len(claims) < SIDE_BY_SIDE_MIN:
+        table.show_lines = True
+        table.add_column(ratio=1, overflow="fold")
+        for block in blocks:
+            table.add_row(block)
+        return table
     for _ in claims:
         table.add_column(ratio=1, overflow="fold")
-    table.add_row(*(claim_block(c, claim_label(n)) for n, c in enumerate(claims)))
+    table.add_row(*blocks)
     return table
 
 
@@ -109,10 +121,17 @@ def head_text(state: ReviewState, i: int) -> Text:
         ("\nstatus ", "dim"),
     )
     text.append_text(status_text(state.status(i), state.is_changed(i)))
+    d = state.decision(i)
+    if d is not None and d.status != "open":
+        # Who decided and when; an open flag has no decision to credit (a note or
+        # an undo leaves it open), its history below says who touched it.
+        text.append(" by ", style="dim")
+        text.append(clean(d.reviewer) or "unknown")
+        if d.time:
+            text.append(f" on {clean(d.time[:10])}", style="dim")
     text.append(f"  ·  flag {state.ids[i]}", style="dim")
     text.append("\n\n")
     text.append(clean(f.message))
-    d = state.decision(i)
     if state.is_changed(i) and d is not None:
         text.append("\n\n")
         text.append("Evidence changed ", style="bold magenta")
@@ -160,13 +179,29 @@ class FlagDetail(VerticalScroll):
         yield Static(id="flag-claims", markup=False)
         yield Static(id="flag-history", markup=False)
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[ReviewState, int] | None = None
+        self._width = 0
+
+    def on_resize(self) -> None:
+        if self._shown is not None and self.size.width != self._width:
+            state, i = self._shown
+            self._width = self.size.width
+            self.query_one("#flag-claims", Static).update(
+                claims_table(state.flags[i].claims, self.scrollable_content_region.width))
+
     def show(self, state: ReviewState, i: int, ledger: Ledger) -> None:
+        self._shown = (state, i)
+        self._width = self.size.width
         self.query_one("#flag-head", Static).update(head_text(state, i))
-        self.query_one("#flag-claims", Static).update(claims_table(state.flags[i].claims))
+        self.query_one("#flag-claims", Static).update(
+            claims_table(state.flags[i].claims, self.scrollable_content_region.width))
         self.query_one("#flag-history", Static).update(history_text(state.history(i, ledger)))
         self.scroll_home(animate=False)
 
     def show_empty(self, message: str) -> None:
+        self._shown = None
         self.query_one("#flag-head", Static).update(Text(message, style="dim"))
         self.query_one("#flag-claims", Static).update(Text())
         self.query_one("#flag-history", Static).update(Text())

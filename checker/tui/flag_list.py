@@ -19,13 +19,31 @@ STATUS_STYLE = {
     "dismissed": "dim",
     "follow-up": "bold yellow",
 }
-COLUMNS = (  # key, label, width
+COLUMNS = (  # key, label, width: the layout of a wide list
     ("severity", "Sev", 6),
     ("code", "Code", 6),
     ("metric", "Metric", 18),
     ("outlets", "Outlets", 18),
     ("status", "Status", 10),
 )
+SHORT_SEVERITY = {"medium": "med"}
+MIN_METRIC = 6
+
+
+def columns_for(width: int) -> tuple[tuple[str, str, int], ...]:
+    """The columns that fit a list `width` cells wide (its border and scroll bar
+    included): outlets go first, then the code; the metric takes what is left.
+    Status is always last."""
+    room = width - 3  # border and scroll bar
+    wide = sum(w + 2 for _, _, w in COLUMNS)  # each cell has one space each side
+    if room >= wide:
+        return COLUMNS
+    if room >= 44:
+        metric = room - (6 + 6 + 10) - 8
+        return (("severity", "Sev", 6), ("code", "Code", 6), ("metric", "Metric", metric),
+                ("status", "Status", 10))
+    metric = max(room - (4 + 10) - 6, MIN_METRIC)
+    return (("severity", "Sev", 4), ("metric", "Metric", metric), ("status", "Status", 10))
 
 
 class Cell:
@@ -60,31 +78,52 @@ def status_cell(state: ReviewState, i: int) -> Cell:
 
 
 class FlagList(DataTable):
-    """Flags as rows; `shown` holds the flag indices in display order."""
+    """Flags as rows; `shown` holds the flag indices in display order. The
+    columns follow the list's width (see `columns_for`)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.shown: list[int] = []
         self._position: dict[int, int] = {}
+        self.layout_columns = COLUMNS
+        self._state: ReviewState | None = None
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for key, label, width in self.layout_columns:
             self.add_column(label, key=key, width=width)
+
+    def on_resize(self) -> None:
+        layout = columns_for(self.outer_size.width)
+        if layout == self.layout_columns:
+            return
+        self.layout_columns = layout
+        keep = self.flag_at_cursor()
+        self.clear(columns=True)
+        self._add_columns()
+        if self._state is not None:
+            self.show(self._state, self.shown, keep=keep)
 
     def row_cells(self, state: ReviewState, i: int) -> list[Cell]:
         f = state.flags[i]
-        return [
-            Cell(Text(clean(f.severity), style=SEVERITY_STYLE.get(f.severity, ""))),
-            Cell(Text(clean(f.code))),
-            Cell(Text(clean(f.metric))),
-            Cell(Text(clean(", ".join(outlets_of(f))))),
-            status_cell(state, i),
-        ]
+        cells = {
+            "code": lambda: Cell(Text(clean(f.code))),
+            "metric": lambda: Cell(Text(clean(f.metric))),
+            "outlets": lambda: Cell(Text(clean(", ".join(outlets_of(f))))),
+            "status": lambda: status_cell(state, i),
+        }
+        narrow = self.layout_columns[0][2] < len("medium")
+        severity = SHORT_SEVERITY.get(f.severity, f.severity) if narrow else f.severity
+        cells["severity"] = lambda: Cell(Text(clean(severity), style=SEVERITY_STYLE.get(f.severity, "")))
+        return [cells[key]() for key, _, _ in self.layout_columns]
 
     def show(self, state: ReviewState, indices: list[int], keep: int | None = None) -> None:
         """Replace the rows with `indices`, keeping the cursor on flag `keep`
         if it is still shown (else on the row nearest its old position)."""
         old_row = self.cursor_row
+        self._state = state
         self.clear()
         self.shown = list(indices)
         self._position = {i: n for n, i in enumerate(self.shown)}
@@ -103,7 +142,7 @@ class FlagList(DataTable):
         """Update one row's status cell (no-op when the flag is filtered out)."""
         row = self._position.get(i)
         if row is not None:
-            self.update_cell_at(Coordinate(row, len(COLUMNS) - 1), status_cell(state, i))
+            self.update_cell_at(Coordinate(row, len(self.layout_columns) - 1), status_cell(state, i))
 
     def select_flag(self, i: int) -> bool:
         row = self._position.get(i)
@@ -112,7 +151,11 @@ class FlagList(DataTable):
         self.move_cursor(row=row, animate=False, scroll=True)
         return True
 
-    def step(self, delta: int) -> None:
-        if self.shown:
-            row = min(max(self.cursor_row + delta, 0), len(self.shown) - 1)
-            self.move_cursor(row=row, animate=False, scroll=True)
+    def step(self, delta: int) -> bool:
+        """Move the cursor `delta` rows; False when it could not move (an end)."""
+        if not self.shown:
+            return False
+        old = self.cursor_row
+        row = min(max(old + delta, 0), len(self.shown) - 1)
+        self.move_cursor(row=row, animate=False, scroll=True)
+        return row != old

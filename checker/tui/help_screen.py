@@ -40,5 +40,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table, markup=False)
             yield Static(Text(NOTES, style="dim"), id="help-notes", markup=False)
 
+    def on_mount(self) -> None:
+        # Focused, the dialog scrolls with the arrows and pgup/pgdn when it is
+        # taller than the terminal (80x24).
+        self.query_one("#help-dialog").focus()
+
     def action_close(self) -> None:
         self.dismiss(None)

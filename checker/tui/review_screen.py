@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from ..errors import UserError
 from ..ledger import Ledger
@@ -24,6 +24,7 @@ from .article_screen import ArticleScreen
 from .detail import FlagDetail, claim_label
 from .flag_list import FlagList
 from .help_screen import HelpScreen
+from .key_footer import KeyFooter
 from .note_modal import NoteModal
 from .safe import clean
 from .search_bar import SearchBar
@@ -36,6 +37,11 @@ TIMELINE_QUIET = 0.15  # seconds; while j is held the plot waits until the curso
 
 
 class ReviewScreen(Screen[None]):
+    # The layout follows the terminal: the list narrows below 140 and 100
+    # columns (see review.tcss and flag_list.columns_for), and below 30 rows the
+    # header goes and the timeline shrinks, so 80x24 still shows everything.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("c", "decide('confirmed')", "Confirm"),
         Binding("d", "decide('dismissed')", "Dismiss"),
@@ -55,6 +61,9 @@ class ReviewScreen(Screen[None]):
         Binding("b", "article(1)", "Text B"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        # The list has the focus; these scroll the detail pane whatever is focused.
+        Binding("space,pagedown", "scroll_detail(1)", "Scroll", show=False, priority=True),
+        Binding("shift+space,pageup", "scroll_detail(-1)", "Scroll up", show=False, priority=True),
     ]
     HELP_KEYS = [
         ("c", "confirm: the sources really disagree (then next flag)"),
@@ -70,6 +79,7 @@ class ReviewScreen(Screen[None]):
         ("o", "filter by rule code (cycles through the codes present)"),
         ("/", "search message, metric, outlets and quotes (Enter applies)"),
         ("escape", "clear all filters and the search"),
+        ("space / pgdn", "scroll the detail pane down (shift+space / pgup: up)"),
         ("a / b", "full article of claim A / B (Escape returns)"),
         ("?", "this help"),
         ("q", "quit (nothing to save: every decision is already on disk)"),
@@ -88,6 +98,7 @@ class ReviewScreen(Screen[None]):
         self._detail_pending = False
         self._timeline_timer: Timer | None = None
         self._timeline_dirty = False
+        self._figures_warned = False
 
     # -- layout ------------------------------------------------------------------
 
@@ -100,7 +111,7 @@ class ReviewScreen(Screen[None]):
                 yield FlagDetail(id="detail")
                 yield MetricTimeline(id="timeline")
         yield SearchBar(id="search")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
@@ -137,13 +148,16 @@ class ReviewScreen(Screen[None]):
         self._detail_pending = False
         detail = self.query_one(FlagDetail)
         i = self.current()
+        timeline = self.query_one(MetricTimeline)
         if i is None:
             detail.show_empty(
-                "No flags match the filters (Escape clears them)."
+                f"No flags match the filters ({self.filters.describe()}). Escape clears them."
                 if len(self.state)
                 else "No flags: nothing to review."
             )
+            timeline.display = False  # nothing to plot: no empty frame
         else:
+            timeline.display = True
             detail.show(self.state, i, self.ledger)
         self.schedule_timeline()
 
@@ -170,6 +184,10 @@ class ReviewScreen(Screen[None]):
             timeline.clear()
         else:
             timeline.show(self.state, i)
+            if self.state.figures_error and not self._figures_warned:
+                self._figures_warned = True
+                self.notify(f"Timeline shows only the flags' figures: {clean(self.state.figures_error)}",
+                            severity="warning", timeout=10, markup=False)
 
     # -- decisions -----------------------------------------------------------------
 
@@ -205,8 +223,21 @@ class ReviewScreen(Screen[None]):
         i = self.current()
         if i is None:
             return
-        if self.write(i, status) is not None:
+        was_done = self.state.all_decided()
+        if self.write(i, status) is None:
+            return
+        if self.state.all_decided():
+            if not was_done:
+                self.notify(f"All decided: {len(self.state)} of {len(self.state)}. "
+                            "q quits; 'checker report' writes the report.",
+                            title="All decided", timeout=8, markup=False)
             self.table.step(1)
+        elif not self.table.step(1):
+            # The last row: go on with the first open flag shown, if any.
+            first_open = next((n for n, j in enumerate(self.table.shown)
+                               if self.state.status(j) == "open"), None)
+            if first_open is not None:
+                self.table.move_cursor(row=first_open, animate=False, scroll=True)
 
     def action_decide_wrong(self, side: int) -> None:
         """Confirmed, naming the side whose figure is wrong (by claim id, which
@@ -264,10 +295,26 @@ class ReviewScreen(Screen[None]):
         self.table.select_flag(i)
         self.notify(f"Undone: back to {decision.status}.", timeout=2, markup=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The detail-scrolling keys are priority bindings (the list has the
+        focus and would take pgup/pgdn); while the search bar has the focus
+        they belong to it, so space types a space."""
+        if action == "scroll_detail" and isinstance(self.focused, SearchBar):
+            return False
+        return True
+
     # -- navigation and filters -----------------------------------------------------
 
     def action_step(self, delta: int) -> None:
         self.table.step(delta)
+
+    def action_scroll_detail(self, pages: int) -> None:
+        detail = self.query_one(FlagDetail)
+        if pages > 0:
+            detail.scroll_page_down(animate=False)
+        else:
+            detail.scroll_page_up(animate=False)
+
 
     def apply_filters(self) -> None:
         keep = self.current()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..ledger import Ledger
 from ..model import Claim, Decision, Flag
@@ -58,11 +58,21 @@ class Filters:
     def active(self) -> bool:
         return (self.status, self.severity, self.code, self.search) != ("all", "all", "all", "")
 
+    def describe(self) -> str:
+        """The active filters in a few words: "status confirmed, search 'gaza'"."""
+        parts = [f"{name} {value}" for name, value in
+                 (("status", self.status), ("severity", self.severity), ("code", self.code))
+                 if value != "all"]
+        if self.search:
+            parts.append(f"search '{self.search}'")
+        return ", ".join(parts) or "none"
+
 
 @dataclass(frozen=True)
 class Point:
     """One claim on the timeline: x is a date ordinal; `low`/`high` are finite
-    ends of its interval (equal for a point figure, one None for an open end)."""
+    ends of its interval in the timeline's unit (equal for a point figure, one
+    None for an open end)."""
 
     claim_id: str
     x: int
@@ -75,13 +85,61 @@ class Timeline:
     points: list[Point]
     undated: int
     skipped: int  # vague, categorical or wholly unbounded figures
+    unit: str = ""  # what the y axis counts or measures ("day", "hostage")
+    other_unit: int = 0  # figures in a unit that does not convert to `unit`
+
+
+def _unit_of(claim: Claim) -> tuple[str, str, float]:
+    """(family, axis label, factor to the label's unit) for a claim's figure."""
+    from ..align import CONVERSIONS, unit_family
+
+    unit = claim.quantity.unit or ""
+    family, factor = unit_family(unit)
+    if family == "count":
+        return family, (unit or claim.counted or "count"), 1.0
+    base = next((u for u, (f, k) in CONVERSIONS.items() if f == family and k == 1.0), family)
+    return family, base, factor
+
+
+def build_timeline(claims: list[Claim]) -> Timeline:
+    """Plot data for `claims` (the flag's own first): dated numeric figures as
+    points, in the unit of the first numeric figure; the rest counted."""
+    points: list[Point] = []
+    undated = skipped = other = 0
+    axis: tuple[str, str] | None = None
+    for c in claims:
+        q = c.quantity
+        if q.kind in ("vague", "categorical"):
+            skipped += 1
+            continue
+        low = q.low if q.low is not None and math.isfinite(q.low) else None
+        high = q.high if q.high is not None and math.isfinite(q.high) else None
+        if low is None and high is None:
+            skipped += 1
+            continue
+        family, label, factor = _unit_of(c)
+        if axis is None:
+            axis = (family, label)
+        elif family != axis[0]:
+            other += 1
+            continue
+        when = claim_date(c)
+        if when is None:
+            undated += 1
+            continue
+        points.append(Point(c.id, when.toordinal(), None if low is None else low * factor,
+                            None if high is None else high * factor))
+    return Timeline(points, undated, skipped, axis[1] if axis else "", other)
 
 
 class ReviewState:
     """Flags plus the current decision on each, updated as decisions are made."""
 
-    def __init__(self, flags: Iterable[Flag], latest: dict[str, Decision]):
+    def __init__(self, flags: Iterable[Flag], latest: dict[str, Decision],
+                 figures: Callable[[Flag], list[Claim]] | None = None):
         self.flags: list[Flag] = list(flags)
+        self.figures = figures  # every figure of a flag's fact; None: the flags' own claims
+        self.figures_error: str | None = None
         self.ids: list[str] = [f.id for f in self.flags]
         self.hashes: list[str] = [f.evidence_hash for f in self.flags]
         self.latest: dict[str, Decision] = dict(latest)
@@ -94,10 +152,13 @@ class ReviewState:
         self._haystacks: dict[int, str] = {}
         self._history: dict[str, list[Decision]] | None = None
         self._claims_by_metric: dict[str, list[Claim]] | None = None
-        self._timelines: dict[str, Timeline] = {}
+        self._timelines: dict[int, Timeline] = {}
 
     def __len__(self) -> int:
         return len(self.flags)
+
+    def all_decided(self) -> bool:
+        return bool(self.flags) and self.decided == len(self.flags)
 
     # -- status --------------------------------------------------------------
 
@@ -201,26 +262,26 @@ class ReviewState:
             self._claims_by_metric = {m: list(g.values()) for m, g in groups.items()}
         return self._claims_by_metric.get(metric, [])
 
-    def timeline(self, metric: str) -> Timeline:
-        cached = self._timelines.get(metric)
-        if cached is not None:
-            return cached
-        points: list[Point] = []
-        undated = skipped = 0
-        for c in self.metric_claims(metric):
-            q = c.quantity
-            if q.kind in ("vague", "categorical"):
-                skipped += 1
-                continue
-            low = q.low if q.low is not None and math.isfinite(q.low) else None
-            high = q.high if q.high is not None and math.isfinite(q.high) else None
-            if low is None and high is None:
-                skipped += 1
-                continue
-            when = claim_date(c)
-            if when is None:
-                undated += 1
-                continue
-            points.append(Point(c.id, when.toordinal(), low, high))
-        timeline = self._timelines[metric] = Timeline(points, undated, skipped)
-        return timeline
+    def fact_claims(self, i: int) -> list[Claim]:
+        """Every figure of flag `i`'s fact, its own claims first. Without a
+        `figures` source (no stored corpus), the claims of all flags on its metric."""
+        flag = self.flags[i]
+        found = None
+        if self.figures is not None:
+            try:
+                found = self.figures(flag)
+            except Exception as exc:  # a damaged cache must not end the review: say so once
+                self.figures = None
+                self.figures_error = f"{exc.__class__.__name__}: {exc}"
+        if found is None:
+            found = self.metric_claims(flag.metric)
+        seen: dict[str, Claim] = {c.id: c for c in flag.claims}
+        for c in found:
+            seen.setdefault(c.id, c)
+        return list(seen.values())
+
+    def timeline(self, i: int) -> Timeline:
+        cached = self._timelines.get(i)
+        if cached is None:
+            cached = self._timelines[i] = build_timeline(self.fact_claims(i))
+        return cached

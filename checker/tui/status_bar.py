@@ -9,7 +9,8 @@ from .state import Filters, ReviewState
 
 
 def progress_text(state: ReviewState) -> str:
-    return f"{state.decided} of {len(state)} decided"
+    text = f"{state.decided} of {len(state)} decided"
+    return text + " · All decided" if state.all_decided() else text
 
 
 class StatusBar(Static):
@@ -17,8 +18,14 @@ class StatusBar(Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
+        self._last: tuple | None = None
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self.show(*self._last)
 
     def show(self, state: ReviewState, filters: Filters, shown: int, reviewer: str) -> None:
+        self._last = (state, filters, shown, reviewer)
         text = Text(progress_text(state), style="bold")
         if state.changed:
             text.append(f" · {state.changed} changed since decided", style="bold magenta")
@@ -35,4 +42,23 @@ class StatusBar(Static):
             text.append(clean(filters.search), style="bold yellow")
         text.append(" · reviewer ", style="dim")
         text.append(clean(reviewer))
+        width = self.size.width - 2 or self.app.size.width - 2
+        if text.cell_len > width:
+            text = self.compact(state, filters, shown, reviewer, label=True)
+            if text.cell_len > width:
+                text = self.compact(state, filters, shown, reviewer, label=False)
         self.update(text)
+
+    @staticmethod
+    def compact(state: ReviewState, filters: Filters, shown: int, reviewer: str, label: bool) -> Text:
+        """The same facts for a narrow terminal: only the filters in use."""
+        text = Text(progress_text(state), style="bold")
+        if state.changed:
+            text.append(f" · {state.changed} changed", style="bold magenta")
+        text.append(f" · {shown} shown")
+        if filters.active:
+            text.append(" · ", style="dim")
+            text.append(clean(filters.describe()), style="bold yellow")
+        text.append(" · reviewer " if label else " · ", style="dim")
+        text.append(clean(reviewer))
+        return text

@@ -1,10 +1,13 @@
-"""A small plot of every figure stated for the highlighted flag's metric over time.
+"""A small plot of every figure of the highlighted flag's fact over time.
 
-Each claim (across all flags on the metric, once per claim id) is a point at its
-date: a point figure is one marker, a range is its two ends joined by a line,
-an open range ("more than 26,000") shows only its finite end. Vague and
-categorical figures cannot be plotted; undated claims are counted in the title.
-The highlighted flag's own claims are drawn in a second colour.
+Each claim of the fact (every stored figure the comparison groups with the
+flag's claims, once per claim id) is a point at its date: a point figure is one
+marker, a range is its two ends joined by a line, an open range ("more than
+26,000") shows only its finite end. The y axis is labelled with the unit and
+its ticks sit at the plotted values, so each point can be read off the axis.
+Vague and categorical figures cannot be plotted; they and undated claims are
+counted in the title. The highlighted flag's own claims are drawn in a second
+colour.
 """
 from __future__ import annotations
 
@@ -18,6 +21,25 @@ from .state import ReviewState
 MINE = ("orange", "●")
 OTHERS = ("cyan", "•")
 MAX_TICKS = 4
+
+
+def fmt_value(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.3g}"
+
+
+def value_ticks(values: list[float], rows: int) -> list[float]:
+    """Distinct plotted values, thinned so no two share a row of the plot:
+    the smallest and largest always, the others where they fit."""
+    unique = sorted(set(values))
+    if len(unique) <= 2:
+        return unique
+    lo, hi = unique[0], unique[-1]
+    gap = (hi - lo) / max(rows - 1, 1) * 1.5
+    kept = [lo]
+    for v in unique[1:-1]:
+        if v - kept[-1] >= gap and hi - v >= gap:
+            kept.append(v)
+    return kept + [hi]
 
 
 def _printable(text: str) -> str:
@@ -40,12 +62,16 @@ class MetricTimeline(PlotextPlot):
         super().__init__(**kwargs)
         self.shown_for: int | None = None
         self.summary = ""  # plain-text description of what is plotted, for tests
+        self.yticks: list[float] = []
         self._title = ""
+        self._short_title = ""
 
     def clear(self) -> None:
         self.shown_for = None
         self.summary = ""
+        self.yticks = []
         self._title = ""
+        self._short_title = ""
         self.plt.clear_figure()
         self.refresh()
 
@@ -53,7 +79,11 @@ class MetricTimeline(PlotextPlot):
         # Plotext drops a title wider than the plot area (the width less the
         # y-axis labels): fit it, with room for labels up to 10 characters.
         width = max(self.size.width - 12, 8)
-        title = self._title if len(self._title) <= width else self._title[: width - 1] + "…"
+        title = self._title
+        if len(title) > width and self._short_title:
+            title = self._short_title  # the metric is in the detail pane's head already
+        if len(title) > width:
+            title = title[: width - 1] + "…"
         self.plt.title(title)
         return super().render()
 
@@ -62,7 +92,7 @@ class MetricTimeline(PlotextPlot):
             return
         self.shown_for = i
         flag = state.flags[i]
-        timeline = state.timeline(flag.metric)
+        timeline = state.timeline(i)
         mine = {c.id for c in flag.claims}
         plt = self.plt
         plt.clear_figure()
@@ -72,14 +102,26 @@ class MetricTimeline(PlotextPlot):
             extras.append(f"{timeline.undated} undated")
         if timeline.skipped:
             extras.append(f"{timeline.skipped} not numeric")
+        if timeline.other_unit:
+            extras.append(f"{timeline.other_unit} in another unit")
         title = flag.metric
+        if timeline.unit:
+            title += f" [{timeline.unit}]"
         if extras:
             title += " (" + ", ".join(extras) + ")"
         if timeline.points:
-            title += f": {MINE[1]} this flag {OTHERS[1]} others ▲ more than ▼ less than"
+            legend = [f"{MINE[1]} this flag"]
+            if any(p.claim_id not in mine for p in timeline.points):
+                legend.append(f"{OTHERS[1]} others")
+            if any(p.high is None for p in timeline.points):
+                legend.append("▲ more than")
+            if any(p.low is None for p in timeline.points):
+                legend.append("▼ less than")
+            title += ": " + " ".join(legend)
         else:
             title += ": no dated figures to plot"
         self._title = _printable(title)
+        self._short_title = _printable(title[len(flag.metric):].lstrip(" :"))
         self.summary = title
         if not timeline.points:
             self.refresh()
@@ -101,7 +143,8 @@ class MetricTimeline(PlotextPlot):
                 xs, ys = series.setdefault((color, marker), ([], []))
                 xs.append(p.x)
                 ys.append(value)
-        for (color, marker), (xs, ys) in series.items():
+        # Others first, so the flag's own markers are drawn over them.
+        for (color, marker), (xs, ys) in sorted(series.items(), key=lambda kv: kv[0][0] == MINE[0]):
             plt.scatter(xs, ys, color=color, marker=marker)
 
         all_x = [p.x for p in timeline.points]
@@ -114,4 +157,10 @@ class MetricTimeline(PlotextPlot):
         plt.ylim(lo_y - pad_y, hi_y + pad_y)
         ticks = _ticks(all_x)
         plt.xticks(ticks, [date.fromordinal(x).isoformat() for x in ticks])
+        rows = max(self.size.height - 4, 3)  # less the title, frame and x labels
+        yticks = value_ticks(all_y, rows)
+        self.yticks = yticks
+        plt.yticks(yticks, [fmt_value(v) for v in yticks])
+        if timeline.unit:
+            plt.ylabel(_printable(timeline.unit))
         self.refresh()
