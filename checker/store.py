@@ -224,10 +224,14 @@ class Store:
                 db.commit()
             elif row[0] != str(SCHEMA_VERSION):
                 raise sqlite3.DatabaseError("old cache schema")
-            # Damage past the first pages only shows when read: look at every page now.
-            check = db.execute("PRAGMA quick_check").fetchone()
-            if not check or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+            # Damage past the first pages only shows when read: look at every page
+            # now, unless the file is as a checker process left it after a check.
+            if not self._known_sound():
+                check = db.execute("PRAGMA quick_check").fetchone()
+                if not check or check[0] != "ok":
+                    raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+                self._mark_sound()
+            self._sound = True
             return db
         except sqlite3.OperationalError:
             if db is not None:
@@ -270,9 +274,42 @@ class Store:
             return None
         return row[0] if row else None
 
+    # A whole-file integrity check costs a read of every page (about a second
+    # for a cache of a few hundred MB) on every command. The file's size and
+    # mtime after a check are recorded beside it, and again when a session that
+    # opened a checked file closes (its own writes, or the write-ahead log that
+    # checker writers left, folded in); an open that finds them unchanged skips
+    # the check. Any other change to the file checks again.
+
+    def _file_state(self) -> str:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return "-"
+        return f"{st.st_size}:{st.st_mtime_ns}"
+
+    def _checked_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".checked")
+
+    def _known_sound(self) -> bool:
+        try:
+            return self._checked_path().read_text(encoding="ascii") == self._file_state()
+        except (OSError, ValueError):
+            return False
+
+    def _mark_sound(self) -> None:
+        try:
+            self._checked_path().write_text(self._file_state(), encoding="ascii")
+        except OSError:
+            pass  # a read-only folder: the next open checks again
+
     def close(self) -> None:
         try:
+            # Trusted: a writer's own session, or a reader that found the file as recorded.
+            trusted = getattr(self, "_sound", False) and (self._lock is not None or self._known_sound())
             self.db.close()
+            if trusted:
+                self._mark_sound()
         finally:
             if self._lock is not None:
                 self._lock.release()

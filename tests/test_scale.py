@@ -388,3 +388,40 @@ def test_flags_stored_by_a_check_are_not_kept_by_a_warm_scan(seeds_copy, nlp, ca
     warm = _scan(capsys)
     assert warm["parsed"] == 0 and warm["flags"] == full["flags"]
     assert {r["flag_id"] for r in _stored_flags(capsys)} == before
+
+
+# ------------------------------------------------------------------ no whole-cache check on every open
+
+
+def test_the_integrity_check_runs_only_when_the_cache_file_changed(tmp_path):
+    import sqlite3
+
+    from checker.bench import synthetic_flags
+    from checker.store import Store
+
+    path = tmp_path / ".checker" / "cache.sqlite"
+    store = Store(path)
+    store.put_flags(synthetic_flags(300))
+    store.commit()
+    store.close()
+    db = sqlite3.connect(path)
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    last_root = db.execute("SELECT MAX(rootpage) FROM sqlite_master").fetchone()[0]
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    Store(path).close()  # a reader records nothing new: the file is as the writer left it
+
+    # Damage past the table roots that keeps the file's size and mtime: the
+    # open trusts the record and does not read every page...
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[last_root * page_size:] = b"\xab" * (len(data) - last_root * page_size)
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    Store(path).close()
+    assert not path.with_suffix(".damaged").exists()
+
+    # ...and any change to the file sends the next open through the check.
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    Store(path).close()
+    assert path.with_suffix(".damaged").exists()
