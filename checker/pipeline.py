@@ -18,7 +18,7 @@ from .sources import load_sources
 from .untrusted import shorten
 
 # Bump when extraction output changes, so cached claims are re-extracted.
-EXTRACTOR_VERSION = "2026-11-24.12"
+EXTRACTOR_VERSION = "2026-11-24.13"
 
 
 class ScanResult:
