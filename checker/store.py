@@ -27,7 +27,7 @@ from typing import Iterable
 from .errors import UserError
 from .model import Claim, Flag, Source
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Flags read at a time by `iter_flags` (checker flags streams them).
 FLAGS_PAGE = 2000
 
