@@ -50,8 +50,10 @@ CREATE TABLE IF NOT EXISTS flags (
     id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL,
     confidence REAL NOT NULL DEFAULT 1.0, rank INTEGER NOT NULL DEFAULT 9
 );
-CREATE INDEX IF NOT EXISTS flags_review_order ON flags (confidence DESC, rank, id);
 """
+# Run once the schema version is known to be this one: on an older cache's
+# tables it would fail before the version check could ask for a rebuild.
+_INDEXES = "CREATE INDEX IF NOT EXISTS flags_review_order ON flags (confidence DESC, rank, id);"
 
 # Review order: surest first, then the most severe, then by id (commands._shown).
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -224,6 +226,7 @@ class Store:
                 db.commit()
             elif row[0] != str(SCHEMA_VERSION):
                 raise sqlite3.DatabaseError("old cache schema")
+            db.executescript(_INDEXES)
             # Damage past the first pages only shows when read: look at every page
             # now, unless the file is as a checker process left it after a check.
             if not self._known_sound():
@@ -256,6 +259,7 @@ class Store:
         try:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             db.executescript(_SCHEMA)
+            db.executescript(_INDEXES)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             # Until flags are stored again, readers say a scan is needed (not "0 flags").
             db.execute("INSERT OR REPLACE INTO meta VALUES ('rebuilt', ?)", (str(aside),))

@@ -425,3 +425,30 @@ def test_the_integrity_check_runs_only_when_the_cache_file_changed(tmp_path):
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     Store(path).close()
     assert path.with_suffix(".damaged").exists()
+
+
+def test_a_cache_of_the_previous_schema_is_rebuilt_not_refused(tmp_path, capsys):
+    """A cache written before the flags table had its review-order columns
+    (schema 2) is rebuilt with a warning; creating the new index on the old
+    table must not fail first as a write error."""
+    import sqlite3
+
+    from checker.bench import synthetic_flags
+    from checker.store import Store
+
+    path = tmp_path / "cache.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES ('schema', '2');"
+        "CREATE TABLE flags (id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL);"
+        "CREATE TABLE claims (source_id TEXT NOT NULL, content_hash TEXT NOT NULL, extractor TEXT NOT NULL,"
+        " claims_json TEXT NOT NULL, PRIMARY KEY (source_id, content_hash, extractor));")
+    db.commit()
+    db.close()
+    store = Store(path)
+    try:
+        assert "rebuilding" in capsys.readouterr().err
+        store.put_flags(synthetic_flags(3))
+        assert len(store.get_flags()) == 3
+    finally:
+        store.close()
