@@ -493,6 +493,10 @@ class Store:
             where.append("confidence>=?")
             args.append(min_confidence)
         page = page or FLAGS_PAGE
+        if "confidence" not in {row[1] for row in self.db.execute("PRAGMA table_info(flags)")}:
+            # A read-only cache of an older schema cannot be rebuilt: order it in memory.
+            yield from self._iter_flags_in_memory(page, severity, code, min_confidence)
+            return
         after = ""
         last: tuple = ()
         while True:
@@ -506,6 +510,15 @@ class Store:
             after = "(confidence<? OR (confidence=? AND (rank>? OR (rank=? AND id>?))))"
             last = (conf, conf, rank, rank, fid)
             yield [Flag.from_dict(json.loads(blob)) for *_, blob in rows]
+
+    def _iter_flags_in_memory(self, page: int, severity: str | None, code: str | None,
+                              min_confidence: float | None):
+        flags = [f for f in self.get_flags()
+                 if (not severity or f.severity == severity) and (not code or f.code == code)
+                 and (min_confidence is None or f.confidence >= min_confidence)]
+        flags.sort(key=lambda f: (-f.confidence, _SEVERITY_RANK.get(f.severity, 9), f.id))
+        for i in range(0, len(flags), page):
+            yield flags[i : i + page]
 
     def severity_counts(self) -> dict[str, int]:
         counts = {s: 0 for s in ("high", "medium", "low")}
