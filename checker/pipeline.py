@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -111,8 +112,8 @@ RACY_NS = 2_000_000_000
 
 def read_corpus(cfg: Config, paths: list[str] | None = None, store=None) -> tuple[list[Source], list[SourceError]]:
     """The corpus's sources and problems. With a store, a file whose size and
-    mtime (and its folder's sources.csv's, and max_bytes) are as recorded is
-    not read: its sources come from the cache without their text, and its
+    mtime (and its folder's sources.csv's, max_bytes and checker's code) are as
+    recorded is not read: its sources come from the cache without their text, and its
     notes are repeated. Only changed files are read and hashed."""
     given = corpus_paths(cfg, paths)
     exclude = [cfg.reports_dir, cfg.cache_dir]
@@ -126,6 +127,7 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None) -> tupl
     files = iter_source_files(given, cfg.root, errors=problems, exclude=exclude)
     records = store.file_records()
     folder_sigs: dict[Path, str] = {}
+    code = _code_signature()[:12]  # how files are read may change with checker's code
 
     def signature(path: Path) -> str:
         st = path.stat()
@@ -136,7 +138,7 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None) -> tupl
                 folder_sigs[folder] = f"{cs.st_size}:{cs.st_mtime_ns}"
             except OSError:
                 folder_sigs[folder] = "-"
-        return f"{st.st_size}:{st.st_mtime_ns}:{folder_sigs[folder]}:{cfg.max_bytes}"
+        return f"{st.st_size}:{st.st_mtime_ns}:{folder_sigs[folder]}:{cfg.max_bytes}:{code}"
 
     stubs: dict[str, Source] | None = None
     fresh: dict[str, tuple[list[Source], list]] = {}
@@ -336,8 +338,10 @@ def extract_claims(
                 yield source, [Claim.from_dict(d) for d in claims]
 
 
+@lru_cache(maxsize=1)
 def _code_signature() -> str:
-    """The package's own code: comparison changes with it, whatever the version says."""
+    """The package's own code (read once per process): how files are read and
+    how claims are compared change with it, whatever the version says."""
     h = hashlib.sha1()
     for f in sorted(Path(__file__).resolve().parent.rglob("*.py")):
         h.update(f.name.encode())
