@@ -52,19 +52,52 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_sizes: list[int] | None = None,
-              check_article: str | None = None, progress: Callable[[str], None] | None = None) -> dict:
-    """`progress(message)` is told when each stage starts; it is never called
-    inside a timed loop, so reporting cannot change the figures."""
+def run_bench(cfg: Config, paths: list[str] | None, min_docs: int | None = 200, claim_sizes: list[int] | None = None,
+              check_article: str | None = None, scan_articles: int | None = None, review_flags: int | None = None,
+              jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+              progress: Callable[[str], None] | None = None) -> dict:
+    """Extraction speed against bare spaCy (unless `min_docs` is None), plus
+    whichever corpus-scale runs are asked for. `progress(message)` is told when
+    each stage starts; it is never called inside a timed loop, so reporting
+    cannot change the figures."""
+    from .pipeline import read_corpus
+
     say = progress or (lambda message: None)
-    from .claims import extract
-    from .nlp import load_bare, load_pipeline
-    from .pipeline import load_pack, read_corpus
-    from .quantities import quantulum_unit
 
     sources, _problems = read_corpus(cfg, paths)
     if not sources:
         raise UserError("no sources to benchmark")
+    result: dict = {}
+    if min_docs is not None:
+        result.update(bench_extraction(cfg, sources, min_docs, say))
+        if check_article and not scan_articles:
+            say(f"timing 'checker check {check_article}' (fresh processes)")
+            result["check"] = bench_check(cfg, check_article)
+    if scan_articles:
+        say(f"scans of {scan_articles:,} generated articles (fresh processes)")
+        result["scan"] = bench_scan(cfg, sources, scan_articles, jobs=jobs, executor=executor, scheduler=scheduler,
+                                    check=check_article, say=say)
+    if review_flags:
+        say(f"opening the review app's data with {review_flags:,} flags")
+        result["review"] = bench_review(review_flags)
+    if claim_sizes:
+        from .pipeline import load_pack
+
+        pack = load_pack(cfg)
+        result["compare"] = []
+        for n in claim_sizes:
+            say(f"comparison on {n:,} synthetic claims")
+            result["compare"].append(bench_compare(n, pack))
+    result["peak_memory_mb"] = round(_peak_mb(), 1)
+    return result
+
+
+def bench_extraction(cfg: Config, sources: list[Source], min_docs: int,
+                     say: Callable[[str], None] = lambda message: None) -> dict:
+    from .nlp import load_bare, load_pipeline
+    from .pipeline import extract, load_pack
+    from .quantities import quantulum_unit
+
     docs = distinct_documents(sources, min_docs)
     texts = [d.text for d in docs]
     words = _words(texts)
@@ -99,15 +132,6 @@ def run_bench(cfg: Config, paths: list[str] | None, min_docs: int = 200, claim_s
         "peak_memory_mb": round(_peak_mb(), 1),
         "model": bare.meta.get("name", ""),
     }
-    if check_article:
-        say(f"timing 'checker check {check_article}' (fresh processes)")
-        result["check"] = bench_check(cfg, check_article)
-    if claim_sizes:
-        result["compare"] = []
-        for n in claim_sizes:
-            say(f"comparison on {n:,} synthetic claims")
-            result["compare"].append(bench_compare(n, pack))
-        result["peak_memory_mb"] = round(_peak_mb(), 1)
     return result
 
 
@@ -172,18 +196,44 @@ def bench_check(cfg: Config, article: str, rounds: int = 3) -> dict:
             "ratio": round(best_check / best_bare, 2)}
 
 
+def _format_check(c: dict) -> str:
+    return (f"check            {c['check_seconds']:>10.3f} s  vs bare spaCy load+parse "
+            f"{c['bare_spacy_seconds']:.3f} s  (ratio {c['ratio']})")
+
+
 def format_bench(r: dict) -> str:
-    lines = [
-        f"documents        {r['documents']} ({r['words']:,} words, {r['claims']:,} claims)",
-        f"bare spaCy       {r['spacy_words_per_second']:>10,} words/s  ({r['model']})",
-        f"extraction       {r['extraction_words_per_second']:>10,} words/s",
-        f"ratio            {r['ratio']:>10.2f}  (extraction / bare spaCy)",
-        f"peak memory      {r['peak_memory_mb']:>10,.1f} MB",
-    ]
+    lines = []
+    if "documents" in r:
+        lines += [
+            f"documents        {r['documents']} ({r['words']:,} words, {r['claims']:,} claims)",
+            f"bare spaCy       {r['spacy_words_per_second']:>10,} words/s  ({r['model']})",
+            f"extraction       {r['extraction_words_per_second']:>10,} words/s",
+            f"ratio            {r['ratio']:>10.2f}  (extraction / bare spaCy)",
+        ]
+    lines.append(f"peak memory      {r['peak_memory_mb']:>10,.1f} MB  (this process)")
     if "check" in r:
-        c = r["check"]
-        lines.append(f"check            {c['check_seconds']:>10.3f} s  vs bare spaCy load+parse "
-                     f"{c['bare_spacy_seconds']:.3f} s  (ratio {c['ratio']})")
+        lines.append(_format_check(r["check"]))
+    if "scan" in r:
+        sc = r["scan"]
+        how = f"--executor dask --jobs {sc['jobs']}" if sc["executor"] == "dask" else f"--jobs {sc['jobs']}"
+        lines.append(f"scan of {sc['articles']:,} generated articles ({how}), each run a fresh process:")
+        labels = {"cold_jobs_1": "cold, --jobs 1", "cold": "cold", "warm": "warm (no change)",
+                  "edited": "one file edited"}
+        for name, label in labels.items():
+            if name in sc:
+                x = sc[name]
+                lines.append(f"  {label:<18}{x['seconds']:>8.3f} s  peak {x['peak_mb']:,.0f} MB  "
+                             f"parsed {x.get('parsed')}, {x.get('flags')} flags")
+        lines.append(f"  {'warm / cold':<18}{sc['warm_over_cold']:>8.3f}")
+        if "dask_speedup" in sc:
+            lines.append(f"  {'dask speed-up':<18}{sc['dask_speedup']:>8.2f}x  (cold --jobs 1 / cold dask)")
+        if "check" in sc:
+            lines.append("  " + _format_check(sc["check"]))
+    if "review" in r:
+        v = r["review"]
+        lines.append(f"review open      {v['open_seconds']:>10.3f} s  with {v['flags']:,} flags  peak {v['peak_mb']:,.0f} MB "
+                     f"(imports {v['import_seconds']:.2f} s, flags {v['load_seconds']:.2f} s, "
+                     f"app state {v['app_seconds']:.2f} s; the screen is not drawn)")
     for c in r.get("compare", []):
         lines.append(f"compare {c['claims']:>9,} claims  {c['seconds']:>8.3f} s  "
                      f"({c['microseconds_per_claim']} µs/claim, {c['flags']:,} flags)")
@@ -295,3 +345,210 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
 # the generic key takes them, as it does real figures the lexicon is silent on).
 _MEASURES = {"kill": "deaths", "die": "deaths", "injure": "injured", "displace": "displaced",
              "hold": "held captive", "evacuate": "evacuated", "pause": "duration"}
+
+
+# ------------------------------------------------------------ corpus-scale runs
+
+OUTLETS = ["Axios", "Bloomberg", "CNN", "Reuters", "AP", "BBC", "Al Jazeera", "Haaretz"]
+
+
+def write_bench_corpus(root, count: int, sources: list[Source]):
+    """`count` distinct articles (the sources' paragraphs recombined) under
+    root/articles with a sources.csv, a pyproject.toml naming them, and
+    root/new_article.txt (a copy of one source) for the check. Reproducible.
+    Shared with scripts/make_bench_corpus.py."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(root)
+    articles = root / "articles"
+    articles.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text('[tool.checker]\nsources = ["articles"]\n')
+    rng = random.Random(5)
+    rows = ["file,outlet,published"]
+    for i, doc in enumerate(distinct_documents(sources, int(count), seed=3)[: int(count)]):
+        name = f"a{i:04d}.txt"
+        (articles / name).write_text(doc.text, encoding="utf-8")
+        rows.append(f"{name},{rng.choice(OUTLETS)},2024-0{rng.randint(1, 3)}-{rng.randint(10, 28)}")
+    (articles / "sources.csv").write_text("\n".join(rows) + "\n")
+    model_article = Path(sources[min(2, len(sources) - 1)].path)
+    shutil.copy(model_article, root / "new_article.txt")
+    return root
+
+
+# Runs a checker command in a fresh interpreter and writes its peak resident
+# memory (this process only: Dask workers are not counted) where asked.
+_DRIVER = (
+    "import json, os, resource, sys\n"
+    "from checker.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "open(os.environ['CHECKER_BENCH_STATS'], 'w').write(json.dumps({'code': code, 'peak_mb': peak}))\n"
+)
+
+
+def _timed(args: list[str], cwd) -> dict:
+    """Wall time (interpreter start included, as a user sees it) and peak memory
+    of `checker ARGS` in a fresh process."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+        stats_path = fh.name
+    try:
+        env = dict(os.environ, CHECKER_BENCH_STATS=stats_path)
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", _DRIVER, *args], cwd=cwd, env=env,
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - t0
+        try:
+            with open(stats_path, encoding="utf-8") as fh:
+                stats = json.loads(fh.read() or "{}")
+        except (OSError, ValueError):
+            stats = {}
+    finally:
+        os.unlink(stats_path)
+    if proc.returncode not in (0, 1) or stats.get("code") not in (0, 1):
+        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
+        raise UserError(f"'checker {' '.join(args)}' failed during the benchmark: {last}")
+    out = {"seconds": round(seconds, 3), "peak_mb": round(stats.get("peak_mb", 0.0), 1)}
+    if "--format" in args and "json" in args:
+        try:
+            summary = json.loads(proc.stdout)
+            out.update(parsed=summary.get("parsed"), flags=summary.get("flags"))
+        except ValueError:
+            pass
+    return out
+
+
+def _age_files(folder, seconds: int = 120) -> None:
+    """Set modification times back, as for a corpus checked out a while ago
+    (files modified within the last two seconds are never trusted by stat)."""
+    import os
+
+    for path in folder.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def bench_scan(cfg: Config, sources: list[Source], n: int, jobs: int = 1, executor: str = "local",
+               scheduler: str | None = None, check: str | None = None,
+               say: Callable[[str], None] = lambda message: None) -> dict:
+    """Cold, warm and one-file-edited scans of `n` generated articles, each in a
+    fresh process; with `executor="dask"`, also a cold `--jobs 1` scan to give
+    the speed-up; with `check`, the pre-commit check against the cached corpus."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from .config import load_config
+
+    run_args = ["--jobs", str(jobs)]
+    if executor == "dask":
+        run_args += ["--executor", "dask"] + (["--scheduler", scheduler] if scheduler else [])
+    with tempfile.TemporaryDirectory(prefix="checker-bench-") as tmp:
+        root = write_bench_corpus(Path(tmp), n, sources)
+        _age_files(root)
+        result: dict = {"articles": n, "jobs": jobs, "executor": executor}
+        if executor == "dask":
+            say("cold scan, --jobs 1")
+            result["cold_jobs_1"] = _timed(["scan", "--format", "json", "--jobs", "1"], root)
+            shutil.rmtree(root / ".checker")
+        say(f"cold scan, {' '.join(run_args)}")
+        result["cold"] = _timed(["scan", "--format", "json", *run_args], root)
+        say("warm scan")
+        result["warm"] = _timed(["scan", "--format", "json"], root)
+        edited = root / "articles" / "a0000.txt"
+        with open(edited, "a", encoding="utf-8") as fh:
+            fh.write("\nOfficials said 12 more trucks crossed on Sunday.\n")
+        say("scan with one file edited")
+        result["edited"] = _timed(["scan", "--format", "json"], root)
+        result["warm_over_cold"] = round(result["warm"]["seconds"] / result["cold"]["seconds"], 3)
+        if executor == "dask":
+            result["dask_speedup"] = round(result["cold_jobs_1"]["seconds"] / result["cold"]["seconds"], 2)
+        if check is not None:
+            article = check or str(root / "new_article.txt")
+            say("timing 'checker check' against the cached articles (fresh processes)")
+            result["check"] = bench_check(load_config(root), str(Path(article).resolve()))
+    return result
+
+
+def synthetic_flags(n: int, seed: int = 11) -> list:
+    """`n` made-up flags, each between two claims of made-up articles, for
+    timing what loads them (the review app, `checker flags`)."""
+    from .model import Claim, Flag, Quantity
+
+    rng = random.Random(seed)
+    flags = []
+    for i in range(n):
+        claims = []
+        for side in range(2):
+            value = float(rng.randint(10, 5000))
+            source = f"articles/a{rng.randrange(max(2, n // 10)):05d}.txt"
+            claims.append(Claim(
+                source_id=source,
+                quantity=Quantity(low=value, high=value, kind="exact", surface=f"{value:,.0f}", start=40, end=45),
+                sentence=f"Officials said {value:,.0f} people were displaced in district {i} ({side}).",
+                line=rng.randint(1, 40), col=rng.randint(1, 80), counted="person", event="displace",
+                places=[f"district {i}"], outlet=rng.choice(OUTLETS), published=f"2024-0{rng.randint(1, 9)}-1{side}",
+            ))
+        flags.append(Flag(code="CK101", severity=rng.choice(["low", "medium", "high"]),
+                          metric=f"people displaced in district {i}", claims=claims,
+                          message=f"{claims[0].outlet} and {claims[1].outlet} disagree on people displaced in district {i}",
+                          rule="numeric-conflict", confidence=rng.choice([1.0, 0.9, 0.75, 0.4])))
+    return flags
+
+
+_REVIEW_DRIVER = (
+    "import json, resource, sys, time\n"
+    "t0 = time.perf_counter()\n"
+    "from checker.commands import SEVERITY_RANK, _ledger, _stored_flags\n"
+    "from checker.config import load_config\n"
+    "from checker.tui.app import ReviewApp\n"
+    "t1 = time.perf_counter()\n"
+    "cfg = load_config()\n"
+    "flags = _stored_flags(cfg)\n"
+    "flags.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.id))\n"
+    "t2 = time.perf_counter()\n"
+    "app = ReviewApp(flags, _ledger(cfg), 'bench')\n"
+    "t3 = time.perf_counter()\n"
+    "print(json.dumps({'import_seconds': t1 - t0, 'load_seconds': t2 - t1, 'app_seconds': t3 - t2,\n"
+    "                  'flags': len(flags), 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+)
+
+
+def bench_review(n: int) -> dict:
+    """What `checker review` does before its first screen, on a cache of `n`
+    synthetic flags, in a fresh process: imports, reading the flags, building
+    the app's state. The terminal UI itself is not started."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from .store import Store
+
+    with tempfile.TemporaryDirectory(prefix="checker-bench-") as tmp:
+        root = Path(tmp)
+        (root / "pyproject.toml").write_text('[tool.checker]\nsources = ["articles"]\n')
+        store = Store(root / ".checker" / "cache.sqlite")
+        try:
+            store.put_flags(synthetic_flags(n))
+            store.commit()
+        finally:
+            store.close()
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", _REVIEW_DRIVER], cwd=root, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
+            raise UserError(f"review loading failed during the benchmark: {last}")
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"flags": r["flags"], "open_seconds": round(wall, 3), "import_seconds": round(r["import_seconds"], 3),
+            "load_seconds": round(r["load_seconds"], 3), "app_seconds": round(r["app_seconds"], 3),
+            "peak_mb": round(r["peak_mb"], 1)}

@@ -68,7 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
             "and store the flags. Prints a summary table.")
     s.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: configured sources)")
     s.add_argument("--report", metavar="FILE", help="also write the discrepancy report to FILE (format from the extension: .csv .xlsx .json .md)")
-    s.add_argument("--jobs", type=int, default=1, metavar="N", help="extract with N processes")
+    s.add_argument("--jobs", type=int, default=1, metavar="N", help="extract with N processes, or N local Dask workers")
+    s.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where extraction runs: local processes, or a Dask cluster")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --executor dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 "
+                        "(default: a local cluster of --jobs workers)")
     s.add_argument("--format", choices=["table", "json"], default="table", help="summary format")
 
     c = cmd("claims", "show the claims found in sources")
@@ -87,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only flags with this review status")
     f.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     f.add_argument("--all", action="store_true", help="also the flags below the confidence threshold (rules.yaml settings.flag_threshold, default 0.5)")
+    f.add_argument("--severity", choices=["low", "medium", "high"], help="only flags of this severity")
+    f.add_argument("--code", metavar="CODE", help="only flags with this rule code, e.g. CK101")
 
     r = cmd("report", "write the discrepancy report (CSV, XLSX, JSON or Markdown)")
     r.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")
@@ -141,11 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = cmd("bench", "measure speed (words/s against bare spaCy) and peak memory")
     b.add_argument("paths", nargs="*", metavar="PATH", help="default: configured sources")
-    b.add_argument("--docs", type=int, default=200, metavar="N",
-                   help="build at least N distinct documents from the paragraphs of the sources")
+    b.add_argument("--docs", type=int, default=None, metavar="N",
+                   help="build at least N distinct documents from the paragraphs of the sources and time "
+                        "extraction against bare spaCy (default: 200), not done with --scan or --review unless given")
     b.add_argument("--claims", metavar="N[,N...]", help="also time the comparison on N synthetic claims")
-    b.add_argument("--check", metavar="ARTICLE",
-                   help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it")
+    b.add_argument("--check", metavar="ARTICLE", nargs="?", const="",
+                   help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it "
+                        "(with --scan: against the N cached articles; ARTICLE defaults to a copy of a source)")
+    b.add_argument("--scan", type=int, metavar="N",
+                   help="time cold, warm and one-file-edited scans of N generated articles")
+    b.add_argument("--review", type=int, metavar="N", help="time opening the review app's data with N flags")
+    b.add_argument("--jobs", type=int, default=1, metavar="N", help="with --scan: processes or Dask workers")
+    b.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="with --scan: also give the speed-up of a cold Dask scan over --jobs 1")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: an existing cluster")
     b.add_argument("--json", action="store_true", help="machine-readable output")
     b.add_argument("--progress", action="store_true",
                    help="report each stage on stderr even when it is not a terminal (it is on a terminal)")

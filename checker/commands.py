@@ -154,13 +154,16 @@ def cmd_scan(args) -> int:
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler needs --executor dask")
     cfg = load_config()
     if args.report:
         _check_report_target(cfg, Path(args.report))  # before a long scan, not after it
     report_fmt = report_format(args.report) if args.report else None  # refuse a bad name before the work
     progress = _Progress("extracting")
     try:
-        result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start)
+        result = scan(cfg, args.paths or None, jobs=args.jobs, progress=progress.advance, on_start=progress.start,
+                      executor=args.executor, scheduler=args.scheduler)
     finally:
         progress.stop()
     _report_sources(result.sources, result.problems)
@@ -168,7 +171,7 @@ def cmd_scan(args) -> int:
 
     for line in ensure_on_scan(cfg, args.paths):
         print(f"checker: note: {line}", file=sys.stderr)
-    by_sev = {s: sum(1 for f in result.flags if f.severity == s) for s in ("high", "medium", "low")}
+    by_sev = result.severity_counts  # from the cache when nothing changed: flags load only for --report
     if args.report:
         _check_report_target(cfg, Path(args.report), result.sources)
         rows = flag_rows(result.flags, *_latest_decisions(cfg, result.flags))
@@ -178,8 +181,8 @@ def cmd_scan(args) -> int:
     skipped = sum(1 for p in result.problems if not isinstance(p, SourceNote))
     summary = {
         "sources": len(result.sources), "parsed": result.parsed, "cached": result.reused,
-        "problems": len(result.problems), "skipped": skipped, "claims": len(result.claims),
-        "flags": len(result.flags), "flags_by_severity": by_sev, "report": args.report,
+        "problems": len(result.problems), "skipped": skipped, "claims": result.claim_count,
+        "flags": result.flag_count, "flags_by_severity": by_sev, "report": args.report,
     }
     if args.format == "json":
         print(json.dumps(summary))
@@ -195,13 +198,13 @@ def cmd_scan(args) -> int:
     t.add_column("high", justify="right")
     t.add_column("medium", justify="right")
     t.add_column("low", justify="right")
-    t.add_row(str(len(result.sources)), str(skipped), f"{result.parsed} / {result.reused}", str(len(result.claims)),
-              str(len(result.flags)), str(by_sev["high"]), str(by_sev["medium"]), str(by_sev["low"]))
+    t.add_row(str(len(result.sources)), str(skipped), f"{result.parsed} / {result.reused}", str(result.claim_count),
+              str(result.flag_count), str(by_sev["high"]), str(by_sev["medium"]), str(by_sev["low"]))
     con = _console()
     con.print(t)
     if args.report:
         con.print(f"report written to {printable(args.report)}", markup=False)
-    for line in next_steps(len(result.flags), skipped):
+    for line in next_steps(result.flag_count, skipped):
         con.print(line, markup=False, highlight=False)
     return 0
 
@@ -227,8 +230,7 @@ def next_steps(flags: int, skipped: int) -> list[str]:
 
 
 def cmd_claims(args) -> int:
-    from .claims import extract
-    from .pipeline import load_pack
+    from .pipeline import extract, load_pack
     from .sources import load_sources
 
     cfg = load_config()
@@ -382,14 +384,71 @@ def _rows(cfg: Config, status: str = "all", everything: bool = False):
     return rows
 
 
-def cmd_flags(args) -> int:
+def _stream_rows(cfg: Config, status: str, everything: bool, severity: str | None, code: str | None):
+    """Report rows of the stored flags in review order, a page at a time: the
+    confidence threshold, severity and code filtered in SQL, the review status
+    from the ledger (read once; decisions under a flag's legacy id carried over
+    per page, as `Ledger.latest(flags)` does)."""
+    from .ledger import Ledger
+    from .report import flag_rows
+    from .store import Store
+
+    if not cfg.cache_path.exists():
+        raise UserError("no scan stored yet; run 'checker scan' first")
+    ledger = _ledger(cfg)
+    _decisions, warnings = ledger.read()
+    for w in warnings:
+        print(printable(f"checker: warning: {cfg.ledger}:{w.line}: {w.reason} (line skipped)"), file=sys.stderr)
+    decisions, notes, histories = ledger.latest(), ledger.latest_notes(), ledger.histories()
+    store = Store(cfg.cache_path)
+    try:
+        aside = store.needs_scan()
+        if aside:
+            # An empty answer here would read as "no flags": say what happened instead.
+            raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
+                            "run 'checker scan' to compute the flags again")
+        for page in store.iter_flags(severity=severity, code=code,
+                                     min_confidence=None if everything else flag_threshold(cfg)):
+            Ledger._alias(decisions, page, histories)
+            Ledger._alias(notes, page, histories)
+            rows = flag_rows(page, decisions, notes)
+            if status != "all":
+                rows = [r for r in rows if r["status"].split(" ")[0] == status]
+            if rows:
+                yield rows
+    finally:
+        store.close()
+
+
+def _write_streamed(pages, fmt: str, out) -> None:
+    """CSV or JSON written page by page, the same bytes as rendering all rows at once."""
+    import textwrap
+
     from .report import render
 
+    first = True
+    for rows in pages:
+        if fmt == "csv":
+            text = render(rows, "csv")
+            out.write(text if first else text.split("\n", 1)[1])
+        else:
+            body = ",\n".join(textwrap.indent(json_printable(json.dumps(r, ensure_ascii=False, indent=2)), "  ")
+                               for r in rows)
+            out.write(("[\n" if first else ",\n") + body)
+        first = False
+    if first:
+        out.write(render([], fmt))
+    elif fmt == "json":
+        out.write("\n]\n")
+
+
+def cmd_flags(args) -> int:
     cfg = load_config()
-    rows = _rows(cfg, args.status, args.all)
+    pages = _stream_rows(cfg, args.status, args.all, args.severity, args.code)
     if args.format in ("csv", "json"):
-        sys.stdout.write(render(rows, args.format))
+        _write_streamed(pages, args.format, sys.stdout)
         return 0
+    rows = [r for page in pages for r in page]
     from rich.table import Table
     from rich.text import Text
 
@@ -557,7 +616,18 @@ def cmd_bench(args) -> int:
             sizes = [int(x.replace("_", "")) for x in args.claims.split(",") if x.strip()]
         except ValueError:
             raise UserError("--claims takes whole numbers separated by commas, e.g. 10000,100000") from None
-    result = run_bench(cfg, args.paths or None, min_docs=args.docs, claim_sizes=sizes, check_article=args.check,
+    for name in ("docs", "scan", "review", "jobs"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise UserError(f"--{name} must be at least 1")
+    if (args.executor != "local" or args.scheduler or args.jobs != 1) and not args.scan:
+        raise UserError("--executor, --scheduler and --jobs apply to --scan N")
+    if args.check == "" and not args.scan:
+        raise UserError("--check needs an ARTICLE, or --scan N to check a copy of a source against N articles")
+    docs = args.docs if args.docs is not None or args.scan or args.review else 200
+    result = run_bench(cfg, args.paths or None, min_docs=docs, claim_sizes=sizes, check_article=args.check,
+                       scan_articles=args.scan, review_flags=args.review, jobs=args.jobs,
+                       executor=args.executor, scheduler=args.scheduler,
                        progress=_stage_reporter("bench") if args.progress or sys.stderr.isatty() else None)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -8,12 +8,23 @@ only on candidate spans inside `quantities.find_quantities`.
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import lru_cache
 
 from .config import FALLBACK_MODELS
 from .errors import UserError
 
 COMPONENT = "checker_quantities"
+SENTENCE_CAP = "checker_sentence_cap"
+
+# A sentence longer than this many tokens is split (at a line break or
+# punctuation when there is one): checker's per-sentence work and the sentence
+# stored with each claim must not grow with the file. News sentences are far
+# shorter; lists and tables with no full stops are not.
+MAX_SENTENCE_TOKENS = 200
+# Longer documents are parsed in pieces of at most this many characters, cut at
+# paragraph breaks, so the parser's memory does not grow with the document.
+PIECE_CHARS = 20_000
 
 
 def _install_component() -> None:
@@ -29,6 +40,12 @@ def _install_component() -> None:
                 q for q in (span.doc._.quantities or []) if span.start_char <= q.start < span.end_char
             ],
         )
+    if SENTENCE_CAP not in Language.factories:
+
+        @Language.factory(SENTENCE_CAP, default_config={"max_tokens": MAX_SENTENCE_TOKENS})
+        def make_sentence_cap(nlp, name, max_tokens: int):
+            return SentenceCap(nlp, name, max_tokens)
+
     if COMPONENT not in Language.factories:
 
         @Language.factory(COMPONENT)
@@ -44,6 +61,89 @@ class QuantityComponent:
 
         doc._.quantities = find_quantities(doc)
         return doc
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_LINE_BREAK = re.compile(r"\n\s*")
+_SPACE = re.compile(r"\s+")
+
+
+def piece_bounds(text: str, max_chars: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of pieces of `text` of at most `max_chars` characters
+    that together cover it. A piece ends after a paragraph break when one falls
+    in its last three quarters, else after a line break, else after white space,
+    else at the limit; the break's white space stays with the earlier piece.
+    Linear in the length of the text."""
+    max_chars = max_chars or PIECE_CHARS
+    n = len(text)
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while n - start > max_chars:
+        lo, hi = start + max_chars // 4, start + max_chars
+        cut = None
+        for pattern in (_PARAGRAPH_BREAK, _LINE_BREAK, _SPACE):
+            last = None
+            for last in pattern.finditer(text, lo, hi):
+                pass
+            if last is not None and last.end() <= hi:
+                cut = last.end()
+                break
+        if cut is None or cut <= start:
+            cut = hi
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, n))
+    return bounds
+
+
+class SentenceCap:
+    """Splits sentences longer than `max_tokens` (80 KB of "a 5" lines is one
+    sentence to the parser): the tokens before the parser are parsed again
+    with the parser's own sentence starts plus a forced start at the last line
+    break, else the last punctuation, else the limit, in each over-long run.
+    Ordinary text is returned untouched, so its parse does not change."""
+
+    def __init__(self, nlp, name: str, max_tokens: int):
+        self.nlp = nlp
+        self.name = name
+        self.max_tokens = max(8, int(max_tokens))
+
+    def _cut(self, doc, start: int, end: int) -> int:
+        """Where to start the next sentence inside doc[start:end] (end - start > max)."""
+        hi = start + self.max_tokens
+        lo = start + self.max_tokens // 2
+        for good in (lambda t: t.is_space and "\n" in t.text,
+                     lambda t: t.is_punct and t.text in (".", "!", "?", ";", ":"),
+                     lambda t: t.is_punct or t.is_space):
+            for i in range(hi - 1, lo - 1, -1):
+                if good(doc[i]):
+                    return i + 1
+        return hi
+
+    def __call__(self, doc):
+        starts = [sent.start for sent in doc.sents]
+        ends = starts[1:] + [len(doc)]
+        if all(e - s <= self.max_tokens for s, e in zip(starts, ends)):
+            return doc
+        forced = []
+        for s, e in zip(starts, ends):
+            forced.append(s)
+            while e - s > self.max_tokens:
+                s = self._cut(doc, s, e)
+                forced.append(s)
+        from spacy.tokens import Doc
+
+        marks = [0] * len(doc)
+        for i in forced:
+            marks[i] = 1
+        new = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
+                  sent_starts=marks)
+        new.user_data.update(doc.user_data)
+        for name, proc in self.nlp.pipeline:
+            if name == self.name:
+                break
+            new = proc(new)
+        return new
 
 
 def model_candidates(name: str | None) -> list[str]:
@@ -80,5 +180,7 @@ def load_pipeline(name: str | None = None):
 
     _install_component()
     nlp = spacy.load(resolve_model_name(name))
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(SENTENCE_CAP, after="parser")
     nlp.add_pipe(COMPONENT, last=True)
     return nlp

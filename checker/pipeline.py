@@ -7,29 +7,76 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from .config import Config
 from .errors import SourceError, UserError
-from .model import Claim, Flag, Source
+from .model import Claim, Flag, Source, line_and_column
 from .rulepack import RulePack, load_rulepack, pack_files
 from .sources import load_sources
 from .untrusted import shorten
 
 # Bump when extraction output changes, so cached claims are re-extracted.
-EXTRACTOR_VERSION = "2026-11-22.1"
+EXTRACTOR_VERSION = "2026-11-24.20"  # bump whenever claims change (facts fields, extraction)
 
 
-@dataclass
 class ScanResult:
-    sources: list[Source] = field(default_factory=list)
-    problems: list[SourceError] = field(default_factory=list)
-    parsed: int = 0
-    reused: int = 0
-    claims: list[Claim] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
+    """What a scan read, parsed and found. When nothing changed since the last
+    full scan, the stored flags are kept as they are and `flags` and `claims`
+    are read from the cache only if asked for; the counts need neither."""
+
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self.problems: list[SourceError] = []
+        self.parsed = 0
+        self.reused = 0
+        self._claims: list[Claim] | None = []
+        self._flags: list[Flag] | None = []
+        self._load_claims: Callable[[], list[Claim]] | None = None
+        self._load_flags: Callable[[], list[Flag]] | None = None
+        self._claim_count: int | None = None
+        self._severity_counts: dict[str, int] | None = None
+
+    @property
+    def claims(self) -> list[Claim]:
+        if self._claims is None:
+            self._claims = self._load_claims() if self._load_claims else []
+        return self._claims
+
+    @claims.setter
+    def claims(self, value: list[Claim]) -> None:
+        self._claims, self._claim_count = value, None
+
+    @property
+    def flags(self) -> list[Flag]:
+        if self._flags is None:
+            self._flags = self._load_flags() if self._load_flags else []
+        return self._flags
+
+    @flags.setter
+    def flags(self, value: list[Flag]) -> None:
+        self._flags, self._severity_counts = value, None
+
+    @property
+    def claim_count(self) -> int:
+        return len(self._claims) if self._claims is not None else (self._claim_count or 0)
+
+    @property
+    def severity_counts(self) -> dict[str, int]:
+        if self._flags is None and self._severity_counts is not None:
+            return dict(self._severity_counts)
+        counts = {s: 0 for s in ("high", "medium", "low")}
+        for f in self.flags:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        return counts
+
+    @property
+    def flag_count(self) -> int:
+        if self._flags is None and self._severity_counts is not None:
+            return sum(self._severity_counts.values())
+        return len(self.flags)
 
 
 def corpus_paths(cfg: Config, paths: list[str] | None = None) -> list[str]:
@@ -58,11 +105,190 @@ def load_pack(cfg: Config) -> RulePack:
     return load_rulepack(_extra_rules(cfg))
 
 
-def read_corpus(cfg: Config, paths: list[str] | None = None) -> tuple[list[Source], list[SourceError]]:
-    return load_sources(
-        corpus_paths(cfg, paths), root=cfg.root, max_bytes=cfg.max_bytes,
-        exclude=[cfg.reports_dir, cfg.cache_dir],
-    )
+# A file modified this close to the scan may change again within the same
+# mtime tick; it is not recorded as fresh (git's "racy" rule).
+RACY_NS = 2_000_000_000
+
+
+def read_corpus(cfg: Config, paths: list[str] | None = None, store=None) -> tuple[list[Source], list[SourceError]]:
+    """The corpus's sources and problems. With a store, a file whose size and
+    mtime (and its folder's sources.csv's, max_bytes and checker's code) are as
+    recorded is not read: its sources come from the cache without their text, and its
+    notes are repeated. Only changed files are read and hashed."""
+    given = corpus_paths(cfg, paths)
+    exclude = [cfg.reports_dir, cfg.cache_dir]
+    if store is None:
+        return load_sources(given, root=cfg.root, max_bytes=cfg.max_bytes, exclude=exclude)
+    import time
+
+    from .sources import SIDECAR, SourceNote, iter_source_files, source_id
+
+    problems: list[SourceError] = []
+    files = iter_source_files(given, cfg.root, errors=problems, exclude=exclude)
+    records = store.file_records()
+    folder_sigs: dict[Path, str] = {}
+    code = _code_signature()[:12]  # how files are read may change with checker's code
+
+    def signature(path: Path) -> str:
+        st = path.stat()
+        folder = path.parent
+        if folder not in folder_sigs:
+            try:
+                cs = (folder / SIDECAR).stat()
+                folder_sigs[folder] = f"{cs.st_size}:{cs.st_mtime_ns}"
+            except OSError:
+                folder_sigs[folder] = "-"
+        return f"{st.st_size}:{st.st_mtime_ns}:{folder_sigs[folder]}:{cfg.max_bytes}:{code}"
+
+    stubs: dict[str, Source] | None = None
+    fresh: dict[str, tuple[list[Source], list]] = {}
+    sigs: dict[str, str] = {}
+    stale: list[Path] = []
+    for path in files:
+        key = str(path)
+        try:
+            sigs[key] = signature(path)
+        except OSError:
+            stale.append(path)  # reading it will say what is wrong
+            continue
+        record = records.get(key)
+        if record is not None and record[0] == sigs[key]:
+            if stubs is None:
+                stubs = store.source_stubs()
+            found = [stubs.get(i) for i in record[1]]
+            if found and all(found):
+                fresh[key] = (found, record[2])
+                continue
+        stale.append(path)
+    read, read_problems = load_sources(stale, root=cfg.root, max_bytes=cfg.max_bytes) if stale else ([], [])
+
+    by_file: dict[str, list[Source]] = {}
+    for s in read:
+        by_file.setdefault(s.path, []).append(s)
+    sidecar_ids = {source_id(p.parent / SIDECAR, cfg.root) for p in stale}
+    bad_folders = {p.path.rsplit(":", 1)[0] for p in read_problems
+                   if p.path in sidecar_ids or p.path.rsplit(":", 1)[0] in sidecar_ids}
+    old_enough = time.time_ns() - RACY_NS
+    sources: list[Source] = []
+    for path in files:
+        key = str(path)
+        if key in fresh:
+            found, notes = fresh[key]
+            sources.extend(found)
+            problems.extend((SourceNote if kind == "note" else SourceError)(where, reason)
+                            for kind, where, reason in notes)
+            continue
+        mine = by_file.get(key, [])
+        sources.extend(mine)
+        rel = source_id(path, cfg.root)
+        own = [p for p in read_problems if p.path == rel or p.path.startswith(rel + "#")]
+        usable = mine and not any(p.path == rel and not isinstance(p, SourceNote) for p in own)
+        try:
+            settled = path.stat().st_mtime_ns < old_enough
+        except OSError:
+            settled = False
+        if (usable and settled and key in sigs
+                and source_id(path.parent / SIDECAR, cfg.root) not in bad_folders):
+            store.put_file(key, sigs[key], [s.id for s in mine],
+                           [["note" if isinstance(p, SourceNote) else "error", p.path, p.reason] for p in own])
+        elif key in records:
+            store.forget_files([key])
+    problems.extend(read_problems)
+    if not paths:
+        seen = set(map(str, files))
+        store.forget_files([k for k in records if k not in seen])
+    return sources, problems
+
+
+# ------------------------------------------------------------ extraction in pieces
+
+# Characters parsed in one nlp.pipe batch. spaCy's memory follows the tokens in
+# a batch (80 KB of "a 5" lines peaked at 1 GB in batches of 100,000 characters,
+# 720 MB at 40,000, 480 MB at 20,000); with pieces of at most PIECE_CHARS it is
+# bounded however long the documents are.
+BATCH_CHARS = 40_000
+
+
+def _pieces(source: Source, max_chars: int | None = None) -> list[tuple[int, Source]]:
+    """The source as (offset, piece) pairs; each piece is a Source whose origin
+    line and column are where it starts in the file, so claims keep theirs."""
+    from .nlp import piece_bounds
+
+    bounds = piece_bounds(source.text, max_chars)
+    if len(bounds) == 1:
+        return [(0, source)]
+    newlines = [i for i, ch in enumerate(source.text) if ch == "\n"]
+    out = []
+    for start, end in bounds:
+        line, col = line_and_column(newlines, start, source.origin_line, source.origin_col)
+        out.append((start, Source(id=source.id, path=source.path, text=source.text[start:end],
+                                  outlet=source.outlet, published=source.published, title=source.title,
+                                  url=source.url, origin_line=line, origin_col=col,
+                                  content_hash=source.content_hash)))
+    return out
+
+
+def _last_group_noun(doc) -> str:
+    """The lemma claims give a vague figure's group ("a handful" of what), for
+    the last group noun in a piece, so the next piece can use it."""
+    from . import lexicon as lx
+    from .claims import _lemma
+
+    for tok in reversed(doc):
+        if tok.pos_ == "NOUN" and tok.lower_ in lx.GROUP_NOUNS:
+            return _lemma(tok)
+    return ""
+
+
+def extract(
+    sources, pack: RulePack, nlp=None, model: str | None = None, batch_size: int = 32,
+    progress: Callable[[Source], None] | None = None, max_chars: int | None = None,
+):
+    """Yield (source, claims) for each source, in order. Long sources are parsed
+    in pieces cut at paragraph breaks (nlp.piece_bounds) and their claims put
+    back at their offsets; batches hold at most `batch_size` pieces and about
+    BATCH_CHARS characters, so memory does not grow with a document's length."""
+    from .claims import claims_from_doc
+
+    def batches():
+        batch, chars = [], 0
+        for source in sources:
+            pieces = _pieces(source, max_chars)
+            for k, (offset, piece) in enumerate(pieces):
+                if batch and (len(batch) >= batch_size or chars + len(piece.text) > BATCH_CHARS):
+                    yield batch
+                    batch, chars = [], 0
+                batch.append((source, offset, piece, k == len(pieces) - 1))
+                chars += len(piece.text)
+        if batch:
+            yield batch
+
+    claims: list[Claim] = []
+    group_before = ""  # the last group noun of the source's earlier pieces
+    for batch in batches():
+        if nlp is None:  # loaded for the first batch: nothing to parse loads no spaCy
+            from .nlp import load_pipeline
+
+            nlp = load_pipeline(model)
+        longest = max(len(piece.text) for _, _, piece, _ in batch)
+        if longest >= nlp.max_length:
+            nlp.max_length = longest + 1
+        docs = nlp.pipe([piece.text for _, _, piece, _ in batch], batch_size=len(batch))
+        for doc, (source, offset, piece, last) in zip(docs, batch):
+            for c in claims_from_doc(doc, piece, pack):
+                if offset:
+                    c.quantity.start += offset
+                    c.quantity.end += offset
+                    if c.quantity.kind == "vague" and not c.counted:
+                        # "Only a handful have been freed": the group named last, as in the whole text
+                        c.counted = group_before
+                claims.append(c)
+            group_before = "" if last else (_last_group_noun(doc) or group_before)
+            if last:
+                if progress:
+                    progress(source)
+                yield source, claims
+                claims = []
 
 
 # ------------------------------------------------------------ parallel extraction
@@ -78,20 +304,25 @@ def _worker_init(model: str, extra_rules: list[str]) -> None:
 
 
 def _worker_extract(batch: list[dict]) -> list[tuple[str, list[dict]]]:
-    from .claims import extract
-
     sources = [Source.from_dict(d) for d in batch]
     return [(s.id, [c.to_dict() for c in cl]) for s, cl in extract(sources, _WORKER["pack"], nlp=_WORKER["nlp"])]
 
 
 def extract_claims(
     cfg: Config, sources: list[Source], pack: RulePack, jobs: int = 1,
-    progress: Callable[[Source], None] | None = None,
+    progress: Callable[[Source], None] | None = None, executor: str = "local", scheduler: str | None = None,
 ):
-    """Yield (source, claims) for each source, in one process or `jobs` processes."""
-    if jobs <= 1 or len(sources) < 2 * jobs:
-        from .claims import extract
+    """Yield (source, claims) for each source, in one process, `jobs` processes,
+    or on a Dask cluster (`executor="dask"`: `scheduler`'s, else `jobs` local workers)."""
+    if not sources:
+        return
+    if executor == "dask":
+        from .executors import dask_extract
 
+        own_packs = pack_files(_extra_rules(cfg))[len(pack_files()):]  # after the built-in ones
+        yield from dask_extract(sources, cfg.model, own_packs, scheduler=scheduler, workers=jobs, progress=progress)
+        return
+    if jobs <= 1 or len(sources) < 2 * jobs:
         yield from extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size, progress=progress)
         return
     by_id = {s.id: s for s in sources}
@@ -107,6 +338,61 @@ def extract_claims(
                 yield source, [Claim.from_dict(d) for d in claims]
 
 
+@lru_cache(maxsize=1)
+def _code_signature() -> str:
+    """The package's own code (read once per process): how files are read and
+    how claims are compared change with it, whatever the version says."""
+    h = hashlib.sha1()
+    for f in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def corpus_signature(key: str, corpus) -> str:
+    """What stored flags depend on: the extractor, the rule packs, checker's
+    code, and the (id, content hash) of each source of the corpus."""
+    h = hashlib.sha1(key.encode())
+    for f in pack_files():
+        h.update(Path(f).read_bytes())
+    h.update(_code_signature().encode())
+    for sid, digest in sorted(corpus):
+        h.update(f"{sid}\x1f{digest}\x1e".encode())
+    return h.hexdigest()
+
+
+def _stored_claims(cfg: Config, key: str, sources: list[Source]) -> list[Claim]:
+    from .store import Store
+
+    store = Store(cfg.cache_path)
+    try:
+        return [c for s in sources for c in (store.get_claims(s.id, s.content_hash, key) or [])]
+    finally:
+        store.close()
+
+
+def _stored_flags(cfg: Config) -> list[Flag]:
+    from .store import Store
+
+    store = Store(cfg.cache_path)
+    try:
+        return store.get_flags()
+    finally:
+        store.close()
+
+
+def _missing_files(cfg: Config, store, keep: set[str]) -> list[str]:
+    """Stored sources (other than `keep`) whose file is gone."""
+    gone = []
+    for sid, path in store.source_files().items():
+        if sid in keep or not path:
+            continue
+        p = Path(path)
+        if not (p if p.is_absolute() else cfg.root / p).exists():
+            gone.append(sid)
+    return gone
+
+
 def scan(
     cfg: Config,
     paths: list[str] | None = None,
@@ -115,6 +401,8 @@ def scan(
     on_start: Callable[[int], None] | None = None,
     extra_sources: list[Source] | None = None,
     store_flags: bool = True,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> ScanResult:
     """Read, extract (re-using cached claims), compare and store.
 
@@ -126,24 +414,24 @@ def scan(
     from .store import Store
 
     result = ScanResult()
-    result.sources, result.problems = read_corpus(cfg, paths)
-    if extra_sources:
-        extra_ids = {s.id for s in extra_sources}
-        result.sources = [s for s in result.sources if s.id not in extra_ids] + list(extra_sources)
     pack = load_pack(cfg)
     key = extractor_key(cfg)
     store = Store(cfg.cache_path)
     try:
         store.begin_write()  # queue behind a concurrent scan before reading what it will store
+        result.sources, result.problems = read_corpus(cfg, paths, store=store)
+        if extra_sources:
+            extra_ids = {s.id for s in extra_sources}
+            result.sources = [s for s in result.sources if s.id not in extra_ids] + list(extra_sources)
         todo: list[Source] = []
         claims_by_source: dict[str, list[Claim]] = {}
+        cached_counts = store.claim_counts(key)  # claims are read only if they are compared
         for s in result.sources:
-            cached = store.get_claims(s.id, s.content_hash, key)
-            if cached is None:
+            if (s.id, s.content_hash) not in cached_counts:
+                if not s.text:  # an unchanged file read from the cache: its text is stored
+                    s = store.get_source(s.id) or s
                 todo.append(s)
-            else:
-                claims_by_source[s.id] = cached
-        result.reused = len(claims_by_source)
+        result.reused = len(result.sources) - len(todo)
         if on_start:
             on_start(len(todo))
         hashes = store.source_hashes()
@@ -151,7 +439,8 @@ def scan(
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
         try:
-            for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress):
+            for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress,
+                                                   executor=executor, scheduler=scheduler):
                 claims_by_source[source.id] = claims
                 store.put_claims(source.id, source.content_hash, key, claims)
                 result.parsed += 1
@@ -170,14 +459,53 @@ def scan(
                 claims_by_source[source.id] = claims
                 store.put_claims(source.id, source.content_hash, key, claims)
                 result.parsed += 1
-        result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
-        # A partial flag set is never stored, so focusing is safe only without storing.
-        focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
-        result.flags = compare(result.claims, pack, focus=focus)
-        if not paths and not extra_sources:
-            store.forget_sources_except(s.id for s in result.sources)
+        # The stored flags are those of the whole stored corpus. A scan of some
+        # files updates them and compares them with the rest, as cached; its
+        # result lists the flags that involve them.
+        whole = not paths and not extra_sources and store_flags
+        subset = bool(paths) and store_flags
+        scanned = {s.id for s in result.sources}
+        if subset:
+            store.forget_sources(_missing_files(cfg, store, scanned))
+        signature = None
+        if (whole or subset) and not extra_sources:
+            corpus = (store.source_hashes().items() if subset
+                      else [(s.id, s.content_hash) for s in result.sources])
+            signature = corpus_signature(key, corpus)
+        if signature and not todo and store.get_meta("flags_for") == signature:
+            # Nothing changed since the stored flags were computed: they stand.
+            result._claims = result._flags = None
+            result._claim_count = sum(cached_counts[(s.id, s.content_hash)] for s in result.sources)
+            result._load_claims = lambda: _stored_claims(cfg, key, result.sources)
+            if subset:
+                result._load_flags = lambda: [f for f in _stored_flags(cfg)
+                                              if any(c.source_id in scanned for c in f.claims)]
+            else:
+                result._severity_counts = store.severity_counts()
+                result._load_flags = lambda: _stored_flags(cfg)
+                store.forget_sources_except(scanned)
+            store.commit()
+            return result
         if store_flags:
-            store.put_flags(result.flags)
+            store.set_meta("flags_for", None)  # set again below once a full set is stored
+        for s in result.sources:
+            if s.id not in claims_by_source:
+                claims_by_source[s.id] = store.get_claims(s.id, s.content_hash, key) or []
+        result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
+        if subset:
+            every = compare(result.claims + store.claims_except(key, scanned), pack)
+            store.put_flags(every)
+            result.flags = [f for f in every if any(c.source_id in scanned for c in f.claims)]
+        else:
+            # A partial flag set is never stored, so focusing is safe only without storing.
+            focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
+            result.flags = compare(result.claims, pack, focus=focus)
+            if whole:
+                store.forget_sources_except(scanned)
+            if store_flags:
+                store.put_flags(result.flags)
+        if signature:
+            store.set_meta("flags_for", signature)
         store.commit()
     finally:
         store.close()

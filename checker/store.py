@@ -27,7 +27,9 @@ from typing import Iterable
 from .errors import UserError
 from .model import Claim, Flag, Source
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
+# Flags read at a time by `iter_flags` (checker flags streams them).
+FLAGS_PAGE = 2000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -38,13 +40,32 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 CREATE TABLE IF NOT EXISTS claims (
     source_id TEXT NOT NULL, content_hash TEXT NOT NULL, extractor TEXT NOT NULL,
-    claims_json TEXT NOT NULL,
+    claims_json TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (source_id, content_hash, extractor)
 );
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, sig TEXT NOT NULL, ids TEXT NOT NULL, notes TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS flags (
-    id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL
+    id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL,
+    confidence REAL NOT NULL DEFAULT 1.0, rank INTEGER NOT NULL DEFAULT 9
 );
 """
+# Run once the schema version is known to be this one: on an older cache's
+# tables it would fail before the version check could ask for a rebuild.
+_INDEXES = "CREATE INDEX IF NOT EXISTS flags_review_order ON flags (confidence DESC, rank, id);"
+
+# Review order: surest first, then the most severe, then by id (commands._shown).
+_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def _flag_row(f: Flag) -> tuple:
+    return (f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict()), float(f.confidence),
+            _SEVERITY_RANK.get(f.severity, 9))
+
+
+_INSERT_FLAG = ("INSERT OR REPLACE INTO flags (id, code, severity, metric, flag_json, confidence, rank)"
+                " VALUES (?,?,?,?,?,?,?)")
 
 
 BUSY_TIMEOUT = 30.0  # seconds SQLite itself retries a busy database before saying "locked"
@@ -205,10 +226,15 @@ class Store:
                 db.commit()
             elif row[0] != str(SCHEMA_VERSION):
                 raise sqlite3.DatabaseError("old cache schema")
-            # Damage past the first pages only shows when read: look at every page now.
-            check = db.execute("PRAGMA quick_check").fetchone()
-            if not check or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+            db.executescript(_INDEXES)
+            # Damage past the first pages only shows when read: look at every page
+            # now, unless the file is as a checker process left it after a check.
+            if not self._known_sound():
+                check = db.execute("PRAGMA quick_check").fetchone()
+                if not check or check[0] != "ok":
+                    raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+                self._mark_sound()
+            self._sound = True
             return db
         except sqlite3.OperationalError:
             if db is not None:
@@ -233,6 +259,7 @@ class Store:
         try:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             db.executescript(_SCHEMA)
+            db.executescript(_INDEXES)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             # Until flags are stored again, readers say a scan is needed (not "0 flags").
             db.execute("INSERT OR REPLACE INTO meta VALUES ('rebuilt', ?)", (str(aside),))
@@ -251,9 +278,42 @@ class Store:
             return None
         return row[0] if row else None
 
+    # A whole-file integrity check costs a read of every page (about a second
+    # for a cache of a few hundred MB) on every command. The file's size and
+    # mtime after a check are recorded beside it, and again when a session that
+    # opened a checked file closes (its own writes, or the write-ahead log that
+    # checker writers left, folded in); an open that finds them unchanged skips
+    # the check. Any other change to the file checks again.
+
+    def _file_state(self) -> str:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return "-"
+        return f"{st.st_size}:{st.st_mtime_ns}"
+
+    def _checked_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".checked")
+
+    def _known_sound(self) -> bool:
+        try:
+            return self._checked_path().read_text(encoding="ascii") == self._file_state()
+        except (OSError, ValueError):
+            return False
+
+    def _mark_sound(self) -> None:
+        try:
+            self._checked_path().write_text(self._file_state(), encoding="ascii")
+        except OSError:
+            pass  # a read-only folder: the next open checks again
+
     def close(self) -> None:
         try:
+            # Trusted: a writer's own session, or a reader that found the file as recorded.
+            trusted = getattr(self, "_sound", False) and (self._lock is not None or self._known_sound())
             self.db.close()
+            if trusted:
+                self._mark_sound()
         finally:
             if self._lock is not None:
                 self._lock.release()
@@ -282,12 +342,49 @@ class Store:
                 "origin_col", "content_hash")
         return Source(**dict(zip(keys, row)))
 
+    _META = ("id", "path", "outlet", "published", "title", "url", "origin_line", "origin_col", "content_hash")
+
+    def source_stubs(self) -> dict[str, Source]:
+        """Every stored source without its text (metadata and content hash):
+        what a scan needs of a file that has not changed."""
+        rows = self.db.execute(f"SELECT {', '.join(self._META)} FROM sources")
+        return {row[0]: Source(text="", **dict(zip(self._META, row))) for row in rows}
+
+    # ---------------------------------------------------------- files (stat-based freshness)
+
+    def file_records(self) -> dict[str, tuple[str, list[str], list[list[str]]]]:
+        """path -> (signature, source ids, notes) of each file read before."""
+        out = {}
+        for path, sig, ids, notes in self.db.execute("SELECT path, sig, ids, notes FROM files"):
+            try:
+                out[path] = (sig, json.loads(ids), json.loads(notes))
+            except ValueError:
+                continue  # an unreadable row: the file is simply read again
+        return out
+
+    @_writes
+    def put_file(self, path: str, sig: str, ids: list[str], notes: list[list[str]]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)",
+                        (path, sig, json.dumps(ids), json.dumps(notes)))
+
+    @_writes
+    def forget_files(self, paths: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in paths])
+
     def source_paths(self) -> list[str]:
         """The file each stored source was read from."""
         return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM sources")]
 
     def source_hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, content_hash FROM sources"))
+
+    def source_files(self) -> dict[str, str]:
+        """Stored source id -> the file it was read from."""
+        return dict(self.db.execute("SELECT id, path FROM sources"))
+
+    @_writes
+    def forget_sources(self, ids: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM sources WHERE id=?", [(i,) for i in ids])
 
     @_writes
     def forget_sources_except(self, keep: Iterable[str]) -> int:
@@ -315,9 +412,15 @@ class Store:
     def put_claims(self, source_id: str, content_hash: str, extractor: str, claims: list[Claim]) -> None:
         self.db.execute("DELETE FROM claims WHERE source_id=? AND extractor=?", (source_id, extractor))
         self.db.execute(
-            "INSERT OR REPLACE INTO claims VALUES (?,?,?,?)",
-            (source_id, content_hash, extractor, json.dumps([c.to_dict() for c in claims])),
+            "INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?)",
+            (source_id, content_hash, extractor, json.dumps([c.to_dict() for c in claims]), len(claims)),
         )
+
+    def claim_counts(self, extractor: str) -> dict[tuple[str, str], int]:
+        """(source id, content hash) -> number of claims, for every cached
+        extraction: what a scan needs to know without reading the claims."""
+        rows = self.db.execute("SELECT source_id, content_hash, n FROM claims WHERE extractor=?", (extractor,))
+        return {(sid, digest): n for sid, digest, n in rows}
 
     def all_claims(self, extractor: str) -> list[Claim]:
         out: list[Claim] = []
@@ -330,17 +433,30 @@ class Store:
             out.extend(Claim.from_dict(d) for d in json.loads(blob))
         return out
 
+    def claims_except(self, extractor: str, exclude: Iterable[str]) -> list[Claim]:
+        """Current claims of every stored source not in `exclude` (the rest of
+        the corpus when a scan reads only some of its files)."""
+        exclude = set(exclude)
+        out: list[Claim] = []
+        rows = self.db.execute(
+            "SELECT c.source_id, c.claims_json FROM claims c JOIN sources s ON s.id = c.source_id"
+            " AND s.content_hash = c.content_hash WHERE c.extractor=? ORDER BY c.source_id",
+            (extractor,),
+        )
+        for sid, blob in rows:
+            if sid not in exclude:
+                out.extend(Claim.from_dict(d) for d in json.loads(blob))
+        return out
+
     # ---------------------------------------------------------- flags
 
     @_writes
     def put_flags(self, flags: list[Flag]) -> None:
         self.db.execute("DELETE FROM flags")
         self.db.execute("DELETE FROM meta WHERE key='rebuilt'")
-        self.db.executemany(
-            "INSERT OR REPLACE INTO flags VALUES (?,?,?,?,?)",
-            [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags],
-        )
+        self.db.executemany(_INSERT_FLAG, [_flag_row(f) for f in flags])
 
+    @_writes
     def put_flags_of_sources(self, source_ids: Iterable[str], flags: list[Flag]) -> None:
         """Replace only the stored flags that involve `source_ids` (the pre-commit
         check's files), so `checker review` shows them at once and keeps the rest."""
@@ -354,14 +470,73 @@ class Store:
             if any(c.get("source_id") in ids for c in claims if isinstance(c, dict)):
                 stale.append((fid,))
         self.db.executemany("DELETE FROM flags WHERE id=?", stale)
-        self.db.executemany(
-            "INSERT OR REPLACE INTO flags VALUES (?,?,?,?,?)",
-            [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags],
-        )
+        self.set_meta("flags_for", None)  # no longer the flags of one scanned corpus
+        self.db.executemany(_INSERT_FLAG, [_flag_row(f) for f in flags])
 
     def get_flags(self) -> list[Flag]:
         rows = self.db.execute("SELECT flag_json FROM flags ORDER BY rowid")
         return [Flag.from_dict(json.loads(blob)) for (blob,) in rows]
+
+    def iter_flags(self, page: int | None = None, severity: str | None = None, code: str | None = None,
+                   min_confidence: float | None = None):
+        """Stored flags in review order (surest first, then most severe, then
+        id), read `page` rows at a time with the filters in SQL, so a caller
+        that streams them never holds the whole set."""
+        where, args = [], []
+        if severity:
+            where.append("severity=?")
+            args.append(severity)
+        if code:
+            where.append("code=?")
+            args.append(code)
+        if min_confidence is not None:
+            where.append("confidence>=?")
+            args.append(min_confidence)
+        page = page or FLAGS_PAGE
+        if "confidence" not in {row[1] for row in self.db.execute("PRAGMA table_info(flags)")}:
+            # A read-only cache of an older schema cannot be rebuilt: order it in memory.
+            yield from self._iter_flags_in_memory(page, severity, code, min_confidence)
+            return
+        after = ""
+        last: tuple = ()
+        while True:
+            cond = " AND ".join(where + ([after] if after else [])) or "1"
+            rows = self.db.execute(
+                f"SELECT confidence, rank, id, flag_json FROM flags WHERE {cond}"
+                " ORDER BY confidence DESC, rank, id LIMIT ?", (*args, *last, page)).fetchall()
+            if not rows:
+                return
+            conf, rank, fid, _ = rows[-1]
+            after = "(confidence<? OR (confidence=? AND (rank>? OR (rank=? AND id>?))))"
+            last = (conf, conf, rank, rank, fid)
+            yield [Flag.from_dict(json.loads(blob)) for *_, blob in rows]
+
+    def _iter_flags_in_memory(self, page: int, severity: str | None, code: str | None,
+                              min_confidence: float | None):
+        flags = [f for f in self.get_flags()
+                 if (not severity or f.severity == severity) and (not code or f.code == code)
+                 and (min_confidence is None or f.confidence >= min_confidence)]
+        flags.sort(key=lambda f: (-f.confidence, _SEVERITY_RANK.get(f.severity, 9), f.id))
+        for i in range(0, len(flags), page):
+            yield flags[i : i + page]
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in ("high", "medium", "low")}
+        counts.update(dict(self.db.execute("SELECT severity, COUNT(*) FROM flags GROUP BY severity")))
+        return counts
+
+    # ---------------------------------------------------------- meta
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @_writes
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM meta WHERE key=?", (key,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     @_writes
     def commit(self) -> None:

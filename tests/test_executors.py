@@ -1,0 +1,65 @@
+"""Extraction on a Dask cluster gives the same flags as one process."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path, monkeypatch) -> Path:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _scan_and_flags(capsys, *args) -> tuple[dict, list[dict]]:
+    assert main(["scan", "--format", "json", *args]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert main(["flags", "--format", "json"]) == 0
+    return summary, json.loads(capsys.readouterr().out)
+
+
+def test_dask_local_cluster_gives_the_flags_of_one_process(seeds_copy, nlp, capsys):
+    pytest.importorskip("dask.distributed")
+    one, flags_one = _scan_and_flags(capsys, "--jobs", "1")
+    shutil.rmtree(seeds_copy / ".checker")
+    two, flags_dask = _scan_and_flags(capsys, "--executor", "dask", "--jobs", "2")
+    assert two["parsed"] == one["parsed"] == one["sources"] > 2
+    assert two["claims"] == one["claims"]
+    assert flags_dask == flags_one and len(flags_one) > 0
+
+
+def test_dask_workers_run_the_extraction(tmp_path):
+    """The batch function runs in the worker processes, not in the client."""
+    pytest.importorskip("dask.distributed")
+    import os
+
+    from dask.distributed import Client, LocalCluster
+
+    from checker.executors import extract_batch
+    from checker.model import Source
+
+    src = Source(id="a.txt", path="a.txt", text="Officials said 42 people were killed.", outlet="X")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        pids = set(client.run(os.getpid).values())
+        answer = client.submit(extract_batch, [src.to_dict()], None, []).result()
+        worker_pid = client.submit(os.getpid, pure=False).result()
+    assert len(pids) == 2 and os.getpid() not in pids and worker_pid in pids
+    (sid, claims), = answer["results"]
+    assert sid == "a.txt" and [c["quantity"]["surface"] for c in claims] == ["42 people"]
+
+
+def test_scheduler_without_dask_executor_is_one_line(seeds_copy, capsys):
+    assert main(["scan", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "--scheduler needs --executor dask" in capsys.readouterr().err
