@@ -255,7 +255,22 @@ def _tree_distance(depth_of: dict[int, int], tok) -> int:
     return 99
 
 
-def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
+def measure_triggers(sent, lex) -> list:
+    """The words of a sentence that name a measure, with the measure: found
+    once per sentence, since a sentence may hold many figures."""
+    toks = list(sent)
+    out = []
+    for k, t in enumerate(toks):
+        name = lex.measure_words.get(t.lemma_.lower()) or lex.measure_words.get(t.lower_)
+        if k + 1 < len(toks) and not name:
+            name = (lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lemma_.lower()}")
+                    or lex.measure_phrases.get(f"{t.lower_} {toks[k + 1].lower_}"))
+        if name:
+            out.append((t, name))
+    return out
+
+
+def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
     """The measure whose trigger is nearest the figure in the parse, with a
     certainty that falls with the distance; the unit alone can name it. A
     trigger counts only for measures the figure's kind of unit can state
@@ -267,15 +282,8 @@ def _measure(sent, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
         return by_unit, 1.0
     family = coarse_family(q.unit)
     best = None
-    toks = list(sent)
-    for k, t in enumerate(toks):
+    for t, name in triggers:
         if q.start <= t.idx < q.end and t.like_num:
-            continue
-        name = lex.measure_words.get(t.lemma_.lower()) or lex.measure_words.get(t.lower_)
-        if k + 1 < len(toks) and not name:
-            name = (lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lemma_.lower()}")
-                    or lex.measure_phrases.get(f"{t.lower_} {toks[k + 1].lower_}"))
-        if not name:
             continue
         fits = lex.measures[name].families
         if fits and family not in fits:
@@ -329,26 +337,45 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
     return ""
 
 
+_ROLE_PATTERNS: dict[int, list] = {}
+
+
+def _role_patterns(lex) -> list:
+    """Per role, in order: its kinds of unit and three compiled patterns (the
+    words inside the figure, the words just before it, just after it)."""
+    out = _ROLE_PATTERNS.get(id(lex))
+    if out is None:
+        out = []
+        for role, sides in lex.roles.items():
+            after = "|".join(re.escape(p) for p in sides.get("after", ()))
+            before = "|".join(re.escape(p) for p in sides.get("before", ()))
+            out.append((
+                role, frozenset(sides.get("families", ())),
+                re.compile(rf"(?:{after})\b") if after else None,
+                re.compile(rf"\b(?:{before})\b[^.;:!?]{{0,25}}$") if before else None,
+                re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b") if after else None,
+            ))
+        _ROLE_PATTERNS[id(lex)] = out
+    return out
+
+
 def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     """The figure's role from the words right before and after it."""
-    before = text[max(sent_start, q.start - 40) : q.start].lower()
-    after = text[q.end : q.end + 30].lower()
     from .units import coarse_family
 
+    before = text[max(sent_start, q.start - 40) : q.start].lower()
+    after = text[q.end : q.end + 30].lower()
     inside = re.sub(r"^\S+\s*", "", text[q.start : q.end].lower())  # "15 more people": words after the number
     family = coarse_family(q.unit)
-    for role, sides in lex.roles.items():
-        if sides.get("families") and family not in sides["families"]:
+    for role, families, inside_re, before_re, after_re in _role_patterns(lex):
+        if families and family not in families:
             continue
-        for phrase in sides.get("after", ()):
-            if inside and re.match(re.escape(phrase) + r"\b", inside):
-                return role
-        for phrase in sides.get("before", ()):
-            if re.search(r"\b" + re.escape(phrase) + r"\b[^.;:!?]{0,25}$", before):
-                return role
-        for phrase in sides.get("after", ()):
-            if re.match(r"^[\s,()-]*(?:[a-z'-]+\s+){0,1}" + re.escape(phrase) + r"\b", after):
-                return role
+        if inside and inside_re is not None and inside_re.match(inside):
+            return role
+        if before_re is not None and before_re.search(before):
+            return role
+        if after_re is not None and after_re.match(after):
+            return role
     return "total"
 
 
@@ -428,14 +455,17 @@ def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | N
 
 
 def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_token: dict,
-                source: Source, pack: RulePack) -> dict:
-    """Measure, owner, role, modality and dates of one figure."""
+                source: Source, pack: RulePack, triggers: list | None = None) -> dict:
+    """Measure, owner, role, modality and dates of one figure (`triggers`:
+    the sentence's `measure_triggers`, when the caller keeps them)."""
     lex = pack.lexicon
     numbers = [t for t in toks if t.like_num or t.pos_ == "NUM"] or toks
     anchor = numbers[-1]
     path = _path_to_root(anchor)
     depth_of = {t.i: k for k, t in enumerate(path)}
-    measure, sure = _measure(sent, anchor, depth_of, q, lex)
+    if triggers is None:
+        triggers = measure_triggers(sent, lex)
+    measure, sure = _measure(triggers, anchor, depth_of, q, lex)
     as_of, event = _dates(path, ents, sent, source.published)
     role = _role(source.text, q, sent.start_char, lex)
     if event and source.published and event[:4] < str(int(source.published[:4]) - 1) and role == "total":
@@ -488,7 +518,10 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             k = bisect.bisect_left(group_offsets, q.start)
             counted = group_nouns[k - 1][1] if k else ""
         line, col = index.position(q.start)
-        reading = read_figure(doc, q, toks or [tok], noun, sent, index.ents_in(sent), ent_by_token, source, pack)
+        if "triggers" not in facts:
+            facts["triggers"] = measure_triggers(sent, pack.lexicon)
+        reading = read_figure(doc, q, toks or [tok], noun, sent, index.ents_in(sent), ent_by_token, source, pack,
+                              facts["triggers"])
         explicit = reading["as_of"]
         claims.append(
             Claim(
