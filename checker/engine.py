@@ -58,9 +58,9 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
     m = a.metric
     if m.over_time == "fixed" and m.dominant and a.claim.id not in m.dominant and b.claim.id not in m.dominant:
         conf *= 0.6  # two outliers of a fact most sources agree on: likely other facts
-    if (code == "CK101" and m.over_time == "cumulative" and a.day is not None and a.day == b.day
+    if (code == "CK101" and (m.over_time == "cumulative" or m.hourly) and a.day is not None and a.day == b.day
             and not different_authorities(a, b)):
-        conf *= 0.5  # a toll rising through the day: same-day figures differ by the hour
+        conf *= 0.5  # a toll rising through the day, a storm's winds: same-day figures differ by the hour
     ratio = _ratio(a, b) if code in ("CK101", "CK104", "CK106") else 1.0
     if ratio < 0.2:
         # a figure a fifth of the other or less: more often a part or another count than an error

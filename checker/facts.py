@@ -33,8 +33,9 @@ from .units import unit_family
 
 # Roles whose figures are never set against each other: increments and
 # changes differ by nature ("15 more" today, "20 more" tomorrow), and an
-# offset is a point in time ("four days after the quake"), not a length.
-UNCOMPARED_ROLES = frozenset({"increment", "change", "offset"})
+# offset is a point in time ("four days after the quake"), not a length, and
+# a limit is a specification ("rated to 4,000 metres"), not a measurement.
+UNCOMPARED_ROLES = frozenset({"increment", "change", "offset", "limit"})
 # Modalities whose figures are guesses, not statements of fact.
 SPECULATIVE = frozenset({"projected", "hypothetical"})
 FALLBACK_SURE = 0.6  # grouping by counted noun alone, with no measure word
@@ -56,6 +57,7 @@ class Fact:
     claims: list[Claim] = field(default_factory=list)
     sure: dict[str, float] = field(default_factory=dict)  # claim id -> certainty of membership
     coherence: float = 1.0  # lower when the figures scatter over many values (see value_clusters)
+    hourly: bool = False  # its measure moves within a day (lexicon `moves_within_a_day`)
     dominant: set[str] = field(default_factory=set)  # ids of the claims of the most stated value (fixed facts)
 
     @property
@@ -216,7 +218,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
             fact = facts.get(fid)
             if fact is None:
                 fact = facts[fid] = Fact(fid, measure, counted, family, role, modality, owner,
-                                         behaviour, window)
+                                         behaviour, window, hourly=bool(m and m.moves_within_a_day))
             fact.claims.append(c)
             sure = c.measure_sure if measure else FALLBACK_SURE
             if not c.owner and owner:
@@ -386,6 +388,7 @@ class Aligner:
                 unit=family, relative=s.generic_relative, absolute=s.generic_absolute,
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
                 same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
+                hourly=fact.hourly,
                 authority_window=s.authority_window_days if fact.behaviour == "cumulative" else 0.0,
             )
         return m, family, factor

@@ -134,6 +134,7 @@ class Measure:
     values: tuple[float, float] | None = None  # plausible values ("a magnitude of 50,000" is none)
     per_event: bool = False  # each figure is one occasion's (a day's release): facts split by date
     of_people: bool = False  # counts people: a figure counting things ("two dams") is not it
+    moves_within_a_day: bool = False  # changes by the hour (a storm's winds): same-day figures may differ
 
 
 @dataclass
@@ -193,7 +194,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           bool(spec.get("needs_owner", False)),
                                           frozenset(_words(path, f"{key}.families", spec.get("families", []))),
                                           _value_range(path, f"{key}.values", spec.get("values")),
-                                          bool(spec.get("per_event", False)), bool(spec.get("of_people", False)))
+                                          bool(spec.get("per_event", False)), bool(spec.get("of_people", False)),
+                                          bool(spec.get("moves_within_a_day", False)))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
         for u in _words(path, f"{key}.units", spec.get("units", [])):
@@ -311,6 +313,7 @@ class Metric:
     certainty: float = 1.0  # how sure the grouping is as a whole (a fact's coherence)
     dominant: frozenset[str] = frozenset()  # claim ids of the value most sources state (fixed facts)
     authority_window: float = 0.0  # days over which different authorities' figures are compared (CK106)
+    hourly: bool = False  # the fact moves within a day: same-day differences are doubtful
 
     def label(self) -> str:
         """How messages name the fact: "the figures for {label}"."""

@@ -308,3 +308,20 @@ def test_the_seeds_two_real_flags_come_from_the_general_path_alone(nlp, general)
         ("CK102", frozenset({"six-week", "45-day"})),
         ("CK103", frozenset({"35 to 40 Israeli hostages", "all the women, children and elderly Israeli hostages"})),
     }
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The submersible is designed to descend as deep as 4,000 metres.", "4,000 metres"),
+    ("The dam was built to hold 22 million cubic metres.", "22 million cubic metres"),
+    ("The hull is rated to 3,000 metres.", "3,000 metres"),
+])
+def test_a_specification_is_a_limit_not_a_measurement(read, text, surface):
+    assert one(read(text), surface).role == "limit"
+
+
+def test_same_day_winds_differ_by_the_hour(run):
+    _, flags = run([
+        ("Wire", "2025-10-25", "Winds reached 80 mph as the storm formed."),
+        ("Daily", "2025-10-25", "Winds reached 165 mph at landfall."),
+    ])
+    assert all(f.confidence < 0.5 for f in flags)
