@@ -484,6 +484,10 @@ class Aligner:
             form = "number"
             lo = -INF if q.low is None else q.low * factor
             hi = INF if q.high is None else q.high * factor
+            if q.kind == "lower" and hi == INF and lo > 0 and metric.over_time in ("cumulative", "snapshot") \
+                    and metric.name == claim.fact and self.settings.count_bound_reach:
+                # "at least 48,388 killed" reports a count, not an open bound: it reaches a little above
+                hi = lo * (1 + self.settings.count_bound_reach)
         mag = max((abs(x) for x in (lo, hi) if math.isfinite(x)), default=0.0)
         places = self.places(claim.places)
         if not places and self.settings.inherit_place:

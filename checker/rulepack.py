@@ -474,6 +474,7 @@ class Settings:
     max_pairs_per_claim: int = 50
     flag_threshold: float = 0.5  # flags below this confidence are shown only with --all
     authority_window_days: float = 2.0  # a running total's figures from different authorities, compared this far apart
+    count_bound_reach: float = 0.0  # "at least N" of a toll read as N to N * (1 + this); 0: an open bound
     compare_vague: bool = False
     whole_group_words: frozenset[str] = frozenset(
         {"all", "the", "of", "remaining", "these", "those", "their", "our", "its", "still", "other", "rest"}
@@ -497,6 +498,7 @@ class Settings:
         s.compare_vague = bool(raw.get("compare_vague", s.compare_vague))
         s.flag_threshold = float(raw.get("flag_threshold", s.flag_threshold))
         s.authority_window_days = float(raw.get("authority_window_days", s.authority_window_days))
+        s.count_bound_reach = float(raw.get("count_bound_reach", s.count_bound_reach))
         if "whole_group_words" in raw:
             s.whole_group_words = frozenset(w.lower() for w in raw["whole_group_words"])
         g = pack.rules.get("generic", {}) or {}
@@ -517,7 +519,7 @@ class Settings:
 
 # --------------------------------------------------------------------------- the rules pack loader (kind: rules)
 
-SETTINGS_TYPES = {"max_pairs_per_claim": int, "flag_threshold": float, "authority_window_days": float, "compare_vague": bool, "whole_group_words": list}
+SETTINGS_TYPES = {"max_pairs_per_claim": int, "flag_threshold": float, "authority_window_days": float, "count_bound_reach": float, "compare_vague": bool, "whole_group_words": list}
 
 GENERIC_TYPES = {
     "enabled": bool, "cumulative_events": list, "term_scopes": list, "ignore_counted": list,

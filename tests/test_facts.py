@@ -325,3 +325,11 @@ def test_same_day_winds_differ_by_the_hour(run):
         ("Daily", "2025-10-25", "Winds reached 165 mph at landfall."),
     ])
     assert all(f.confidence < 0.5 for f in flags)
+
+
+def test_at_least_a_count_is_the_count_not_an_open_bound(run):
+    _, flags = run([
+        ("Wire", "2025-03-01", "The war has killed at least 48,000 people in Riverton, according to the health ministry."),
+        ("Daily", "2025-03-01", "The war has killed more than 61,000 people in Riverton, according to the government."),
+    ])
+    assert [f.code for f in flags] == ["CK106"]
