@@ -341,6 +341,15 @@ def cmd_quantities(args) -> int:
 # ------------------------------------------------------------------ flags / report
 
 
+def _refuse_if_rebuilt(store) -> None:
+    """After the cache was rebuilt an empty answer would read as "no flags":
+    say what happened instead."""
+    aside = store.needs_scan()
+    if aside:
+        raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
+                        "run 'checker scan' to compute the flags again")
+
+
 def _stored_flags(cfg: Config):
     from .store import Store
 
@@ -348,11 +357,7 @@ def _stored_flags(cfg: Config):
         raise UserError("no scan stored yet; run 'checker scan' first")
     store = Store(cfg.cache_path)
     try:
-        aside = store.needs_scan()
-        if aside:
-            # An empty answer here would read as "no flags": say what happened instead.
-            raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
-                            "run 'checker scan' to compute the flags again")
+        _refuse_if_rebuilt(store)
         return store.get_flags()
     finally:
         store.close()
@@ -402,11 +407,7 @@ def _stream_rows(cfg: Config, status: str, everything: bool, severity: str | Non
     decisions, notes, histories = ledger.latest(), ledger.latest_notes(), ledger.histories()
     store = Store(cfg.cache_path)
     try:
-        aside = store.needs_scan()
-        if aside:
-            # An empty answer here would read as "no flags": say what happened instead.
-            raise UserError(f"the cache was damaged and has been rebuilt (the old copy is {aside}); "
-                            "run 'checker scan' to compute the flags again")
+        _refuse_if_rebuilt(store)
         for page in store.iter_flags(severity=severity, code=code,
                                      min_confidence=None if everything else flag_threshold(cfg)):
             Ledger._alias(decisions, page, histories)

@@ -59,3 +59,17 @@ def seed_claims(nlp, pack, seed_sources) -> dict[str, list[Claim]]:
     from checker.claims import extract
 
     return {s.id: claims for s, claims in extract(list(seed_sources.values()), pack, nlp=nlp)}
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path, monkeypatch) -> Path:
+    """A corpus folder holding a copy of seeds/ and the project's configuration
+    (the seed story pack included); it is the working directory."""
+    import shutil
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    shutil.copytree(SEEDS, root / "seeds")
+    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
+    monkeypatch.chdir(root)
+    return root

@@ -2,28 +2,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 
 from checker.bench import synthetic_flags
 from checker.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def in_repo_copy(tmp_path: Path, monkeypatch) -> Path:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    monkeypatch.chdir(root)
-    return root
-
-
-def test_bench_scan_check_and_review(in_repo_copy, nlp, capsys):
+def test_bench_scan_check_and_review(seeds_copy, nlp, capsys):
     assert main(["bench", "--scan", "3", "--check", "--review", "40", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
     scan = r["scan"]
@@ -43,11 +30,11 @@ def test_synthetic_flags_are_distinct_and_round_trip():
     assert [Flag.from_dict(f.to_dict()).id for f in flags] == [f.id for f in flags]
 
 
-def test_check_without_article_needs_scan(in_repo_copy, capsys):
+def test_check_without_article_needs_scan(seeds_copy, capsys):
     assert main(["bench", "--check"]) == 2
     assert "--check needs an ARTICLE" in capsys.readouterr().err
 
 
-def test_executor_options_need_scan(in_repo_copy, capsys):
+def test_executor_options_need_scan(seeds_copy, capsys):
     assert main(["bench", "--executor", "dask"]) == 2
     assert "apply to --scan" in capsys.readouterr().err

@@ -9,17 +9,6 @@ import pytest
 
 from checker.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def seeds_copy(tmp_path: Path, monkeypatch) -> Path:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    monkeypatch.chdir(root)
-    return root
 
 
 def _scan_and_flags(capsys, *args) -> tuple[dict, list[dict]]:

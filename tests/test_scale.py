@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
-import pytest
 
 from checker.cli import main
 from checker.model import Source
@@ -130,17 +128,6 @@ def test_ordinary_sentences_keep_the_parsers_boundaries(nlp):
 
 # ------------------------------------------------------------------ scans of a subset
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def seeds_copy(tmp_path: Path, monkeypatch) -> Path:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    monkeypatch.chdir(root)
-    return root
 
 
 def _scan(capsys, *paths) -> dict:
