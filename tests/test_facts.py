@@ -333,3 +333,18 @@ def test_at_least_a_count_is_the_count_not_an_open_bound(run):
         ("Daily", "2025-03-01", "The war has killed more than 61,000 people in Riverton, according to the government."),
     ])
     assert [f.code for f in flags] == ["CK106"]
+
+
+def test_a_falling_toll_names_its_fact_whole_and_an_unknown_outlet_by_file_name(nlp, general):
+    from checker.claims import extract as extract_claims
+
+    sources = [
+        Source(id="tmp/x/a.txt", path="/tmp/x/a.txt", text="The flood has killed 120 people in Porto.",
+               outlet="Wire", published="2025-06-01"),
+        Source(id="tmp/x/b.txt", path="/tmp/x/b.txt", text="The flood has killed 90 people in Porto.",
+               outlet=None, published="2025-06-03"),
+    ]
+    claims = [c for _, cl in extract_claims(sources, general, nlp=nlp) for c in cl]
+    [flag] = compare(claims, general)
+    assert "the total for deaths in porto can only grow" in flag.message
+    assert "b.txt (2025-06-03)" in flag.message and "tmp/x" not in flag.message

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from . import RuleConfig, rule
 from .relations import relative_gap, widened
-from .wording import _the_figures, quote, who
+from .wording import _the_total, quote, who
 from ..facts import Block, Slot, _order, compatible
 
 
@@ -56,7 +56,7 @@ def cumulative_decrease(cfg: RuleConfig, block: Block, ctx) -> Iterator[tuple[Sl
         if widened(cur)[1] < widened(top)[0] and relative_gap(top, cur) >= cfg["min_relative_drop"]:
             yield top, cur, (
                 f"{who(cur, True)} says {quote(cur)}, lower than {quote(top)} from {who(top, True)}, "
-                f"but {_the_figures(block.metric)[:-1]} can only grow; check for a stale or misreported figure "
+                f"but {_the_total(block.metric)} can only grow; check for a stale or misreported figure "
                 f"or a correction."
             )
 

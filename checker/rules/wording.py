@@ -61,8 +61,10 @@ def quote(s: Slot) -> str:
     return text
 
 def who(s: Slot, dated: bool = False) -> str:
+    """The outlet, or with none known the article's file name (never the
+    folder it was read from, which may be a temporary copy)."""
     c = s.claim
-    name = c.outlet or c.source_id
+    name = c.outlet or c.source_id.replace("\\", "/").rsplit("/", 1)[-1]
     if dated:
         return f"{name} ({c.date})" if c.date else f"{name} (undated)"
     return name
@@ -73,6 +75,12 @@ def cites(s: Slot) -> str:
 def _the_figures(metric) -> str:
     label = metric.label()
     return f"the figures for {label}" if label else "the figures"
+
+
+def _the_total(metric) -> str:
+    """How CK104 names what can only grow: "the total for people killed in Gaza"."""
+    label = metric.label()
+    return f"the total for {label}" if label else "the total"
 
 def _check_what(metric) -> str:
     if metric.over_time == "term":
