@@ -127,7 +127,8 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
     if family != "count" and counted in (q.unit or ""):
         counted = ""
-    return measure, counted if family == "count" else "", family, claim.role or "total", claim.modality or "reported"
+    keep = family == "count" or m.by_counted  # a duration of what: the truce, not the war
+    return measure, counted if keep else "", family, claim.role or "total", claim.modality or "reported"
 
 
 def _point(c: Claim) -> float | None:
