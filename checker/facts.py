@@ -126,9 +126,10 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     if counted == "people" or not m.by_counted:
         counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
     if family != "count" and counted in (q.unit or ""):
-        counted = ""
-    keep = family == "count" or m.by_counted  # a duration of what: the truce, not the war
-    return measure, counted if keep else "", family, claim.role or "total", claim.modality or "reported"
+        counted = ""  # the unit itself, not what it measures
+    # by_counted keeps what is counted or measured apart, whatever the unit:
+    # hostages released are not prisoners released, a truce's length not the war's
+    return measure, counted, family, claim.role or "total", claim.modality or "reported"
 
 
 def _point(c: Claim) -> float | None:
