@@ -486,7 +486,7 @@ class Aligner:
             form = "number"
             lo = -INF if q.low is None else q.low * factor
             hi = INF if q.high is None else q.high * factor
-            if q.kind == "lower" and hi == INF and lo > 0 and metric.over_time in ("cumulative", "snapshot") \
+            if q.kind == "lower" and hi == INF and lo > 0 and metric.over_time == "cumulative" \
                     and metric.name == claim.fact and self.settings.count_bound_reach:
                 # "at least 48,388 killed" reports a count, not an open bound: it reaches a little above
                 hi = lo * (1 + self.settings.count_bound_reach)

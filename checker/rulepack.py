@@ -474,7 +474,7 @@ class Settings:
     max_pairs_per_claim: int = 50
     flag_threshold: float = 0.5  # flags below this confidence are shown only with --all
     authority_window_days: float = 2.0  # a running total's figures from different authorities, compared this far apart
-    count_bound_reach: float = 0.0  # "at least N" of a toll read as N to N * (1 + this); 0: an open bound
+    count_bound_reach: float = 0.0  # "at least N" of a running total read as N to N * (1 + this); 0: open
     compare_vague: bool = False
     whole_group_words: frozenset[str] = frozenset(
         {"all", "the", "of", "remaining", "these", "those", "their", "our", "its", "still", "other", "rest"}
