@@ -274,7 +274,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
     """The measure whose trigger is nearest the figure in the parse, with a
     certainty that falls with the distance; the unit alone can name it. A
     trigger counts only for measures the figure's kind of unit can state
-    ("killed" does not make "$71 million" a death toll)."""
+    ("killed" does not make "$52 million" a death toll)."""
     from .units import coarse_family
 
     by_unit = lex.measure_units.get(q.unit or "")
@@ -314,9 +314,9 @@ def _entity_of(tok, ent_by_token: dict[int, object]):
 
 def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
     """The place, group or thing the figure belongs to, read per figure: a name
-    the figure or its noun is ("Berger (19)"), a name modifying them
-    ("Israeli hostages", "Derna's toll"), or a place a word on the figure's
-    path to its clause is located in ("killed in Derna")."""
+    the figure or its noun is ("Ana Ruiz (19)"), a name modifying them
+    ("Thai hostages", "Riverton's toll"), or a place a word on the figure's
+    path to its clause is located in ("killed in Riverton")."""
     near = [t for t in (path[0], noun) if t is not None]
     for t in near + [c for t in near for c in t.children if c.dep_ in MODIFIER_DEPS]:
         ent = _entity_of(t, ent_by_token)
@@ -325,7 +325,7 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
         if depth and _entity_of(t, ent_by_token) is not None and t.pos_ == "PROPN":
             return fold_name(pack.canonical(_entity_of(t, ent_by_token).text))
-        # "in Derna", and one step down for "900 miles east of Cape Cod"
+        # "in Riverton", and one step down for "300 miles east of Porto"
         heads = [t] + [c for c in t.children if c.dep_ in ("advmod", "amod", "npadvmod")]
         for prep in (p for h in heads for p in h.children):
             if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPS:
@@ -437,7 +437,7 @@ def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | N
         year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
         if year and published and attached and int(year.group(1)) < int(published[:4]) - 1 \
                 and not re.search(r"\bsince\b", sent.doc.text[max(sent.start_char, ent.start_char - 8):ent.start_char]):
-            return None, f"{year.group(1)}-01-01"  # "sank in 1912 with 2,200 passengers": another event's figure
+            return None, f"{year.group(1)}-01-01"  # "sank in 1956 with 900 aboard": another event's figure
         resolved = _explicit_date(sent, [ent], published)
         if resolved is None:
             words = [w for w in re.findall(r"[A-Za-z]+", ent.text)]
@@ -469,7 +469,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     as_of, event = _dates(path, ents, sent, source.published)
     role = _role(source.text, q, sent.start_char, lex)
     if event and source.published and event[:4] < str(int(source.published[:4]) - 1) and role == "total":
-        role = "reference"  # a figure of an earlier event (the 1999 quake, the 1912 sinking)
+        role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
     return {
         "measure": measure, "measure_sure": sure,
         "owner": _owner(path, noun, ent_by_token, pack),
@@ -504,11 +504,11 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         noun = _counted_noun(doc, q, toks)
         counted = _lemma(noun) if noun is not None else ""
         if noun is not None and noun.ent_type_ == "NORP" and noun.tag_ in ("NNPS", "NNS"):
-            counted = "person"  # "46,000 Palestinians": people, whose group is the figure's owner
+            counted = "person"  # "4,000 Hungarians": people, whose group is the figure's owner
         elif noun is not None and (noun.ent_type_ in NOT_COUNTED_ENTITIES or noun.lemma_.lower() in lx.TIME_WORDS
                                    or (noun.dep_ == "nsubj" and noun.head.lemma_.lower() in REPORTING_VERBS
                                        and noun.i not in {t.i for t in toks})):
-            # "rose to 11,300 on Saturday", "Siegel, 65", "stands at 51, officials said":
+            # "rose to 8,200 on Saturday", "Ruiz, 65", "stands at 51, officials said":
             # a date, a name or the speaker, not what is counted
             counted = ""
         if q.kind == "categorical" and q.concept:

@@ -34,7 +34,7 @@ from .units import unit_family
 # Roles whose figures are never set against each other: increments and
 # changes differ by nature ("15 more" today, "20 more" tomorrow), and an
 # offset is a point in time ("four days after the quake"), not a length, and
-# a limit is a specification ("rated to 4,000 metres"), not a measurement.
+# a limit is a specification ("rated to 3,000 metres"), not a measurement.
 UNCOMPARED_ROLES = frozenset({"increment", "change", "offset", "limit"})
 # Modalities whose figures are guesses, not statements of fact.
 SPECULATIVE = frozenset({"projected", "hypothetical"})
@@ -62,7 +62,7 @@ class Fact:
 
     @property
     def description(self) -> str:
-        """"deaths of people in derna", "magnitude", "released hostage (batch)"."""
+        """"deaths in riverton", "magnitude", "hostage released (batch)"."""
         what = self.measure or "count"
         if self.counted and self.counted != "people":
             what = f"{self.counted} {what}" if self.measure else f"number of {self.counted}"
@@ -94,7 +94,7 @@ def counted_class(claim: Claim, pack: RulePack) -> str:
         return ""
     counted = lex.counted_class.get(counted, counted)
     if claim.actors and counted in {a.lower() for a in claim.actors}:
-        return "people"  # "33 Israelis", "46,000 Palestinians": a nationality counted
+        return "people"  # "33 Hungarians", "4,000 Chileans": a nationality counted
     return counted
 
 
@@ -122,7 +122,7 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         return None  # "a 44-year-old": whose age is not said, nothing to compare
     if m.of_people and counted and counted != "people" and counted not in lex.person_nouns \
             and counted not in lex.measure_words:
-        return None  # "two dams" near "killed": the measure is about people, the figure is not
+        return None  # "two bridges" near "killed": the measure is about people, the figure is not
     if counted == "people" or not m.by_counted:
         counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
     if family != "count" and counted in (q.unit or ""):
@@ -488,7 +488,7 @@ class Aligner:
             hi = INF if q.high is None else q.high * factor
             if q.kind == "lower" and hi == INF and lo > 0 and metric.over_time == "cumulative" \
                     and metric.name == claim.fact and self.settings.count_bound_reach:
-                # "at least 48,388 killed" reports a count, not an open bound: it reaches a little above
+                # "at least 7,420 killed" reports a count, not an open bound: it reaches a little above
                 hi = lo * (1 + self.settings.count_bound_reach)
         mag = max((abs(x) for x in (lo, hi) if math.isfinite(x)), default=0.0)
         places = self.places(claim.places)
@@ -506,7 +506,7 @@ class Aligner:
 
 def implied_precision(q) -> float:
     """The slack a large exact figure's own rounding implies: half a unit of
-    its last non-zero digit, at most 3% ("US$71 million" agrees with "$71.4
+    its last non-zero digit, at most 3% ("US$52 million" agrees with "$52.3
     million", "10,000" with "10,100"). Small figures are taken as exact: a
     magnitude of 7 is not 6.8."""
     if q.kind != "exact" or q.point is None or abs(q.point) < 1000 or not float(q.point).is_integer():

@@ -310,7 +310,7 @@ NORMALIZED_UNITS = frozenset(UNIT_WORDS.values()) | {"day"}
 
 
 # Words for times and dates: the noun a bare figure hangs on when it is no
-# counted thing ("rose to 11,300 on Saturday", "10 a day earlier").
+# counted thing ("rose to 8,200 on Saturday", "10 a day earlier").
 TIME_WORDS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
     "tomorrow", "morning", "afternoon", "evening", "night", "day", "week", "month", "year", "hour",

@@ -133,7 +133,7 @@ class Measure:
     families: frozenset[str] = frozenset()  # kinds of quantity it can be (align.coarse_family); empty: any
     values: tuple[float, float] | None = None  # plausible values ("a magnitude of 50,000" is none)
     per_event: bool = False  # each figure is one occasion's (a day's release): facts split by date
-    of_people: bool = False  # counts people: a figure counting things ("two dams") is not it
+    of_people: bool = False  # counts people: a figure counting things ("two bridges") is not it
     moves_within_a_day: bool = False  # changes by the hour (a storm's winds): same-day figures may differ
 
 

@@ -70,7 +70,7 @@ def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
     ("About 400 people were injured in the blast.", "About 400", "injured"),
     ("Some 5,000 residents were evacuated from the coast.", "Some 5,000", "evacuated"),
     ("The quake had a magnitude of 6.4.", "6.4", "magnitude"),
-    ("Winds reached 165 mph before landfall.", "165 mph", "speed"),
+    ("Winds reached 150 mph before landfall.", "150 mph", "speed"),
 ])
 def test_measures_other_than_deaths(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
@@ -285,9 +285,9 @@ def test_a_later_figure_a_tenth_of_the_toll_is_doubtful(run):
 
 def test_each_days_release_is_its_own_fact(run):
     facts, flags = run([
-        ("Wire", "2025-01-19", "Israel released 90 prisoners on Sunday."),
-        ("Daily", "2025-01-25", "Israel released 200 prisoners on Saturday."),
-        ("Post", "2025-01-25", "Israel freed 200 prisoners, officials said."),
+        ("Wire", "2025-01-19", "The authorities released 45 prisoners on Sunday."),
+        ("Daily", "2025-01-25", "The authorities released 160 prisoners on Saturday."),
+        ("Post", "2025-01-25", "The authorities freed 160 prisoners, officials said."),
     ])
     released = sorted(len(f.claims) for f in facts if f.measure == "released")
     assert released == [1, 2] and flags == []
@@ -311,7 +311,7 @@ def test_the_seeds_two_real_flags_come_from_the_general_path_alone(nlp, general)
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("The submersible is designed to descend as deep as 4,000 metres.", "4,000 metres"),
+    ("The probe was designed to dive to 2,500 metres below the ice.", "2,500 metres"),
     ("The dam was built to hold 22 million cubic metres.", "22 million cubic metres"),
     ("The hull is rated to 3,000 metres.", "3,000 metres"),
 ])
@@ -322,7 +322,7 @@ def test_a_specification_is_a_limit_not_a_measurement(read, text, surface):
 def test_same_day_winds_differ_by_the_hour(run):
     _, flags = run([
         ("Wire", "2025-10-25", "Winds reached 80 mph as the storm formed."),
-        ("Daily", "2025-10-25", "Winds reached 165 mph at landfall."),
+        ("Daily", "2025-10-25", "Winds reached 150 mph at landfall."),
     ])
     assert all(f.confidence < 0.5 for f in flags)
 
@@ -330,7 +330,7 @@ def test_same_day_winds_differ_by_the_hour(run):
 def test_at_least_a_count_is_the_count_not_an_open_bound(run):
     _, flags = run([
         ("Wire", "2025-03-01", "The war has killed at least 48,000 people in Riverton, according to the health ministry."),
-        ("Daily", "2025-03-01", "The war has killed more than 61,000 people in Riverton, according to the government."),
+        ("Daily", "2025-03-01", "The war has killed more than 61,500 people in Riverton, according to the government."),
     ])
     assert [f.code for f in flags] == ["CK106"]
 
