@@ -1012,7 +1012,7 @@ def _far_partner(text: str, numbers: list[_Number], i: int) -> tuple[int, bool] 
             return None  # "from 35 to 40": the ordinary range reader handles it
         if starts_to and not re.search(r"\b(?:in|on|at|by|during|since|after|before|last|this)\b", gap[: m.start()],
                                        re.IGNORECASE):
-            return None  # "rose to $7.36 billion from $6.78 billion a year earlier": a level and an earlier one
+            return None  # "rose to $4.12 billion from $3.95 billion a year earlier": a level and an earlier one
         if a.currency and b.currency and a.currency != b.currency:
             return None
         return j, starts_to

@@ -611,7 +611,7 @@ def test_small_values_keep_their_digits(quantities):
         ("The Dow shed 300 points, or 1.2%, on Friday.", ["down", "down"]),
         ("Acme shares were down 2.1%, Globex by 1.4%.", ["down", "down"]),
         ("The summit rises more than 3,000 metres (9,800 feet).", [">", ">"]),
-        ("Temperatures dropped by 1 to 1.5 degrees Celsius (1.8 to 2.7 Fahrenheit).", ["down", "down"]),
+        ("Night temperatures fell by 2 to 2.5 degrees Celsius (3.6 to 4.5 Fahrenheit).", ["down", "down"]),
         ("It makes just under 296 hp (224 kW / 300 PS).", ["<", "<", "<"]),
         ("Acme rose 3% and Globex fell 2%.", ["up", "down"]),
     ],
