@@ -334,20 +334,9 @@ def test_eval_newsquant_missing_file(in_repo, tmp_path, capsys):
 # ------------------------------------------------------------------ the README's main command
 
 
-@pytest.fixture
-def corpus_copy(tmp_path: Path) -> Path:
-    """The seeds and the project's configuration, copied so the real cache and
-    reports are never touched."""
-    root = tmp_path / "corpus"
-    root.mkdir()
-    shutil.copytree(SEEDS, root / "seeds")
-    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    return root
-
-
-def test_scan_seeds_writes_the_report(corpus_copy: Path):
-    report = corpus_copy / "reports" / "seeds.csv"
-    proc = run(["scan", "seeds/", "--report", str(report)], cwd=corpus_copy)
+def test_scan_seeds_writes_the_report(seeds_copy: Path):
+    report = seeds_copy / "reports" / "seeds.csv"
+    proc = run(["scan", "seeds/", "--report", str(report)], cwd=seeds_copy)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert report.is_file()
@@ -369,10 +358,10 @@ def test_scan_seeds_writes_the_report(corpus_copy: Path):
     assert report.read_bytes() == committed.read_bytes(), "reports/seeds.csv is stale: rerun the README's main command"
     # The summary names the five sources; the cache went into the copy.
     assert "5" in proc.stdout
-    assert (corpus_copy / ".checker").is_dir()
+    assert (seeds_copy / ".checker").is_dir()
 
     # A second scan re-uses every cached source and finds the same flags.
-    again = run(["scan", "seeds/", "--format", "json"], cwd=corpus_copy)
+    again = run(["scan", "seeds/", "--format", "json"], cwd=seeds_copy)
     assert again.returncode == 0, again.stderr
     summary = json.loads(again.stdout)
     assert summary["sources"] == 5

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -283,18 +282,6 @@ def test_cache_of_another_schema_is_rebuilt(tmp_path, capsys):
 # ------------------------------------------------------------------ scans through the cache
 
 
-@pytest.fixture
-def corpus_copy(tmp_path: Path, monkeypatch) -> Path:
-    """The seeds and the project's configuration in a temporary folder, made
-    the working directory, so the real cache and reports are never touched."""
-    root = tmp_path / "corpus"
-    root.mkdir()
-    shutil.copytree(SEEDS, root / "seeds")
-    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    monkeypatch.chdir(root)
-    return root
-
-
 def scan_json(capsys) -> dict:
     assert main(["scan", "--format", "json"]) == 0
     out, err = capsys.readouterr()
@@ -307,8 +294,8 @@ def flag_ids(capsys) -> set[str]:
     return {r["flag_id"] for r in json.loads(capsys.readouterr().out)}
 
 
-def test_rescan_uses_the_cache_and_an_edit_elsewhere_keeps_flag_ids(corpus_copy, nlp, capsys):
-    n = len(list((corpus_copy / "seeds").glob("*.txt")))
+def test_rescan_uses_the_cache_and_an_edit_elsewhere_keeps_flag_ids(seeds_copy, nlp, capsys):
+    n = len(list((seeds_copy / "seeds").glob("*.txt")))
     first = scan_json(capsys)
     assert (first["sources"], first["parsed"], first["cached"]) == (n, n, 0)
     assert first["flags"] > 0
@@ -321,7 +308,7 @@ def test_rescan_uses_the_cache_and_an_edit_elsewhere_keeps_flag_ids(corpus_copy,
     assert flag_ids(capsys) == ids
 
     # A new paragraph without figures, after every quoted sentence.
-    article = corpus_copy / "seeds" / "002_58061bc989f93f95.txt"
+    article = seeds_copy / "seeds" / "002_58061bc989f93f95.txt"
     text = article.read_text(encoding="utf-8")
     article.write_text(text.rstrip("\n") + "\n\nOfficials declined to comment further on the talks.\n",
                        encoding="utf-8")
@@ -331,13 +318,13 @@ def test_rescan_uses_the_cache_and_an_edit_elsewhere_keeps_flag_ids(corpus_copy,
     assert flag_ids(capsys) == ids
 
 
-def test_deleted_source_leaves_the_cache(corpus_copy, nlp, capsys):
+def test_deleted_source_leaves_the_cache(seeds_copy, nlp, capsys):
     scan_json(capsys)
     gone = "seeds/004_ac21ed3f2fa6be03.txt"
-    (corpus_copy / gone).unlink()
+    (seeds_copy / gone).unlink()
     result = scan_json(capsys)
     assert result["parsed"] == 0
-    store = Store(corpus_copy / ".checker" / "cache.sqlite")
+    store = Store(seeds_copy / ".checker" / "cache.sqlite")
     try:
         assert gone not in store.source_hashes()
         assert all(gone not in (c.source_id for c in f.claims) for f in store.get_flags())
@@ -345,12 +332,12 @@ def test_deleted_source_leaves_the_cache(corpus_copy, nlp, capsys):
         store.close()
 
 
-def test_scan_recovers_from_a_cache_damaged_past_its_first_pages(corpus_copy, nlp, capsys):
+def test_scan_recovers_from_a_cache_damaged_past_its_first_pages(seeds_copy, nlp, capsys):
     """The header and table roots read fine, the rows do not: the scan must
     still set the file aside and rebuild, not crash with a DatabaseError."""
     first = scan_json(capsys)
     ids = flag_ids(capsys)
-    path = corpus_copy / ".checker" / "cache.sqlite"
+    path = seeds_copy / ".checker" / "cache.sqlite"
     db = sqlite3.connect(path)
     page_size = db.execute("PRAGMA page_size").fetchone()[0]
     last_root = db.execute("SELECT MAX(rootpage) FROM sqlite_master").fetchone()[0]
