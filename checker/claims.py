@@ -198,7 +198,8 @@ def _explicit_date(sent, ents: list, published: str | None) -> str | None:
 
 def _sentence_facts(sent, ents: list, source: Source, pack: RulePack) -> dict:
     """What a sentence says about all its figures: places, actors, scope,
-    attribution and explicit date (computed once per sentence)."""
+    attribution, its entities and its measure words (computed once per
+    sentence; the date each figure speaks of is read per figure)."""
     places, actors = [], []
     for ent in ents:
         name = pack.canonical(ent.text)
@@ -208,8 +209,8 @@ def _sentence_facts(sent, ents: list, source: Source, pack: RulePack) -> dict:
             actors.append(name)
     return {
         "places": places, "actors": actors, "scope": _scopes(sent.text, pack),
-        "said_by": _attribution(sent), "explicit": _explicit_date(sent, ents, source.published),
-        "text": sent.text.strip(),
+        "said_by": _attribution(sent), "text": sent.text.strip(),
+        "ents": ents, "triggers": measure_triggers(sent, pack.lexicon),
     }
 
 
@@ -518,9 +519,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             k = bisect.bisect_left(group_offsets, q.start)
             counted = group_nouns[k - 1][1] if k else ""
         line, col = index.position(q.start)
-        if "triggers" not in facts:
-            facts["triggers"] = measure_triggers(sent, pack.lexicon)
-        reading = read_figure(doc, q, toks or [tok], noun, sent, index.ents_in(sent), ent_by_token, source, pack,
+        reading = read_figure(doc, q, toks or [tok], noun, sent, facts["ents"], ent_by_token, source, pack,
                               facts["triggers"])
         explicit = reading["as_of"]
         claims.append(
