@@ -324,8 +324,9 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
         if ent is not None:
             return fold_name(pack.canonical(ent.text))
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
-        if depth and _entity_of(t, ent_by_token) is not None and t.pos_ == "PROPN":
-            return fold_name(pack.canonical(_entity_of(t, ent_by_token).text))
+        ent = _entity_of(t, ent_by_token) if depth and t.pos_ == "PROPN" else None
+        if ent is not None:
+            return fold_name(pack.canonical(ent.text))
         # "in Riverton", and one step down for "300 miles east of Porto"
         heads = [t] + [c for c in t.children if c.dep_ in ("advmod", "amod", "npadvmod")]
         for prep in (p for h in heads for p in h.children):
