@@ -18,6 +18,16 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 
 
+def write(path: Path, content: str | bytes) -> Path:
+    """Write a test file (text as UTF-8, or raw bytes), making its folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from checker.config import load_config

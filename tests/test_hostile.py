@@ -20,17 +20,9 @@ from checker.untrusted import (
     shorten,
     spreadsheet_cell,
 )
+from tests.conftest import write
 
 GOOD = "The council said 12 bridges were closed on Monday.\n"
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def alias_bomb(levels: int = 8, field: str = "title") -> str:

@@ -19,17 +19,9 @@ from checker.sources import (
     read_sidecar,
     read_source_file,
 )
+from tests.conftest import write
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def by_id(sources):
