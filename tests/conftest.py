@@ -28,6 +28,16 @@ def write(path: Path, content: str | bytes) -> Path:
     return path
 
 
+def article_claims(items, pack, nlp) -> list[Claim]:
+    """The claims of short invented articles [(outlet, date, text), ...],
+    through the real pipeline (ids 0.txt, 1.txt, ...)."""
+    from checker.claims import extract
+
+    sources = [Source(id=f"{i}.txt", path=f"{i}.txt", text=text, outlet=outlet, published=date)
+               for i, (outlet, date, text) in enumerate(items)]
+    return [c for _, cl in extract(sources, pack, nlp=nlp) for c in cl]
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from checker.config import load_config

@@ -14,7 +14,8 @@ from checker.bench import synthetic_claims
 from checker.engine import RULES, compare, metric_of
 from checker.facts import Aligner, build_blocks
 from checker.units import unit_family
-from checker.model import Claim, Quantity, Source
+from tests.conftest import article_claims
+from checker.model import Claim, Quantity
 from checker.rulepack import load_rulepack
 
 HERE = Path(__file__).resolve().parent
@@ -443,13 +444,9 @@ def test_blocks_group_claims_by_metric(builtin):
 @pytest.fixture(scope="module")
 def run(nlp, pack):
     """run([(outlet, date, text), ...]) -> flags: the texts as sources through the real pipeline."""
-    from checker.claims import extract
 
     def go(items):
-        sources = [Source(id=f"{i}.txt", path=f"{i}.txt", text=text, outlet=outlet, published=date)
-                   for i, (outlet, date, text) in enumerate(items)]
-        claims = [c for _, cl in extract(sources, pack, nlp=nlp) for c in cl]
-        return compare(claims, pack)
+        return compare(article_claims(items, pack, nlp), pack)
 
     return go
 

@@ -13,6 +13,7 @@ from checker.engine import compare
 from checker.facts import build_facts
 from checker.model import Source
 from checker.rulepack import load_rulepack
+from tests.conftest import article_claims
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +37,7 @@ def run(nlp, general):
     """run([(outlet, date, text), ...]) -> (facts, flags) through the real pipeline."""
 
     def go(items):
-        sources = [Source(id=f"{i}.txt", path=f"{i}.txt", text=text, outlet=outlet, published=date)
-                   for i, (outlet, date, text) in enumerate(items)]
-        claims = [c for _, cl in extract(sources, general, nlp=nlp) for c in cl]
+        claims = article_claims(items, general, nlp)
         facts = build_facts(claims, general)
         return facts, compare(claims, general, facts=facts)
 
