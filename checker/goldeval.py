@@ -269,13 +269,19 @@ def analyse_corpus(folder: Path, pack, model: str | None = None, cache_dir: Path
     from .claims import claims_from_doc
     from .engine import compare
     from .facts import build_facts
-    from .nlp import load_pipeline
+    from .nlp import PIECE_CHARS, load_pipeline
+    from .pipeline import extract
     from .sources import load_sources
 
     sources, _problems = load_sources([folder], root=folder)
     nlp = load_pipeline(model)
-    docs = _parsed(nlp, sources, cache_dir)
-    claims = [c for s in sources for c in claims_from_doc(docs[s.id], s, pack)]
+    # A long article goes the way a scan takes it (in pieces); the rest are
+    # parsed once and kept, since scoring is re-run often.
+    long = {s.id for s in sources if len(s.text) > PIECE_CHARS}
+    docs = _parsed(nlp, [s for s in sources if s.id not in long], cache_dir)
+    pieced = dict((src.id, cl) for src, cl in extract([s for s in sources if s.id in long], pack, nlp=nlp))
+    claims = [c for s in sources
+              for c in (pieced[s.id] if s.id in long else claims_from_doc(docs[s.id], s, pack))]
     facts = build_facts(claims, pack)
     flags = compare(claims, pack, facts=facts)
     return sources, claims, facts, flags

@@ -150,3 +150,21 @@ def test_load_gold_rejects_malformed_files(tmp_path):
     bad.write_text("facts:\n  - {what: no id}\n", encoding="utf-8")
     with pytest.raises(UserError, match="needs an 'id'"):
         load_gold(bad)
+
+
+def test_a_long_article_is_read_in_pieces_as_a_scan_reads_it(tmp_path, nlp):
+    from checker.goldeval import analyse_corpus
+    from checker.pipeline import extract
+    from checker.rulepack import load_rulepack
+    from checker.sources import load_sources
+
+    paragraph = "The flood in Riverton killed 120 people, officials said. Crews cleared 25 trucks.\n\n"
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "a.txt").write_text(" date 2025-06-01\n" + paragraph * 400, encoding="utf-8")  # over 20,000 characters
+    pack = load_rulepack()
+    _, claims, _, _ = analyse_corpus(folder, pack, cache_dir=tmp_path / "cache")
+    sources, _ = load_sources([folder], root=folder)
+    [(_, expected)] = list(extract(sources, pack, nlp=nlp))
+    assert len(claims) == len(expected) > 400
+    assert [(c.line, c.col, c.quantity.surface) for c in claims] == [(c.line, c.col, c.quantity.surface) for c in expected]
