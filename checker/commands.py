@@ -739,7 +739,7 @@ def cmd_facts(args) -> int:
     if args.min_sources < 1:
         raise UserError("--min-sources must be at least 1")
     cfg = load_config()
-    result = scan(cfg, args.paths or None, store_flags=False)
+    result = scan(cfg, args.paths or None, store_flags=False, judge=False)
     _warn_problems(result.problems)
     pack = load_pack(cfg)
     facts = [f for f in build_facts(result.claims, pack)

@@ -403,13 +403,15 @@ def scan(
     store_flags: bool = True,
     executor: str = "local",
     scheduler: str | None = None,
+    judge: bool = True,
 ) -> ScanResult:
     """Read, extract (re-using cached claims), compare and store.
 
     `extra_sources` join the corpus (the pre-commit check's new files) and win
     over corpus sources of the same id (an edited file as staged).
     `store_flags=False` leaves the stored flag set untouched; then, with extra
-    sources, only flags that involve them are computed."""
+    sources, only flags that involve them are computed, and with `judge=False`
+    none at all (the claims are what the caller wants)."""
     from .engine import compare
     from .store import Store
 
@@ -496,6 +498,8 @@ def scan(
             every = compare(result.claims + store.claims_except(key, scanned), pack)
             store.put_flags(every)
             result.flags = [f for f in every if any(c.source_id in scanned for c in f.claims)]
+        elif not judge and not store_flags:
+            result.flags = []  # the caller wants the claims only (`checker facts` groups them itself)
         else:
             # A partial flag set is never stored, so focusing is safe only without storing.
             focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
