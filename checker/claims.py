@@ -223,9 +223,12 @@ OWNER_LABELS = {"GPE", "LOC", "FAC", "NORP", "PERSON", "PRODUCT"}
 LOCATIVE_PREPS = {"in", "at", "across", "throughout", "near", "outside", "inside", "within", "around", "on",
                   "from", "off", "of"}
 MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummod"}
+FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for "won't"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MAX_TRIGGER_DISTANCE = 5
 MAX_OWNER_DEPTH = 4
+FALLBACK_MEASURE_SURE = 0.5  # a measurement named by its kind of unit alone
+OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
 
 
 def fold_name(name: str) -> str:
@@ -302,7 +305,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
             best = (key, name)
     if best is None:
         if family not in ("count", "other", "percentage"):
-            return family, 0.5  # a measurement with no word for it: its kind, unsure
+            return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
     d = best[0][0]
     return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
@@ -311,6 +314,15 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
 def _entity_of(tok, ent_by_token: dict[int, object]):
     ent = ent_by_token.get(tok.i)
     return ent if ent is not None and ent.label_ in OWNER_LABELS else None
+
+
+def _owner_name(ent, pack: RulePack) -> str:
+    """The folded name of an owning entity; a people's name without its plural
+    ("Thai" and "Thais", "Chilean" and "Chileans" name one group)."""
+    name = fold_name(pack.canonical(ent.text))
+    if ent.label_ == "NORP" and re.search(r"[a-z](?:an|i)s$", name):
+        name = name[:-1]
+    return name
 
 
 def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
@@ -322,20 +334,22 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
     for t in near + [c for t in near for c in t.children if c.dep_ in MODIFIER_DEPS]:
         ent = _entity_of(t, ent_by_token)
         if ent is not None:
-            return fold_name(pack.canonical(ent.text))
+            return _owner_name(ent, pack)
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
         ent = _entity_of(t, ent_by_token) if depth and t.pos_ == "PROPN" else None
         if ent is not None:
-            return fold_name(pack.canonical(ent.text))
+            return _owner_name(ent, pack)
         # "in Riverton", and one step down for "300 miles east of Porto"
         heads = [t] + [c for c in t.children if c.dep_ in ("advmod", "amod", "npadvmod")]
         for prep in (p for h in heads for p in h.children):
             if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPS:
+                # "east of X" names a place whatever the tagger calls X
+                positional = prep.lower_ == "of" and prep.head.pos_ in ("ADV", "ADJ")
                 for obj in prep.children:
                     if obj.dep_ == "pobj":
                         ent = _entity_of(obj, ent_by_token)
-                        if ent is not None and ent.label_ != "PERSON":
-                            return fold_name(pack.canonical(ent.text))
+                        if ent is not None and (ent.label_ != "PERSON" or positional):
+                            return _owner_name(ent, pack)
     return ""
 
 
@@ -405,8 +419,10 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     return "reported"
 
 
-def _weekday_date(word: str, published: str | None) -> str | None:
-    """"Monday" in an article published on a date: the latest Monday on or before it."""
+def _weekday_date(word: str, published: str | None, future: bool = False) -> str | None:
+    """"Monday" in an article published on a date: the latest Monday on or
+    before it, or with a verb in the future ("will be freed on Saturday") the
+    next one on or after it."""
     if not published:
         return None
     try:
@@ -419,9 +435,30 @@ def _weekday_date(word: str, published: str | None) -> str | None:
     if word == "yesterday":
         return date.fromordinal(pub.toordinal() - 1).isoformat()
     if word in _WEEKDAYS:
+        if future:
+            ahead = (_WEEKDAYS.index(word) - pub.weekday()) % 7
+            return date.fromordinal(pub.toordinal() + ahead).isoformat()
         back = (pub.weekday() - _WEEKDAYS.index(word)) % 7
         return date.fromordinal(pub.toordinal() - back).isoformat()
     return None
+
+
+def _in_adverbial_clause(tok, on_path: set[int]) -> bool:
+    """`tok` sits in a clause that modifies a word of the figure's path
+    ("were killed when a quake struck in 1960"), not in a clause that
+    describes a noun ("the dam, built in 1973, burst, killing 40")."""
+    t, saw_clause = tok, False
+    for _ in range(5):
+        if t.dep_ not in ("pobj", "prep", "advcl", "npadvmod", "advmod") or t.head.i == t.i:
+            return False
+        if t.dep_ == "advcl":
+            if any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children):
+                return False  # "since the war began in 2023": where a running total starts
+            saw_clause = True
+        t = t.head
+        if t.i in on_path:
+            return saw_clause
+    return False
 
 
 def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | None, str | None]:
@@ -437,13 +474,16 @@ def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | N
         head = ent.root.head
         attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
         year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
-        if year and published and attached and int(year.group(1)) < int(published[:4]) - 1 \
+        if year and published and (attached or _in_adverbial_clause(ent.root, on_path)) \
+                and int(year.group(1)) < int(published[:4]) - 1 \
                 and not re.search(r"\bsince\b", sent.doc.text[max(sent.start_char, ent.start_char - 8):ent.start_char]):
             return None, f"{year.group(1)}-01-01"  # "sank in 1956 with 900 aboard": another event's figure
         resolved = _explicit_date(sent, [ent], published)
         if resolved is None:
             words = [w for w in re.findall(r"[A-Za-z]+", ent.text)]
-            resolved = next((d for d in (_weekday_date(w, published) for w in words) if d), None)
+            verb = head.head if head.dep_ == "prep" else head  # the word the date modifies
+            future = any(c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for c in verb.children)
+            resolved = next((d for d in (_weekday_date(w, published, future) for w in words) if d), None)
         if resolved is None:
             continue
         before = sent.doc.text[max(sent.start_char, ent.start_char - 8) : ent.start_char].lower()
@@ -468,6 +508,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if triggers is None:
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex)
+    if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
+        sure = OWN_NOUN_SURE  # "a 21-foot hull", "70 hours of air": the noun says what is measured
     as_of, event = _dates(path, ents, sent, source.published)
     role = _role(source.text, q, sent.start_char, lex)
     if event and source.published and event[:4] < str(int(source.published[:4]) - 1) and role == "total":
@@ -481,6 +523,20 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     }
 
 
+_CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:or\s+|about\s+|around\s+|some\s+|roughly\s+)?")
+
+
+def _restates(text: str, previous: Quantity | None, q: Quantity) -> bool:
+    """`q` is the figure before it in other units, in brackets ("18 kilometres
+    (11 miles)", "165 mph (266 km/h)", "€10 (US$11)"): one statement, not two."""
+    from .units import coarse_family
+
+    if previous is None or not _CONVERSION_GAP.fullmatch(text[previous.end : q.start]):
+        return False
+    family = coarse_family(q.unit)
+    return family not in ("count", "other", "percentage") and family == coarse_family(previous.unit)
+
+
 def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     """Every quantity in `doc` (parsed from `source.text`) as a Claim."""
     claims: list[Claim] = []
@@ -489,7 +545,9 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     group_offsets = [i for i, _ in group_nouns]
     ent_by_token = {t: ent for ent in index.ents for t in range(ent.start, ent.end)}
     sentences: dict[int, dict] = {}
+    previous: Quantity | None = None
     for q in doc._.quantities or []:
+        restated, previous = _restates(source.text, previous, q), q
         tok = index.token_at(q.start)
         if tok is None:
             continue
@@ -522,6 +580,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         line, col = index.position(q.start)
         reading = read_figure(doc, q, toks or [tok], noun, sent, facts["ents"], ent_by_token, source, pack,
                               facts["triggers"])
+        if restated:
+            reading["role"] = "conversion"
         explicit = reading["as_of"]
         claims.append(
             Claim(
