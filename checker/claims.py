@@ -227,6 +227,9 @@ FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MAX_TRIGGER_DISTANCE = 5
 MAX_OWNER_DEPTH = 4
+PREDICATE_POS = {"ADJ", "VERB"}
+OWN_OBJECT_DEPS = {"dobj", "nsubj", "nsubjpass", "attr", "ccomp", "xcomp", "agent"}
+AGE_BESIDE_NAME_SURE = 0.9  # "Ana Ruiz (19)": news style for an age
 FALLBACK_MEASURE_SURE = 0.5  # a measurement named by its kind of unit alone
 OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
 
@@ -302,13 +305,35 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
             continue
         key = (d, abs(t.i - anchor.i))
         if best is None or key < best[0]:
-            best = (key, name)
+            best = (key, name, t)
+    if best is not None and _joined_with_other_measure(best[2], best[1], triggers):
+        return "", 0.0  # "120 dead or missing": a count of two measures at once is neither
     if best is None:
         if family not in ("count", "other", "percentage"):
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
     d = best[0][0]
     return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
+
+
+def _joined_with_other_measure(trigger, measure: str, triggers: list) -> bool:
+    """The trigger is coordinated with a word of another measure ("dead or
+    missing", "killed and injured")."""
+    if trigger.pos_ not in PREDICATE_POS:
+        return False  # "a six-week truce and the release of ...": two things named, not one figure's two states
+    others = {t.i for t, name in triggers if name != measure}
+    mine = {w.i for w in trigger.subtree}
+    for other in [c for c in trigger.children if c.dep_ == "conj"] + ([trigger.head] if trigger.dep_ == "conj" else []):
+        if other.i not in others or other.pos_ not in PREDICATE_POS:
+            continue
+        # "killing 40 and injuring 90", "killed 40 and destroyed villages": the
+        # other word has a figure or an object of its own
+        below = other.head.i == trigger.i  # its words are inside the trigger's subtree
+        own = [w for w in other.subtree if w.like_num and (below or w.i not in mine)]
+        objects = [c for c in other.children if c.dep_ in OWN_OBJECT_DEPS and (below or c.i not in mine)]
+        if not own and not objects:
+            return True
+    return False
 
 
 def _entity_of(tok, ent_by_token: dict[int, object]):
@@ -461,21 +486,24 @@ def _in_adverbial_clause(tok, on_path: set[int]) -> bool:
     return False
 
 
-def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | None, str | None]:
+def _dates(path: list, ents: list, sent, published: str | None,
+           this_year: int | None = None) -> tuple[str | None, str | None]:
     """(the date the figure speaks of, the date of the event the sentence names).
     A date attached to the figure's own clause ("as of Monday", "on Sunday")
     dates the figure; a date elsewhere in the sentence ("taken in the raid on
     3 March") is the event's."""
     on_path = {t.i for t in path[:6]}
     as_of = event = None
+    if this_year is None and published:
+        this_year = int(published[:4])
     for ent in ents:
         if ent.label_ != "DATE":
             continue
         head = ent.root.head
         attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
         year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
-        if year and published and (attached or _in_adverbial_clause(ent.root, on_path)) \
-                and int(year.group(1)) < int(published[:4]) - 1 \
+        if year and this_year and (attached or _in_adverbial_clause(ent.root, on_path)) \
+                and int(year.group(1)) < this_year - 1 \
                 and not re.search(r"\bsince\b", sent.doc.text[max(sent.start_char, ent.start_char - 8):ent.start_char]):
             return None, f"{year.group(1)}-01-01"  # "sank in 1956 with 900 aboard": another event's figure
         resolved = _explicit_date(sent, [ent], published)
@@ -496,10 +524,48 @@ def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | N
     return as_of, event
 
 
+_AGE_AFTER_NAME = re.compile(r"(?:\(\s*|,\s*)$")
+_AGE_CLOSE = re.compile(r"^\s*(?:\)|,)")
+
+
+def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
+    """The person whose age a bare number beside a name is, as news writes
+    ages: "Ana Ruiz (19)", "Ana Ruiz, 19, was freed". None otherwise."""
+    if not toks or q.kind != "exact" or q.unit or q.point is None \
+            or not float(q.point).is_integer() or not 0 < q.point < 120:
+        return None
+    if not _AGE_AFTER_NAME.search(text[max(0, q.start - 3) : q.start]) or not _AGE_CLOSE.match(text[q.end : q.end + 3]):
+        return None
+    doc = toks[0].doc
+    k = toks[0].i - 1
+    while k >= 0 and doc[k].is_punct:
+        k -= 1
+    ent = ent_by_token.get(k) if k >= 0 else None
+    return ent if ent is not None and ent.label_ == "PERSON" and ent.end == k + 1 else None
+
+
+def _partitive_whole(anchor, noun) -> bool:
+    """The figure counts the set a part is taken from: "eight of the 33
+    hostages", "two of the five bridges"."""
+    head = noun if noun is not None and anchor.head.i == noun.i else anchor
+    prep = head.head
+    return (head.dep_ == "pobj" and prep.lower_ == "of" and prep.dep_ == "prep"
+            and (prep.head.like_num or prep.head.pos_ == "NUM"))
+
+
+def latest_year(text: str) -> int | None:
+    """The latest year an undated article names: close enough to when it was
+    written to tell an earlier event's figure ("in 1960, a quake killed...")."""
+    years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", text)]
+    return max(years) if years else None
+
+
 def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_token: dict,
-                source: Source, pack: RulePack, triggers: list | None = None) -> dict:
+                source: Source, pack: RulePack, triggers: list | None = None,
+                this_year: int | None = None) -> dict:
     """Measure, owner, role, modality and dates of one figure (`triggers`:
-    the sentence's `measure_triggers`, when the caller keeps them)."""
+    the sentence's `measure_triggers`, when the caller keeps them;
+    `this_year`: the year an undated source was written, if known)."""
     lex = pack.lexicon
     numbers = [t for t in toks if t.like_num or t.pos_ == "NUM"] or toks
     anchor = numbers[-1]
@@ -508,15 +574,23 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if triggers is None:
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex)
+    if _partitive_whole(anchor, noun):
+        measure, sure = "", 0.0  # "eight of the 33 hostages are dead": 33 is the set, not the dead
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
         sure = OWN_NOUN_SURE  # "a 21-foot hull", "70 hours of air": the noun says what is measured
-    as_of, event = _dates(path, ents, sent, source.published)
+    person = _age_of(source.text, q, toks, ent_by_token)
+    if person is not None and "age" in lex.measures:
+        measure, sure = "age", AGE_BESIDE_NAME_SURE
+    if source.published:
+        this_year = int(source.published[:4])
+    as_of, event = _dates(path, ents, sent, source.published, this_year)
     role = _role(source.text, q, sent.start_char, lex)
-    if event and source.published and event[:4] < str(int(source.published[:4]) - 1) and role == "total":
+    if event and this_year and int(event[:4]) < this_year - 1 and role == "total":
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
     return {
         "measure": measure, "measure_sure": sure,
-        "owner": _owner(path, noun, ent_by_token, pack),
+        "owner": _owner_name(person, pack) if person is not None and measure == "age"
+                 else _owner(path, noun, ent_by_token, pack),
         "role": role,
         "modality": _modality(path, source.text, q, sent.start_char, lex),
         "as_of": as_of, "event_date": event,
@@ -546,6 +620,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     ent_by_token = {t: ent for ent in index.ents for t in range(ent.start, ent.end)}
     sentences: dict[int, dict] = {}
     previous: Quantity | None = None
+    this_year = None if source.published else latest_year(source.text)
     for q in doc._.quantities or []:
         restated, previous = _restates(source.text, previous, q), q
         tok = index.token_at(q.start)
@@ -579,7 +654,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             counted = group_nouns[k - 1][1] if k else ""
         line, col = index.position(q.start)
         reading = read_figure(doc, q, toks or [tok], noun, sent, facts["ents"], ent_by_token, source, pack,
-                              facts["triggers"])
+                              facts["triggers"], this_year)
         if restated:
             reading["role"] = "conversion"
         explicit = reading["as_of"]

@@ -427,3 +427,47 @@ def test_a_release_on_another_named_day_is_not_the_phases_term(run):
     ])
     # neither names an occasion: two accounts of one phase's term
     assert [f.code for f in flags if f.confidence >= Settings().flag_threshold] == ["CK101"]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The freed soldiers were Dana Orlev (19) and Mira Kass (20).", "19"),
+    ("Tomas Reyes, 54, was pulled from the rubble on Friday.", "54"),
+])
+def test_a_bare_number_beside_a_name_is_that_persons_age(read, text, surface):
+    c = one(read(text), surface)
+    assert c.measure == "age" and c.owner in ("dana orlev", "tomas reyes")
+
+
+def test_one_persons_age_given_two_ways_is_a_conflict(run):
+    _, flags = run([
+        ("Wire", "2025-02-01", "Among those freed was Dana Orlev (19), a lookout."),
+        ("Daily", "2025-02-01", "Among those freed was Dana Orlev (20), a lookout."),
+    ])
+    assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("CK101", ["19", "20"])]
+
+
+def test_a_year_in_an_undated_article_is_read_against_the_latest_year_it_names(read):
+    text = ("The 2024 floods forced 3,000 people from their homes. "
+            "In 1971, a cyclone in the same delta was estimated to have left at least 9,000 people dead.")
+    c = [c for c in read(text, None) if "9,000" in c.quantity.surface][0]
+    assert c.role == "reference"
+
+
+def test_a_count_of_two_measures_at_once_is_neither(read):
+    claims = read("Fishermen said about 120 were dead or missing at sea. The storm killed 40 and injured 90.")
+    assert one(claims, "about 120").measure == ""
+    assert (one(claims, "40").measure, one(claims, "90").measure) == ("deaths", "injured")
+
+
+def test_the_set_a_part_is_taken_from_is_not_the_parts_measure(read):
+    claims = read("Eight of the 33 captives are dead, officials said.")
+    assert one(claims, "33").measure == ""
+
+
+def test_a_later_toll_is_set_against_earlier_tolls_of_its_own_scale(run):
+    _, flags = run([
+        ("Wire", "2025-06-01", "The storm killed 48 people, officials said. The army sent 10,000 troops."),
+        ("Daily", "2025-06-04", "The storm has killed 46 people, officials said."),
+    ])
+    surfaces = [sorted(c.quantity.surface for c in f.claims) for f in flags if f.code == "CK104"]
+    assert ["46 people", "48 people"] in surfaces
