@@ -471,3 +471,8 @@ def test_a_later_toll_is_set_against_earlier_tolls_of_its_own_scale(run):
     ])
     surfaces = [sorted(c.quantity.surface for c in f.claims) for f in flags if f.code == "CK104"]
     assert ["46 people", "48 people"] in surfaces
+
+
+def test_a_previous_reports_figure_is_superseded(read):
+    c = one(read("In its previous report, the agency said 40 people had died in the floods."), "40")
+    assert c.role == "superseded"
