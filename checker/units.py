@@ -24,6 +24,12 @@ CONVERSIONS: dict[str, tuple[str, float]] = {
     "pound-mass": ("mass", 0.45359237), "ton": ("mass", 907.18474),
     "litre": ("volume", 1.0), "gallon": ("volume", 3.785411784),
     "acre": ("area", 4046.8564224), "hectare": ("area", 10000.0),
+    "nautical mile": ("length", 1852.0),
+    "square metre": ("area", 1.0), "square kilometre": ("area", 1e6), "square mile": ("area", 2589988.110336),
+    "square foot": ("area", 0.09290304),
+    "cubic metre": ("volume", 1000.0), "cubic foot": ("volume", 28.316846592),
+    "kilometre per hour": ("speed", 1.0), "mile per hour": ("speed", 1.609344), "knot": ("speed", 1.852),
+    "metre per second": ("speed", 3.6), "kilometre per second": ("speed", 3600.0), "foot per second": ("speed", 1.09728),
     "watt": ("power", 1.0), "kilowatt": ("power", 1e3), "megawatt": ("power", 1e6),
     "gigawatt": ("power", 1e9),
 }

@@ -476,3 +476,23 @@ def test_a_later_toll_is_set_against_earlier_tolls_of_its_own_scale(run):
 def test_a_previous_reports_figure_is_superseded(read):
     c = one(read("In its previous report, the agency said 40 people had died in the floods."), "40")
     assert c.role == "superseded"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("mile per hour", "kilometre per hour"), ("knot", "mile per hour"), ("square mile", "square kilometre"),
+    ("nautical mile", "mile"), ("cubic metre", "litre"),
+])
+def test_units_of_one_kind_meet_in_one_family(a, b):
+    from checker.units import unit_family
+
+    assert unit_family(a)[0] == unit_family(b)[0]
+
+
+def test_a_speed_in_miles_and_one_in_kilometres_are_one_fact(run):
+    facts, flags = run([
+        ("Wire", "2025-06-01", "The storm came ashore with winds of 150 mph."),
+        ("Daily", "2025-06-01", "The storm came ashore with winds of 241 km/h."),
+    ])
+    speeds = [f for f in facts if f.measure == "speed"]
+    assert len(speeds) == 1 and len(speeds[0].claims) == 2
+    assert flags == []  # 150 mph is 241 km/h

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..facts import INF, Slot
+from ..units import CONVERSIONS
 
 def _overlap(alo: float, ahi: float, blo: float, bhi: float) -> bool:
     return alo <= bhi and blo <= ahi
@@ -24,7 +25,12 @@ def relate(a: Slot, b: Slot) -> str:
         return "scope"
     if a.form == "group":
         return "groups"
-    if _overlap(a.lo - a.slack, a.hi + a.slack, b.lo - b.slack, b.hi + b.slack):
+    sa, sb = a.slack, b.slack
+    ua, ub = a.claim.quantity.unit, b.claim.quantity.unit
+    if ua != ub and ua in CONVERSIONS and ub in CONVERSIONS:
+        # "150 mph" and "241 km/h": a conversion is rounded to the last digit it states
+        sa, sb = sa + _last_digit(a), sb + _last_digit(b)
+    if _overlap(a.lo - sa, a.hi + sa, b.lo - sb, b.hi + sb):
         return "agree"
     ta = 0.0 if a.approx else a.tol
     tb = 0.0 if b.approx else b.tol
@@ -33,6 +39,17 @@ def relate(a: Slot, b: Slot) -> str:
     if _overlap(*widened(a), *widened(b)):
         return "hedged"
     return "conflict"
+
+def _last_digit(s: Slot) -> float:
+    """Half a unit of the figure's last stated digit, in the fact's base unit."""
+    q = s.claim.quantity
+    point = q.point
+    if point is None or not point or not math.isfinite(s.value_key):
+        return 0.0
+    text = f"{abs(point):.6f}".rstrip("0")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return abs(s.value_key / point) * 0.5 * 10 ** -decimals
+
 
 def widened(s: Slot) -> tuple[float, float]:
     w = s.slack + s.tol
