@@ -503,7 +503,7 @@ class Aligner:
         return Slot(
             claim=claim, metric=metric, form=form, lo=lo, hi=hi,
             tol=(q.tolerance or 0.0) * factor,
-            slack=max(metric.absolute, metric.relative * mag, implied_precision(q)),
+            slack=max(metric.absolute, metric.relative * mag, implied_precision(q) * factor),
             approx=q.kind == "approx",
             day=0 if metric.over_time == "fixed" else day_number(claim.date), source=claim.source_id,
             scopes=self.scopes(metric, claim.scope), places=places,

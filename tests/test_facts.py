@@ -496,3 +496,17 @@ def test_a_speed_in_miles_and_one_in_kilometres_are_one_fact(run):
     speeds = [f for f in facts if f.measure == "speed"]
     assert len(speeds) == 1 and len(speeds[0].claims) == 2
     assert flags == []  # 150 mph is 241 km/h
+
+
+def test_a_round_figures_own_rounding_is_measured_in_its_own_unit(run):
+    # "12,500 feet" is good to 50 feet (15 m), not to 50 metres
+    _, flags = run([
+        ("Wire", "2025-06-01", "The wreck lies at a depth of 12,500 feet."),
+        ("Daily", "2025-06-02", "The wreck lies at a depth of 3,840 metres."),
+    ])
+    assert [f.code for f in flags] == ["CK101"]
+    _, flags = run([
+        ("Wire", "2025-06-01", "The wreck lies at a depth of 12,500 feet."),
+        ("Daily", "2025-06-02", "The wreck lies at a depth of 3,810 metres."),
+    ])
+    assert flags == []
