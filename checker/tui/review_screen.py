@@ -52,6 +52,8 @@ class ReviewScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("j", "step(1)", "Next"),
         Binding("k", "step(-1)", "Prev"),
+        Binding("right_square_bracket", "page(1)", "Page down", show=False),
+        Binding("left_square_bracket", "page(-1)", "Page up", show=False),
         Binding("s", "cycle_status", "Status"),
         Binding("v", "cycle_severity", "Severity"),
         Binding("o", "cycle_code", "Code"),
@@ -74,6 +76,8 @@ class ReviewScreen(Screen[None]):
         ("u", "undo the last decision (ledger keeps both lines)"),
         ("j / down", "next flag"),
         ("k / up", "previous flag"),
+        ("] / [", "a screenful of flags down / up (the list reads on as you go)"),
+        ("home / end", "first / last flag the filters show"),
         ("s", "filter by status: all, open, confirmed, dismissed, follow-up, changed"),
         ("v", "filter by severity: all, high, medium, low"),
         ("o", "filter by rule code (cycles through the codes present)"),
@@ -116,7 +120,7 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         table = self.query_one(FlagList)
-        table.show(self.state, self.state.visible(self.filters))
+        table.show(self.state, self.filters)
         table.focus()
         self.refresh_status()
         self.schedule_detail()
@@ -130,8 +134,11 @@ class ReviewScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         self.query_one(StatusBar).show(
-            self.state, self.filters, len(self.table.shown), self.reviewer
+            self.state, self.filters, self.table.window_text(), self.reviewer
         )
+
+    def on_flag_list_window_moved(self, event: FlagList.WindowMoved) -> None:
+        self.refresh_status()
 
     # -- detail (built only for the highlighted flag, once per refresh) ---------
 
@@ -198,11 +205,11 @@ class ReviewScreen(Screen[None]):
         `evidence_hash` defaults to the evidence on screen now."""
         try:
             decision = self.ledger.decide(
-                self.state.ids[i],
+                self.state.id_of(i),
                 status,
                 self.reviewer,
                 note=note,
-                evidence_hash=self.state.hashes[i] if evidence_hash is None else evidence_hash,
+                evidence_hash=self.state.hash_of(i) if evidence_hash is None else evidence_hash,
                 wrong=wrong,
             )
         except (UserError, OSError) as exc:
@@ -216,6 +223,9 @@ class ReviewScreen(Screen[None]):
         """Show a decision already on disk: its rows, the progress, the detail."""
         for row in self.state.record(decision):
             self.table.refresh_status(self.state, row)
+        if self.filters.status != "all":
+            # What a status filter shows has changed; the rows held stay until the filters are applied again.
+            self.table.total = self.state.count(self.filters)
         self.refresh_status()
         self.schedule_detail()
 
@@ -234,10 +244,9 @@ class ReviewScreen(Screen[None]):
             self.table.step(1)
         elif not self.table.step(1):
             # The last row: go on with the first open flag shown, if any.
-            first_open = next((n for n, j in enumerate(self.table.shown)
-                               if self.state.status(j) == "open"), None)
+            first_open = self.state.first(self.filters, "open")
             if first_open is not None:
-                self.table.move_cursor(row=first_open, animate=False, scroll=True)
+                self.table.select_flag(first_open)
 
     def action_decide_wrong(self, side: int) -> None:
         """Confirmed, naming the side whose figure is wrong (by claim id, which
@@ -270,7 +279,7 @@ class ReviewScreen(Screen[None]):
     def write_note(self, i: int, note: str) -> bool:
         """Append a note line (a separate fact: the status and its evidence stay)."""
         try:
-            line = self.ledger.note(self.state.ids[i], self.reviewer, note)
+            line = self.ledger.note(self.state.id_of(i), self.reviewer, note)
         except (UserError, OSError) as exc:
             self.notify(f"Not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
             return False
@@ -282,7 +291,7 @@ class ReviewScreen(Screen[None]):
         if i is None:
             return
         try:
-            decision = self.ledger.undo(self.state.ids[i], self.reviewer)
+            decision = self.ledger.undo(self.state.id_of(i), self.reviewer)
         except (UserError, OSError) as exc:
             self.notify(f"Undo not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
             return
@@ -308,6 +317,9 @@ class ReviewScreen(Screen[None]):
     def action_step(self, delta: int) -> None:
         self.table.step(delta)
 
+    def action_page(self, pages: int) -> None:
+        self.table.step(pages * self.table.screenful())
+
     def action_scroll_detail(self, pages: int) -> None:
         detail = self.query_one(FlagDetail)
         if pages > 0:
@@ -318,7 +330,7 @@ class ReviewScreen(Screen[None]):
 
     def apply_filters(self) -> None:
         keep = self.current()
-        self.table.show(self.state, self.state.visible(self.filters), keep=keep)
+        self.table.show(self.state, self.filters, keep=keep)
         self.refresh_status()
         self.schedule_detail()
 
