@@ -194,7 +194,7 @@ class FlagList(DataTable):
         top; False at the end of the set."""
         if self._state is None or not self.shown:
             return False
-        more = self._state.after(self._filters, self.shown[-1], rows)
+        more = self._state.after(self._filters, self.shown[-1], min(rows, PAGE - KEEP))
         if not more:
             return False
         keep = self.shown[max(len(self.shown) + len(more) - PAGE, 0):]
@@ -209,7 +209,7 @@ class FlagList(DataTable):
     def _backward(self, rows: int) -> bool:
         if self._state is None or not self.shown or self.first == 0:
             return False
-        more = self._state.before(self._filters, self.shown[0], rows)
+        more = self._state.before(self._filters, self.shown[0], min(rows, PAGE - KEEP))
         if not more:
             return False
         keep = self.shown[: PAGE - len(more)]
@@ -297,3 +297,6 @@ class FlagList(DataTable):
 
     def action_scroll_bottom(self) -> None:
         self.jump(self.total - 1)
+
+    action_scroll_home = action_scroll_top
+    action_scroll_end = action_scroll_bottom
