@@ -545,19 +545,23 @@ class Store:
 
 # ---------------------------------------------------------------------------- review paging (read side)
 
-# What a search looks in, per flag and per claim (the fields a reviewer sees),
-# casefolded in Python (SQLite's lower() knows only ASCII).
-_HAYSTACK_SQL = (
-    "review_fold(coalesce(code,'') || char(10) || coalesce(json_extract(flag_json,'$.rule'),'') || char(10)"
-    " || coalesce(severity,'') || char(10) || coalesce(metric,'') || char(10)"
-    " || coalesce(json_extract(flag_json,'$.message'),'') || char(10) || coalesce(id,'') || char(10)"
-    " || coalesce((SELECT group_concat(coalesce(json_extract(c.value,'$.source_id'),'') || char(10)"
-    " || coalesce(json_extract(c.value,'$.outlet'),'') || char(10)"
-    " || coalesce(json_extract(c.value,'$.attribution'),'') || char(10)"
-    " || coalesce(json_extract(c.value,'$.sentence'),'') || char(10)"
-    " || coalesce(json_extract(c.value,'$.quantity.surface'),''), char(10))"
-    " FROM json_each(flags.flag_json,'$.claims') AS c),''))"
-)
+def _haystack(fid: str, blob: str) -> str:
+    """What a search looks in: the fields a reviewer sees of the flag and of
+    each claim, casefolded (SQLite's lower() knows only ASCII)."""
+    try:
+        d = json.loads(blob)
+        parts = [d.get("code") or "", d.get("rule") or "", d.get("severity") or "", d.get("metric") or "",
+                 d.get("message") or "", fid or ""]
+        for c in d.get("claims") or ():
+            parts += [c.get("source_id") or "", c.get("outlet") or "", c.get("attribution") or "",
+                      c.get("sentence") or "", (c.get("quantity") or {}).get("surface") or ""]
+    except (ValueError, AttributeError, TypeError):
+        return ""
+    return "\n".join(map(str, parts)).casefold()
+
+
+def _involved_function(db: sqlite3.Connection, involved: Callable[[str], bool]) -> None:
+    db.create_function("review_involved", 1, lambda sid: bool(sid) and involved(sid))
 
 
 class FlagPages:
@@ -573,16 +577,17 @@ class FlagPages:
     CACHE = 1000  # decoded flags kept (a few pages: the list's window, the detail)
 
     def __init__(self, db: sqlite3.Connection, order: list[tuple[str, bool]], base: str = "1",
-                 base_args: tuple = (), memory: bool = False):
+                 base_args: tuple = (), path: Path | None = None, involved: Callable[[str], bool] | None = None):
         self.db = db
         self.order = order  # (column, descending) pairs; the last is unique
         self.base, self.base_args = base, base_args
-        self.memory = memory
+        self.path = path  # the cache file (None: an in-memory table), for reading from another thread
+        self._involved = involved
         self._flags: dict[int, Flag] = {}
         self._ids: dict[int, str] = {}
         self._searchable = False
         self._total: int | None = None
-        db.create_function("review_fold", 1, lambda s: (s or "").casefold(), deterministic=True)
+        db.create_function("review_haystack", 2, _haystack, deterministic=True)
         db.create_function("review_evidence", 1, self._evidence, deterministic=True)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS review_status"
                    " (id TEXT PRIMARY KEY, status TEXT NOT NULL, evidence TEXT NOT NULL)")
@@ -597,7 +602,7 @@ class FlagPages:
                    " confidence REAL NOT NULL DEFAULT 1.0, rank INTEGER NOT NULL DEFAULT 9)")
         db.executemany(_INSERT_FLAG.replace("INSERT OR REPLACE", "INSERT"), (_flag_row(f) for f in flags))
         db.execute("CREATE INDEX flags_id ON flags (id)")
-        return cls(db, [("rowid", False)], memory=True)
+        return cls(db, [("rowid", False)])
 
     @classmethod
     def of_store(cls, store: "Store", min_confidence: float | None = None,
@@ -617,11 +622,11 @@ class FlagPages:
             where.append("confidence>=?")
             args.append(min_confidence)
         if involved is not None:
-            store.db.create_function("review_involved", 1, lambda sid: bool(sid) and involved(sid))
+            _involved_function(store.db, involved)
             where.append("EXISTS (SELECT 1 FROM json_each(flags.flag_json,'$.claims') AS c"
                          " WHERE review_involved(json_extract(c.value,'$.source_id')))")
         return cls(store.db, [("confidence", True), ("rank", False), ("id", False)],
-                   " AND ".join(where) or "1", tuple(args))
+                   " AND ".join(where) or "1", tuple(args), path=store.path, involved=involved)
 
     # -- decoding ---------------------------------------------------------------
 
@@ -704,16 +709,28 @@ class FlagPages:
                 f"SELECT id FROM flags WHERE id IN ({marks}) AND {self.base}", (*chunk, *self.base_args)))
         return found
 
-    def legacy_ids(self, wanted: set[str]) -> dict[str, list[str]]:
+    def legacy_ids(self, wanted: set[str], apart: bool = False) -> dict[str, list[str]]:
         """legacy id -> ids of the flags of the set whose legacy id is in
         `wanted` (decisions recorded before ids left out the file path). Reads
-        only the fields the legacy id hashes, not whole flags."""
+        only the fields the legacy id hashes, not whole flags; with `apart`,
+        through a connection of its own (safe from another thread)."""
+        if not wanted:
+            return {}
+        if apart and self.path is not None:
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+            try:
+                if self._involved is not None:
+                    _involved_function(db, self._involved)
+                return self._legacy_ids(db, wanted)
+            finally:
+                db.close()
+        return self._legacy_ids(self.db, wanted)
+
+    def _legacy_ids(self, db: sqlite3.Connection, wanted: set[str]) -> dict[str, list[str]]:
         from .model import Quantity
 
         out: dict[str, list[str]] = {}
-        if not wanted:
-            return out
-        rows = self.db.execute(
+        rows = db.execute(
             "SELECT flags.id, flags.code, flags.metric, json_extract(c.value,'$.source_id'),"
             " json_extract(c.value,'$.sentence'), json_extract(c.value,'$.quantity.surface')"
             f" FROM flags, json_each(flags.flag_json,'$.claims') AS c WHERE {self.base} ORDER BY flags.rowid",
@@ -785,8 +802,13 @@ class FlagPages:
             return
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS review_search (key INTEGER PRIMARY KEY, hay TEXT NOT NULL)")
         self.db.execute("DELETE FROM temp.review_search")
-        self.db.execute(f"INSERT INTO temp.review_search SELECT rowid, {_HAYSTACK_SQL} FROM flags")
+        self.db.execute("INSERT INTO temp.review_search SELECT rowid, review_haystack(id, flag_json) FROM flags")
         self._searchable = True
+
+    @property
+    def searchable(self) -> bool:
+        """The search text is built (the first search of a large set takes a moment)."""
+        return self._searchable
 
     def count(self, **filters) -> int:
         where, args = self._where(**filters)

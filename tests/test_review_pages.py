@@ -318,3 +318,30 @@ def test_a_decision_under_a_legacy_id_counts_for_the_flag(stored, tmp_path):
     run(ReviewApp(FlagPages.of_store(store), Ledger(ledger_path), "ann"), scenario)
     assert seen["row"] == "dismissed"
     assert seen["progress"].startswith("1 of 600 decided")
+
+
+def test_legacy_decisions_off_the_first_page_are_counted_and_filtered(stored, tmp_path, small_pages):
+    """A legacy decision on a flag far below the first page is found by the
+    lookup the screen runs apart from the UI: counted, and shown by its filter."""
+    store, flags = stored
+    order = review_order(flags)
+    ledger_path = tmp_path / "d.jsonl"
+    far = order[450]
+    Ledger(ledger_path).decide(far.legacy_id, "follow-up", "bob", evidence_hash=far.evidence_hash)
+    Ledger(ledger_path).decide("0" * 16, "confirmed", "bob")  # a flag that is gone: no harm
+    seen = {}
+
+    async def scenario(pilot, app):
+        for _ in range(100):
+            if not app.state.legacy_pending:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        seen["progress"] = status_line(app)
+        await pilot.press("s", "s", "s", "s")  # follow-up
+        await pilot.pause()
+        seen["follow"] = [app.flags[k].id for k in table(app).shown]
+
+    run(ReviewApp(FlagPages.of_store(store), Ledger(ledger_path), "ann"), scenario)
+    assert seen["progress"].startswith("1 of 600 decided")
+    assert seen["follow"] == [far.id]

@@ -33,6 +33,7 @@ from .status_bar import StatusBar, progress_text
 from .timeline import MetricTimeline
 
 ArticleText = Callable[[str], "str | None"]
+SEARCH_NOTICE = 20_000  # flags from which the first search says it takes a moment
 TIMELINE_QUIET = 0.15  # seconds; while j is held the plot waits until the cursor rests
 
 
@@ -124,6 +125,21 @@ class ReviewScreen(Screen[None]):
         table.focus()
         self.refresh_status()
         self.schedule_detail()
+        if self.state.legacy_pending:
+            self.run_worker(self._find_legacy, thread=True, exclusive=True, group="legacy")
+
+    def _find_legacy(self) -> None:
+        """Decisions recorded under legacy ids, for every flag (not only those
+        read so far): read apart from the UI, then counted and shown."""
+        mapping = self.state.pages.legacy_ids(self.state.legacy_pending, apart=True)
+        self.app.call_from_thread(self._legacy_found, mapping)
+
+    def _legacy_found(self, mapping: dict[str, list[str]]) -> None:
+        self.state.legacy_pending = set()
+        self.state.alias_all(mapping)
+        for i in self.table.shown:
+            self.table.refresh_status(self.state, i)
+        self.refresh_status()
 
     @property
     def table(self) -> FlagList:
@@ -358,7 +374,13 @@ class ReviewScreen(Screen[None]):
         self.table.focus()
         if event.query is not None and event.query != self.filters.search:
             self.filters.search = event.query
-            self.apply_filters()
+            if event.query and not self.state.pages.searchable and len(self.state) >= SEARCH_NOTICE:
+                # The search text is built once, on the first search: say so before the wait.
+                self.notify(f"Searching {len(self.state):,} flags (the first search reads them all once)…",
+                            timeout=4, markup=False)
+                self.set_timer(0.1, self.apply_filters)
+            else:
+                self.apply_filters()
 
     # -- other screens ----------------------------------------------------------------
 

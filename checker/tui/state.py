@@ -166,6 +166,13 @@ class ReviewState:
             self.pages.set_status(fid, d.status, d.evidence_hash)
         self._codes: list[str] | None = None
         self.decided, self.changed = self.pages.status_counts()
+        self.legacy_pending: set[str] = set()  # ids whose legacy flags are still to be looked up
+        if self.latest and self._history is not None:
+            orphans = self.orphan_decisions()
+            if self.pages.path is None:
+                self.alias_all(self.pages.legacy_ids(orphans))  # a list: small, at once
+            else:
+                self.legacy_pending = orphans  # the screen looks them up in a thread
         self._claims_by_metric: OrderedDict[str, list[Claim]] = OrderedDict()
         self._timelines: OrderedDict[int, Timeline] = OrderedDict()
 
@@ -213,19 +220,31 @@ class ReviewState:
         """Apply `FlagPages.legacy_ids` (legacy id -> current ids) at once."""
         if self._history is None:
             return
+        taken = False
         for legacy, ids in mapping.items():
             old = self.latest.get(legacy)
             for fid in ids:
                 if old is not None and fid != legacy and fid not in self._history and fid not in self.latest:
-                    self._take(fid, replace(old, flag_id=fid))
-
-    def _take(self, fid: str, d: Decision) -> None:
-        self.latest[fid] = d
-        self.pages.set_status(fid, d.status, d.evidence_hash)
-        if d.status != "open":
+                    taken = self._take(fid, replace(old, flag_id=fid), recount=False) or taken
+        if taken:
             self.decided, self.changed = self.pages.status_counts()
 
-    def orphans(self) -> set[str]:
+    def _take(self, fid: str, d: Decision, recount: bool = True) -> bool:
+        """Count `d` as the decision on flag `fid`; True when it is a verdict."""
+        self.latest[fid] = d
+        self.pages.set_status(fid, d.status, d.evidence_hash)
+        if d.status != "open" and recount:
+            self.decided, self.changed = self.pages.status_counts()
+        return d.status != "open"
+        self.legacy_pending: set[str] = set()  # ids whose legacy flags are still to be looked up
+        if self.latest and self._history is not None:
+            orphans = self.orphan_decisions()
+            if self.pages.path is None:
+                self.alias_all(self.pages.legacy_ids(orphans))  # a list: small, at once
+            else:
+                self.legacy_pending = orphans  # the screen looks them up in a thread
+
+    def orphan_decisions(self) -> set[str]:
         """Ids with a decision in the ledger but no flag of this set: maybe legacy ids."""
         return set(self.latest) - self.pages.present(self.latest)
 
