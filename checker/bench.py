@@ -523,8 +523,11 @@ _REVIEW_DRIVER = (
     "                   status=app.screen.query_one(StatusBar).content.plain)\n"
     "asyncio.run(first_paint())\n"
     "store.close()\n"
-    "out.update(import_seconds=t1 - t0, app_seconds=t2 - t1,\n"
-    "           peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    "out.update(import_seconds=t1 - t0, app_seconds=t2 - t1, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    "try:  # ru_maxrss keeps the parent's peak across fork and exec; VmHWM is this program's own\n"
+    "    out['peak_mb'] = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024\n"
+    "except (OSError, StopIteration, ValueError):\n"
+    "    pass\n"
     "print(json.dumps(out))\n"
 )
 
