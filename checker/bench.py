@@ -519,7 +519,7 @@ _REVIEW_DRIVER = (
     "    async with app.run_test(size=(140, 40)) as pilot:\n"
     "        await pilot.pause()\n"
     "        table = app.screen.query_one(FlagList)\n"
-    "        out.update(open_seconds=time.perf_counter() - t0, rows=table.row_count, flags=table.total,\n"
+    "        out.update(open_seconds=time.perf_counter() - t0, painted_at=time.time(), rows=table.row_count, flags=table.total,\n"
     "                   status=app.screen.query_one(StatusBar).content.plain)\n"
     "asyncio.run(first_paint())\n"
     "store.close()\n"
@@ -535,7 +535,7 @@ _REVIEW_DRIVER = (
 def bench_review(n: int) -> dict:
     """`checker review --all` on a cache of `n` synthetic flags, in a fresh
     process, up to its first screen (headless, through Textual's test
-    driver, 140x40): wall time from the interpreter's start to the list
+    driver, 140x40): wall time from starting the interpreter to the list
     painted, and that process's peak memory."""
     import json
     import subprocess
@@ -554,6 +554,7 @@ def bench_review(n: int) -> dict:
             store.commit()
         finally:
             store.close()
+        started = time.time()
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", _REVIEW_DRIVER], cwd=root, capture_output=True, text=True)
         wall = time.perf_counter() - t0
@@ -561,6 +562,8 @@ def bench_review(n: int) -> dict:
             last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
             raise UserError(f"review opening failed during the benchmark: {last}")
         r = json.loads(proc.stdout.strip().splitlines()[-1])
-    return {"flags": r["flags"], "rows_held": r["rows"], "open_seconds": round(wall, 3),
+    # Open time: from starting the interpreter to the list painted (not the app's teardown after it).
+    return {"flags": r["flags"], "rows_held": r["rows"], "open_seconds": round(r["painted_at"] - started, 3),
+            "process_seconds": round(wall, 3),
             "first_paint_seconds": round(r["open_seconds"], 3), "import_seconds": round(r["import_seconds"], 3),
             "app_seconds": round(r["app_seconds"], 3), "peak_mb": round(r["peak_mb"], 1), "status": r["status"]}

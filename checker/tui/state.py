@@ -338,10 +338,6 @@ class ReviewState:
         keys = self.pages.page(0, 1, **query)
         return keys[0] if keys else None
 
-    def visible(self, filters: Filters) -> list[int]:
-        """Every flag the filters show, in order (a whole list: for small sets and tests)."""
-        return self.page(filters, 0, max(self.count(filters), 1))
-
     # -- timeline --------------------------------------------------------------
 
     def metric_claims(self, metric: str) -> list[Claim]:
