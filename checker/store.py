@@ -560,6 +560,11 @@ def _haystack(fid: str, blob: str) -> str:
     return "\n".join(map(str, parts)).casefold()
 
 
+# A flag's evidence hash: as stored with it (Flag.to_dict writes it, as it
+# writes the id column), else computed from the flag.
+_EVIDENCE = "COALESCE(json_extract(flags.flag_json, '$.evidence_hash'), review_evidence(flags.flag_json))"
+
+
 def _involved_function(db: sqlite3.Connection, involved: Callable[[str], bool]) -> None:
     db.create_function("review_involved", 1, lambda sid: bool(sid) and involved(sid))
 
@@ -755,12 +760,17 @@ class FlagPages:
     # -- review statuses ----------------------------------------------------------
 
     def set_status(self, flag_id: str, status: str, evidence: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO temp.review_status VALUES (?,?,?)", (flag_id, status, evidence or ""))
+        self.set_statuses([(flag_id, status, evidence)])
+
+    def set_statuses(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """(flag id, status, evidence hash it was decided on) for the status filters."""
+        self.db.executemany("INSERT OR REPLACE INTO temp.review_status VALUES (?,?,?)",
+                            ((fid, status, evidence or "") for fid, status, evidence in rows))
 
     def status_counts(self) -> tuple[int, int]:
         """(flags decided, flags decided whose evidence has changed since)."""
         decided, changed = self.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(s.evidence != '' AND s.evidence != review_evidence(flags.flag_json)), 0)"
+            f"SELECT COUNT(*), COALESCE(SUM(s.evidence != '' AND s.evidence != {_EVIDENCE}), 0)"
             f" FROM flags JOIN temp.review_status AS s ON s.id = flags.id WHERE s.status != 'open' AND {self.base}",
             self.base_args).fetchone()
         return decided, changed
@@ -784,7 +794,7 @@ class FlagPages:
                          " AND s.status != 'open')")
         elif status == "changed":
             where.append("EXISTS (SELECT 1 FROM temp.review_status AS s WHERE s.id = flags.id AND s.status != 'open'"
-                         " AND s.evidence != '' AND s.evidence != review_evidence(flags.flag_json))")
+                         f" AND s.evidence != '' AND s.evidence != {_EVIDENCE})")
         elif status:
             where.append("EXISTS (SELECT 1 FROM temp.review_status AS s WHERE s.id = flags.id AND s.status = ?)")
             args.append(status)

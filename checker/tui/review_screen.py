@@ -126,7 +126,8 @@ class ReviewScreen(Screen[None]):
         self.refresh_status()
         self.schedule_detail()
         if self.state.legacy_pending:
-            self.run_worker(self._find_legacy, thread=True, exclusive=True, group="legacy")
+            # after the first screen is drawn: the lookup reads every flag (seconds at 100,000)
+            self.call_after_refresh(self.run_worker, self._find_legacy, thread=True, exclusive=True, group="legacy")
 
     def _find_legacy(self) -> None:
         """Decisions recorded under legacy ids, for every flag (not only those

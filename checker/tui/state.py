@@ -162,8 +162,7 @@ class ReviewState:
         self._history: dict[str, list[Decision]] | None = histories
         self._legacy: dict[int, str] = {}
         self._aliased: set[int] = set()
-        for fid, d in self.latest.items():
-            self.pages.set_status(fid, d.status, d.evidence_hash)
+        self.pages.set_statuses((fid, d.status, d.evidence_hash) for fid, d in self.latest.items())
         self._codes: list[str] | None = None
         self.decided, self.changed = self.pages.status_counts()
         self.legacy_pending: set[str] = set()  # ids whose legacy flags are still to be looked up
