@@ -127,13 +127,20 @@ class ReviewScreen(Screen[None]):
         self.schedule_detail()
         if self.state.legacy_pending:
             # after the first screen is drawn: the lookup reads every flag (seconds at 100,000)
-            self.call_after_refresh(self.run_worker, self._find_legacy, thread=True, exclusive=True, group="legacy")
+            self.call_after_refresh(self.run_worker, self._find_legacy, thread=True, exclusive=True, group="legacy",
+                                    exit_on_error=False)
 
     def _find_legacy(self) -> None:
         """Decisions recorded under legacy ids, for every flag (not only those
         read so far): read apart from the UI, then counted and shown."""
-        mapping = self.state.pages.legacy_ids(self.state.legacy_pending, apart=True)
-        self.app.call_from_thread(self._legacy_found, mapping)
+        try:
+            mapping = self.state.pages.legacy_ids(self.state.legacy_pending, apart=True)
+        except Exception:  # an unreadable cache: each page still finds its own as it is read
+            return
+        try:
+            self.app.call_from_thread(self._legacy_found, mapping)
+        except RuntimeError:
+            pass  # the review ended first
 
     def _legacy_found(self, mapping: dict[str, list[str]]) -> None:
         self.state.legacy_pending = set()
