@@ -514,7 +514,8 @@ def review_app(cfg: Config, paths: list[str], everything: bool, reviewer: str):
         _refuse_if_rebuilt(store)
         # the flags of given files (what a blocked commit names) are all shown; otherwise the threshold applies
         threshold = None if everything or paths else flag_threshold(cfg)
-        pages = FlagPages.of_store(store, threshold, _involved(cfg, paths) if paths else None)
+        involved = _involved(cfg, paths) if paths else None
+        pages = FlagPages.of_store(store, threshold, involved, hints=involved.wanted if involved else ())
         if not len(pages):
             if paths:
                 print(f"no stored flags involve {', '.join(paths)}; run 'checker check' or 'checker scan' first",
@@ -555,6 +556,7 @@ def _involved(cfg: Config, paths: list[str]):
         base = source_id.split("#", 1)[0]
         return any(base == w or base.startswith(w.rstrip("/") + "/") for w in wanted)
 
+    involved.wanted = wanted  # what every such source id starts with
     return involved
 
 

@@ -588,6 +588,7 @@ class FlagPages:
         self.base, self.base_args = base, base_args
         self.path = path  # the cache file (None: an in-memory table), for reading from another thread
         self._involved = involved
+        self._apart_base = (base, base_args)  # the same set, for a connection without this one's temp tables
         self._flags: dict[int, Flag] = {}
         self._ids: dict[int, str] = {}
         self._searchable = False
@@ -611,10 +612,13 @@ class FlagPages:
 
     @classmethod
     def of_store(cls, store: "Store", min_confidence: float | None = None,
-                 involved: Callable[[str], bool] | None = None) -> "FlagPages":
+                 involved: Callable[[str], bool] | None = None, hints: Iterable[str] = ()) -> "FlagPages":
         """The stored flags in review order (surest first, then most severe,
         then id): those at or above `min_confidence`, and with `involved`
-        only those with a claim from a source it accepts."""
+        only those with a claim from a source it accepts. `hints` are texts
+        one of which every such source id starts with (the paths asked for):
+        a flag whose stored text holds none of them is passed over unread.
+        Those flags are found once, here, not by every query."""
         columns = {row[1] for row in store.db.execute("PRAGMA table_info(flags)")}
         if "confidence" not in columns:
             # A read-only cache of an older schema: its flags, ordered in memory.
@@ -626,12 +630,24 @@ class FlagPages:
         if min_confidence is not None:
             where.append("confidence>=?")
             args.append(min_confidence)
+        apart = (" AND ".join(where) or "1", tuple(args))
         if involved is not None:
             _involved_function(store.db, involved)
-            where.append("EXISTS (SELECT 1 FROM json_each(flags.flag_json,'$.claims') AS c"
-                         " WHERE review_involved(json_extract(c.value,'$.source_id')))")
-        return cls(store.db, [("confidence", True), ("rank", False), ("id", False)],
-                   " AND ".join(where) or "1", tuple(args), path=store.path, involved=involved)
+            test = ("EXISTS (SELECT 1 FROM json_each(flags.flag_json,'$.claims') AS c"
+                    " WHERE review_involved(json_extract(c.value,'$.source_id')))")
+            # A source id sits in the stored JSON as JSON text, either escaping (or not) what is not ASCII.
+            texts = sorted({json.dumps(h, ensure_ascii=ascii)[1:-1] for h in hints for ascii in (True, False)})
+            if texts:
+                test = "(" + " OR ".join("instr(flag_json, ?) > 0" for _ in texts) + f") AND {test}"
+            apart = (f"{apart[0]} AND {test}", (*apart[1], *texts))
+            store.db.execute("CREATE TEMP TABLE IF NOT EXISTS review_base (key INTEGER PRIMARY KEY)")
+            store.db.execute("DELETE FROM temp.review_base")
+            store.db.execute(f"INSERT INTO temp.review_base SELECT rowid FROM flags WHERE {test}", texts)
+            where.append("flags.rowid IN (SELECT key FROM temp.review_base)")
+        pages = cls(store.db, [("confidence", True), ("rank", False), ("id", False)],
+                    " AND ".join(where) or "1", tuple(args), path=store.path, involved=involved)
+        pages._apart_base = apart
+        return pages
 
     # -- decoding ---------------------------------------------------------------
 
@@ -726,20 +742,20 @@ class FlagPages:
             try:
                 if self._involved is not None:
                     _involved_function(db, self._involved)
-                return self._legacy_ids(db, wanted)
+                return self._legacy_ids(db, wanted, *self._apart_base)
             finally:
                 db.close()
-        return self._legacy_ids(self.db, wanted)
+        return self._legacy_ids(self.db, wanted, self.base, self.base_args)
 
-    def _legacy_ids(self, db: sqlite3.Connection, wanted: set[str]) -> dict[str, list[str]]:
+    def _legacy_ids(self, db: sqlite3.Connection, wanted: set[str], base: str, base_args: tuple) -> dict[str, list[str]]:
         from .model import Quantity
 
         out: dict[str, list[str]] = {}
         rows = db.execute(
             "SELECT flags.id, flags.code, flags.metric, json_extract(c.value,'$.source_id'),"
             " json_extract(c.value,'$.sentence'), json_extract(c.value,'$.quantity.surface')"
-            f" FROM flags, json_each(flags.flag_json,'$.claims') AS c WHERE {self.base} ORDER BY flags.rowid",
-            self.base_args)
+            f" FROM flags, json_each(flags.flag_json,'$.claims') AS c WHERE {base} ORDER BY flags.rowid",
+            base_args)
         current: tuple | None = None
         claims: list[Claim] = []
 
@@ -801,7 +817,7 @@ class FlagPages:
         words = [w.casefold() for w in words if w]
         if words:
             self._ensure_search()
-            where.append("rowid IN (SELECT key FROM temp.review_search WHERE "
+            where.append("flags.rowid IN (SELECT key FROM temp.review_search WHERE "
                          + " AND ".join("instr(hay, ?) > 0" for _ in words) + ")")
             args.extend(words)
         return " AND ".join(where), args

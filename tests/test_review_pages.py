@@ -370,3 +370,21 @@ def test_an_older_read_only_cache_is_reviewed_in_review_order(tmp_path):
                                                                   if pages[pages.keys_of(i)[0]].severity == "high"]
     finally:
         store.close()
+
+
+def test_the_flags_of_given_paths_are_found_once_whatever_their_characters(tmp_path):
+    """`checker review PATH`: the flags with a claim from PATH are found in one
+    pass, a path with characters the stored JSON escapes included."""
+    flags = [invented(n, outlet, f"{n} trucks crossed.") for n, outlet in ((1, "Zürich"), (2, "Basel"), (3, "Zürich"))]
+    store = Store(tmp_path / ".checker" / "cache.sqlite")
+    try:
+        store.put_flags(flags)
+        store.commit()
+        wanted = "desk/zürich-1.txt"
+        pages = FlagPages.of_store(store, involved=lambda sid: sid == wanted, hints=[wanted])
+        assert ids(pages, pages.page(0, 10)) == [flags[0].id]
+        assert len(pages) == 1 and pages.count(severity="low") == 1
+        folder = FlagPages.of_store(store, involved=lambda sid: sid.startswith("desk/zürich"), hints=["desk/zürich"])
+        assert set(ids(folder, folder.page(0, 10))) == {flags[0].id, flags[2].id}
+    finally:
+        store.close()
