@@ -388,3 +388,35 @@ def test_the_flags_of_given_paths_are_found_once_whatever_their_characters(tmp_p
         assert set(ids(folder, folder.page(0, 10))) == {flags[0].id, flags[2].id}
     finally:
         store.close()
+
+
+def test_the_first_search_of_a_large_set_says_it_takes_a_moment(stored, tmp_path, monkeypatch):
+    import checker.tui.review_screen as review_screen
+
+    monkeypatch.setattr(review_screen, "SEARCH_NOTICE", 100)  # 600 flags count as large here
+    store, flags = stored
+    target = flags[123]
+    word = target.metric.split()[-1]  # the district number, in that flag's metric and sentences
+    notes, seen = [], {}
+
+    async def scenario(pilot, app):
+        await pilot.press("slash", *f"district {word}", "enter")
+        for _ in range(40):
+            if app.screen.filters.search and table(app).total < len(flags):
+                break
+            await pilot.pause(0.05)
+        seen["shown"] = [app.flags[k].id for k in table(app).shown]
+        await pilot.press("slash", *"axios", "enter")  # the text is built: no second notice
+        await pilot.pause()
+
+    app = ReviewApp(FlagPages.of_store(store), Ledger(tmp_path / "d.jsonl"), "ann")
+    notify = app.notify
+    app.notify = lambda message, **kw: (notes.append(message), notify(message, **kw))
+    run(app, scenario)
+    expected = [f.id for f in review_order(flags)
+                if all(w in "\n".join([f.code, f.rule, f.severity, f.metric, f.message, f.id,
+                                       *(x or "" for c in f.claims for x in (c.source_id, c.outlet, c.attribution,
+                                                                            c.sentence, c.quantity.surface))]
+                                      ).casefold() for w in ("district", word))]
+    assert target.id in seen["shown"] and seen["shown"] == expected[: flag_list.PAGE]
+    assert sum("first search" in n for n in notes) == 1
