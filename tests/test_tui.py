@@ -1056,11 +1056,11 @@ def test_ten_thousand_flags_open_and_scroll(ledger_path):
 
     run(lambda: ReviewApp(flags, Ledger(ledger_path), "ann"), scenario)
     assert seen["rows"] == PAGE  # a page of rows is held, not 10,000
-    assert seen["progress"].startswith("1 of 10000 decided")
+    assert seen["progress"].startswith("1 of 10,000 decided")
     assert "flags 1–200 of 10,000" in seen["progress"]
     assert seen["current"] == flags[50].id
     assert "metric-0" in seen["head"]
-    assert seen["progress_after"].startswith("2 of 10000 decided")
+    assert seen["progress_after"].startswith("2 of 10,000 decided")
 
 
 # -- snapshot ---------------------------------------------------------------------------------

@@ -262,7 +262,7 @@ class ReviewScreen(Screen[None]):
             return
         if self.state.all_decided():
             if not was_done:
-                self.notify(f"All decided: {len(self.state)} of {len(self.state)}. "
+                self.notify(f"All decided: {len(self.state):,} of {len(self.state):,}. "
                             "q quits; 'checker report' writes the report.",
                             title="All decided", timeout=8, markup=False)
             self.table.step(1)

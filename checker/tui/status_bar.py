@@ -9,7 +9,7 @@ from .state import Filters, ReviewState
 
 
 def progress_text(state: ReviewState) -> str:
-    text = f"{state.decided} of {len(state)} decided"
+    text = f"{state.decided:,} of {len(state):,} decided"
     return text + " · All decided" if state.all_decided() else text
 
 
