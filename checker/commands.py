@@ -488,41 +488,60 @@ def cmd_report(args) -> int:
 
 def cmd_review(args) -> int:
     from .ledger import default_reviewer
-    from .store import Store
 
     cfg = load_config()
-    paths = getattr(args, "paths", None)
-    # the flags of given files (what a blocked commit names) are all shown; otherwise the threshold applies
-    flags = _shown(cfg, _stored_flags(cfg), args.all or bool(paths))
-    if paths:
-        flags = _flags_of_paths(cfg, flags, paths)
-        if not flags:
-            print(f"no stored flags involve {', '.join(paths)}; run 'checker check' or 'checker scan' first",
-                  file=sys.stderr)
-            return 0
-    if not flags:
-        print("no flags to review; run 'checker scan' first (or add --all for those below the threshold)",
-              file=sys.stderr)
+    opened = review_app(cfg, getattr(args, "paths", None) or [], args.all, default_reviewer(args.reviewer))
+    if opened is None:
         return 0
-    store = Store(cfg.cache_path)
-
-    def article_text(source_id: str):
-        s = store.get_source(source_id)
-        return s.text if s else None
-
-    from .tui.app import ReviewApp
-    from .tui.figures import store_figures
-
+    app, store = opened
     try:
-        ReviewApp(flags, _ledger(cfg), default_reviewer(args.reviewer), article_text=article_text,
-                  figures=store_figures(store, cfg)).run()
+        app.run()
     finally:
         store.close()
     return 0
 
 
-def _flags_of_paths(cfg: Config, flags, paths: list[str]):
-    """The flags with a claim from one of `paths` (files or folders, as typed)."""
+def review_app(cfg: Config, paths: list[str], everything: bool, reviewer: str):
+    """The review app over the stored flags, and the store it reads (to close
+    after the run); None, with a message, when there is nothing to review.
+    The flags are not loaded here: the app reads them a page at a time."""
+    from .store import FlagPages, Store
+
+    if not cfg.cache_path.exists():
+        raise UserError("no scan stored yet; run 'checker scan' first")
+    store = Store(cfg.cache_path)
+    try:
+        _refuse_if_rebuilt(store)
+        # the flags of given files (what a blocked commit names) are all shown; otherwise the threshold applies
+        threshold = None if everything or paths else flag_threshold(cfg)
+        involved = _involved(cfg, paths) if paths else None
+        pages = FlagPages.of_store(store, threshold, involved, hints=involved.wanted if involved else ())
+        if not len(pages):
+            if paths:
+                print(f"no stored flags involve {', '.join(paths)}; run 'checker check' or 'checker scan' first",
+                      file=sys.stderr)
+            else:
+                print("no flags to review; run 'checker scan' first (or add --all for those below the threshold)",
+                      file=sys.stderr)
+            store.close()
+            return None
+
+        def article_text(source_id: str):
+            s = store.get_source(source_id)
+            return s.text if s else None
+
+        from .tui.app import ReviewApp
+        from .tui.figures import store_figures
+
+        app = ReviewApp(pages, _ledger(cfg), reviewer, article_text=article_text, figures=store_figures(store, cfg))
+    except BaseException:
+        store.close()
+        raise
+    return app, store
+
+
+def _involved(cfg: Config, paths: list[str]):
+    """Whether a claim's source id comes from one of `paths` (files or folders, as typed)."""
     import os
 
     wanted = []
@@ -537,7 +556,8 @@ def _flags_of_paths(cfg: Config, flags, paths: list[str]):
         base = source_id.split("#", 1)[0]
         return any(base == w or base.startswith(w.rstrip("/") + "/") for w in wanted)
 
-    return [f for f in flags if any(involved(c.source_id) for c in f.claims)]
+    involved.wanted = wanted  # what every such source id starts with
+    return involved
 
 
 # ------------------------------------------------------------------ init

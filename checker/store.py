@@ -22,7 +22,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import UserError
 from .model import Claim, Flag, Source
@@ -541,3 +541,355 @@ class Store:
     @_writes
     def commit(self) -> None:
         self.db.commit()
+
+
+# ---------------------------------------------------------------------------- review paging (read side)
+
+def _haystack(fid: str, blob: str) -> str:
+    """What a search looks in: the fields a reviewer sees of the flag and of
+    each claim, casefolded (SQLite's lower() knows only ASCII)."""
+    try:
+        d = json.loads(blob)
+        parts = [d.get("code") or "", d.get("rule") or "", d.get("severity") or "", d.get("metric") or "",
+                 d.get("message") or "", fid or ""]
+        for c in d.get("claims") or ():
+            parts += [c.get("source_id") or "", c.get("outlet") or "", c.get("attribution") or "",
+                      c.get("sentence") or "", (c.get("quantity") or {}).get("surface") or ""]
+    except (ValueError, AttributeError, TypeError):
+        return ""
+    return "\n".join(map(str, parts)).casefold()
+
+
+# A flag's evidence hash: as stored with it (Flag.to_dict writes it, as it
+# writes the id column), else computed from the flag.
+_EVIDENCE = "COALESCE(json_extract(flags.flag_json, '$.evidence_hash'), review_evidence(flags.flag_json))"
+
+
+def _involved_function(db: sqlite3.Connection, involved: Callable[[str], bool]) -> None:
+    db.create_function("review_involved", 1, lambda sid: bool(sid) and involved(sid))
+
+
+class FlagPages:
+    """The flags a review shows, read a page at a time.
+
+    A flag is named by its key (its row id less one: for flags handed over as
+    a list, their index in it), stable for the session. Filters (severity,
+    code, review status, search words) and the review order are SQL, so what
+    the review holds is a page of flags, not the set. Review statuses live in
+    a temporary table the review keeps up to date (`set_status`); the search
+    text is built on the first search and kept for the session."""
+
+    CACHE = 1000  # decoded flags kept (a few pages: the list's window, the detail)
+
+    def __init__(self, db: sqlite3.Connection, order: list[tuple[str, bool]], base: str = "1",
+                 base_args: tuple = (), path: Path | None = None, involved: Callable[[str], bool] | None = None):
+        self.db = db
+        self.order = order  # (column, descending) pairs; the last is unique
+        self.base, self.base_args = base, base_args
+        self.path = path  # the cache file (None: an in-memory table), for reading from another thread
+        self._involved = involved
+        self._apart_base = (base, base_args)  # the same set, for a connection without this one's temp tables
+        self._flags: dict[int, Flag] = {}
+        self._ids: dict[int, str] = {}
+        self._searchable = False
+        self._total: int | None = None
+        db.create_function("review_haystack", 2, _haystack, deterministic=True)
+        db.create_function("review_evidence", 1, self._evidence, deterministic=True)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS review_status"
+                   " (id TEXT PRIMARY KEY, status TEXT NOT NULL, evidence TEXT NOT NULL)")
+        db.execute("DELETE FROM temp.review_status")
+
+    @classmethod
+    def of_flags(cls, flags: Iterable[Flag]) -> "FlagPages":
+        """Flags given as a list (tests, a blocked commit's flags): an
+        in-memory table in the list's order, the same queries."""
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE flags (id TEXT, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL,"
+                   " confidence REAL NOT NULL DEFAULT 1.0, rank INTEGER NOT NULL DEFAULT 9)")
+        db.executemany(_INSERT_FLAG.replace("INSERT OR REPLACE", "INSERT"), (_flag_row(f) for f in flags))
+        db.execute("CREATE INDEX flags_id ON flags (id)")
+        return cls(db, [("rowid", False)])
+
+    @classmethod
+    def of_store(cls, store: "Store", min_confidence: float | None = None,
+                 involved: Callable[[str], bool] | None = None, hints: Iterable[str] = ()) -> "FlagPages":
+        """The stored flags in review order (surest first, then most severe,
+        then id): those at or above `min_confidence`, and with `involved`
+        only those with a claim from a source it accepts. `hints` are texts
+        one of which every such source id starts with (the paths asked for):
+        a flag whose stored text holds none of them is passed over unread.
+        Those flags are found once, here, not by every query."""
+        columns = {row[1] for row in store.db.execute("PRAGMA table_info(flags)")}
+        if "confidence" not in columns:
+            # A read-only cache of an older schema: its flags, ordered in memory.
+            flags = [f for page in store.iter_flags(min_confidence=min_confidence) for f in page]
+            if involved is not None:
+                flags = [f for f in flags if any(involved(c.source_id) for c in f.claims)]
+            return cls.of_flags(flags)
+        where, args = [], []
+        if min_confidence is not None:
+            where.append("confidence>=?")
+            args.append(min_confidence)
+        apart = (" AND ".join(where) or "1", tuple(args))
+        if involved is not None:
+            _involved_function(store.db, involved)
+            test = ("EXISTS (SELECT 1 FROM json_each(flags.flag_json,'$.claims') AS c"
+                    " WHERE review_involved(json_extract(c.value,'$.source_id')))")
+            # A source id sits in the stored JSON as JSON text, either escaping (or not) what is not ASCII.
+            texts = sorted({json.dumps(h, ensure_ascii=ascii)[1:-1] for h in hints for ascii in (True, False)})
+            if texts:
+                test = "(" + " OR ".join("instr(flag_json, ?) > 0" for _ in texts) + f") AND {test}"
+            apart = (f"{apart[0]} AND {test}", (*apart[1], *texts))
+            store.db.execute("CREATE TEMP TABLE IF NOT EXISTS review_base (key INTEGER PRIMARY KEY)")
+            store.db.execute("DELETE FROM temp.review_base")
+            store.db.execute(f"INSERT INTO temp.review_base SELECT rowid FROM flags WHERE {test}", texts)
+            where.append("flags.rowid IN (SELECT key FROM temp.review_base)")
+        pages = cls(store.db, [("confidence", True), ("rank", False), ("id", False)],
+                    " AND ".join(where) or "1", tuple(args), path=store.path, involved=involved)
+        pages._apart_base = apart
+        return pages
+
+    # -- decoding ---------------------------------------------------------------
+
+    @staticmethod
+    def _decode(blob: str) -> Flag:
+        return Flag.from_dict(json.loads(blob))
+
+    def _evidence(self, blob: str) -> str:
+        try:
+            return self._decode(blob).evidence_hash
+        except (ValueError, KeyError, TypeError):
+            return ""
+
+    def _remember(self, key: int, flag: Flag) -> Flag:
+        if len(self._flags) >= self.CACHE:
+            for old in list(self._flags)[: self.CACHE // 4]:
+                del self._flags[old]
+        self._flags[key] = flag
+        return flag
+
+    # -- the set ------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        if self._total is None:
+            self._total = self.db.execute(f"SELECT COUNT(*) FROM flags WHERE {self.base}",
+                                          self.base_args).fetchone()[0]
+        return self._total
+
+    def __getitem__(self, key: int) -> Flag:
+        flag = self._flags.get(key)
+        if flag is None:
+            row = self.db.execute("SELECT id, flag_json FROM flags WHERE rowid=?", (key + 1,)).fetchone()
+            if row is None:
+                raise IndexError(key)
+            self._ids[key] = row[0]
+            flag = self._remember(key, self._decode(row[1]))
+        return flag
+
+    def __iter__(self):
+        """Every flag of the set, in review order, read a page at a time."""
+        offset = 0
+        while True:
+            keys = self.page(offset, FLAGS_PAGE)
+            if not keys:
+                return
+            for key in keys:
+                yield self[key]
+            offset += len(keys)
+
+    def id_of(self, key: int) -> str:
+        fid = self._ids.get(key)
+        if fid is None:
+            fid = self[key].id
+            self._ids[key] = fid
+        return fid
+
+    def keys_of(self, flag_id: str) -> list[int]:
+        return [r for (r,) in self.db.execute(
+            f"SELECT rowid-1 FROM flags WHERE id=? AND {self.base} ORDER BY rowid", (flag_id, *self.base_args))]
+
+    def codes(self) -> list[str]:
+        return [c for (c,) in self.db.execute(
+            f"SELECT DISTINCT code FROM flags WHERE {self.base} AND code IS NOT NULL ORDER BY code",
+            self.base_args)]
+
+    def metric_flags(self, metric: str) -> list[Flag]:
+        """Every flag of the set on `metric` (the timeline's fallback)."""
+        rows = self.db.execute(f"SELECT rowid-1, flag_json FROM flags WHERE metric=? AND {self.base}"
+                               f" ORDER BY {self._order_sql()}", (metric, *self.base_args))
+        return [self._flags.get(key) or self._decode(blob) for key, blob in rows]
+
+    def present(self, flag_ids: Iterable[str]) -> set[str]:
+        """Which of `flag_ids` name a flag of the set."""
+        found: set[str] = set()
+        ids = list(dict.fromkeys(flag_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r for (r,) in self.db.execute(
+                f"SELECT id FROM flags WHERE id IN ({marks}) AND {self.base}", (*chunk, *self.base_args)))
+        return found
+
+    def legacy_ids(self, wanted: set[str], apart: bool = False) -> dict[str, list[str]]:
+        """legacy id -> ids of the flags of the set whose legacy id is in
+        `wanted` (decisions recorded before ids left out the file path). Reads
+        only the fields the legacy id hashes, not whole flags; with `apart`,
+        through a connection of its own (safe from another thread)."""
+        if not wanted:
+            return {}
+        if apart and self.path is not None:
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+            try:
+                if self._involved is not None:
+                    _involved_function(db, self._involved)
+                return self._legacy_ids(db, wanted, *self._apart_base)
+            finally:
+                db.close()
+        return self._legacy_ids(self.db, wanted, self.base, self.base_args)
+
+    def _legacy_ids(self, db: sqlite3.Connection, wanted: set[str], base: str, base_args: tuple) -> dict[str, list[str]]:
+        from .model import Quantity
+
+        out: dict[str, list[str]] = {}
+        rows = db.execute(
+            "SELECT flags.id, flags.code, flags.metric, json_extract(c.value,'$.source_id'),"
+            " json_extract(c.value,'$.sentence'), json_extract(c.value,'$.quantity.surface')"
+            f" FROM flags, json_each(flags.flag_json,'$.claims') AS c WHERE {base} ORDER BY flags.rowid",
+            base_args)
+        current: tuple | None = None
+        claims: list[Claim] = []
+
+        def close() -> None:
+            if current is not None:
+                legacy = Flag(current[1] or "", "", current[2] or "", claims, "").legacy_id
+                if legacy in wanted:
+                    out.setdefault(legacy, []).append(current[0])
+
+        for fid, code, metric, source_id, sentence, surface in rows:
+            if current is None or current[0] != fid:
+                close()
+                current, claims = (fid, code, metric), []
+            claims.append(Claim(source_id or "", Quantity(None, None, "", surface=surface or ""), sentence or "", 0, 0))
+        close()
+        return out
+
+    # -- review statuses ----------------------------------------------------------
+
+    def set_status(self, flag_id: str, status: str, evidence: str) -> None:
+        self.set_statuses([(flag_id, status, evidence)])
+
+    def set_statuses(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """(flag id, status, evidence hash it was decided on) for the status filters."""
+        self.db.executemany("INSERT OR REPLACE INTO temp.review_status VALUES (?,?,?)",
+                            ((fid, status, evidence or "") for fid, status, evidence in rows))
+
+    def status_counts(self) -> tuple[int, int]:
+        """(flags decided, flags decided whose evidence has changed since)."""
+        decided, changed = self.db.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(s.evidence != '' AND s.evidence != {_EVIDENCE}), 0)"
+            f" FROM flags JOIN temp.review_status AS s ON s.id = flags.id WHERE s.status != 'open' AND {self.base}",
+            self.base_args).fetchone()
+        return decided, changed
+
+    # -- filtered views -------------------------------------------------------------
+
+    def _order_sql(self, reverse: bool = False) -> str:
+        return ", ".join(f"{col} {'DESC' if desc != reverse else 'ASC'}" for col, desc in self.order)
+
+    def _where(self, severity: str | None = None, code: str | None = None, status: str | None = None,
+               words: Iterable[str] = ()) -> tuple[str, list]:
+        where, args = [self.base], list(self.base_args)
+        if severity:
+            where.append("severity=?")
+            args.append(severity)
+        if code:
+            where.append("code=?")
+            args.append(code)
+        if status == "open":
+            where.append("NOT EXISTS (SELECT 1 FROM temp.review_status AS s WHERE s.id = flags.id"
+                         " AND s.status != 'open')")
+        elif status == "changed":
+            where.append("EXISTS (SELECT 1 FROM temp.review_status AS s WHERE s.id = flags.id AND s.status != 'open'"
+                         f" AND s.evidence != '' AND s.evidence != {_EVIDENCE})")
+        elif status:
+            where.append("EXISTS (SELECT 1 FROM temp.review_status AS s WHERE s.id = flags.id AND s.status = ?)")
+            args.append(status)
+        words = [w.casefold() for w in words if w]
+        if words:
+            self._ensure_search()
+            where.append("flags.rowid IN (SELECT key FROM temp.review_search WHERE "
+                         + " AND ".join("instr(hay, ?) > 0" for _ in words) + ")")
+            args.extend(words)
+        return " AND ".join(where), args
+
+    def _ensure_search(self) -> None:
+        """The search text of every flag, built once (one pass in SQL)."""
+        if self._searchable:
+            return
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS review_search (key INTEGER PRIMARY KEY, hay TEXT NOT NULL)")
+        self.db.execute("DELETE FROM temp.review_search")
+        self.db.execute("INSERT INTO temp.review_search SELECT rowid, review_haystack(id, flag_json) FROM flags")
+        self._searchable = True
+
+    @property
+    def searchable(self) -> bool:
+        """The search text is built (the first search of a large set takes a moment)."""
+        return self._searchable
+
+    def count(self, **filters) -> int:
+        where, args = self._where(**filters)
+        return self.db.execute(f"SELECT COUNT(*) FROM flags WHERE {where}", args).fetchone()[0]
+
+    def _keys(self, sql: str, args: list) -> list[int]:
+        out = []
+        for key, fid, blob in self.db.execute(sql, args):
+            self._ids[key] = fid
+            if key not in self._flags:
+                self._remember(key, self._decode(blob))
+            out.append(key)
+        return out
+
+    def page(self, offset: int, limit: int, **filters) -> list[int]:
+        """Keys of the `limit` flags from `offset` on, in review order."""
+        where, args = self._where(**filters)
+        return self._keys(f"SELECT rowid-1, id, flag_json FROM flags WHERE {where}"
+                          f" ORDER BY {self._order_sql()} LIMIT ? OFFSET ?", [*args, limit, max(offset, 0)])
+
+    def _beyond(self, key: int, after: bool) -> tuple[str, list]:
+        """Rows strictly after (or before) flag `key` in review order, whether
+        or not `key` itself still passes the filters."""
+        cols = [c for c, _ in self.order]
+        row = self.db.execute(f"SELECT {', '.join(cols)} FROM flags WHERE rowid=?", (key + 1,)).fetchone()
+        if row is None:
+            return "0", []
+        terms, args = [], []
+        for n, (col, desc) in enumerate(self.order):
+            op = ">" if desc != after else "<"
+            eq = " AND ".join(f"{c}=?" for c, _ in self.order[:n])
+            terms.append(f"({eq + ' AND ' if eq else ''}{col}{op}?)")
+            args += [*row[:n], row[n]]
+        return "(" + " OR ".join(terms) + ")", args
+
+    def after(self, key: int, limit: int, **filters) -> list[int]:
+        where, args = self._where(**filters)
+        beyond, more = self._beyond(key, after=True)
+        return self._keys(f"SELECT rowid-1, id, flag_json FROM flags WHERE {where} AND {beyond}"
+                          f" ORDER BY {self._order_sql()} LIMIT ?", [*args, *more, limit])
+
+    def before(self, key: int, limit: int, **filters) -> list[int]:
+        where, args = self._where(**filters)
+        beyond, more = self._beyond(key, after=False)
+        keys = self._keys(f"SELECT rowid-1, id, flag_json FROM flags WHERE {where} AND {beyond}"
+                          f" ORDER BY {self._order_sql(reverse=True)} LIMIT ?", [*args, *more, limit])
+        return keys[::-1]
+
+    def position(self, key: int, **filters) -> int:
+        """How many flags passing the filters come before flag `key`."""
+        where, args = self._where(**filters)
+        beyond, more = self._beyond(key, after=False)
+        return self.db.execute(f"SELECT COUNT(*) FROM flags WHERE {where} AND {beyond}",
+                               [*args, *more]).fetchone()[0]
+
+    def matches(self, key: int, **filters) -> bool:
+        where, args = self._where(**filters)
+        return self.db.execute(f"SELECT 1 FROM flags WHERE rowid=? AND {where}", [key + 1, *args]).fetchone() is not None

@@ -18,6 +18,7 @@ def test_bench_scan_check_and_review(seeds_copy, nlp, capsys):
     assert all(scan[k]["seconds"] > 0 and scan[k]["peak_mb"] > 0 for k in ("cold", "warm", "edited"))
     assert scan["check"]["check_seconds"] > 0
     assert r["review"]["flags"] == 40
+    assert r["review"]["rows_held"] == 40 and "flags 1–40 of 40" in r["review"]["status"]  # the list was drawn
     assert "documents" not in r  # the words/s run only when --docs is given
 
 

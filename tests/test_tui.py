@@ -22,7 +22,7 @@ from checker.ledger import Ledger
 from checker.model import INF, Claim, Flag, Quantity
 from checker.tui.app import ReviewApp
 from checker.tui.article_screen import ArticleScreen
-from checker.tui.flag_list import FlagList
+from checker.tui.flag_list import PAGE, FlagList
 from checker.tui.help_screen import HelpScreen
 from checker.tui.note_modal import NoteModal
 from checker.tui.review_screen import ReviewScreen
@@ -1055,11 +1055,12 @@ def test_ten_thousand_flags_open_and_scroll(ledger_path):
         seen["progress_after"] = status_line(app)
 
     run(lambda: ReviewApp(flags, Ledger(ledger_path), "ann"), scenario)
-    assert seen["rows"] == 10_000
-    assert seen["progress"].startswith("1 of 10000 decided")
+    assert seen["rows"] == PAGE  # a page of rows is held, not 10,000
+    assert seen["progress"].startswith("1 of 10,000 decided")
+    assert "flags 1–200 of 10,000" in seen["progress"]
     assert seen["current"] == flags[50].id
     assert "metric-0" in seen["head"]
-    assert seen["progress_after"].startswith("2 of 10000 decided")
+    assert seen["progress_after"].startswith("2 of 10,000 decided")
 
 
 # -- snapshot ---------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ def head_text(state: ReviewState, i: int) -> Text:
         text.append(clean(d.reviewer) or "unknown")
         if d.time:
             text.append(f" on {clean(d.time[:10])}", style="dim")
-    text.append(f"  ·  flag {state.ids[i]}", style="dim")
+    text.append(f"  ·  flag {state.id_of(i)}", style="dim")
     text.append("\n\n")
     text.append(clean(f.message))
     if state.is_changed(i) and d is not None:

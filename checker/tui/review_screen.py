@@ -33,6 +33,7 @@ from .status_bar import StatusBar, progress_text
 from .timeline import MetricTimeline
 
 ArticleText = Callable[[str], "str | None"]
+SEARCH_NOTICE = 20_000  # flags from which the first search says it takes a moment
 TIMELINE_QUIET = 0.15  # seconds; while j is held the plot waits until the cursor rests
 
 
@@ -52,6 +53,8 @@ class ReviewScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("j", "step(1)", "Next"),
         Binding("k", "step(-1)", "Prev"),
+        Binding("right_square_bracket", "page(1)", "Page down", show=False),
+        Binding("left_square_bracket", "page(-1)", "Page up", show=False),
         Binding("s", "cycle_status", "Status"),
         Binding("v", "cycle_severity", "Severity"),
         Binding("o", "cycle_code", "Code"),
@@ -74,6 +77,8 @@ class ReviewScreen(Screen[None]):
         ("u", "undo the last decision (ledger keeps both lines)"),
         ("j / down", "next flag"),
         ("k / up", "previous flag"),
+        ("] / [", "a screenful of flags down / up (the list reads on as you go)"),
+        ("home / end", "first / last flag the filters show"),
         ("s", "filter by status: all, open, confirmed, dismissed, follow-up, changed"),
         ("v", "filter by severity: all, high, medium, low"),
         ("o", "filter by rule code (cycles through the codes present)"),
@@ -116,10 +121,33 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         table = self.query_one(FlagList)
-        table.show(self.state, self.state.visible(self.filters))
+        table.show(self.state, self.filters)
         table.focus()
         self.refresh_status()
         self.schedule_detail()
+        if self.state.legacy_pending:
+            # after the first screen is drawn: the lookup reads every flag (seconds at 100,000)
+            self.call_after_refresh(self.run_worker, self._find_legacy, thread=True, exclusive=True, group="legacy",
+                                    exit_on_error=False)
+
+    def _find_legacy(self) -> None:
+        """Decisions recorded under legacy ids, for every flag (not only those
+        read so far): read apart from the UI, then counted and shown."""
+        try:
+            mapping = self.state.pages.legacy_ids(self.state.legacy_pending, apart=True)
+        except Exception:  # an unreadable cache: each page still finds its own as it is read
+            return
+        try:
+            self.app.call_from_thread(self._legacy_found, mapping)
+        except RuntimeError:
+            pass  # the review ended first
+
+    def _legacy_found(self, mapping: dict[str, list[str]]) -> None:
+        self.state.legacy_pending = set()
+        self.state.alias_all(mapping)
+        for i in self.table.shown:
+            self.table.refresh_status(self.state, i)
+        self.refresh_status()
 
     @property
     def table(self) -> FlagList:
@@ -130,8 +158,11 @@ class ReviewScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         self.query_one(StatusBar).show(
-            self.state, self.filters, len(self.table.shown), self.reviewer
+            self.state, self.filters, self.table.window_text(), self.reviewer
         )
+
+    def on_flag_list_window_moved(self, event: FlagList.WindowMoved) -> None:
+        self.refresh_status()
 
     # -- detail (built only for the highlighted flag, once per refresh) ---------
 
@@ -198,11 +229,11 @@ class ReviewScreen(Screen[None]):
         `evidence_hash` defaults to the evidence on screen now."""
         try:
             decision = self.ledger.decide(
-                self.state.ids[i],
+                self.state.id_of(i),
                 status,
                 self.reviewer,
                 note=note,
-                evidence_hash=self.state.hashes[i] if evidence_hash is None else evidence_hash,
+                evidence_hash=self.state.hash_of(i) if evidence_hash is None else evidence_hash,
                 wrong=wrong,
             )
         except (UserError, OSError) as exc:
@@ -216,6 +247,9 @@ class ReviewScreen(Screen[None]):
         """Show a decision already on disk: its rows, the progress, the detail."""
         for row in self.state.record(decision):
             self.table.refresh_status(self.state, row)
+        if self.filters.status != "all":
+            # What a status filter shows has changed; the rows held stay until the filters are applied again.
+            self.table.total = self.state.count(self.filters)
         self.refresh_status()
         self.schedule_detail()
 
@@ -228,16 +262,15 @@ class ReviewScreen(Screen[None]):
             return
         if self.state.all_decided():
             if not was_done:
-                self.notify(f"All decided: {len(self.state)} of {len(self.state)}. "
+                self.notify(f"All decided: {len(self.state):,} of {len(self.state):,}. "
                             "q quits; 'checker report' writes the report.",
                             title="All decided", timeout=8, markup=False)
             self.table.step(1)
         elif not self.table.step(1):
             # The last row: go on with the first open flag shown, if any.
-            first_open = next((n for n, j in enumerate(self.table.shown)
-                               if self.state.status(j) == "open"), None)
+            first_open = self.state.first(self.filters, "open")
             if first_open is not None:
-                self.table.move_cursor(row=first_open, animate=False, scroll=True)
+                self.table.select_flag(first_open)
 
     def action_decide_wrong(self, side: int) -> None:
         """Confirmed, naming the side whose figure is wrong (by claim id, which
@@ -270,7 +303,7 @@ class ReviewScreen(Screen[None]):
     def write_note(self, i: int, note: str) -> bool:
         """Append a note line (a separate fact: the status and its evidence stay)."""
         try:
-            line = self.ledger.note(self.state.ids[i], self.reviewer, note)
+            line = self.ledger.note(self.state.id_of(i), self.reviewer, note)
         except (UserError, OSError) as exc:
             self.notify(f"Not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
             return False
@@ -282,7 +315,7 @@ class ReviewScreen(Screen[None]):
         if i is None:
             return
         try:
-            decision = self.ledger.undo(self.state.ids[i], self.reviewer)
+            decision = self.ledger.undo(self.state.id_of(i), self.reviewer)
         except (UserError, OSError) as exc:
             self.notify(f"Undo not saved: {clean(exc)}", severity="error", timeout=10, markup=False)
             return
@@ -308,6 +341,9 @@ class ReviewScreen(Screen[None]):
     def action_step(self, delta: int) -> None:
         self.table.step(delta)
 
+    def action_page(self, pages: int) -> None:
+        self.table.step(pages * self.table.screenful())
+
     def action_scroll_detail(self, pages: int) -> None:
         detail = self.query_one(FlagDetail)
         if pages > 0:
@@ -318,7 +354,7 @@ class ReviewScreen(Screen[None]):
 
     def apply_filters(self) -> None:
         keep = self.current()
-        self.table.show(self.state, self.state.visible(self.filters), keep=keep)
+        self.table.show(self.state, self.filters, keep=keep)
         self.refresh_status()
         self.schedule_detail()
 
@@ -346,7 +382,13 @@ class ReviewScreen(Screen[None]):
         self.table.focus()
         if event.query is not None and event.query != self.filters.search:
             self.filters.search = event.query
-            self.apply_filters()
+            if event.query and not self.state.pages.searchable and len(self.state) >= SEARCH_NOTICE:
+                # The search text is built once, on the first search: say so before the wait.
+                self.notify(f"Searching {len(self.state):,} flags (the first search reads them all once)…",
+                            timeout=4, markup=False)
+                self.set_timer(0.1, self.apply_filters)
+            else:
+                self.apply_filters()
 
     # -- other screens ----------------------------------------------------------------
 

@@ -1,20 +1,24 @@
 """Review state without widgets: statuses, filters, search and timeline data.
 
 Kept apart from the Textual code so the rules ("what counts as decided", "what
-is a changed flag", "which rows does a filter show") are plain functions over
-the flags and the ledger's latest decisions, and cheap enough for 10,000 flags:
-ids and evidence hashes are computed once, statuses come from one ledger read
-and are then updated from the decisions this session writes.
+is a changed flag", "which rows does a filter show") are plain code over the
+flags and the ledger's latest decisions. The flags are read a page at a time
+(store.FlagPages): which rows a filter shows, and in what order, is asked of
+SQL, so opening a review costs the same at 100 flags and at 100,000. Statuses
+come from one ledger read and are then updated from the decisions this session
+writes (in memory and in the query's status table).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from collections import OrderedDict
 from typing import Callable, Iterable
 
 from ..ledger import Ledger
 from ..model import Claim, Decision, Flag
+from ..store import FlagPages
 
 STATUS_FILTERS = ("all", "open", "confirmed", "dismissed", "follow-up", "changed")
 SEVERITY_FILTERS = ("all", "high", "medium", "low")
@@ -53,6 +57,13 @@ class Filters:
     severity: str = "all"
     code: str = "all"
     search: str = ""
+
+    def query(self) -> dict:
+        """These filters as `FlagPages` arguments."""
+        return {"severity": None if self.severity == "all" else self.severity,
+                "code": None if self.code == "all" else self.code,
+                "status": None if self.status == "all" else self.status,
+                "words": self.search.split()}
 
     @property
     def active(self) -> bool:
@@ -133,56 +144,132 @@ def build_timeline(claims: list[Claim]) -> Timeline:
 
 
 class ReviewState:
-    """Flags plus the current decision on each, updated as decisions are made."""
+    """The flags under review (a `FlagPages`, or a list made into one) plus the
+    decision in force on each, updated as decisions are made. A flag is named
+    by its key `i` (for a list, its index)."""
 
-    def __init__(self, flags: Iterable[Flag], latest: dict[str, Decision],
-                 figures: Callable[[Flag], list[Claim]] | None = None):
-        self.flags: list[Flag] = list(flags)
+    KEPT = 64  # timelines and metric fallbacks kept (the flags looked at lately)
+
+    def __init__(self, flags: FlagPages | Iterable[Flag], latest: dict[str, Decision],
+                 figures: Callable[[Flag], list[Claim]] | None = None,
+                 histories: dict[str, list[Decision]] | None = None):
+        self.pages = flags if isinstance(flags, FlagPages) else FlagPages.of_flags(flags)
+        self.flags = self.pages  # flags[i]; len(); iterating reads page by page
         self.figures = figures  # every figure of a flag's fact; None: the flags' own claims
         self.figures_error: str | None = None
-        self.ids: list[str] = [f.id for f in self.flags]
-        self.hashes: list[str] = [f.evidence_hash for f in self.flags]
         self.latest: dict[str, Decision] = dict(latest)
-        self.by_id: dict[str, list[int]] = {}
-        for i, fid in enumerate(self.ids):
-            self.by_id.setdefault(fid, []).append(i)
-        self.codes: list[str] = sorted({f.code for f in self.flags})
-        self.decided = sum(1 for i in range(len(self.flags)) if self.status(i) != "open")
-        self.changed = sum(1 for i in range(len(self.flags)) if self.is_changed(i))
-        self._haystacks: dict[int, str] = {}
-        self._history: dict[str, list[Decision]] | None = None
-        self._claims_by_metric: dict[str, list[Claim]] | None = None
-        self._timelines: dict[int, Timeline] = {}
+        # The ledger's lines by flag id: given by the caller that read them, else read on first use.
+        self._history: dict[str, list[Decision]] | None = histories
+        self._legacy: dict[int, str] = {}
+        self._aliased: set[int] = set()
+        self.pages.set_statuses((fid, d.status, d.evidence_hash) for fid, d in self.latest.items())
+        self._codes: list[str] | None = None
+        self.decided, self.changed = self.pages.status_counts()
+        self.legacy_pending: set[str] = set()  # ids whose legacy flags are still to be looked up
+        if self.latest and self._history is not None:
+            orphans = self.orphan_decisions()
+            if self.pages.path is None:
+                self.alias_all(self.pages.legacy_ids(orphans))  # a list: small, at once
+            else:
+                self.legacy_pending = orphans  # the screen looks them up in a thread
+        self._claims_by_metric: OrderedDict[str, list[Claim]] = OrderedDict()
+        self._timelines: OrderedDict[int, Timeline] = OrderedDict()
 
     def __len__(self) -> int:
-        return len(self.flags)
+        return len(self.pages)
 
     def all_decided(self) -> bool:
-        return bool(self.flags) and self.decided == len(self.flags)
+        return bool(len(self)) and self.decided == len(self)
+
+    @property
+    def codes(self) -> list[str]:
+        """The rule codes present (asked of SQL when first needed)."""
+        if self._codes is None:
+            self._codes = self.pages.codes()
+        return self._codes
+
+    def id_of(self, i: int) -> str:
+        return self.pages.id_of(i)
+
+    def hash_of(self, i: int) -> str:
+        return self.pages[i].evidence_hash
+
+    # -- legacy ids ------------------------------------------------------------
+
+    def alias_legacy(self, keys: Iterable[int]) -> None:
+        """Decisions recorded under a flag's legacy id count as its own when
+        nothing is recorded under its id: looked up as flags are read (a page
+        at a time), or all at once by `alias_all`."""
+        if self._history is None:
+            return
+        for i in keys:
+            if i in self._aliased:
+                continue
+            self._aliased.add(i)
+            fid = self.id_of(i)
+            if fid in self._history:
+                continue
+            legacy = self.pages[i].legacy_id
+            self._legacy[i] = legacy
+            old = self.latest.get(legacy)
+            if legacy != fid and old is not None and fid not in self.latest:
+                self._take(fid, replace(old, flag_id=fid))
+
+    def alias_all(self, mapping: dict[str, list[str]]) -> None:
+        """Apply `FlagPages.legacy_ids` (legacy id -> current ids) at once."""
+        if self._history is None:
+            return
+        taken = False
+        for legacy, ids in mapping.items():
+            old = self.latest.get(legacy)
+            for fid in ids:
+                if old is not None and fid != legacy and fid not in self._history and fid not in self.latest:
+                    taken = self._take(fid, replace(old, flag_id=fid), recount=False) or taken
+        if taken:
+            self.decided, self.changed = self.pages.status_counts()
+
+    def _take(self, fid: str, d: Decision, recount: bool = True) -> bool:
+        """Count `d` as the decision on flag `fid`; True when it is a verdict."""
+        self.latest[fid] = d
+        self.pages.set_status(fid, d.status, d.evidence_hash)
+        if d.status != "open" and recount:
+            self.decided, self.changed = self.pages.status_counts()
+        return d.status != "open"
+        self.legacy_pending: set[str] = set()  # ids whose legacy flags are still to be looked up
+        if self.latest and self._history is not None:
+            orphans = self.orphan_decisions()
+            if self.pages.path is None:
+                self.alias_all(self.pages.legacy_ids(orphans))  # a list: small, at once
+            else:
+                self.legacy_pending = orphans  # the screen looks them up in a thread
+
+    def orphan_decisions(self) -> set[str]:
+        """Ids with a decision in the ledger but no flag of this set: maybe legacy ids."""
+        return set(self.latest) - self.pages.present(self.latest)
 
     # -- status --------------------------------------------------------------
 
     def decision(self, i: int) -> Decision | None:
-        return self.latest.get(self.ids[i])
+        return self.latest.get(self.id_of(i))
 
     def status(self, i: int) -> str:
-        d = self.latest.get(self.ids[i])
+        d = self.latest.get(self.id_of(i))
         return d.status if d else "open"
 
     def is_changed(self, i: int) -> bool:
         """Decided earlier, but the evidence the reviewer saw has changed since."""
-        d = self.latest.get(self.ids[i])
+        d = self.latest.get(self.id_of(i))
         return bool(
-            d and d.status != "open" and d.evidence_hash and d.evidence_hash != self.hashes[i]
+            d and d.status != "open" and d.evidence_hash and d.evidence_hash != self.hash_of(i)
         )
 
     def status_label(self, i: int) -> str:
         return self.status(i) + ("*" if self.is_changed(i) else "")
 
     def record(self, decision: Decision) -> list[int]:
-        """Take a line just written to the ledger; return the rows it affects.
+        """Take a line just written to the ledger; return the flags it affects.
         A note only joins the history: it is not a verdict."""
-        rows = self.by_id.get(decision.flag_id, [])
+        rows = self.pages.keys_of(decision.flag_id)
         if decision.kind == "note":
             if self._history is not None:
                 self._history.setdefault(decision.flag_id, []).append(decision)
@@ -191,6 +278,7 @@ class ReviewState:
             self.decided -= self.status(i) != "open"
             self.changed -= self.is_changed(i)
         self.latest[decision.flag_id] = decision
+        self.pages.set_status(decision.flag_id, decision.status, decision.evidence_hash)
         for i in rows:
             self.decided += self.status(i) != "open"
             self.changed += self.is_changed(i)
@@ -199,68 +287,70 @@ class ReviewState:
         return rows
 
     def history(self, i: int, ledger: Ledger) -> list[Decision]:
-        """Decisions on flag `i`, oldest first. The ledger is read once, on
-        first use, and the index is then kept up to date by `record`."""
+        """Decisions on flag `i`, oldest first (those under its legacy id when
+        it has none of its own). The ledger is read once, on first use, and
+        the index is then kept up to date by `record`."""
         if self._history is None:
-            self._history = self._index_history(ledger)
-        return self._history.get(self.ids[i], [])
+            self._history = ledger.histories()
+        fid = self.id_of(i)
+        found = self._history.get(fid)
+        if found is None:
+            legacy = self._legacy.get(i) or self.pages[i].legacy_id
+            if legacy in self._history:
+                found = self._history[fid] = self._history[legacy]
+        return found or []
 
-    def _index_history(self, ledger: Ledger) -> dict[str, list[Decision]]:
-        """Every flag's lines in the ledger's order (see ledger.py); decisions
-        recorded under a flag's legacy id count as its own."""
-        groups = ledger.histories()
-        for f in self.flags:
-            legacy = f.legacy_id
-            if f.id not in groups and legacy in groups:
-                groups[f.id] = groups[legacy]
-        return groups
+    # -- filtering (in SQL) -----------------------------------------------------
 
-    # -- filtering -------------------------------------------------------------
+    def count(self, filters: Filters) -> int:
+        if not filters.active:
+            return len(self)
+        return self.pages.count(**filters.query())
 
-    def haystack(self, i: int) -> str:
-        text = self._haystacks.get(i)
-        if text is None:
-            f = self.flags[i]
-            parts = [f.code, f.rule, f.severity, f.metric, f.message, self.ids[i]]
-            for c in f.claims:
-                parts += [c.source_id, c.outlet or "", c.attribution or "", c.sentence,
-                          c.quantity.surface]
-            text = self._haystacks[i] = "\n".join(parts).casefold()
-        return text
+    def page(self, filters: Filters, offset: int, limit: int) -> list[int]:
+        keys = self.pages.page(offset, limit, **filters.query())
+        self.alias_legacy(keys)
+        return keys
+
+    def after(self, filters: Filters, i: int, limit: int) -> list[int]:
+        keys = self.pages.after(i, limit, **filters.query())
+        self.alias_legacy(keys)
+        return keys
+
+    def before(self, filters: Filters, i: int, limit: int) -> list[int]:
+        keys = self.pages.before(i, limit, **filters.query())
+        self.alias_legacy(keys)
+        return keys
+
+    def position(self, filters: Filters, i: int) -> int:
+        """How many flags the filters show before flag `i`."""
+        return self.pages.position(i, **filters.query())
 
     def matches(self, i: int, filters: Filters) -> bool:
-        f = self.flags[i]
-        if filters.severity != "all" and f.severity != filters.severity:
-            return False
-        if filters.code != "all" and f.code != filters.code:
-            return False
-        if filters.status == "changed":
-            if not self.is_changed(i):
-                return False
-        elif filters.status != "all" and self.status(i) != filters.status:
-            return False
-        if filters.search:
-            hay = self.haystack(i)
-            return all(word in hay for word in filters.search.casefold().split())
-        return True
+        return self.pages.matches(i, **filters.query())
 
-    def visible(self, filters: Filters) -> list[int]:
-        if not filters.active:
-            return list(range(len(self.flags)))
-        return [i for i in range(len(self.flags)) if self.matches(i, filters)]
+    def first(self, filters: Filters, status: str) -> int | None:
+        """The first flag the filters show that has `status` now."""
+        if filters.status not in ("all", status):
+            return None
+        query = dict(filters.query(), status=status)
+        keys = self.pages.page(0, 1, **query)
+        return keys[0] if keys else None
 
     # -- timeline --------------------------------------------------------------
 
     def metric_claims(self, metric: str) -> list[Claim]:
         """Every claim of every flag on `metric`, once each (by claim id)."""
-        if self._claims_by_metric is None:
-            groups: dict[str, dict[str, Claim]] = {}
-            for f in self.flags:
-                group = groups.setdefault(f.metric, {})
+        found = self._claims_by_metric.get(metric)
+        if found is None:
+            group: dict[str, Claim] = {}
+            for f in self.pages.metric_flags(metric):
                 for c in f.claims:
                     group.setdefault(c.id, c)
-            self._claims_by_metric = {m: list(g.values()) for m, g in groups.items()}
-        return self._claims_by_metric.get(metric, [])
+            found = self._claims_by_metric[metric] = list(group.values())
+            while len(self._claims_by_metric) > self.KEPT:
+                self._claims_by_metric.popitem(last=False)
+        return found
 
     def fact_claims(self, i: int) -> list[Claim]:
         """Every figure of flag `i`'s fact, its own claims first. Without a
@@ -284,4 +374,6 @@ class ReviewState:
         cached = self._timelines.get(i)
         if cached is None:
             cached = self._timelines[i] = build_timeline(self.fact_claims(i))
+            while len(self._timelines) > self.KEPT:
+                self._timelines.popitem(last=False)
         return cached

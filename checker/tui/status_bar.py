@@ -9,12 +9,13 @@ from .state import Filters, ReviewState
 
 
 def progress_text(state: ReviewState) -> str:
-    text = f"{state.decided} of {len(state)} decided"
+    text = f"{state.decided:,} of {len(state):,} decided"
     return text + " · All decided" if state.all_decided() else text
 
 
 class StatusBar(Static):
-    """Progress, changed-flag count, rows shown, active filters, reviewer."""
+    """Progress, changed-flag count, the rows held of those shown ("flags 1–200
+    of 125,000"), active filters, reviewer."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
@@ -24,12 +25,12 @@ class StatusBar(Static):
         if self._last is not None:
             self.show(*self._last)
 
-    def show(self, state: ReviewState, filters: Filters, shown: int, reviewer: str) -> None:
+    def show(self, state: ReviewState, filters: Filters, shown: str, reviewer: str) -> None:
         self._last = (state, filters, shown, reviewer)
         text = Text(progress_text(state), style="bold")
         if state.changed:
             text.append(f" · {state.changed} changed since decided", style="bold magenta")
-        text.append(f" · showing {shown}")
+        text.append(f" · {shown}")
         for name, value in (
             ("status", filters.status),
             ("severity", filters.severity),
@@ -50,12 +51,12 @@ class StatusBar(Static):
         self.update(text)
 
     @staticmethod
-    def compact(state: ReviewState, filters: Filters, shown: int, reviewer: str, label: bool) -> Text:
+    def compact(state: ReviewState, filters: Filters, shown: str, reviewer: str, label: bool) -> Text:
         """The same facts for a narrow terminal: only the filters in use."""
         text = Text(progress_text(state), style="bold")
         if state.changed:
             text.append(f" · {state.changed} changed", style="bold magenta")
-        text.append(f" · {shown} shown")
+        text.append(f" · {shown.removeprefix('flags ')}")
         if filters.active:
             text.append(" · ", style="dim")
             text.append(clean(filters.describe()), style="bold yellow")
