@@ -268,12 +268,13 @@ def measure_triggers(sent, lex) -> list:
     toks = list(sent)
     out = []
     for k, t in enumerate(toks):
-        name = lex.measure_words.get(t.lemma_.lower()) or lex.measure_words.get(t.lower_)
-        if k + 1 < len(toks) and not name:
+        # a word may name several measures; the figure's kind of unit picks one
+        names = lex.word_measures.get(t.lemma_.lower()) or lex.word_measures.get(t.lower_) or ()
+        if k + 1 < len(toks) and not names:
             name = (lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lemma_.lower()}")
                     or lex.measure_phrases.get(f"{t.lower_} {toks[k + 1].lower_}"))
-        if name:
-            out.append((t, name))
+            names = (name,) if name else ()
+        out.extend((t, name) for name in names)
     return out
 
 
@@ -306,8 +307,15 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
         key = (d, abs(t.i - anchor.i))
         if best is None or key < best[0]:
             best = (key, name, t)
-    if best is not None and _joined_with_other_measure(best[2], best[1], triggers):
-        return "", 0.0  # "120 dead or missing": a count of two measures at once is neither
+    if best is not None:
+        other = _joined_with_other_measure(best[2], best[1], triggers)
+        if other is not None:
+            # "120 dead or missing" counts two measures at once and is neither;
+            # "damaged or destroyed" counts the damaged, which include the destroyed
+            for a, b in ((best[1], other), (other, best[1])):
+                if b in lex.measures[a].includes:
+                    return a, 1.0
+            return "", 0.0
     if best is None:
         if family not in ("count", "other", "percentage"):
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
@@ -316,12 +324,12 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
     return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
 
 
-def _joined_with_other_measure(trigger, measure: str, triggers: list) -> bool:
-    """The trigger is coordinated with a word of another measure ("dead or
-    missing", "killed and injured")."""
+def _joined_with_other_measure(trigger, measure: str, triggers: list) -> str | None:
+    """The other measure a trigger is coordinated with ("dead or missing"),
+    or None."""
     if trigger.pos_ not in PREDICATE_POS:
-        return False  # "a six-week truce and the release of ...": two things named, not one figure's two states
-    others = {t.i for t, name in triggers if name != measure}
+        return None  # "a six-week truce and the release of ...": two things named, not one figure's two states
+    others = {t.i: name for t, name in triggers if name != measure}
     mine = {w.i for w in trigger.subtree}
     for other in [c for c in trigger.children if c.dep_ == "conj"] + ([trigger.head] if trigger.dep_ == "conj" else []):
         if other.i not in others or other.pos_ not in PREDICATE_POS:
@@ -332,8 +340,8 @@ def _joined_with_other_measure(trigger, measure: str, triggers: list) -> bool:
         own = [w for w in other.subtree if w.like_num and (below or w.i not in mine)]
         objects = [c for c in other.children if c.dep_ in OWN_OBJECT_DEPS and (below or c.i not in mine)]
         if not own and not objects:
-            return True
-    return False
+            return others[other.i]
+    return None
 
 
 def _entity_of(tok, ent_by_token: dict[int, object]):
@@ -468,13 +476,19 @@ def _weekday_date(word: str, published: str | None, future: bool = False) -> str
     return None
 
 
-def _in_adverbial_clause(tok, on_path: set[int]) -> bool:
+def _in_adverbial_clause(tok, on_path: set[int], own: set[int] = frozenset()) -> bool:
     """`tok` sits in a clause that modifies a word of the figure's path
-    ("were killed when a quake struck in 1960"), not in a clause that
-    describes a noun ("the dam, built in 1973, burst, killing 40")."""
+    ("were killed when a quake struck in 1960") or the figure's own noun
+    ("223,000 homes registered in 2020"), not in a clause that describes
+    another noun ("the dam, built in 1973, burst, killing 40"). `own`: the
+    figure and its noun."""
     t, saw_clause = tok, False
     for _ in range(5):
-        if t.dep_ not in ("pobj", "prep", "advcl", "npadvmod", "advmod") or t.head.i == t.i:
+        if t.head.i == t.i:
+            return False
+        if t.dep_ == "acl" and t.head.i in own:
+            return True
+        if t.dep_ not in ("pobj", "prep", "advcl", "npadvmod", "advmod"):
             return False
         if t.dep_ == "advcl":
             if any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children):
@@ -493,6 +507,7 @@ def _dates(path: list, ents: list, sent, published: str | None,
     dates the figure; a date elsewhere in the sentence ("taken in the raid on
     3 March") is the event's."""
     on_path = {t.i for t in path[:6]}
+    own = {t.i for t in path[:2]}
     as_of = event = None
     if this_year is None and published:
         this_year = int(published[:4])
@@ -502,7 +517,7 @@ def _dates(path: list, ents: list, sent, published: str | None,
         head = ent.root.head
         attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
         year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
-        if year and this_year and (attached or _in_adverbial_clause(ent.root, on_path)) \
+        if year and this_year and (attached or _in_adverbial_clause(ent.root, on_path, own)) \
                 and int(year.group(1)) < this_year - 1 \
                 and not re.search(r"\bsince\b", sent.doc.text[max(sent.start_char, ent.start_char - 8):ent.start_char]):
             return None, f"{year.group(1)}-01-01"  # "sank in 1956 with 900 aboard": another event's figure

@@ -135,6 +135,7 @@ class Measure:
     per_event: bool = False  # each figure is one occasion's (a day's release): facts split by date
     of_people: bool = False  # counts people: a figure counting things ("two bridges") is not it
     moves_within_a_day: bool = False  # changes by the hour (a storm's winds): same-day figures may differ
+    includes: frozenset[str] = frozenset()  # measures it contains ("damaged or destroyed" counts the damaged)
 
 
 @dataclass
@@ -145,6 +146,8 @@ class Lexicon:
 
     measures: dict[str, Measure] = field(default_factory=dict)
     measure_words: dict[str, str] = field(default_factory=dict)  # lemma -> measure
+    # lemma -> every measure it names ("damage": a cost in money, buildings in a count)
+    word_measures: dict[str, tuple[str, ...]] = field(default_factory=dict)
     measure_phrases: dict[str, str] = field(default_factory=dict)  # "take hostage" -> measure
     measure_units: dict[str, str] = field(default_factory=dict)  # unit -> measure
     people_nouns: frozenset[str] = frozenset()
@@ -195,9 +198,12 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           frozenset(_words(path, f"{key}.families", spec.get("families", []))),
                                           _value_range(path, f"{key}.values", spec.get("values")),
                                           bool(spec.get("per_event", False)), bool(spec.get("of_people", False)),
-                                          bool(spec.get("moves_within_a_day", False)))
+                                          bool(spec.get("moves_within_a_day", False)),
+                                          frozenset(_words(path, f"{key}.includes", spec.get("includes", []))))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
+            if " " not in w and str(name) not in lex.word_measures.get(w, ()):
+                lex.word_measures[w] = lex.word_measures.get(w, ()) + (str(name),)
         for u in _words(path, f"{key}.units", spec.get("units", [])):
             lex.measure_units[u] = str(name)
     classes = data.get("counted_classes", []) or []

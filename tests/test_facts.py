@@ -510,3 +510,21 @@ def test_a_round_figures_own_rounding_is_measured_in_its_own_unit(run):
         ("Daily", "2025-06-02", "The wreck lies at a depth of 3,810 metres."),
     ])
     assert flags == []
+
+
+def test_one_word_names_a_measure_by_the_figures_unit(read):
+    claims = read("The storm damaged 2,000 homes. The storm caused $3 billion in damage.")
+    assert one(claims, "2,000").measure == "buildings damaged"
+    assert one(claims, "$3 billion").measure == "cost"
+
+
+def test_destroyed_is_not_damaged_but_damaged_or_destroyed_counts_the_damaged(read):
+    claims = read("The quake destroyed 900 homes. Another 4,000 homes were damaged or destroyed.")
+    assert one(claims, "900").measure == "buildings destroyed"
+    assert one(claims, "4,000").measure == "buildings damaged"
+
+
+def test_a_year_on_the_figures_own_noun_makes_it_another_times(read):
+    c = one(read("The storm damaged 220,000 homes, close to the 224,000 homes registered in 2020.", "2025-06-04"),
+            "224,000")
+    assert c.role == "reference"
