@@ -528,3 +528,9 @@ def test_a_year_on_the_figures_own_noun_makes_it_another_times(read):
     c = one(read("The storm damaged 220,000 homes, close to the 224,000 homes registered in 2020.", "2025-06-04"),
             "224,000")
     assert c.role == "reference"
+
+
+def test_lives_lost_are_deaths_but_life_sentences_are_not(read):
+    claims = read("The flood claimed 300 lives. Of the prisoners freed, 120 were serving life sentences.")
+    assert one(claims, "300").measure == "deaths"
+    assert one(claims, "120").measure != "deaths"
