@@ -286,8 +286,6 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
     from .units import coarse_family
 
     by_unit = lex.measure_units.get(q.unit or "")
-    if by_unit:
-        return by_unit, 1.0
     family = coarse_family(q.unit)
     best = None
     for t, name in triggers:
@@ -307,6 +305,9 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
         key = (d, abs(t.i - anchor.i))
         if best is None or key < best[0]:
             best = (key, name, t)
+    if by_unit and (best is None or best[0][0] > 2 or best[1] == by_unit
+                    or lex.measures[best[1]].families != lex.measures[by_unit].families):
+        return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
     if best is not None:
         other = _joined_with_other_measure(best[2], best[1], triggers)
         if other is not None:

@@ -534,3 +534,14 @@ def test_lives_lost_are_deaths_but_life_sentences_are_not(read):
     claims = read("The flood claimed 300 lives. Of the prisoners freed, 120 were serving life sentences.")
     assert one(claims, "300").measure == "deaths"
     assert one(claims, "120").measure != "deaths"
+
+
+def test_gusts_are_not_the_sustained_wind(read):
+    claims = read("The storm made landfall with winds of 150 mph, gusting up to 190 mph.")
+    assert one(claims, "150").measure == "speed"
+    assert one(claims, "up to 190").measure == "gust speed"
+
+
+def test_a_unit_that_names_a_measure_is_not_overridden_by_another_kind(read):
+    claims = read("The remains of Dana Orlev, 36, were returned on Sunday.")
+    assert one(claims, "36").measure == "age"
