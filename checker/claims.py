@@ -228,6 +228,7 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 MAX_TRIGGER_DISTANCE = 5
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
+CONTRAST_PREPS = {"against", "despite", "unlike", "beyond", "contrary"}
 OWN_OBJECT_DEPS = {"dobj", "nsubj", "nsubjpass", "attr", "ccomp", "xcomp", "agent"}
 AGE_BESIDE_NAME_SURE = 0.9  # "Ana Ruiz (19)": news style for an age
 FALLBACK_MEASURE_SURE = 0.5  # a measurement named by its kind of unit alone
@@ -437,7 +438,7 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     for t in path[:14]:
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "xcomp")]
         for prep in t.children:
-            if prep.dep_ == "prep":
+            if prep.dep_ == "prep" and prep.lower_ not in CONTRAST_PREPS:  # "against all forecasts" is no forecast
                 words.extend(c for c in prep.children if c.dep_ == "pobj")
         for w in words:
             m = lex.modality_words.get(w.lemma_.lower()) or lex.modality_words.get(w.lower_)

@@ -545,3 +545,8 @@ def test_gusts_are_not_the_sustained_wind(read):
 def test_a_unit_that_names_a_measure_is_not_overridden_by_another_kind(read):
     claims = read("The remains of Dana Orlev, 36, were returned on Sunday.")
     assert one(claims, "36").measure == "age"
+
+
+def test_a_modal_word_in_a_contrast_is_not_the_figures_modality(read):
+    c = one(read("In about six hours, against all forecasts, the storm grew to category 5."), "about six hours")
+    assert c.modality == "reported"
