@@ -128,9 +128,12 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
     if family != "count" and counted in (q.unit or ""):
         counted = ""  # the unit itself, not what it measures
+    modality = claim.modality or "reported"
+    if m.behaviour == "term" and modality == "proposed":
+        modality = "reported"  # a term is a proposal's by nature: "the six-week truce" and "would last six weeks"
     # by_counted keeps what is counted or measured apart, whatever the unit:
     # hostages released are not prisoners released, a truce's length not the war's
-    return measure, counted, family, claim.role or "total", claim.modality or "reported"
+    return measure, counted, family, claim.role or "total", modality
 
 
 def _point(c: Claim) -> float | None:

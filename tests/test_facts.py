@@ -550,3 +550,13 @@ def test_a_unit_that_names_a_measure_is_not_overridden_by_another_kind(read):
 def test_a_modal_word_in_a_contrast_is_not_the_figures_modality(read):
     c = one(read("In about six hours, against all forecasts, the storm grew to category 5."), "about six hours")
     assert c.modality == "reported"
+
+
+def test_a_terms_length_reported_or_proposed_is_one_fact(run):
+    facts, flags = run([
+        ("Wire", "2025-02-01", "The six-week truce began on Sunday."),
+        ("Daily", "2025-02-02", "Under the deal, the truce would last 30 days."),
+    ])
+    truce = [f for f in facts if f.measure == "duration"]
+    assert len(truce) == 1 and len(truce[0].claims) == 2
+    assert flags and flags[0].code in ("CK101", "CK102")
