@@ -136,7 +136,8 @@ def compare_block(ctx: Context, block: Block) -> None:
         # authorities are compared over a wider window than figures from the same kind of source
         wide = max(metric.window_days, metric.authority_window)
         only_authorities = [r for r in rules if r[0] == "CK106"]
-        for a, b in window_pairs(numbers, wide, cap):
+        touching = None if ctx.focus is None else {i for i, s in enumerate(numbers) if s.claim.source_id in ctx.focus}
+        for a, b in window_pairs(numbers, wide, cap, touching):
             if abs(a.day - b.day) <= metric.window_days:
                 _judge(ctx, rules, a, b)
             elif _later_is_lower(a, b):

@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
@@ -580,13 +580,20 @@ def _order(s: Slot) -> tuple:
 
 SCAN_FACTOR = 4  # a slot looks at most SCAN_FACTOR * cap others to find its cap partners
 
-def window_pairs(slots: list[Slot], window: float, cap: int) -> Iterator[tuple[Slot, Slot]]:
+def window_pairs(slots: list[Slot], window: float, cap: int,
+                 touching: set[int] | None = None) -> Iterator[tuple[Slot, Slot]]:
     """Dated pairs at most `window` days apart, each slot meeting at most `cap`
     compatible slots after it (the nearest in time) among at most
-    SCAN_FACTOR * cap looked at. `slots` must be dated and sorted by day."""
+    SCAN_FACTOR * cap looked at. `slots` must be dated and sorted by day.
+    With `touching` (indices), only the slots whose look-ahead can reach one of
+    them start pairs: every pair with one of them is still yielded, as it is
+    without it (the pre-commit check needs no others)."""
     n = len(slots)
     scan = SCAN_FACTOR * cap
-    for i in range(n):
+    starts: Iterable[int] = range(n)
+    if touching is not None:
+        starts = sorted({i for t in touching for i in range(max(0, t - scan), t + 1)})
+    for i in starts:
         a = slots[i]
         met = 0
         limit = a.day + window

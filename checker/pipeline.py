@@ -101,8 +101,37 @@ def _extra_rules(cfg: Config) -> list[Path]:
     return [Path(r) if Path(r).is_absolute() else cfg.root / r for r in cfg.rules]
 
 
+PACKS_FILE = "packs.json"  # parsed rule packs beside the cache (rulepack.PARSED)
+
+
 def load_pack(cfg: Config) -> RulePack:
-    return load_rulepack(_extra_rules(cfg))
+    """The rule packs, parsed YAML kept beside the cache between processes:
+    a pre-commit check should not spend its time parsing them again."""
+    import json
+    import os
+
+    from . import rulepack
+
+    kept = cfg.cache_dir / PACKS_FILE
+    if not rulepack.PARSED:
+        try:
+            data = json.loads(kept.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                rulepack.PARSED.update({k: v for k, v in data.items() if isinstance(v, str)})
+        except (OSError, ValueError):
+            pass  # none yet, or unreadable: parsed again
+    known = dict(rulepack.PARSED)
+    pack = load_rulepack(_extra_rules(cfg))
+    if rulepack.PARSED != known and cfg.cache_dir.is_dir():
+        # Only the packs in use, so the file does not grow with every edit.
+        used = {hashlib.sha1(Path(f).read_bytes()).hexdigest() for f in pack.files}
+        tmp = kept.with_name(f"{PACKS_FILE}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({k: v for k, v in rulepack.PARSED.items() if k in used}), encoding="utf-8")
+            os.replace(tmp, kept)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+    return pack
 
 
 # A file modified this close to the scan may change again within the same
