@@ -531,8 +531,11 @@ class Store:
         source is in `current` (source id -> content hash) at that hash."""
         out: list[tuple[str, int, Claim]] = []
         for key in sorted(set(keys)):
-            rows = self.db.execute("SELECT source_id, content_hash, claims_json FROM claim_keys"
-                                   " WHERE extractor=? AND key=?", (extractor, key))
+            # Callers store every source of `current` first; the join skips the
+            # claims of sources no longer stored without reading them.
+            rows = self.db.execute("SELECT k.source_id, k.content_hash, k.claims_json FROM claim_keys k"
+                                   " JOIN sources s ON s.id = k.source_id AND s.content_hash = k.content_hash"
+                                   " WHERE k.extractor=? AND k.key=?", (extractor, key))
             for sid, digest, blob in rows:
                 if current.get(sid) == digest:
                     out.extend((sid, i, Claim.from_dict(d)) for i, d in json.loads(blob))
