@@ -156,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "(with --scan: against the N cached articles; ARTICLE defaults to a copy of a source)")
     b.add_argument("--scan", type=int, metavar="N",
                    help="time cold, warm and one-file-edited scans of N generated articles")
+    b.add_argument("--seed-cache", metavar="CACHE",
+                   help="with --scan: start from a copy of this cache of the same generated articles (e.g. the "
+                        ".checker/cache.sqlite of a corpus made by scripts/make_bench_corpus.py and scanned), so "
+                        "the first scan reuses its claims instead of parsing every article; it is then not cold")
     b.add_argument("--review", type=int, metavar="N", help="time opening the review app's data with N flags")
     b.add_argument("--jobs", type=int, default=1, metavar="N", help="with --scan: processes or Dask workers")
     b.add_argument("--executor", choices=["local", "dask"], default="local",
