@@ -83,8 +83,31 @@ _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 def _flag_row(f: Flag) -> tuple:
+    """A flag's row in `flags` (what _flag_rows gives, one flag at a time)."""
     return (f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict()), float(f.confidence),
             _SEVERITY_RANK.get(f.severity, 9))
+
+
+def _flag_rows(flags: list[Flag]) -> list[tuple]:
+    """`_flag_row` of each flag; a claim met in many flags (a figure most
+    sources disagree with) is turned into its dict once."""
+    import dataclasses
+
+    claim_dicts: dict[int, dict] = {}
+    rows = []
+    for f in flags:
+        d = dataclasses.replace(f, claims=[]).to_dict()
+        d["id"], d["evidence_hash"] = f.id, f.evidence_hash  # both are of the claims
+        claims = []
+        for c in f.claims:
+            cd = claim_dicts.get(id(c))
+            if cd is None:
+                cd = claim_dicts[id(c)] = c.to_dict()
+            claims.append(cd)
+        d["claims"] = claims
+        rows.append((f.id, f.code, f.severity, f.metric, json.dumps(d), float(f.confidence),
+                     _SEVERITY_RANK.get(f.severity, 9)))
+    return rows
 
 
 def _digest(row: tuple) -> str:
@@ -92,7 +115,8 @@ def _digest(row: tuple) -> str:
 
 
 def _index_row(f: Flag, row: tuple, key: str | None) -> tuple:
-    return (f.id, key, json.dumps(sorted({c.source_id for c in f.claims})), f.severity, _digest(row))
+    # The key is in the digest too: a row stored without one is written again with it.
+    return (f.id, key, json.dumps(sorted({c.source_id for c in f.claims})), f.severity, _digest((row, key)))
 
 
 _INSERT_FLAG = ("INSERT OR REPLACE INTO flags (id, code, severity, metric, flag_json, confidence, rank)"
@@ -591,8 +615,7 @@ class Store:
         self.db.executemany("DELETE FROM flags WHERE id=?", gone)
         self.db.executemany("DELETE FROM flag_index WHERE id=?", gone)
         inserts, updates, index = [], [], []
-        for f in flags:
-            row = _flag_row(f)
+        for f, row in zip(flags, _flag_rows(flags)):
             entry = _index_row(f, row, keys.get(f.id))
             old = stored.get(f.id)
             if old is None:
@@ -636,7 +659,7 @@ class Store:
         self.db.executemany("DELETE FROM flags WHERE id=?", stale)
         self.db.executemany("DELETE FROM flag_index WHERE id=?", stale)
         self.set_meta("flags_for", None)  # no longer the flags of one scanned corpus
-        rows = [_flag_row(f) for f in flags]
+        rows = _flag_rows(flags)
         self.db.executemany(_INSERT_FLAG, rows)
         if self.get_meta("flag_index") == "1":
             keys = keys or {}

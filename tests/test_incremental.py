@@ -213,3 +213,14 @@ def test_edits_to_the_seed_story_give_the_flags_of_a_scan_from_nothing(seeds_cop
     assert warm["parsed"] == 1
     incremental = {fid: blob for fid, (_, blob) in _rows(seeds_copy).items()}
     assert incremental == _cold(seeds_copy, capsys)
+
+
+def test_flag_rows_are_each_flags_own_row(pack):
+    """Rows built with each claim's dict made once are the rows of each flag alone."""
+    from checker.bench import synthetic_claims
+    from checker.engine import compare
+    from checker.store import _flag_row, _flag_rows
+
+    flags = compare(synthetic_claims(3000, seed=3), pack)
+    assert len(flags) > 5 and len({id(c) for f in flags for c in f.claims}) < 2 * len(flags)
+    assert _flag_rows(flags) == [_flag_row(f) for f in flags]
