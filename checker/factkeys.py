@@ -8,8 +8,9 @@ compared by themselves, give exactly the flags they give in the whole corpus,
 provided each source's main place (what a figure with no place of its own
 speaks of) comes from all its claims. That lets the pre-commit check fetch
 only the claims of its article's keys, and a scan re-judge only the keys
-whose members changed. The key is coarser than a block (a generic key is the
-counted noun only), never finer.
+whose members changed. The key is a block or coarser (a fact key holds all
+the facts of one group key, a generic key all the places of one generic
+metric), never finer.
 """
 from __future__ import annotations
 
@@ -47,7 +48,10 @@ class Keyer:
         s = self.settings
         if not counted or not s.generic_enabled or counted in s.generic_ignore_counted:
             return None
-        return "generic\x1f" + counted
+        # The generic metric's name (never its place: the place blocks of one
+        # metric share the one-flag-per-pair-of-sources choice).
+        metric = self.aligner.generic_metric(counted, (claim.event or "").lower(), family, claim.scope)
+        return "generic\x1f" + metric.name
 
     def places(self, claims: list[Claim]) -> list[str]:
         """The source's main places (see facts.main_places), from all its claims."""
