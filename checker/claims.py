@@ -223,9 +223,15 @@ OWNER_LABELS = {"GPE", "LOC", "FAC", "NORP", "PERSON", "PRODUCT"}
 LOCATIVE_PREPS = {"in", "at", "across", "throughout", "near", "outside", "inside", "within", "around", "on",
                   "from", "off", "of"}
 MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummod"}
+FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for "won't"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MAX_TRIGGER_DISTANCE = 5
 MAX_OWNER_DEPTH = 4
+PREDICATE_POS = {"ADJ", "VERB"}
+OWN_OBJECT_DEPS = {"dobj", "nsubj", "nsubjpass", "attr", "ccomp", "xcomp", "agent"}
+AGE_BESIDE_NAME_SURE = 0.9  # "Ana Ruiz (19)": news style for an age
+FALLBACK_MEASURE_SURE = 0.5  # a measurement named by its kind of unit alone
+OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
 
 
 def fold_name(name: str) -> str:
@@ -299,18 +305,49 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
             continue
         key = (d, abs(t.i - anchor.i))
         if best is None or key < best[0]:
-            best = (key, name)
+            best = (key, name, t)
+    if best is not None and _joined_with_other_measure(best[2], best[1], triggers):
+        return "", 0.0  # "120 dead or missing": a count of two measures at once is neither
     if best is None:
         if family not in ("count", "other", "percentage"):
-            return family, 0.5  # a measurement with no word for it: its kind, unsure
+            return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
     d = best[0][0]
     return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
 
 
+def _joined_with_other_measure(trigger, measure: str, triggers: list) -> bool:
+    """The trigger is coordinated with a word of another measure ("dead or
+    missing", "killed and injured")."""
+    if trigger.pos_ not in PREDICATE_POS:
+        return False  # "a six-week truce and the release of ...": two things named, not one figure's two states
+    others = {t.i for t, name in triggers if name != measure}
+    mine = {w.i for w in trigger.subtree}
+    for other in [c for c in trigger.children if c.dep_ == "conj"] + ([trigger.head] if trigger.dep_ == "conj" else []):
+        if other.i not in others or other.pos_ not in PREDICATE_POS:
+            continue
+        # "killing 40 and injuring 90", "killed 40 and destroyed villages": the
+        # other word has a figure or an object of its own
+        below = other.head.i == trigger.i  # its words are inside the trigger's subtree
+        own = [w for w in other.subtree if w.like_num and (below or w.i not in mine)]
+        objects = [c for c in other.children if c.dep_ in OWN_OBJECT_DEPS and (below or c.i not in mine)]
+        if not own and not objects:
+            return True
+    return False
+
+
 def _entity_of(tok, ent_by_token: dict[int, object]):
     ent = ent_by_token.get(tok.i)
     return ent if ent is not None and ent.label_ in OWNER_LABELS else None
+
+
+def _owner_name(ent, pack: RulePack) -> str:
+    """The folded name of an owning entity; a people's name without its plural
+    ("Thai" and "Thais", "Chilean" and "Chileans" name one group)."""
+    name = fold_name(pack.canonical(ent.text))
+    if ent.label_ == "NORP" and re.search(r"[a-z](?:an|i)s$", name):
+        name = name[:-1]
+    return name
 
 
 def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
@@ -322,20 +359,22 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
     for t in near + [c for t in near for c in t.children if c.dep_ in MODIFIER_DEPS]:
         ent = _entity_of(t, ent_by_token)
         if ent is not None:
-            return fold_name(pack.canonical(ent.text))
+            return _owner_name(ent, pack)
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
         ent = _entity_of(t, ent_by_token) if depth and t.pos_ == "PROPN" else None
         if ent is not None:
-            return fold_name(pack.canonical(ent.text))
+            return _owner_name(ent, pack)
         # "in Riverton", and one step down for "300 miles east of Porto"
         heads = [t] + [c for c in t.children if c.dep_ in ("advmod", "amod", "npadvmod")]
         for prep in (p for h in heads for p in h.children):
             if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPS:
+                # "east of X" names a place whatever the tagger calls X
+                positional = prep.lower_ == "of" and prep.head.pos_ in ("ADV", "ADJ")
                 for obj in prep.children:
                     if obj.dep_ == "pobj":
                         ent = _entity_of(obj, ent_by_token)
-                        if ent is not None and ent.label_ != "PERSON":
-                            return fold_name(pack.canonical(ent.text))
+                        if ent is not None and (ent.label_ != "PERSON" or positional):
+                            return _owner_name(ent, pack)
     return ""
 
 
@@ -405,8 +444,10 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     return "reported"
 
 
-def _weekday_date(word: str, published: str | None) -> str | None:
-    """"Monday" in an article published on a date: the latest Monday on or before it."""
+def _weekday_date(word: str, published: str | None, future: bool = False) -> str | None:
+    """"Monday" in an article published on a date: the latest Monday on or
+    before it, or with a verb in the future ("will be freed on Saturday") the
+    next one on or after it."""
     if not published:
         return None
     try:
@@ -419,31 +460,58 @@ def _weekday_date(word: str, published: str | None) -> str | None:
     if word == "yesterday":
         return date.fromordinal(pub.toordinal() - 1).isoformat()
     if word in _WEEKDAYS:
+        if future:
+            ahead = (_WEEKDAYS.index(word) - pub.weekday()) % 7
+            return date.fromordinal(pub.toordinal() + ahead).isoformat()
         back = (pub.weekday() - _WEEKDAYS.index(word)) % 7
         return date.fromordinal(pub.toordinal() - back).isoformat()
     return None
 
 
-def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | None, str | None]:
+def _in_adverbial_clause(tok, on_path: set[int]) -> bool:
+    """`tok` sits in a clause that modifies a word of the figure's path
+    ("were killed when a quake struck in 1960"), not in a clause that
+    describes a noun ("the dam, built in 1973, burst, killing 40")."""
+    t, saw_clause = tok, False
+    for _ in range(5):
+        if t.dep_ not in ("pobj", "prep", "advcl", "npadvmod", "advmod") or t.head.i == t.i:
+            return False
+        if t.dep_ == "advcl":
+            if any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children):
+                return False  # "since the war began in 2023": where a running total starts
+            saw_clause = True
+        t = t.head
+        if t.i in on_path:
+            return saw_clause
+    return False
+
+
+def _dates(path: list, ents: list, sent, published: str | None,
+           this_year: int | None = None) -> tuple[str | None, str | None]:
     """(the date the figure speaks of, the date of the event the sentence names).
     A date attached to the figure's own clause ("as of Monday", "on Sunday")
     dates the figure; a date elsewhere in the sentence ("taken in the raid on
     3 March") is the event's."""
     on_path = {t.i for t in path[:6]}
     as_of = event = None
+    if this_year is None and published:
+        this_year = int(published[:4])
     for ent in ents:
         if ent.label_ != "DATE":
             continue
         head = ent.root.head
         attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
         year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
-        if year and published and attached and int(year.group(1)) < int(published[:4]) - 1 \
+        if year and this_year and (attached or _in_adverbial_clause(ent.root, on_path)) \
+                and int(year.group(1)) < this_year - 1 \
                 and not re.search(r"\bsince\b", sent.doc.text[max(sent.start_char, ent.start_char - 8):ent.start_char]):
             return None, f"{year.group(1)}-01-01"  # "sank in 1956 with 900 aboard": another event's figure
         resolved = _explicit_date(sent, [ent], published)
         if resolved is None:
             words = [w for w in re.findall(r"[A-Za-z]+", ent.text)]
-            resolved = next((d for d in (_weekday_date(w, published) for w in words) if d), None)
+            verb = head.head if head.dep_ == "prep" else head  # the word the date modifies
+            future = any(c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for c in verb.children)
+            resolved = next((d for d in (_weekday_date(w, published, future) for w in words) if d), None)
         if resolved is None:
             continue
         before = sent.doc.text[max(sent.start_char, ent.start_char - 8) : ent.start_char].lower()
@@ -456,10 +524,48 @@ def _dates(path: list, ents: list, sent, published: str | None) -> tuple[str | N
     return as_of, event
 
 
+_AGE_AFTER_NAME = re.compile(r"(?:\(\s*|,\s*)$")
+_AGE_CLOSE = re.compile(r"^\s*(?:\)|,)")
+
+
+def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
+    """The person whose age a bare number beside a name is, as news writes
+    ages: "Ana Ruiz (19)", "Ana Ruiz, 19, was freed". None otherwise."""
+    if not toks or q.kind != "exact" or q.unit or q.point is None \
+            or not float(q.point).is_integer() or not 0 < q.point < 120:
+        return None
+    if not _AGE_AFTER_NAME.search(text[max(0, q.start - 3) : q.start]) or not _AGE_CLOSE.match(text[q.end : q.end + 3]):
+        return None
+    doc = toks[0].doc
+    k = toks[0].i - 1
+    while k >= 0 and doc[k].is_punct:
+        k -= 1
+    ent = ent_by_token.get(k) if k >= 0 else None
+    return ent if ent is not None and ent.label_ == "PERSON" and ent.end == k + 1 else None
+
+
+def _partitive_whole(anchor, noun) -> bool:
+    """The figure counts the set a part is taken from: "eight of the 33
+    hostages", "two of the five bridges"."""
+    head = noun if noun is not None and anchor.head.i == noun.i else anchor
+    prep = head.head
+    return (head.dep_ == "pobj" and prep.lower_ == "of" and prep.dep_ == "prep"
+            and (prep.head.like_num or prep.head.pos_ == "NUM"))
+
+
+def latest_year(text: str) -> int | None:
+    """The latest year an undated article names: close enough to when it was
+    written to tell an earlier event's figure ("in 1960, a quake killed...")."""
+    years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", text)]
+    return max(years) if years else None
+
+
 def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_token: dict,
-                source: Source, pack: RulePack, triggers: list | None = None) -> dict:
+                source: Source, pack: RulePack, triggers: list | None = None,
+                this_year: int | None = None) -> dict:
     """Measure, owner, role, modality and dates of one figure (`triggers`:
-    the sentence's `measure_triggers`, when the caller keeps them)."""
+    the sentence's `measure_triggers`, when the caller keeps them;
+    `this_year`: the year an undated source was written, if known)."""
     lex = pack.lexicon
     numbers = [t for t in toks if t.like_num or t.pos_ == "NUM"] or toks
     anchor = numbers[-1]
@@ -468,17 +574,41 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if triggers is None:
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex)
-    as_of, event = _dates(path, ents, sent, source.published)
+    if _partitive_whole(anchor, noun):
+        measure, sure = "", 0.0  # "eight of the 33 hostages are dead": 33 is the set, not the dead
+    if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
+        sure = OWN_NOUN_SURE  # "a 21-foot hull", "70 hours of air": the noun says what is measured
+    person = _age_of(source.text, q, toks, ent_by_token)
+    if person is not None and "age" in lex.measures:
+        measure, sure = "age", AGE_BESIDE_NAME_SURE
+    if source.published:
+        this_year = int(source.published[:4])
+    as_of, event = _dates(path, ents, sent, source.published, this_year)
     role = _role(source.text, q, sent.start_char, lex)
-    if event and source.published and event[:4] < str(int(source.published[:4]) - 1) and role == "total":
+    if event and this_year and int(event[:4]) < this_year - 1 and role == "total":
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
     return {
         "measure": measure, "measure_sure": sure,
-        "owner": _owner(path, noun, ent_by_token, pack),
+        "owner": _owner_name(person, pack) if person is not None and measure == "age"
+                 else _owner(path, noun, ent_by_token, pack),
         "role": role,
         "modality": _modality(path, source.text, q, sent.start_char, lex),
         "as_of": as_of, "event_date": event,
     }
+
+
+_CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:or\s+|about\s+|around\s+|some\s+|roughly\s+)?")
+
+
+def _restates(text: str, previous: Quantity | None, q: Quantity) -> bool:
+    """`q` is the figure before it in other units, in brackets ("18 kilometres
+    (11 miles)", "165 mph (266 km/h)", "€10 (US$11)"): one statement, not two."""
+    from .units import coarse_family
+
+    if previous is None or not _CONVERSION_GAP.fullmatch(text[previous.end : q.start]):
+        return False
+    family = coarse_family(q.unit)
+    return family not in ("count", "other", "percentage") and family == coarse_family(previous.unit)
 
 
 def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
@@ -489,7 +619,10 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     group_offsets = [i for i, _ in group_nouns]
     ent_by_token = {t: ent for ent in index.ents for t in range(ent.start, ent.end)}
     sentences: dict[int, dict] = {}
+    previous: Quantity | None = None
+    this_year = None if source.published else latest_year(source.text)
     for q in doc._.quantities or []:
+        restated, previous = _restates(source.text, previous, q), q
         tok = index.token_at(q.start)
         if tok is None:
             continue
@@ -521,7 +654,9 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             counted = group_nouns[k - 1][1] if k else ""
         line, col = index.position(q.start)
         reading = read_figure(doc, q, toks or [tok], noun, sent, facts["ents"], ent_by_token, source, pack,
-                              facts["triggers"])
+                              facts["triggers"], this_year)
+        if restated:
+            reading["role"] = "conversion"
         explicit = reading["as_of"]
         claims.append(
             Claim(

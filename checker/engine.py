@@ -36,6 +36,11 @@ def _ratio(a: Slot, b: Slot) -> float:
     return min(x, y) / max(x, y)
 
 
+def _names_a_day(s: Slot) -> bool:
+    """The figure's sentence ties it to a day ("on Saturday", "freed on 3 May")."""
+    return s.claim.date_basis == "explicit" or bool(s.claim.event_date)
+
+
 def confidence(code: str, a: Slot, b: Slot) -> float:
     """How sure a flag is, from its evidence: how sure each figure's fact is
     (a measure word next to the figure, or a story pack's metric), how exact
@@ -61,6 +66,9 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
     if (code == "CK101" and (m.over_time == "cumulative" or m.hourly) and a.day is not None and a.day == b.day
             and not different_authorities(a, b)):
         conf *= 0.5  # a toll rising through the day, a storm's winds: same-day figures differ by the hour
+    if (m.over_time == "term" and m.per_occasion and a.form == b.form == "number"
+            and a.day is not None and b.day is not None and a.day != b.day and (_names_a_day(a) or _names_a_day(b))):
+        conf *= 0.5  # a release "on Saturday" against another day's term: more often two batches than one deal
     ratio = _ratio(a, b) if code in ("CK101", "CK104", "CK106") else 1.0
     if ratio < 0.2:
         # a figure a fifth of the other or less: more often a part or another count than an error

@@ -58,6 +58,7 @@ class Fact:
     sure: dict[str, float] = field(default_factory=dict)  # claim id -> certainty of membership
     coherence: float = 1.0  # lower when the figures scatter over many values (see value_clusters)
     hourly: bool = False  # its measure moves within a day (lexicon `moves_within_a_day`)
+    per_occasion: bool = False  # its measure's figures are each one occasion's (lexicon `per_event`)
     dominant: set[str] = field(default_factory=set)  # ids of the claims of the most stated value (fixed facts)
 
     @property
@@ -211,8 +212,12 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         main = owners.most_common(1)[0][0] if owners else ""
         behaviour, window = behaviour_of(measure, role, modality, pack)
         m = pack.lexicon.behaviour(measure)
-        # a proposal's terms are reported on many days; only reported occasions are dated
-        occasion = _occasions(members) if m is not None and m.per_event and modality == "reported" else {}
+        # a deal's terms are reported on many days and are one fact; a figure of one
+        # occasion (reported, or a term dated "on Saturday") is that occasion's
+        occasion = {}
+        if m is not None and m.per_event:
+            occasion = _occasions(members if modality == "reported"
+                                  else [c for c in members if c.date_basis == "explicit"])
         for c in members:
             owner = c.owner or main
             when = occasion.get(c.id, "")
@@ -220,7 +225,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
             fact = facts.get(fid)
             if fact is None:
                 fact = facts[fid] = Fact(fid, measure, counted, family, role, modality, owner,
-                                         behaviour, window, hourly=bool(m and m.moves_within_a_day))
+                                         behaviour, window, hourly=bool(m and m.moves_within_a_day),
+                                         per_occasion=bool(m and m.per_event))
             fact.claims.append(c)
             sure = c.measure_sure if measure else FALLBACK_SURE
             if not c.owner and owner:
@@ -390,7 +396,7 @@ class Aligner:
                 unit=family, relative=s.generic_relative, absolute=s.generic_absolute,
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
                 same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
-                hourly=fact.hourly,
+                hourly=fact.hourly, per_occasion=fact.per_occasion,
                 authority_window=s.authority_window_days if fact.behaviour == "cumulative" else 0.0,
             )
         return m, family, factor

@@ -341,6 +341,7 @@ class Metric:
     dominant: frozenset[str] = frozenset()  # claim ids of the value most sources state (fixed facts)
     authority_window: float = 0.0  # days over which different authorities' figures are compared (CK106)
     hourly: bool = False  # the fact moves within a day: same-day differences are doubtful
+    per_occasion: bool = False  # each figure is one occasion's (a day's release)
 
     def label(self) -> str:
         """How messages name the fact: "the figures for {label}"."""

@@ -347,3 +347,127 @@ def test_a_falling_toll_names_its_fact_whole_and_an_unknown_outlet_by_file_name(
     [flag] = compare(claims, general)
     assert "the total for deaths in porto can only grow" in flag.message
     assert "b.txt (2025-06-03)" in flag.message and "tmp/x" not in flag.message
+
+
+# --------------------------------------------------------------------------- readings fixed against real coverage
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The reservoir lies about 18 kilometres (11 miles) below the ridge.", "11 miles"),
+    ("Gusts reached 150 mph (241 km/h) at the coast.", "241 km/h"),
+    ("The wall stands 30 metres [98 feet] high.", "98 feet"),
+])
+def test_a_conversion_in_brackets_restates_its_figure_and_is_not_compared(read, text, surface):
+    claims = read(text)
+    assert one(claims, surface).role == "conversion"
+    assert all(c.role != "conversion" for c in claims if not c.quantity.surface.startswith(surface))
+
+
+def test_two_figures_in_brackets_that_are_not_a_conversion_stay_figures(read):
+    claims = read("The clinic treated 40 people (12 children) overnight.")
+    assert one(claims, "12").role != "conversion"
+
+
+@pytest.mark.parametrize("text", [
+    "More than 9,000 people were killed when a storm struck the coast in 1971.",
+    "About 9,000 people died after a cyclone hit the delta in 1971.",
+])
+def test_a_year_in_a_clause_about_the_figures_verb_makes_it_another_events(read, text):
+    c = [c for c in read(text, "2025-06-04") if "9,000" in c.quantity.surface][0]
+    assert c.role == "reference" and c.event_date == "1971-01-01"
+
+
+@pytest.mark.parametrize("text", [
+    "Since the fighting began in 2019, at least 9,000 people have been killed in the province.",
+    "The levee, built in 1971, failed, and 9,000 people were killed.",
+])
+def test_a_year_that_starts_a_running_total_or_describes_a_noun_is_not_the_figures(read, text):
+    c = [c for c in read(text, "2025-06-04") if "9,000" in c.quantity.surface][0]
+    assert c.role == "total"
+
+
+def test_a_place_after_a_direction_owns_the_distance_whatever_the_tagger_says(read):
+    # the small model tags two-word capes and points as people; "east of X" is still a place
+    claims = read("The ship sank about 900 miles east of Cape Morgan and 400 miles south of Port Elwin.")
+    assert "morgan" in one(claims, "about 900").owner
+    assert "elwin" in one(claims, "400").owner
+
+
+def test_a_measurement_of_the_noun_it_modifies_is_surer_than_a_bare_unit(read):
+    claims = read("The 21-foot hull was found. The crew had 70 hours of air. The gap was 300 feet, they said.")
+    assert one(claims, "21-foot").measure_sure > one(claims, "300 feet").measure_sure
+    assert one(claims, "70 hours").measure_sure > one(claims, "300 feet").measure_sure
+
+
+def test_a_weekday_in_the_future_tense_is_the_coming_one(read):
+    # published on Wednesday 2025-06-04
+    c = one(read("Officials said 40 detainees will be freed on Saturday.", "2025-06-04"), "40")
+    assert c.date == "2025-06-07"
+    c = one(read("Officials said 40 detainees were freed on Saturday.", "2025-06-04"), "40")
+    assert c.date == "2025-05-31"
+
+
+def test_a_peoples_name_owns_its_figures_in_singular_and_plural(read):
+    claims = read("The army freed 30 Moldovan captives. Later 12 Moldovans were freed.")
+    assert one(claims, "30").owner == one(claims, "12").owner == "moldovan"
+
+
+def test_a_release_on_another_named_day_is_not_the_phases_term(run):
+    from checker.rulepack import Settings
+
+    _, flags = run([
+        ("Wire", "2025-02-01", "Under the plan, 300 detainees would be released."),
+        ("Daily", "2025-02-08", "Under the plan, 90 detainees will be released on Saturday."),
+    ])
+    # a figure tied to another day is more often the next batch than a rival term
+    assert all(f.confidence < Settings().flag_threshold for f in flags)
+    _, flags = run([
+        ("Wire", "2025-02-01", "In the first phase, 300 detainees would be released."),
+        ("Daily", "2025-02-08", "In the first phase, 90 detainees would be released."),
+    ])
+    # neither names an occasion: two accounts of one phase's term
+    assert [f.code for f in flags if f.confidence >= Settings().flag_threshold] == ["CK101"]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The freed soldiers were Dana Orlev (19) and Mira Kass (20).", "19"),
+    ("Tomas Reyes, 54, was pulled from the rubble on Friday.", "54"),
+])
+def test_a_bare_number_beside_a_name_is_that_persons_age(read, text, surface):
+    c = one(read(text), surface)
+    assert c.measure == "age" and c.owner in ("dana orlev", "tomas reyes")
+
+
+def test_one_persons_age_given_two_ways_is_a_conflict(run):
+    _, flags = run([
+        ("Wire", "2025-02-01", "Among those freed was Dana Orlev (19), a lookout."),
+        ("Daily", "2025-02-01", "Among those freed was Dana Orlev (20), a lookout."),
+    ])
+    assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("CK101", ["19", "20"])]
+
+
+def test_a_year_in_an_undated_article_is_read_against_the_latest_year_it_names(read):
+    text = ("The 2024 floods forced 3,000 people from their homes. "
+            "In 1971, a cyclone in the same delta was estimated to have left at least 9,000 people dead.")
+    c = [c for c in read(text, None) if "9,000" in c.quantity.surface][0]
+    assert c.role == "reference"
+
+
+def test_a_count_of_two_measures_at_once_is_neither(read):
+    claims = read("Fishermen said about 120 were dead or missing at sea. The storm killed 40 and injured 90.")
+    assert one(claims, "about 120").measure == ""
+    assert (one(claims, "40").measure, one(claims, "90").measure) == ("deaths", "injured")
+
+
+def test_the_set_a_part_is_taken_from_is_not_the_parts_measure(read):
+    claims = read("Eight of the 33 captives are dead, officials said.")
+    assert one(claims, "33").measure == ""
+
+
+def test_a_later_toll_is_set_against_earlier_tolls_of_its_own_scale(run):
+    _, flags = run([
+        ("Wire", "2025-06-01", "The storm killed 48 people, officials said. The army sent 10,000 troops."),
+        ("Daily", "2025-06-04", "The storm has killed 46 people, officials said."),
+    ])
+    surfaces = [sorted(c.quantity.surface for c in f.claims) for f in flags if f.code == "CK104"]
+    assert ["46 people", "48 people"] in surfaces

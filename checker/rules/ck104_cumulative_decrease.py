@@ -40,17 +40,23 @@ def cumulative_decrease(cfg: RuleConfig, block: Block, ctx) -> Iterator[tuple[Sl
             e = dated[p]
             _push_top(best.setdefault((e.authority, e.scopes), []), e)
             p += 1
-        top = None
+        top = plausible = None
         for (authority, scopes), tops in best.items():
             if cur.authority is not None and authority is not None and authority != cur.authority:
                 continue
             if not (scopes <= cur.scopes or cur.scopes <= scopes):
                 continue
             for s in tops:
-                if compatible(s, cur):
-                    if top is None or widened(s)[0] > widened(top)[0]:
-                        top = s
-                    break
+                if not compatible(s, cur):
+                    continue
+                if top is None or widened(s)[0] > widened(top)[0]:
+                    top = s
+                if _same_scale(s, cur) and (plausible is None or widened(s)[0] > widened(plausible)[0]):
+                    plausible = s
+        # a figure of another scale (10,000 troops among tolls of 40) is more
+        # often another count than the toll: set the later figure against the
+        # highest earlier one of its own scale when there is one
+        top = plausible or top
         if top is None:
             continue
         if widened(cur)[1] < widened(top)[0] and relative_gap(top, cur) >= cfg["min_relative_drop"]:
@@ -60,7 +66,14 @@ def cumulative_decrease(cfg: RuleConfig, block: Block, ctx) -> Iterator[tuple[Sl
                 f"or a correction."
             )
 
-def _push_top(tops: list[Slot], s: Slot, keep: int = 2) -> None:
+SAME_SCALE = 0.2  # the smaller figure at least this share of the larger
+
+def _same_scale(earlier: Slot, later: Slot) -> bool:
+    hi, lo = widened(earlier)[0], widened(later)[1]
+    return hi > 0 and lo >= SAME_SCALE * hi
+
+
+def _push_top(tops: list[Slot], s: Slot, keep: int = 4) -> None:
     """Keep the `keep` slots with the highest lower bound, from distinct sources."""
     for i, t in enumerate(tops):
         if t.source == s.source:
