@@ -585,7 +585,7 @@ class Store:
         With a complete index only what changed is written (rows of unchanged
         flags keep their rowid); returns the number of rows written."""
         self.db.execute("DELETE FROM meta WHERE key='rebuilt'")
-        if self.get_meta("flag_index") != "1":
+        if not self._index_whole():
             self.db.execute("DELETE FROM flags")
             self.db.execute("DELETE FROM flag_index")
             stored: dict[str, str] = {}
@@ -630,9 +630,17 @@ class Store:
         self.db.executemany(_INSERT_INDEX, index)
         return len(gone) + len(inserts) + len(updates)
 
+    def _index_whole(self) -> bool:
+        """The index has a row for each stored flag (as far as counting tells:
+        a writer that knows no index, deleting or adding flags, is caught)."""
+        if self.get_meta("flag_index") != "1":
+            return False
+        flags = self.db.execute("SELECT COUNT(*) FROM flags").fetchone()[0]
+        return flags == self.db.execute("SELECT COUNT(*) FROM flag_index").fetchone()[0]
+
     def flags_keyed(self) -> bool:
         """Every stored flag has its fact key in the index (an incremental scan can trust it)."""
-        return self.get_meta("flag_index") == "1" and self.get_meta("flag_keys") == "1"
+        return self.get_meta("flag_keys") == "1" and self._index_whole()
 
     @_writes
     def put_flags_of_sources(self, source_ids: Iterable[str], flags: list[Flag],
@@ -641,7 +649,10 @@ class Store:
         check's files), so `checker review` shows them at once and keeps the rest."""
         ids = set(source_ids)
         stale = []
-        if self.get_meta("flag_index") == "1":
+        indexed = self._index_whole()
+        if not indexed:
+            self.set_meta("flag_index", None)
+        if indexed:
             for fid, sources in self.db.execute("SELECT id, sources FROM flag_index"):
                 try:
                     if ids.intersection(json.loads(sources)):
@@ -661,7 +672,7 @@ class Store:
         self.set_meta("flags_for", None)  # no longer the flags of one scanned corpus
         rows = _flag_rows(flags)
         self.db.executemany(_INSERT_FLAG, rows)
-        if self.get_meta("flag_index") == "1":
+        if indexed:
             keys = keys or {}
             self.db.executemany(_INSERT_INDEX, [_index_row(f, r, keys.get(f.id)) for f, r in zip(flags, rows)])
             if not all(f.id in keys for f in flags):

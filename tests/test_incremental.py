@@ -224,3 +224,22 @@ def test_flag_rows_are_each_flags_own_row(pack):
     flags = compare(synthetic_claims(3000, seed=3), pack)
     assert len(flags) > 5 and len({id(c) for f in flags for c in f.claims}) < 2 * len(flags)
     assert _flag_rows(flags) == [_flag_row(f) for f in flags]
+
+
+def test_flags_removed_behind_the_index_are_stored_again(corpus, nlp, capsys):
+    """A writer that knows nothing of the index (an older checker, a hand edit)
+    deletes a flag: the next scan does not trust the index and stores every flag."""
+    _scan(capsys)
+    before = _rows(corpus)
+    landslide = _flag_of(before, "news/1.txt")
+    db = sqlite3.connect(corpus / ".checker" / "cache.sqlite")
+    db.execute("DELETE FROM flags WHERE id=?", (landslide,))
+    db.commit()
+    db.close()
+    edited = corpus / "news" / "4.txt"
+    edited.write_text(ARTICLES["4.txt"].replace("300", "200"), encoding="utf-8")
+    _age(edited)
+    _scan(capsys)
+    after = _rows(corpus)
+    assert landslide in after
+    assert {fid: blob for fid, (_, blob) in after.items()} == _cold(corpus, capsys)
