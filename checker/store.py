@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import UserError
-from .model import Claim, Flag, Source
+from .model import Claim, Flag, Quantity, Source
 
 SCHEMA_VERSION = 4
 # Flags read at a time by `iter_flags` (checker flags streams them).
@@ -108,6 +108,26 @@ def _flag_rows(flags: list[Flag]) -> list[tuple]:
         rows.append((f.id, f.code, f.severity, f.metric, json.dumps(d), float(f.confidence),
                      _SEVERITY_RANK.get(f.severity, 9)))
     return rows
+
+
+_DEFAULTS: tuple[dict, dict] | None = None
+
+
+def _field_defaults(cls) -> dict:
+    import dataclasses
+
+    out = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            out[f.name] = f.default_factory()
+    return out
+
+
+def _is_default(defaults: dict, key: str, value) -> bool:
+    """The value is its field's default, of the same type (0 is not 0.0 in the JSON)."""
+    return key in defaults and type(value) is type(defaults[key]) and value == defaults[key]
 
 
 def _digest(row: tuple) -> str:
@@ -525,6 +545,20 @@ class Store:
         rows = self.db.execute("SELECT source_id, content_hash FROM claim_places WHERE extractor=?", (extractor,))
         return set(rows)
 
+    @staticmethod
+    def _compact(c: Claim) -> dict:
+        """A claim's dict without its id and the fields left at their defaults
+        (Claim.from_dict restores them): the check reads thousands of these."""
+        global _DEFAULTS
+        if _DEFAULTS is None:
+            _DEFAULTS = (_field_defaults(Claim), _field_defaults(Quantity))
+        claim_defaults, quantity_defaults = _DEFAULTS
+        d = c.to_dict()
+        d.pop("id", None)
+        q = d["quantity"]
+        d["quantity"] = {k: v for k, v in q.items() if not _is_default(quantity_defaults, k, v)}
+        return {k: v for k, v in d.items() if not _is_default(claim_defaults, k, v)}
+
     @_writes
     def put_claim_keys(self, source_id: str, content_hash: str, extractor: str,
                        split: dict[str, list[tuple[int, Claim]]], places: list[str]) -> None:
@@ -532,7 +566,7 @@ class Store:
                         (source_id, content_hash, extractor))
         self.db.executemany(
             "INSERT INTO claim_keys VALUES (?,?,?,?,?)",
-            [(source_id, content_hash, extractor, key, json.dumps([[i, c.to_dict()] for i, c in members]))
+            [(source_id, content_hash, extractor, key, json.dumps([[i, self._compact(c)] for i, c in members]))
              for key, members in split.items()])
         self.db.execute("INSERT OR REPLACE INTO claim_places VALUES (?,?,?,?)",
                         (source_id, content_hash, extractor, json.dumps(places)))

@@ -243,3 +243,18 @@ def test_flags_removed_behind_the_index_are_stored_again(corpus, nlp, capsys):
     after = _rows(corpus)
     assert landslide in after
     assert {fid: blob for fid, (_, blob) in after.items()} == _cold(corpus, capsys)
+
+
+def test_claims_stored_by_fact_key_come_back_as_they_were(seed_claims):
+    """Fact-key rows leave out a claim's id and its fields at their defaults;
+    reading them gives the claims the full rows give, field for field and type for type."""
+    from checker.model import Claim
+    from checker.store import Store
+
+    claims = [c for cl in seed_claims.values() for c in cl]
+    assert len(claims) > 20
+    for c in claims:
+        back = Claim.from_dict(json.loads(json.dumps(Store._compact(c))))
+        full = Claim.from_dict(json.loads(json.dumps(c.to_dict())))
+        assert back == full and json.dumps(back.to_dict()) == json.dumps(full.to_dict())
+    assert any(len(json.dumps(Store._compact(c))) < len(json.dumps(c.to_dict())) for c in claims)
