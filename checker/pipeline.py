@@ -158,15 +158,19 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
     if files is None:
         files = iter_source_files(given, cfg.root, errors=problems, exclude=exclude)
     records = store.file_records()
-    folder_sigs: dict[Path, str] = {}
+    import os
+
+    folder_sigs: dict[str, str] = {}
     code = _code_signature()[:12]  # how files are read may change with checker's code
 
     def signature(path: Path) -> str:
-        st = path.stat()
-        folder = path.parent
+        # On the path's text (no Path objects per file: a check stats every corpus file)
+        text = str(path)
+        st = os.stat(text)
+        folder = os.path.dirname(text)
         if folder not in folder_sigs:
             try:
-                cs = (folder / SIDECAR).stat()
+                cs = os.stat(os.path.join(folder, SIDECAR))
                 folder_sigs[folder] = f"{cs.st_size}:{cs.st_mtime_ns}"
             except OSError:
                 folder_sigs[folder] = "-"
