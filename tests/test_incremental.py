@@ -258,3 +258,18 @@ def test_claims_stored_by_fact_key_come_back_as_they_were(seed_claims):
         full = Claim.from_dict(json.loads(json.dumps(c.to_dict())))
         assert back == full and json.dumps(back.to_dict()) == json.dumps(full.to_dict())
     assert any(len(json.dumps(Store._compact(c))) < len(json.dumps(c.to_dict())) for c in claims)
+
+
+def test_the_check_command_ends_with_its_output_and_exit_code(corpus, nlp, capsys):
+    """Run as a command (as the hook runs it), check ends without the
+    interpreter's teardown: its piped output and exit code are all there."""
+    import subprocess
+    import sys
+
+    _scan(capsys)
+    write(corpus / "news" / "6.txt", "A landslide in Tarnow killed 9 people, a rescuer said.\n")
+    proc = subprocess.run([sys.executable, "-m", "checker", "check", "news/6.txt", "--fail-on", "high"],
+                          cwd=corpus, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert "news/6.txt:1:" in proc.stdout and "CK104" in proc.stdout
+    assert proc.stdout.rstrip().endswith("git add reports/decisions.jsonl")
