@@ -158,7 +158,7 @@ def _stashed_lines(rel: str) -> list[bytes]:
 
 
 def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, staged: bool = False) -> int:
-    from .pipeline import corpus_paths, scan
+    from .pipeline import check_sources, corpus_paths
     from .report import status_of
     from .sources import SourceNote, iter_source_files, load_sources
     from .store import Store
@@ -168,8 +168,8 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
 
     # Only files inside the configured sources are articles; the rest of what
     # pre-commit hands over (docs, notes, the reports folder) is not checked.
-    corpus_files = {os.path.normpath(str(p)) for p in iter_source_files(
-        corpus_paths(cfg), cfg.root, errors=[], exclude=[cfg.reports_dir, cfg.cache_dir])}
+    listed = iter_source_files(corpus_paths(cfg), cfg.root, errors=[], exclude=[cfg.reports_dir, cfg.cache_dir])
+    corpus_files = {os.path.normpath(str(p)): p for p in listed}
     inside, outside = [], []
     for p in paths:
         absolute = os.path.normpath(os.path.abspath(p))
@@ -197,11 +197,12 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     # The corpus a commit holds: tracked files only (committed or staged).
     top = _git_top(cfg.root) if staged else None
     tracked = _tracked_files(cfg.root) if top else None
-    corpus = sorted(corpus_files if tracked is None else corpus_files & tracked)
+    corpus = sorted(set(corpus_files) if tracked is None else set(corpus_files) & tracked)
     new_paths = {os.path.normpath(s.path) for s in new_sources}
-    corpus = [p for p in corpus if p not in new_paths and os.path.exists(p)]
-    # Explicit files (never None, which would mean "every configured source, tracked or not").
-    result = scan(cfg, corpus or list(inside), extra_sources=new_sources, store_flags=False)
+    # Listed once: the files as iter_source_files named them, in its order.
+    keep = {p for p in corpus if p not in new_paths}
+    corpus = [p for p in listed if os.path.normpath(str(p)) in keep]
+    result = check_sources(cfg, corpus, new_sources)
     for p in result.problems:
         if not isinstance(p, SourceNote):
             print(f"checker: warning: {printable(p)}", file=sys.stderr)
@@ -216,7 +217,7 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     # Stored at once, so `checker review PATH` shows exactly what blocked.
     store = Store(cfg.cache_path)
     try:
-        store.put_flags_of_sources(ids, mine_flags)
+        store.put_flags_of_sources(ids, mine_flags, result.keys)
         store.commit()
     finally:
         store.close()
@@ -250,7 +251,7 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
             elif SEVERITY_LEVEL.get(flag.severity, 0) >= threshold:
                 blocking += 1
                 blocked.append(flag)
-        summary = (f"checker: {len(new_sources)} source(s) checked against {len(result.sources) - len(new_sources)}: "
+        summary = (f"checker: {len(new_sources)} source(s) checked against {result.corpus}: "
                    f"{reported} undecided flag(s), {blocking} at or above {fail_on}")
         if excused:
             summary += f", {excused} against a figure marked wrong"

@@ -144,7 +144,8 @@ def compare_block(ctx: Context, block: Block) -> None:
         # authorities are compared over a wider window than figures from the same kind of source
         wide = max(metric.window_days, metric.authority_window)
         only_authorities = [r for r in rules if r[0] == "CK106"]
-        for a, b in window_pairs(numbers, wide, cap):
+        touching = None if ctx.focus is None else {i for i, s in enumerate(numbers) if s.claim.source_id in ctx.focus}
+        for a, b in window_pairs(numbers, wide, cap, touching):
             if abs(a.day - b.day) <= metric.window_days:
                 _judge(ctx, rules, a, b)
             elif _later_is_lower(a, b):
@@ -182,14 +183,17 @@ def compare_block(ctx: Context, block: Block) -> None:
                         ctx.once.add(once)
                         ctx.emit(code, metric.name, a, b, message)
 
-def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, facts=None) -> list[Flag]:
+def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, facts=None,
+            places: dict[str, frozenset[str]] | None = None) -> list[Flag]:
     """Flags for every disagreement among `claims`, by severity then id.
 
     Claims are aligned to metrics (checker.align), blocked by metric, and
     compared only within each metric's time window, so the work grows with
     the number of claims, not the number of pairs. With `focus` (source ids),
     only blocks holding a claim from those sources are compared: the
-    pre-commit check needs no other flags.
+    pre-commit check needs no other flags. `places` (source id -> main
+    places) is given when `claims` are only the claims of some fact keys
+    (checker.factkeys).
     """
     settings = Settings.from_pack(pack)
     ctx = Context(pack=pack, settings=settings, configs=rule_configs(pack), focus=focus)
@@ -203,7 +207,7 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, 
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        blocks = build_blocks(claims, pack, aligner)
+        blocks = build_blocks(claims, pack, aligner, places)
         for name in sorted(blocks):
             if focus is not None and not any(slot.claim.source_id in focus for slot in blocks[name].slots):
                 continue

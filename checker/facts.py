@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
@@ -541,16 +541,21 @@ def main_places(claims: list[Claim], aligner: Aligner) -> dict[str, frozenset[st
         out[sid] = frozenset(p for p, n in per.items() if n == best)
     return out
 
-def build_blocks(claims: list[Claim], pack: RulePack, aligner: Aligner | None = None) -> dict[str, Block]:
+def build_blocks(claims: list[Claim], pack: RulePack, aligner: Aligner | None = None,
+                 places: dict[str, frozenset[str]] | None = None) -> dict[str, Block]:
     """Group the comparable claims by metric. Claims naming no fact are left out.
 
     Metrics with `same_place` (every generic key) are split further by place:
     a slot goes to the block of each place it names, or to the block of no
     place when it names none (and its source names none either). So "people
     killed" in Malatya and in Syria never share a block, however large the
-    corpus."""
+    corpus. `places` (source id -> main places) stands in for main_places when
+    `claims` are only some of each source's (checker.factkeys)."""
     aligner = aligner or Aligner(pack)
-    defaults = main_places(claims, aligner) if aligner.settings.inherit_place else {}
+    if places is not None:
+        defaults = places if aligner.settings.inherit_place else {}
+    else:
+        defaults = main_places(claims, aligner) if aligner.settings.inherit_place else {}
     empty: frozenset[str] = frozenset()
     blocks: dict[str, Block] = {}
     for c in claims:
@@ -584,13 +589,20 @@ def _order(s: Slot) -> tuple:
 
 SCAN_FACTOR = 4  # a slot looks at most SCAN_FACTOR * cap others to find its cap partners
 
-def window_pairs(slots: list[Slot], window: float, cap: int) -> Iterator[tuple[Slot, Slot]]:
+def window_pairs(slots: list[Slot], window: float, cap: int,
+                 touching: set[int] | None = None) -> Iterator[tuple[Slot, Slot]]:
     """Dated pairs at most `window` days apart, each slot meeting at most `cap`
     compatible slots after it (the nearest in time) among at most
-    SCAN_FACTOR * cap looked at. `slots` must be dated and sorted by day."""
+    SCAN_FACTOR * cap looked at. `slots` must be dated and sorted by day.
+    With `touching` (indices), only the slots whose look-ahead can reach one of
+    them start pairs: every pair with one of them is still yielded, as it is
+    without it (the pre-commit check needs no others)."""
     n = len(slots)
     scan = SCAN_FACTOR * cap
-    for i in range(n):
+    starts: Iterable[int] = range(n)
+    if touching is not None:
+        starts = sorted({i for t in touching for i in range(max(0, t - scan), t + 1)})
+    for i in starts:
         a = slots[i]
         met = 0
         limit = a.day + window

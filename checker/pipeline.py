@@ -101,8 +101,37 @@ def _extra_rules(cfg: Config) -> list[Path]:
     return [Path(r) if Path(r).is_absolute() else cfg.root / r for r in cfg.rules]
 
 
+PACKS_FILE = "packs.json"  # parsed rule packs beside the cache (rulepack.PARSED)
+
+
 def load_pack(cfg: Config) -> RulePack:
-    return load_rulepack(_extra_rules(cfg))
+    """The rule packs, parsed YAML kept beside the cache between processes:
+    a pre-commit check should not spend its time parsing them again."""
+    import json
+    import os
+
+    from . import rulepack
+
+    kept = cfg.cache_dir / PACKS_FILE
+    if not rulepack.PARSED:
+        try:
+            data = json.loads(kept.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                rulepack.PARSED.update({k: v for k, v in data.items() if isinstance(v, str)})
+        except (OSError, ValueError):
+            pass  # none yet, or unreadable: parsed again
+    known = dict(rulepack.PARSED)
+    pack = load_rulepack(_extra_rules(cfg))
+    if rulepack.PARSED != known and cfg.cache_dir.is_dir():
+        # Only the packs in use, so the file does not grow with every edit.
+        used = {hashlib.sha1(Path(f).read_bytes()).hexdigest() for f in pack.files}
+        tmp = kept.with_name(f"{PACKS_FILE}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({k: v for k, v in rulepack.PARSED.items() if k in used}), encoding="utf-8")
+            os.replace(tmp, kept)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+    return pack
 
 
 # A file modified this close to the scan may change again within the same
@@ -110,11 +139,13 @@ def load_pack(cfg: Config) -> RulePack:
 RACY_NS = 2_000_000_000
 
 
-def read_corpus(cfg: Config, paths: list[str] | None = None, store=None) -> tuple[list[Source], list[SourceError]]:
+def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
+                files: list[Path] | None = None) -> tuple[list[Source], list[SourceError]]:
     """The corpus's sources and problems. With a store, a file whose size and
     mtime (and its folder's sources.csv's, max_bytes and checker's code) are as
     recorded is not read: its sources come from the cache without their text, and its
-    notes are repeated. Only changed files are read and hashed."""
+    notes are repeated. Only changed files are read and hashed. `files` are
+    the corpus's files already listed (iter_source_files), so they are not listed again."""
     given = corpus_paths(cfg, paths)
     exclude = [cfg.reports_dir, cfg.cache_dir]
     if store is None:
@@ -124,17 +155,22 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None) -> tupl
     from .sources import SIDECAR, SourceNote, iter_source_files, source_id
 
     problems: list[SourceError] = []
-    files = iter_source_files(given, cfg.root, errors=problems, exclude=exclude)
+    if files is None:
+        files = iter_source_files(given, cfg.root, errors=problems, exclude=exclude)
     records = store.file_records()
-    folder_sigs: dict[Path, str] = {}
+    import os
+
+    folder_sigs: dict[str, str] = {}
     code = _code_signature()[:12]  # how files are read may change with checker's code
 
     def signature(path: Path) -> str:
-        st = path.stat()
-        folder = path.parent
+        # On the path's text (no Path objects per file: a check stats every corpus file)
+        text = str(path)
+        st = os.stat(text)
+        folder = os.path.dirname(text)
         if folder not in folder_sigs:
             try:
-                cs = (folder / SIDECAR).stat()
+                cs = os.stat(os.path.join(folder, SIDECAR))
                 folder_sigs[folder] = f"{cs.st_size}:{cs.st_mtime_ns}"
             except OSError:
                 folder_sigs[folder] = "-"
@@ -393,6 +429,99 @@ def _missing_files(cfg: Config, store, keep: set[str]) -> list[str]:
     return gone
 
 
+def _extract_into(cfg: Config, store, key: str, pack: RulePack, todo: list[Source], result: ScanResult,
+                  claims_by_source: dict[str, list[Claim]], jobs: int = 1,
+                  progress: Callable[[Source], None] | None = None, executor: str = "local",
+                  scheduler: str | None = None) -> None:
+    """Extract `todo` and cache their claims; a document that breaks its batch
+    costs one problem line, not the corpus."""
+    try:
+        for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress,
+                                               executor=executor, scheduler=scheduler):
+            claims_by_source[source.id] = claims
+            store.put_claims(source.id, source.content_hash, key, claims)
+            result.parsed += 1
+    except (KeyboardInterrupt, UserError):
+        raise
+    except Exception:  # noqa: BLE001 - one document broke the batch: redo the rest one by one
+        for source in todo:
+            if source.id in claims_by_source:
+                continue
+            try:
+                claims = [c for _, cl in extract_claims(cfg, [source], pack) for c in cl]
+            except Exception as exc:  # noqa: BLE001 - that document costs one line, not the corpus
+                result.problems.append(SourceError(source.id, f"cannot extract claims ({type(exc).__name__}: "
+                                                              f"{shorten(exc, 100)}); source skipped"))
+                continue
+            claims_by_source[source.id] = claims
+            store.put_claims(source.id, source.content_hash, key, claims)
+            result.parsed += 1
+
+
+def _to_extract(store, key: str, sources: list[Source]) -> tuple[list[Source], dict[tuple[str, str], int]]:
+    """The sources with no cached claims (with their text), and the claim
+    counts of those cached."""
+    todo: list[Source] = []
+    cached_counts = store.claim_counts(key)  # claims are read only if they are compared
+    for s in sources:
+        if (s.id, s.content_hash) not in cached_counts:
+            if not s.text:  # an unchanged file read from the cache: its text is stored
+                s = store.get_source(s.id) or s
+            todo.append(s)
+    return todo, cached_counts
+
+
+def _ensure_keys(store, key: str, keyer, sources: list[Source], claims_by_source: dict[str, list[Claim]]) -> None:
+    """Store the fact keys of every source's current claims that has none yet
+    (a cache made before keys, or by another version of checker)."""
+    from .factkeys import keys_signature
+
+    store.reset_keys(keys_signature(key))
+    known = store.keyed_sources(key)
+    for s in sources:
+        if (s.id, s.content_hash) in known:
+            continue
+        claims = claims_by_source.get(s.id)
+        if claims is None:
+            claims = store.get_claims(s.id, s.content_hash, key)
+        if claims is None:
+            continue  # never extracted (it failed): it has no claims to compare
+        store.put_claim_keys(s.id, s.content_hash, key, keyer.split(claims), keyer.places(claims))
+
+
+def _flag_keys(keyer, flags: list[Flag]) -> dict[str, str]:
+    out = {}
+    for f in flags:
+        k = keyer.key(f.claims[0]) if f.claims else None
+        if k is not None:
+            out[f.id] = k
+    return out
+
+
+def _compare_keys(store, key: str, pack: RulePack, fact_keys: set[str], sources: list[Source],
+                  focus: set[str] | None = None) -> list[Flag]:
+    """Compare the claims of `fact_keys` only, as a whole-corpus comparison
+    of `sources` would (checker.factkeys)."""
+    from .engine import compare
+    from .factkeys import ordered_claims
+
+    if not fact_keys:
+        return []
+    current = {s.id: s.content_hash for s in sources}
+    rows = store.claims_of_keys(key, fact_keys, current)
+    order = {s.id: i for i, s in enumerate(sources)}
+    claims = ordered_claims(rows, order)
+    places = store.places_of(key, current, {sid for sid, _, _ in rows})
+    return compare(claims, pack, focus=focus, places=places)
+
+
+def _sorted_flags(flags: list[Flag]) -> list[Flag]:
+    """Flags in compare's order (surest, most severe, id)."""
+    from .rules import SEVERITY_RANK
+
+    return sorted(flags, key=lambda f: (-f.confidence, SEVERITY_RANK.get(f.severity, 9), f.id))
+
+
 def scan(
     cfg: Config,
     paths: list[str] | None = None,
@@ -411,8 +540,13 @@ def scan(
     over corpus sources of the same id (an edited file as staged).
     `store_flags=False` leaves the stored flag set untouched; then, with extra
     sources, only flags that involve them are computed, and with `judge=False`
-    none at all (the claims are what the caller wants)."""
+    none at all (the claims are what the caller wants).
+
+    A full scan whose stored flags are those of the stored corpus re-judges
+    only the fact keys (checker.factkeys) of the sources that changed, were
+    added or are gone, and writes only the flags that changed."""
     from .engine import compare
+    from .factkeys import Keyer
     from .store import Store
 
     result = ScanResult()
@@ -425,47 +559,30 @@ def scan(
         if extra_sources:
             extra_ids = {s.id for s in extra_sources}
             result.sources = [s for s in result.sources if s.id not in extra_ids] + list(extra_sources)
-        todo: list[Source] = []
         claims_by_source: dict[str, list[Claim]] = {}
-        cached_counts = store.claim_counts(key)  # claims are read only if they are compared
-        for s in result.sources:
-            if (s.id, s.content_hash) not in cached_counts:
-                if not s.text:  # an unchanged file read from the cache: its text is stored
-                    s = store.get_source(s.id) or s
-                todo.append(s)
+        todo, cached_counts = _to_extract(store, key, result.sources)
         result.reused = len(result.sources) - len(todo)
         if on_start:
             on_start(len(todo))
-        hashes = store.source_hashes()
+        hashes = store.source_hashes()  # the stored corpus, before this scan changes it
+        whole = not paths and not extra_sources and store_flags
+        subset = bool(paths) and store_flags
+        current = {s.id: s.content_hash for s in result.sources}
+        changed = {sid for sid, digest in current.items() if hashes.get(sid) != digest} | (set(hashes) - set(current))
+        # The fact keys the stored flags of the changed sources' old content lie in,
+        # read before their new claims replace them; None: judge everything again.
+        old_keys = None
+        if whole and changed and store.flags_keyed() \
+                and store.get_meta("flags_for") == corpus_signature(key, hashes.items()):
+            old_keys = store.keys_of(key, [(sid, hashes[sid]) for sid in changed if sid in hashes])
         for s in result.sources:
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
-        try:
-            for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress,
-                                                   executor=executor, scheduler=scheduler):
-                claims_by_source[source.id] = claims
-                store.put_claims(source.id, source.content_hash, key, claims)
-                result.parsed += 1
-        except (KeyboardInterrupt, UserError):
-            raise
-        except Exception:  # noqa: BLE001 - one document broke the batch: redo the rest one by one
-            for source in todo:
-                if source.id in claims_by_source:
-                    continue
-                try:
-                    claims = [c for _, cl in extract_claims(cfg, [source], pack) for c in cl]
-                except Exception as exc:  # noqa: BLE001 - that document costs one line, not the corpus
-                    result.problems.append(SourceError(source.id, f"cannot extract claims ({type(exc).__name__}: "
-                                                                  f"{shorten(exc, 100)}); source skipped"))
-                    continue
-                claims_by_source[source.id] = claims
-                store.put_claims(source.id, source.content_hash, key, claims)
-                result.parsed += 1
+        _extract_into(cfg, store, key, pack, todo, result, claims_by_source, jobs=jobs, progress=progress,
+                      executor=executor, scheduler=scheduler)
         # The stored flags are those of the whole stored corpus. A scan of some
         # files updates them and compares them with the rest, as cached; its
         # result lists the flags that involve them.
-        whole = not paths and not extra_sources and store_flags
-        subset = bool(paths) and store_flags
         scanned = {s.id for s in result.sources}
         if subset:
             store.forget_sources(_missing_files(cfg, store, scanned))
@@ -488,6 +605,27 @@ def scan(
                 store.forget_sources_except(scanned)
             store.commit()
             return result
+        keyer = Keyer(pack) if store_flags else None
+        if keyer is not None:
+            _ensure_keys(store, key, keyer, result.sources, claims_by_source)
+        if whole and old_keys is not None:
+            new_keys = store.keys_of(key, [(sid, current[sid]) for sid in changed if sid in current])
+            if new_keys is not None:
+                # Only the facts whose members changed are judged again.
+                fact_keys = old_keys | new_keys
+                flags = _compare_keys(store, key, pack, fact_keys, result.sources)
+                store.put_flags_of_keys(fact_keys, flags, _flag_keys(keyer, flags))
+                store.forget_sources_except(scanned)
+                store.set_meta("flags_for", signature)
+                result._claims = result._flags = None
+                result._claim_count = sum(len(claims_by_source[s.id]) if s.id in claims_by_source
+                                          else cached_counts.get((s.id, s.content_hash), 0)
+                                          for s in result.sources)
+                result._load_claims = lambda: _stored_claims(cfg, key, result.sources)
+                result._severity_counts = store.severity_counts()
+                result._load_flags = lambda: _sorted_flags(_stored_flags(cfg))
+                store.commit()
+                return result
         if store_flags:
             store.set_meta("flags_for", None)  # set again below once a full set is stored
         for s in result.sources:
@@ -496,7 +634,7 @@ def scan(
         result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
         if subset:
             every = compare(result.claims + store.claims_except(key, scanned), pack)
-            store.put_flags(every)
+            store.put_flags(every, _flag_keys(keyer, every))
             result.flags = [f for f in every if any(c.source_id in scanned for c in f.claims)]
         elif not judge and not store_flags:
             result.flags = []  # the caller wants the claims only (`checker facts` groups them itself)
@@ -507,10 +645,65 @@ def scan(
             if whole:
                 store.forget_sources_except(scanned)
             if store_flags:
-                store.put_flags(result.flags)
+                store.put_flags(result.flags, _flag_keys(keyer, result.flags))
         if signature:
             store.set_meta("flags_for", signature)
         store.commit()
     finally:
         store.close()
     return result
+
+
+class CheckResult:
+    """What `checker check` compared: how many corpus sources, the flags that
+    involve the new sources (and others their blocks raise), each flag's fact key."""
+
+    def __init__(self) -> None:
+        self.corpus = 0
+        self.problems: list[SourceError] = []
+        self.flags: list[Flag] = []
+        self.keys: dict[str, str] = {}
+        self.parsed = 0
+
+
+def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> CheckResult:
+    """Compare `new_sources` with the corpus of `files` (already listed) as
+    `scan(cfg, files, extra_sources=new_sources, store_flags=False)` would,
+    reading only what that needs: corpus files are known by size and mtime,
+    only new or changed sources are parsed, and only the claims of the fact
+    keys the new sources' claims fall under are read from the cache."""
+    from .factkeys import Keyer
+    from .store import Store
+
+    out = CheckResult()
+    pack = load_pack(cfg)
+    key = extractor_key(cfg)
+    store = Store(cfg.cache_path)
+    try:
+        store.begin_write()
+        sources, problems = read_corpus(cfg, [str(p) for p in files], store=store, files=files) \
+            if files else ([], [])
+        new_ids = {s.id for s in new_sources}
+        sources = [s for s in sources if s.id not in new_ids] + list(new_sources)
+        scratch = ScanResult()
+        scratch.problems = problems
+        todo, _counts = _to_extract(store, key, sources)
+        hashes = store.source_hashes()
+        for s in sources:
+            if hashes.get(s.id) != s.content_hash:
+                store.put_source(s)
+        claims_by_source: dict[str, list[Claim]] = {}
+        _extract_into(cfg, store, key, pack, todo, scratch, claims_by_source)
+        keyer = Keyer(pack)
+        _ensure_keys(store, key, keyer, sources, claims_by_source)
+        current = {s.id: s.content_hash for s in sources}
+        fact_keys = store.keys_of(key, [(sid, current[sid]) for sid in new_ids if sid in current]) or set()
+        out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids)
+        out.keys = _flag_keys(keyer, out.flags)
+        out.corpus = len(sources) - len(new_sources)
+        out.problems = scratch.problems
+        out.parsed = scratch.parsed
+        store.commit()
+    finally:
+        store.close()
+    return out

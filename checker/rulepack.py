@@ -7,7 +7,9 @@ are merged over the built-in ones.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -71,9 +73,34 @@ def _builtin_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
+# Parsed pack texts by their sha1, as JSON text: kept between processes by the
+# caller (pipeline.load_pack keeps them beside the cache), because parsing the
+# YAML costs more than a pre-commit check's comparison. Only data that comes
+# back from JSON unchanged is kept.
+PARSED: dict[str, str] = {}
+
+
+def _parse(text: str):
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    kept = PARSED.get(digest)
+    if kept is not None:
+        try:
+            return json.loads(kept)
+        except ValueError:
+            pass
+    data = load_yaml(text)
+    try:
+        dumped = json.dumps(data)
+        if json.loads(dumped) == data:
+            PARSED[digest] = dumped
+    except (TypeError, ValueError):
+        pass  # dates and the like: parsed every time
+    return data
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = _parse(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise RulePackError(str(path), "(file)", "not UTF-8 text") from None
     except yaml.YAMLError as exc:

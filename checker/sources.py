@@ -111,9 +111,18 @@ def iter_source_files(
         else:
             errors.append(err)
 
+    real_dirs: dict[Path, str] = {}
+
     def add(path: Path) -> None:
+        # realpath(path), resolving each folder once: with its folder real, only
+        # the file's own name can still be a link.
         try:
-            real = os.path.realpath(path)
+            folder = real_dirs.get(path.parent)
+            if folder is None:
+                folder = real_dirs[path.parent] = os.path.realpath(path.parent)
+            real = os.path.join(folder, path.name)
+            if os.path.islink(real):
+                real = os.path.realpath(real)
         except (OSError, ValueError):
             real = path.as_posix()
         held = found.get(real)
@@ -239,7 +248,14 @@ def _is_candidate(path: Path) -> bool:
 
 
 def _under_any(path: Path, folders: list[Path]) -> bool:
-    return any(path == f or f in path.parents for f in folders)
+    # Both sides are absolute and normalized (_abs): a prefix test on the text
+    # says the same as `f in path.parents`, without building every parent.
+    text = str(path)
+    for f in folders:
+        top = str(f)
+        if text == top or text.startswith(top if top.endswith(os.sep) else top + os.sep):
+            return True
+    return False
 
 
 def _unsupported(path: Path) -> str:

@@ -16,6 +16,7 @@ instead of failing; readers need no lock (write-ahead log).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import sqlite3
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UserError
-from .model import Claim, Flag, Source
+from .model import Claim, Flag, Quantity, Source
 
 SCHEMA_VERSION = 4
 # Flags read at a time by `iter_flags` (checker flags streams them).
@@ -50,22 +51,98 @@ CREATE TABLE IF NOT EXISTS flags (
     id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT, flag_json TEXT NOT NULL,
     confidence REAL NOT NULL DEFAULT 1.0, rank INTEGER NOT NULL DEFAULT 9
 );
+CREATE TABLE IF NOT EXISTS claim_keys (
+    source_id TEXT NOT NULL, content_hash TEXT NOT NULL, extractor TEXT NOT NULL, key TEXT NOT NULL,
+    claims_json TEXT NOT NULL, PRIMARY KEY (source_id, content_hash, extractor, key)
+);
+CREATE TABLE IF NOT EXISTS claim_places (
+    source_id TEXT NOT NULL, content_hash TEXT NOT NULL, extractor TEXT NOT NULL, places TEXT NOT NULL,
+    PRIMARY KEY (source_id, content_hash, extractor)
+);
+CREATE TABLE IF NOT EXISTS flag_index (
+    id TEXT PRIMARY KEY, key TEXT, sources TEXT NOT NULL, severity TEXT, digest TEXT NOT NULL
+);
 """
 # Run once the schema version is known to be this one: on an older cache's
 # tables it would fail before the version check could ask for a rebuild.
-_INDEXES = "CREATE INDEX IF NOT EXISTS flags_review_order ON flags (confidence DESC, rank, id);"
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS flags_review_order ON flags (confidence DESC, rank, id);
+CREATE INDEX IF NOT EXISTS claim_keys_by_key ON claim_keys (extractor, key);
+CREATE INDEX IF NOT EXISTS flag_index_by_key ON flag_index (key);
+"""
+# The fact keys of stored claims and flags (checker.factkeys) live beside
+# them: `claim_keys` holds each cached extraction's claims split by fact key
+# (with their index in the source), `claim_places` each one's main places, and
+# `flag_index` each stored flag's fact key, source ids and a digest of its
+# row, so a scan rewrites only the flags that changed and the pre-commit check
+# reads only the claims its article's keys need. Meta 'flag_index' says every
+# flag has its index row; 'flag_keys' that every one of those has its key.
 
 # Review order: surest first, then the most severe, then by id (commands._shown).
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 def _flag_row(f: Flag) -> tuple:
+    """A flag's row in `flags` (what _flag_rows gives, one flag at a time)."""
     return (f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict()), float(f.confidence),
             _SEVERITY_RANK.get(f.severity, 9))
 
 
+def _flag_rows(flags: list[Flag]) -> list[tuple]:
+    """`_flag_row` of each flag; a claim met in many flags (a figure most
+    sources disagree with) is turned into its dict once."""
+    import dataclasses
+
+    claim_dicts: dict[int, dict] = {}
+    rows = []
+    for f in flags:
+        d = dataclasses.replace(f, claims=[]).to_dict()
+        d["id"], d["evidence_hash"] = f.id, f.evidence_hash  # both are of the claims
+        claims = []
+        for c in f.claims:
+            cd = claim_dicts.get(id(c))
+            if cd is None:
+                cd = claim_dicts[id(c)] = c.to_dict()
+            claims.append(cd)
+        d["claims"] = claims
+        rows.append((f.id, f.code, f.severity, f.metric, json.dumps(d), float(f.confidence),
+                     _SEVERITY_RANK.get(f.severity, 9)))
+    return rows
+
+
+_DEFAULTS: tuple[dict, dict] | None = None
+
+
+def _field_defaults(cls) -> dict:
+    import dataclasses
+
+    out = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            out[f.name] = f.default_factory()
+    return out
+
+
+def _is_default(defaults: dict, key: str, value) -> bool:
+    """The value is its field's default, of the same type (0 is not 0.0 in the JSON)."""
+    return key in defaults and type(value) is type(defaults[key]) and value == defaults[key]
+
+
+def _digest(row: tuple) -> str:
+    return hashlib.sha1(repr(row).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _index_row(f: Flag, row: tuple, key: str | None) -> tuple:
+    # The key is in the digest too: a row stored without one is written again with it.
+    return (f.id, key, json.dumps(sorted({c.source_id for c in f.claims})), f.severity, _digest((row, key)))
+
+
 _INSERT_FLAG = ("INSERT OR REPLACE INTO flags (id, code, severity, metric, flag_json, confidence, rank)"
                 " VALUES (?,?,?,?,?,?,?)")
+_UPDATE_FLAG = ("UPDATE flags SET code=?, severity=?, metric=?, flag_json=?, confidence=?, rank=? WHERE id=?")
+_INSERT_INDEX = "INSERT OR REPLACE INTO flag_index (id, key, sources, severity, digest) VALUES (?,?,?,?,?)"
 
 
 BUSY_TIMEOUT = 30.0  # seconds SQLite itself retries a busy database before saying "locked"
@@ -411,6 +488,8 @@ class Store:
     @_writes
     def put_claims(self, source_id: str, content_hash: str, extractor: str, claims: list[Claim]) -> None:
         self.db.execute("DELETE FROM claims WHERE source_id=? AND extractor=?", (source_id, extractor))
+        self.db.execute("DELETE FROM claim_keys WHERE source_id=? AND extractor=?", (source_id, extractor))
+        self.db.execute("DELETE FROM claim_places WHERE source_id=? AND extractor=?", (source_id, extractor))
         self.db.execute(
             "INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?)",
             (source_id, content_hash, extractor, json.dumps([c.to_dict() for c in claims]), len(claims)),
@@ -448,30 +527,190 @@ class Store:
                 out.extend(Claim.from_dict(d) for d in json.loads(blob))
         return out
 
+    # ---------------------------------------------------------- fact keys (checker.factkeys)
+
+    @_writes
+    def reset_keys(self, signature: str) -> bool:
+        """Drop stored fact keys made under another signature (checker's code or
+        the extractor changed); True when they were dropped."""
+        if self.get_meta("keys_for") == signature:
+            return False
+        self.db.execute("DELETE FROM claim_keys")
+        self.db.execute("DELETE FROM claim_places")
+        self.set_meta("keys_for", signature)
+        return True
+
+    def keyed_sources(self, extractor: str) -> set[tuple[str, str]]:
+        """(source id, content hash) of every extraction whose keys are stored."""
+        rows = self.db.execute("SELECT source_id, content_hash FROM claim_places WHERE extractor=?", (extractor,))
+        return set(rows)
+
+    @staticmethod
+    def _compact(c: Claim) -> dict:
+        """A claim's dict without its id and the fields left at their defaults
+        (Claim.from_dict restores them): the check reads thousands of these."""
+        global _DEFAULTS
+        if _DEFAULTS is None:
+            _DEFAULTS = (_field_defaults(Claim), _field_defaults(Quantity))
+        claim_defaults, quantity_defaults = _DEFAULTS
+        d = c.to_dict()
+        d.pop("id", None)
+        q = d["quantity"]
+        d["quantity"] = {k: v for k, v in q.items() if not _is_default(quantity_defaults, k, v)}
+        return {k: v for k, v in d.items() if not _is_default(claim_defaults, k, v)}
+
+    @_writes
+    def put_claim_keys(self, source_id: str, content_hash: str, extractor: str,
+                       split: dict[str, list[tuple[int, Claim]]], places: list[str]) -> None:
+        self.db.execute("DELETE FROM claim_keys WHERE source_id=? AND content_hash=? AND extractor=?",
+                        (source_id, content_hash, extractor))
+        self.db.executemany(
+            "INSERT INTO claim_keys VALUES (?,?,?,?,?)",
+            [(source_id, content_hash, extractor, key, json.dumps([[i, self._compact(c)] for i, c in members]))
+             for key, members in split.items()])
+        self.db.execute("INSERT OR REPLACE INTO claim_places VALUES (?,?,?,?)",
+                        (source_id, content_hash, extractor, json.dumps(places)))
+
+    def keys_of(self, extractor: str, pairs: Iterable[tuple[str, str]]) -> set[str] | None:
+        """The fact keys of these extractions; None when one of them has none stored."""
+        out: set[str] = set()
+        for sid, digest in pairs:
+            if self.db.execute("SELECT 1 FROM claim_places WHERE source_id=? AND content_hash=? AND extractor=?",
+                               (sid, digest, extractor)).fetchone() is None:
+                return None
+            out.update(k for (k,) in self.db.execute(
+                "SELECT key FROM claim_keys WHERE source_id=? AND content_hash=? AND extractor=?",
+                (sid, digest, extractor)))
+        return out
+
+    def claims_of_keys(self, extractor: str, keys: Iterable[str],
+                       current: dict[str, str]) -> list[tuple[str, int, Claim]]:
+        """(source id, index in its source, claim) for every claim of `keys` whose
+        source is in `current` (source id -> content hash) at that hash."""
+        out: list[tuple[str, int, Claim]] = []
+        for key in sorted(set(keys)):
+            # Callers store every source of `current` first; the join skips the
+            # claims of sources no longer stored without reading them.
+            rows = self.db.execute("SELECT k.source_id, k.content_hash, k.claims_json FROM claim_keys k"
+                                   " JOIN sources s ON s.id = k.source_id AND s.content_hash = k.content_hash"
+                                   " WHERE k.extractor=? AND k.key=?", (extractor, key))
+            for sid, digest, blob in rows:
+                if current.get(sid) == digest:
+                    out.extend((sid, i, Claim.from_dict(d)) for i, d in json.loads(blob))
+        return out
+
+    def places_of(self, extractor: str, current: dict[str, str], ids: Iterable[str]) -> dict[str, frozenset[str]]:
+        """Source id -> main places, for `ids` at their hash in `current`."""
+        wanted = set(ids)
+        out: dict[str, frozenset[str]] = {}
+        # One pass over the small table beats a query per source.
+        rows = self.db.execute("SELECT source_id, content_hash, places FROM claim_places"
+                               " WHERE extractor=? AND places != '[]'", (extractor,))
+        for sid, digest, places in rows:
+            if sid in wanted and current.get(sid) == digest:
+                out[sid] = frozenset(json.loads(places))
+        return out
+
     # ---------------------------------------------------------- flags
 
     @_writes
-    def put_flags(self, flags: list[Flag]) -> None:
-        self.db.execute("DELETE FROM flags")
+    def put_flags(self, flags: list[Flag], keys: dict[str, str] | None = None) -> int:
+        """Store `flags` as the whole flag set; `keys` gives each flag's fact key.
+        With a complete index only what changed is written (rows of unchanged
+        flags keep their rowid); returns the number of rows written."""
         self.db.execute("DELETE FROM meta WHERE key='rebuilt'")
-        self.db.executemany(_INSERT_FLAG, [_flag_row(f) for f in flags])
+        if not self._index_whole():
+            self.db.execute("DELETE FROM flags")
+            self.db.execute("DELETE FROM flag_index")
+            stored: dict[str, str] = {}
+        else:
+            stored = dict(self.db.execute("SELECT id, digest FROM flag_index"))
+        written = self._sync_flags(stored, flags, keys)
+        self.set_meta("flag_index", "1")
+        self.set_meta("flag_keys", "1" if keys is not None and all(f.id in keys for f in flags) else None)
+        return written
 
     @_writes
-    def put_flags_of_sources(self, source_ids: Iterable[str], flags: list[Flag]) -> None:
+    def put_flags_of_keys(self, fact_keys: Iterable[str], flags: list[Flag], keys: dict[str, str]) -> int:
+        """Replace the stored flags of `fact_keys` only (a scan that re-judged
+        those keys), writing only what changed; returns the rows written."""
+        wanted = sorted(set(fact_keys))
+        stored: dict[str, str] = {}
+        for k in wanted:
+            stored.update(self.db.execute("SELECT id, digest FROM flag_index WHERE key=?", (k,)))
+        return self._sync_flags(stored, flags, keys)
+
+    def _sync_flags(self, stored: dict[str, str], flags: list[Flag], keys: dict[str, str] | None) -> int:
+        """Delete the `stored` flags (id -> digest) not in `flags`, insert the
+        new ones, update those whose row changed, leave the rest untouched."""
+        keys = keys or {}
+        new_ids = {f.id for f in flags}
+        gone = [(fid,) for fid in stored if fid not in new_ids]
+        self.db.executemany("DELETE FROM flags WHERE id=?", gone)
+        self.db.executemany("DELETE FROM flag_index WHERE id=?", gone)
+        inserts, updates, index = [], [], []
+        for f, row in zip(flags, _flag_rows(flags)):
+            entry = _index_row(f, row, keys.get(f.id))
+            old = stored.get(f.id)
+            if old is None:
+                inserts.append(row)
+            elif old != entry[-1]:
+                updates.append((*row[1:], f.id))
+            else:
+                continue
+            index.append(entry)
+        self.db.executemany(_INSERT_FLAG, inserts)
+        self.db.executemany(_UPDATE_FLAG, updates)
+        self.db.executemany(_INSERT_INDEX, index)
+        return len(gone) + len(inserts) + len(updates)
+
+    def _index_whole(self) -> bool:
+        """The index has a row for each stored flag (as far as counting tells:
+        a writer that knows no index, deleting or adding flags, is caught)."""
+        if self.get_meta("flag_index") != "1":
+            return False
+        flags = self.db.execute("SELECT COUNT(*) FROM flags").fetchone()[0]
+        return flags == self.db.execute("SELECT COUNT(*) FROM flag_index").fetchone()[0]
+
+    def flags_keyed(self) -> bool:
+        """Every stored flag has its fact key in the index (an incremental scan can trust it)."""
+        return self.get_meta("flag_keys") == "1" and self._index_whole()
+
+    @_writes
+    def put_flags_of_sources(self, source_ids: Iterable[str], flags: list[Flag],
+                             keys: dict[str, str] | None = None) -> None:
         """Replace only the stored flags that involve `source_ids` (the pre-commit
         check's files), so `checker review` shows them at once and keeps the rest."""
         ids = set(source_ids)
         stale = []
-        for fid, blob in self.db.execute("SELECT id, flag_json FROM flags"):
-            try:
-                claims = json.loads(blob).get("claims", [])
-            except (ValueError, AttributeError):
-                continue
-            if any(c.get("source_id") in ids for c in claims if isinstance(c, dict)):
-                stale.append((fid,))
+        indexed = self._index_whole()
+        if not indexed:
+            self.set_meta("flag_index", None)
+        if indexed:
+            for fid, sources in self.db.execute("SELECT id, sources FROM flag_index"):
+                try:
+                    if ids.intersection(json.loads(sources)):
+                        stale.append((fid,))
+                except (ValueError, TypeError):
+                    stale.append((fid,))
+        else:
+            for fid, blob in self.db.execute("SELECT id, flag_json FROM flags"):
+                try:
+                    claims = json.loads(blob).get("claims", [])
+                except (ValueError, AttributeError):
+                    continue
+                if any(c.get("source_id") in ids for c in claims if isinstance(c, dict)):
+                    stale.append((fid,))
         self.db.executemany("DELETE FROM flags WHERE id=?", stale)
+        self.db.executemany("DELETE FROM flag_index WHERE id=?", stale)
         self.set_meta("flags_for", None)  # no longer the flags of one scanned corpus
-        self.db.executemany(_INSERT_FLAG, [_flag_row(f) for f in flags])
+        rows = _flag_rows(flags)
+        self.db.executemany(_INSERT_FLAG, rows)
+        if indexed:
+            keys = keys or {}
+            self.db.executemany(_INSERT_INDEX, [_index_row(f, r, keys.get(f.id)) for f, r in zip(flags, rows)])
+            if not all(f.id in keys for f in flags):
+                self.set_meta("flag_keys", None)
 
     def get_flags(self) -> list[Flag]:
         rows = self.db.execute("SELECT flag_json FROM flags ORDER BY rowid")
@@ -522,7 +761,9 @@ class Store:
 
     def severity_counts(self) -> dict[str, int]:
         counts = {s: 0 for s in ("high", "medium", "low")}
-        counts.update(dict(self.db.execute("SELECT severity, COUNT(*) FROM flags GROUP BY severity")))
+        # The index's rows are small; the flags table's hold every flag's claims.
+        table = "flag_index" if self.get_meta("flag_index") == "1" else "flags"
+        counts.update(dict(self.db.execute(f"SELECT severity, COUNT(*) FROM {table} GROUP BY severity")))
         return counts
 
     # ---------------------------------------------------------- meta

@@ -38,3 +38,27 @@ def test_check_without_article_needs_scan(seeds_copy, capsys):
 def test_executor_options_need_scan(seeds_copy, capsys):
     assert main(["bench", "--executor", "dask"]) == 2
     assert "apply to --scan" in capsys.readouterr().err
+
+
+def test_bench_scan_can_start_from_a_cache_of_the_same_articles(seeds_copy, nlp, capsys, tmp_path, monkeypatch):
+    from checker.bench import write_bench_corpus
+    from checker.sources import load_sources
+
+    sources, _ = load_sources([seeds_copy / "seeds"], seeds_copy / "seeds")
+    made = write_bench_corpus(tmp_path / "made", 3, sources)
+    monkeypatch.chdir(made)
+    assert main(["scan", "--format", "json"]) == 0
+    capsys.readouterr()
+    monkeypatch.chdir(seeds_copy)
+    assert main(["bench", "--scan", "3", "--seed-cache", str(made / ".checker" / "cache.sqlite"), "--json"]) == 0
+    scan = json.loads(capsys.readouterr().out)["scan"]
+    assert scan["seeded_from"].endswith("cache.sqlite")
+    assert (scan["cold"]["parsed"], scan["warm"]["parsed"], scan["edited"]["parsed"]) == (0, 0, 1)
+    assert scan["cold"]["flags"] == scan["warm"]["flags"]
+
+
+def test_seed_cache_needs_scan_and_a_file(seeds_copy, capsys):
+    assert main(["bench", "--seed-cache", "nowhere.sqlite"]) == 2
+    assert "--seed-cache applies to --scan" in capsys.readouterr().err
+    assert main(["bench", "--scan", "2", "--seed-cache", "nowhere.sqlite"]) == 2
+    assert "nowhere.sqlite: no such cache file" in capsys.readouterr().err

@@ -1,0 +1,275 @@
+"""A scan that changes one file re-judges only the facts whose members changed
+and writes only the flags that changed; the pre-commit check reads only the
+claims of its article's facts. Either way the results equal a full comparison."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from conftest import write
+
+ARTICLES = {
+    # a landslide's toll that falls and a flood's damage that shrinks: figures that can only grow
+    "1.txt": "A landslide in Tarnow killed 19 people on Sunday, officials said.\n",
+    "2.txt": "The landslide in Tarnow killed 14 people, the mayor said.\n",
+    "3.txt": "Floods in Velm destroyed 520 homes, the regional agency said.\n",
+    "4.txt": "The floods destroyed 300 homes in Velm, residents said.\n",
+}
+SIDECAR = ("file,outlet,published\n1.txt,Wire,2025-03-02\n2.txt,Herald,2025-03-04\n3.txt,Post,2025-04-10\n"
+           "4.txt,Courier,2025-04-12\n5.txt,Gazette,2025-04-11\n6.txt,Tribune,2025-03-06\n")
+
+
+def _age(path: Path, seconds: int = 120) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    root = tmp_path / "corpus"
+    write(root / "pyproject.toml", '[tool.checker]\nsources = ["news"]\n')
+    write(root / "news" / "sources.csv", SIDECAR)
+    for name, text in ARTICLES.items():
+        write(root / "news" / name, text)
+    for f in (root / "news").iterdir():
+        _age(f)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _scan(capsys) -> dict:
+    assert main(["scan", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return json.loads(out)
+
+
+def _rows(root: Path) -> dict[str, tuple[int, str]]:
+    """flag id -> (rowid, stored row) of every stored flag."""
+    db = sqlite3.connect(root / ".checker" / "cache.sqlite")
+    try:
+        return {fid: (rowid, blob) for rowid, fid, blob in db.execute("SELECT rowid, id, flag_json FROM flags")}
+    finally:
+        db.close()
+
+
+def _count_writes(root: Path) -> None:
+    db = sqlite3.connect(root / ".checker" / "cache.sqlite")
+    db.executescript(
+        "CREATE TABLE IF NOT EXISTS test_writes (n INTEGER);"
+        + "".join(f"CREATE TRIGGER IF NOT EXISTS flag_{op} AFTER {op} ON flags BEGIN "
+                  "INSERT INTO test_writes VALUES (1); END;" for op in ("INSERT", "UPDATE", "DELETE")))
+    db.commit()
+    db.close()
+
+
+def _writes(root: Path) -> int:
+    db = sqlite3.connect(root / ".checker" / "cache.sqlite")
+    try:
+        return db.execute("SELECT COUNT(*) FROM test_writes").fetchone()[0]
+    finally:
+        db.close()
+
+
+def _compared_sources(monkeypatch) -> list[set[str]]:
+    """The source ids of the claims each comparison is given."""
+    import checker.engine
+
+    seen: list[set[str]] = []
+    real = checker.engine.compare
+
+    def spy(claims, pack, *args, **kwargs):
+        seen.append({c.source_id for c in claims})
+        return real(claims, pack, *args, **kwargs)
+
+    monkeypatch.setattr(checker.engine, "compare", spy)
+    return seen
+
+
+def _cold(root: Path, capsys) -> dict[str, str]:
+    """The flags a scan from nothing stores for the corpus as it is now."""
+    shutil.rmtree(root / ".checker")
+    _scan(capsys)
+    return {fid: blob for fid, (_, blob) in _rows(root).items()}
+
+
+def _flag_of(rows: dict[str, tuple[int, str]], source: str) -> str:
+    found = [fid for fid, (_, blob) in rows.items()
+             if any(c["source_id"] == source for c in json.loads(blob)["claims"])]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_an_edit_rejudges_only_its_facts_and_writes_only_changed_flags(corpus, nlp, capsys, monkeypatch):
+    cold = _scan(capsys)
+    assert cold["flags"] == 2
+    before = _rows(corpus)
+    landslide = _flag_of(before, "news/1.txt")
+    flood = _flag_of(before, "news/3.txt")
+    assert landslide != flood
+    from checker.config import load_config
+    from checker.ledger import Ledger
+
+    Ledger(load_config().ledger).decide(landslide, "confirmed", "tester", note="the mayor counts the missing")
+
+    # One article about the flood changes its figure.
+    edited = corpus / "news" / "4.txt"
+    edited.write_text(ARTICLES["4.txt"].replace("300", "200"), encoding="utf-8")
+    _age(edited)
+    _count_writes(corpus)
+    compared = _compared_sources(monkeypatch)
+    warm = _scan(capsys)
+    assert warm["parsed"] == 1 and warm["flags"] == 2
+    # Only the flood's claims were compared again; the landslide's flag row is untouched.
+    assert compared == [{"news/3.txt", "news/4.txt"}]
+    after = _rows(corpus)
+    assert after[landslide] == before[landslide]
+    assert flood not in after  # its quote changed, so it is a new flag: one delete, one insert
+    assert _writes(corpus) == 2
+    # The decision stays with its flag.
+    assert main(["flags", "--status", "confirmed", "--all", "--format", "json"]) == 0
+    assert [r["flag_id"] for r in json.loads(capsys.readouterr().out)] == [landslide]
+    # The same flags as a scan from nothing.
+    assert {fid: blob for fid, (_, blob) in after.items()} == _cold(corpus, capsys)
+
+
+def test_added_and_removed_articles_rejudge_their_facts_only(corpus, nlp, capsys, monkeypatch):
+    _scan(capsys)
+    before = _rows(corpus)
+    landslide = _flag_of(before, "news/1.txt")
+    write(corpus / "news" / "5.txt", "Floods in Velm destroyed 300 homes, the fire service said.\n")
+    _age(corpus / "news" / "5.txt")
+    compared = _compared_sources(monkeypatch)
+    _count_writes(corpus)
+    added = _scan(capsys)
+    assert added["parsed"] == 1
+    assert compared == [{"news/3.txt", "news/4.txt", "news/5.txt"}]
+    after = _rows(corpus)
+    assert after[landslide] == before[landslide]
+    assert {fid: blob for fid, (_, blob) in after.items()} == _cold(corpus, capsys)
+
+    # Removing an article drops its flags, and only its facts are judged again.
+    _scan(capsys)
+    before = _rows(corpus)
+    (corpus / "news" / "4.txt").unlink()
+    compared.clear()
+    _count_writes(corpus)
+    removed = _scan(capsys)
+    assert removed["sources"] == 4 and compared == [{"news/3.txt", "news/5.txt"}]
+    after = _rows(corpus)
+    assert after[landslide] == before[landslide]
+    assert not any("news/4.txt" in blob for _, blob in after.values())
+    assert {fid: blob for fid, (_, blob) in after.items()} == _cold(corpus, capsys)
+
+
+def test_an_unchanged_flag_whose_row_changes_is_updated_in_place(corpus, nlp, capsys):
+    """A line added above a figure moves it (same flag id, new line number): the
+    row is updated where it is, so its rowid (and the decision on its id) stay."""
+    _scan(capsys)
+    before = _rows(corpus)
+    flood = _flag_of(before, "news/3.txt")
+    edited = corpus / "news" / "3.txt"
+    edited.write_text("Velm, Thursday.\n\n" + ARTICLES["3.txt"], encoding="utf-8")
+    _age(edited)
+    _count_writes(corpus)
+    _scan(capsys)
+    after = _rows(corpus)
+    assert after[flood][0] == before[flood][0] and after[flood][1] != before[flood][1]
+    assert _writes(corpus) == 1
+    assert {fid: blob for fid, (_, blob) in after.items()} == _cold(corpus, capsys)
+
+
+def test_check_reads_only_the_claims_of_its_articles_facts(corpus, nlp, capsys, monkeypatch):
+    _scan(capsys)
+    write(corpus / "news" / "6.txt", "A landslide in Tarnow killed 9 people, a rescuer said.\n")
+    compared = _compared_sources(monkeypatch)
+    code = main(["check", "news/6.txt", "--fail-on", "high"])
+    out = capsys.readouterr().out
+    assert code == 1 and "news/6.txt:1:" in out and "CK104" in out
+    # The flood's articles were not read: only the landslide's fact was compared.
+    assert compared == [{"news/6.txt", "news/1.txt", "news/2.txt"}]
+
+
+def test_edits_to_the_seed_story_give_the_flags_of_a_scan_from_nothing(seeds_copy, nlp, capsys):
+    """Story-pack metrics, owners inferred from other figures and main places:
+    a scan that re-judges one article's facts gives what a full scan gives."""
+    seeds = sorted((seeds_copy / "seeds").glob("*.txt"))
+    for f in seeds:
+        _age(f)
+    _scan(capsys)
+    target = seeds_copy / "seeds" / "002_58061bc989f93f95.txt"
+    text = target.read_text(encoding="utf-8")
+    assert "a 45-day pause" in text and "240 hostages" in text
+    target.write_text(text.replace("a 45-day pause", "a 60-day pause").replace("240 hostages", "250 hostages"),
+                      encoding="utf-8")
+    _age(target)
+    warm = _scan(capsys)
+    assert warm["parsed"] == 1
+    incremental = {fid: blob for fid, (_, blob) in _rows(seeds_copy).items()}
+    assert incremental == _cold(seeds_copy, capsys)
+
+
+def test_flag_rows_are_each_flags_own_row(pack):
+    """Rows built with each claim's dict made once are the rows of each flag alone."""
+    from checker.bench import synthetic_claims
+    from checker.engine import compare
+    from checker.store import _flag_row, _flag_rows
+
+    flags = compare(synthetic_claims(3000, seed=3), pack)
+    assert len(flags) > 5 and len({id(c) for f in flags for c in f.claims}) < 2 * len(flags)
+    assert _flag_rows(flags) == [_flag_row(f) for f in flags]
+
+
+def test_flags_removed_behind_the_index_are_stored_again(corpus, nlp, capsys):
+    """A writer that knows nothing of the index (an older checker, a hand edit)
+    deletes a flag: the next scan does not trust the index and stores every flag."""
+    _scan(capsys)
+    before = _rows(corpus)
+    landslide = _flag_of(before, "news/1.txt")
+    db = sqlite3.connect(corpus / ".checker" / "cache.sqlite")
+    db.execute("DELETE FROM flags WHERE id=?", (landslide,))
+    db.commit()
+    db.close()
+    edited = corpus / "news" / "4.txt"
+    edited.write_text(ARTICLES["4.txt"].replace("300", "200"), encoding="utf-8")
+    _age(edited)
+    _scan(capsys)
+    after = _rows(corpus)
+    assert landslide in after
+    assert {fid: blob for fid, (_, blob) in after.items()} == _cold(corpus, capsys)
+
+
+def test_claims_stored_by_fact_key_come_back_as_they_were(seed_claims):
+    """Fact-key rows leave out a claim's id and its fields at their defaults;
+    reading them gives the claims the full rows give, field for field and type for type."""
+    from checker.model import Claim
+    from checker.store import Store
+
+    claims = [c for cl in seed_claims.values() for c in cl]
+    assert len(claims) > 20
+    for c in claims:
+        back = Claim.from_dict(json.loads(json.dumps(Store._compact(c))))
+        full = Claim.from_dict(json.loads(json.dumps(c.to_dict())))
+        assert back == full and json.dumps(back.to_dict()) == json.dumps(full.to_dict())
+    assert any(len(json.dumps(Store._compact(c))) < len(json.dumps(c.to_dict())) for c in claims)
+
+
+def test_the_check_command_ends_with_its_output_and_exit_code(corpus, nlp, capsys):
+    """Run as a command (as the hook runs it), check ends without the
+    interpreter's teardown: its piped output and exit code are all there."""
+    import subprocess
+    import sys
+
+    _scan(capsys)
+    write(corpus / "news" / "6.txt", "A landslide in Tarnow killed 9 people, a rescuer said.\n")
+    proc = subprocess.run([sys.executable, "-m", "checker", "check", "news/6.txt", "--fail-on", "high"],
+                          cwd=corpus, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert "news/6.txt:1:" in proc.stdout and "CK104" in proc.stdout
+    assert proc.stdout.rstrip().endswith("git add reports/decisions.jsonl")
