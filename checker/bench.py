@@ -262,15 +262,35 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
     would in a real one. Deterministic for a given seed.
     """
     rng = random.Random(seed)
-    start = date(2015, 1, 1).toordinal()
     n_stories = max(1, n // 60)
-    iso: dict[int, str] = {}
+    return _synthetic_claims(rng, n, _synthetic_stories(rng, n_stories, 0), 0)
 
-    def day_iso(d: int) -> str:
-        s = iso.get(d)
-        if s is None:
-            s = iso[d] = date.fromordinal(d).isoformat()
-        return s
+
+def synthetic_chunk(index: int, size: int, seed: int = 7) -> list[Claim]:
+    """Chunk `index` of a synthetic corpus made of chunks of `size` claims:
+    its own stories (numbered after the earlier chunks', so no two chunks
+    share a source or a story's fact) and the long-running series all chunks
+    share. Deterministic for (index, size, seed), and each chunk is made
+    without the others, so a cluster's workers can make a corpus no single
+    process holds."""
+    rng = random.Random(f"{seed}:{index}:{size}")
+    n_stories = max(1, size // 60)
+    return _synthetic_claims(rng, size, _synthetic_stories(rng, n_stories, index * n_stories), index * size)
+
+
+_START = date(2015, 1, 1).toordinal()
+_ISO: dict[int, str] = {}
+
+
+def _day_iso(d: int) -> str:
+    s = _ISO.get(d)
+    if s is None:
+        s = _ISO[d] = date.fromordinal(d).isoformat()
+    return s
+
+
+def _synthetic_stories(rng: random.Random, n_stories: int, first: int) -> list[dict]:
+    start = _START
 
     # (counted, event, phrase, unit, cumulative, scope, places, value(day, base))
     series = [
@@ -282,7 +302,7 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
          lambda d, b: float(42 + 3 * (((d - start) // 365) % 2))),
     ]
     stories = []
-    for k in range(n_stories):
+    for k in range(first, first + n_stories):
         facts = []
         for f in range(rng.randint(2, 6)):
             r = rng.random()
@@ -302,8 +322,13 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
             "sources": sources,
             "outlets": {s: f"{rng.choice(_OUTLETS)} {s[:-4]}" for s in sources},
         })
+    return stories
+
+
+def _synthetic_claims(rng: random.Random, n: int, stories: list[dict], first: int) -> list[Claim]:
+    n_stories = len(stories)
     claims: list[Claim] = []
-    for i in range(n):
+    for i in range(first, first + n):
         st = stories[rng.randrange(n_stories)]
         fi = rng.randrange(len(st["facts"]))
         counted, event, phrase, unit, cumulative, scope, places, value_at = st["facts"][fi]
@@ -326,7 +351,7 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
             tol = 3.5
         source = rng.choice(st["sources"])
         undated = rng.random() < 0.04
-        d = None if undated else day_iso(day)
+        d = None if undated else _day_iso(day)
         surface = f"{_fmt(value)} {counted}s" if kind != "categorical" else f"all the {group}"
         q = Quantity(low=low, high=high, kind=kind, unit=unit or counted, surface=surface,
                      tolerance=tol, concept=counted, group=group)

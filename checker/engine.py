@@ -174,14 +174,17 @@ def compare_block(ctx: Context, block: Block) -> None:
                         ctx.once.add(once)
                         ctx.emit(code, metric.name, a, b, message)
 
-def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, facts=None) -> list[Flag]:
+def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, facts=None,
+            source_places=None) -> list[Flag]:
     """Flags for every disagreement among `claims`, by severity then id.
 
     Claims are aligned to metrics (checker.align), blocked by metric, and
     compared only within each metric's time window, so the work grows with
     the number of claims, not the number of pairs. With `focus` (source ids),
     only blocks holding a claim from those sources are compared: the
-    pre-commit check needs no other flags.
+    pre-commit check needs no other flags. `source_places` (source id ->
+    its main places) is given when `claims` are one partition of a corpus
+    (checker.partitioned): a source's main places come from all its claims.
     """
     settings = Settings.from_pack(pack)
     ctx = Context(pack=pack, settings=settings, configs=rule_configs(pack), focus=focus)
@@ -195,7 +198,7 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, 
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        blocks = build_blocks(claims, pack, aligner)
+        blocks = build_blocks(claims, pack, aligner, source_places)
         for name in sorted(blocks):
             if focus is not None and not any(slot.claim.source_id in focus for slot in blocks[name].slots):
                 continue

@@ -532,16 +532,21 @@ def main_places(claims: list[Claim], aligner: Aligner) -> dict[str, frozenset[st
         out[sid] = frozenset(p for p, n in per.items() if n == best)
     return out
 
-def build_blocks(claims: list[Claim], pack: RulePack, aligner: Aligner | None = None) -> dict[str, Block]:
+def build_blocks(claims: list[Claim], pack: RulePack, aligner: Aligner | None = None,
+                 source_places: dict[str, frozenset[str]] | None = None) -> dict[str, Block]:
     """Group the comparable claims by metric. Claims naming no fact are left out.
 
     Metrics with `same_place` (every generic key) are split further by place:
     a slot goes to the block of each place it names, or to the block of no
     place when it names none (and its source names none either). So "people
     killed" in Malatya and in Syria never share a block, however large the
-    corpus."""
+    corpus. `source_places` gives each source's main places when `claims` are
+    only part of the corpus (a partition of a distributed comparison)."""
     aligner = aligner or Aligner(pack)
-    defaults = main_places(claims, aligner) if aligner.settings.inherit_place else {}
+    if not aligner.settings.inherit_place:
+        defaults = {}
+    else:
+        defaults = source_places if source_places is not None else main_places(claims, aligner)
     empty: frozenset[str] = frozenset()
     blocks: dict[str, Block] = {}
     for c in claims:
