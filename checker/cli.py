@@ -157,9 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scan", type=int, metavar="N",
                    help="time cold, warm and one-file-edited scans of N generated articles")
     b.add_argument("--review", type=int, metavar="N", help="time opening the review app's data with N flags")
-    b.add_argument("--jobs", type=int, default=1, metavar="N", help="with --scan: processes or Dask workers")
+    b.add_argument("--jobs", "--workers", dest="jobs", type=int, default=1, metavar="N",
+                   help="with --scan: processes or Dask workers; with --claims and --executor dask: Dask workers")
+    b.add_argument("--memory-limit", default="4GB", metavar="SIZE",
+                   help="with --claims and --executor dask: each local worker's memory limit (default: 4GB)")
     b.add_argument("--executor", choices=["local", "dask"], default="local",
-                   help="with --scan: also give the speed-up of a cold Dask scan over --jobs 1")
+                   help="with --scan: also give the speed-up of a cold Dask scan over --jobs 1; with --claims: "
+                        "compare on a Dask cluster, partitioned by fact key, the claims made on the workers")
     b.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: an existing cluster")
     b.add_argument("--json", action="store_true", help="machine-readable output")
     b.add_argument("--progress", action="store_true",
