@@ -17,14 +17,22 @@ def _scan_and_flags(capsys, *args) -> tuple[dict, list[dict]]:
     return summary, json.loads(capsys.readouterr().out)
 
 
-def test_dask_local_cluster_gives_the_flags_of_one_process(seeds_copy, nlp, capsys):
+def test_dask_local_cluster_gives_the_flags_of_one_process(seeds_copy, nlp, capsys, monkeypatch):
     pytest.importorskip("dask.distributed")
+    import checker.partitioned as partitioned
+
     one, flags_one = _scan_and_flags(capsys, "--jobs", "1")
     shutil.rmtree(seeds_copy / ".checker")
+    compared = []
+    on_cluster = partitioned.compare_chunks
+    monkeypatch.setattr(partitioned, "compare_chunks",
+                        lambda *a, **k: compared.append(on_cluster(*a, **k)) or compared[-1])
     two, flags_dask = _scan_and_flags(capsys, "--executor", "dask", "--jobs", "2")
     assert two["parsed"] == one["parsed"] == one["sources"] > 2
     assert two["claims"] == one["claims"]
     assert flags_dask == flags_one and len(flags_one) > 0
+    # the comparison ran on the cluster, partitioned by fact key
+    assert len(compared) == 1 and compared[0]["partitions"] >= 2 and compared[0]["flags"] == len(flags_one)
 
 
 def test_dask_workers_run_the_extraction(tmp_path):
