@@ -153,7 +153,7 @@ def _make_chunk(index: int, size: int, seed: int, count: int) -> bytes:
 
 
 def bench_compare_dask(n: int, cfg: Config, workers: int = 2, scheduler: str | None = None,
-                       memory_limit: str | None = "4GB", chunk: int = DASK_CHUNK,
+                       memory_limit: str | None = "4GB", chunk: int | None = None,
                        say: Callable[[str], None] = lambda message: None) -> dict:
     """Compare `n` synthetic claims on a Dask cluster, partitioned by fact key.
 
@@ -171,6 +171,7 @@ def bench_compare_dask(n: int, cfg: Config, workers: int = 2, scheduler: str | N
     from .pipeline import _extra_rules
     from .rulepack import pack_files
 
+    chunk = chunk or DASK_CHUNK
     packs = pack_bytes(pack_files(_extra_rules(cfg))[len(pack_files()):])
     with DaskSession(scheduler, workers, memory_limit if not scheduler else None) as session:
         client = session.client()

@@ -92,6 +92,7 @@ class DaskSession:
                 self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                              dashboard_address=None, **extra)
                 self._client = Client(self._cluster)
+                self._client.wait_for_workers(self.workers, timeout=120)
         return self._client
 
     def close(self) -> None:
