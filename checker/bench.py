@@ -145,11 +145,14 @@ def bench_extraction(cfg: Config, sources: list[Source], min_docs: int,
 DASK_CHUNK = 100_000
 
 
-def _make_chunk(index: int, size: int, seed: int, count: int) -> bytes:
-    """Run on a worker: one chunk of the synthetic corpus, encoded."""
-    from .partitioned import encode
+def _make_chunk(index: int, size: int, seed: int, count: int, packs: list) -> tuple[bytes, tuple]:
+    """Run on a worker: one chunk of the synthetic corpus, encoded, and the
+    keys its claims join (computed while the claims are at hand)."""
+    from .executors import _worker_pack
+    from .partitioned import claims_edges, encode
 
-    return encode(synthetic_chunk(index, size, seed, count))
+    claims = synthetic_chunk(index, size, seed, count)
+    return encode(claims), claims_edges(claims, _worker_pack(packs))
 
 
 def bench_compare_dask(n: int, cfg: Config, workers: int = 2, scheduler: str | None = None,
@@ -164,6 +167,7 @@ def bench_compare_dask(n: int, cfg: Config, workers: int = 2, scheduler: str | N
     client (which hosts a local cluster's scheduler), every worker and every
     nanny. A fresh local cluster is started for each size, so the peaks are
     this run's."""
+    import operator
     import os
 
     from .executors import DaskSession
@@ -177,10 +181,14 @@ def bench_compare_dask(n: int, cfg: Config, workers: int = 2, scheduler: str | N
         client = session.client()
         pids = client.run(os.getpid)
         t0 = time.perf_counter()
-        chunks = [client.submit(_make_chunk, i, chunk, 7, min(chunk, n - i * chunk), pure=False)
-                  for i in range(-(-n // chunk))]
+        made = [client.submit(_make_chunk, i, chunk, 7, min(chunk, n - i * chunk), packs, pure=False)
+                for i in range(-(-n // chunk))]
+        chunks = [client.submit(operator.getitem, m, 0, pure=False) for m in made]
+        edges = [client.submit(operator.getitem, m, 1, pure=False) for m in made]
+        del made
         say(f"{len(chunks)} chunks of up to {chunk:,} claims made on {len(pids)} workers")
-        summary = compare_chunks(client, chunks, packs, keep="summary", say=say)
+        summary = compare_chunks(client, chunks, packs, keep="summary", say=say, edges_of=edges)
+        del edges
         seconds = time.perf_counter() - t0
         peaks = process_peaks(client)
         restarted = client.run(os.getpid) != pids

@@ -119,17 +119,20 @@ def make_synthetic_chunk(index: int, size: int, seed: int) -> bytes:
     return encode(synthetic_chunk(index, size, seed))
 
 
-def chunk_edges(blob: bytes, packs: list[tuple[str, bytes]]) -> tuple[set[tuple[str, str]], int]:
-    """The key pairs the chunk's claims join, and how many claims it holds."""
-    pack = _pack(packs)
+def claims_edges(claims: list[Claim], pack: RulePack) -> tuple[set[tuple[str, str]], int]:
+    """The key pairs the claims join, and how many claims there are."""
     aligner = Aligner(pack)
     edges = set()
-    claims = decode(blob)
     for c in claims:
         key, also = claim_keys(c, pack, aligner)
         if also is not None:
             edges.add((key, also))
     return edges, len(claims)
+
+
+def chunk_edges(blob: bytes, packs: list[tuple[str, bytes]]) -> tuple[set[tuple[str, str]], int]:
+    """The key pairs an encoded chunk's claims join, and how many claims it holds."""
+    return claims_edges(decode(blob), _pack(packs))
 
 
 def split_chunk(blob: bytes, roots: dict[str, str], parts: int, packs: list[tuple[str, bytes]]) -> list[bytes]:
@@ -203,22 +206,27 @@ def sort_flags(flags: list[Flag]) -> list[Flag]:
 
 
 def compare_chunks(client, chunks: list, packs: list[tuple[str, bytes]], parts: int | None = None,
-                   keep: str = "flags", say: Callable[[str], None] = lambda message: None) -> dict:
+                   keep: str = "flags", say: Callable[[str], None] = lambda message: None,
+                   edges_of: list | None = None) -> dict:
     """Compare the claims of `chunks` (futures of encoded claim lists, each
     holding whole sources, in corpus order) on the cluster of `client`.
+    `edges_of`: futures of each chunk's `claims_edges`, when the task that
+    made the chunk computed them (otherwise a task per chunk does).
 
     The list is emptied: the chunks are released as soon as they are split.
-    Returns {"flags": [...]} (keep="flags") or the merged summary, with the
-    partition count and sizes."""
+    Returns the merged summary (counts, digest, sample, partition sizes),
+    with the flags in the engine's order as "flags_list" when keep="flags"."""
     n_chunks = len(chunks)
     say(f"keys of {n_chunks} chunks")
-    edge_futures = client.map(chunk_edges, chunks, packs=packs, pure=False)
+    edge_futures = edges_of if edges_of is not None else client.map(chunk_edges, chunks, packs=packs, pure=False)
     edges: set = set()
     total = 0
     for e, n in client.gather(edge_futures):
         edges |= e
         total += n
     del edge_futures
+    if edges_of is not None:
+        edges_of.clear()
     roots = components(edges)
     if parts is None:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
