@@ -59,3 +59,10 @@ def test_claims_on_a_dask_cluster_give_the_flags_of_one_process(seeds_copy, caps
     assert run["flags"] == len(flags) > 0 and run["flag_digest"] == f"{flag_digest(flags):016x}"
     assert run["compared_claims"] <= run["claims"] == 3500 and run["workers"] == 2
     assert len([k for k in run["peak_mb"] if k.startswith("worker")]) == 2 and "client" in run["peak_mb"]
+
+
+def test_a_bad_memory_limit_is_one_line(seeds_copy, capsys):
+    pytest.importorskip("dask.distributed")
+    assert main(["bench", "--claims", "100", "--executor", "dask", "--memory-limit", "lots"]) == 2
+    err = capsys.readouterr().err
+    assert "--memory-limit takes a size such as 4GB" in err and "Traceback" not in err
