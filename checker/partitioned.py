@@ -18,9 +18,10 @@ engine's order.
 
 Input chunks are made on the workers (synthetic corpora) or scattered from
 the client (a scan's claims); chunks and partition pieces travel as
-compressed pickles, so Dask can spill them to disk, and no process ever holds
-more than a chunk and a partition of claims. Dask schedules everything
-(`Client.submit`); nothing here decides where a task runs.
+compressed pickles, so Dask can spill them to disk; a worker holds the
+claims of the chunk or partition it is working on, and the others only
+encoded. Dask schedules everything (`Client.submit`); nothing here decides
+where a task runs.
 """
 from __future__ import annotations
 
@@ -41,8 +42,8 @@ from .units import unit_family
 # Claims per input chunk sent from the client (whole sources, so a chunk may be larger).
 CHUNK_CLAIMS = 50_000
 # Claims per partition the comparison aims at: a partition's comparison
-# takes about 1.6 KB per claim, so this keeps it near 200 MB (a component
-# larger than this stays whole: it is one fact).
+# takes about 1.6 KB per claim, so this keeps it near 200 MB (a larger
+# component stays whole: its claims can meet in one block).
 PART_CLAIMS = 120_000
 
 
