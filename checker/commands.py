@@ -156,17 +156,6 @@ def cmd_scan(args) -> int:
         raise UserError("--jobs must be at least 1")
     if args.scheduler and args.executor != "dask":
         raise UserError("--scheduler needs --executor dask")
-    if args.executor == "dask" and sizes:
-        try:
-            from dask.utils import parse_bytes
-        except ImportError:
-            parse_bytes = None  # the Dask session says what to install
-        try:
-            limit = parse_bytes(args.memory_limit) if parse_bytes else 1
-        except (ValueError, TypeError):
-            limit = 0
-        if limit <= 0:
-            raise UserError(f"--memory-limit takes a size such as 4GB, not {args.memory_limit!r}")
     cfg = load_config()
     if args.report:
         _check_report_target(cfg, Path(args.report))  # before a long scan, not after it

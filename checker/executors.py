@@ -30,21 +30,22 @@ def batches_of(sources: list[Source], workers: int) -> list[list[Source]]:
 
 def _worker_pack(packs: list[tuple[str, bytes]]):
     """The rule pack on a worker, from the client's extra pack files (sent as
-    bytes, so a remote worker needs no copy of the corpus's rules)."""
+    bytes, so a remote worker needs no copy of the corpus's rules). Each
+    process writes them to a folder of its own and loads them from it: two
+    workers sharing one folder could read a file the other is rewriting."""
     import tempfile
 
     from .rulepack import load_rulepack
 
     digest = hashlib.sha1(b"".join(name.encode() + b"\0" + data for name, data in packs)).hexdigest()[:16]
     if digest not in _WORKER:
-        folder = Path(tempfile.gettempdir()) / f"checker-rules-{digest}"
-        folder.mkdir(exist_ok=True)
-        paths = []
-        for i, (name, data) in enumerate(packs):
-            path = folder / f"{i:03d}-{Path(name).name}"
-            path.write_bytes(data)
-            paths.append(path)
-        _WORKER[digest] = load_rulepack(paths)
+        with tempfile.TemporaryDirectory(prefix=f"checker-rules-{digest}-") as tmp:
+            paths = []
+            for i, (name, data) in enumerate(packs):
+                path = Path(tmp) / f"{i:03d}-{Path(name).name}"
+                path.write_bytes(data)
+                paths.append(path)
+            _WORKER[digest] = load_rulepack(paths)
     return _WORKER[digest]
 
 

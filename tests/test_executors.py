@@ -59,3 +59,23 @@ def test_dask_workers_run_the_extraction(tmp_path):
 def test_scheduler_without_dask_executor_is_one_line(seeds_copy, capsys):
     assert main(["scan", "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "--scheduler needs --executor dask" in capsys.readouterr().err
+
+
+def test_a_worker_loads_the_packs_from_a_folder_of_its_own(seeds_copy, tmp_path, monkeypatch):
+    """Workers start together: a folder shared between them (as before) let one
+    read a pack file while another rewrote it. Each load now writes to its own
+    folder and removes it, and the pack holds the corpus's metrics."""
+    import tempfile
+
+    from checker import executors
+    from checker.pipeline import _own_packs
+    from checker.config import load_config
+
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    monkeypatch.setattr(executors, "_WORKER", {})
+    packs = executors._pack_bytes(_own_packs(load_config()))
+    assert packs
+    pack = executors._worker_pack(packs)
+    assert pack.metrics and list(shared.iterdir()) == []
