@@ -54,7 +54,7 @@ def _peak_mb() -> float:
 
 def run_bench(cfg: Config, paths: list[str] | None, min_docs: int | None = 200, claim_sizes: list[int] | None = None,
               check_article: str | None = None, scan_articles: int | None = None, review_flags: int | None = None,
-              jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+              jobs: int = 1, executor: str = "local", scheduler: str | None = None, memory_limit: str | None = "4GB",
               progress: Callable[[str], None] | None = None, seed_cache: str | None = None) -> dict:
     """Extraction speed against bare spaCy (unless `min_docs` is None), plus
     whichever corpus-scale runs are asked for. `progress(message)` is told when
@@ -86,8 +86,14 @@ def run_bench(cfg: Config, paths: list[str] | None, min_docs: int | None = 200, 
         pack = load_pack(cfg)
         result["compare"] = []
         for n in claim_sizes:
-            say(f"comparison on {n:,} synthetic claims")
-            result["compare"].append(bench_compare(n, pack))
+            if executor == "dask":
+                say(f"comparison on {n:,} synthetic claims on a Dask cluster")
+                result["compare"].append(bench_compare_dask(n, cfg, jobs, scheduler, memory_limit, say=say))
+            else:
+                say(f"comparison on {n:,} synthetic claims")
+                result["compare"].append(bench_compare(n, pack))
+        if executor != "dask" and len(claim_sizes) > 1:
+            result["compare_per_doubling"] = per_doubling(result["compare"])
     result["peak_memory_mb"] = round(_peak_mb(), 1)
     return result
 
@@ -135,6 +141,67 @@ def bench_extraction(cfg: Config, sources: list[Source], min_docs: int,
     return result
 
 
+# Claims a worker makes at a time for `bench --claims N --executor dask`.
+DASK_CHUNK = 100_000
+
+
+def _make_chunk(index: int, size: int, seed: int, count: int, packs: list) -> tuple[bytes, tuple]:
+    """Run on a worker: one chunk of the synthetic corpus, encoded, and the
+    keys its claims join (computed while the claims are at hand)."""
+    from .executors import _worker_pack
+    from .partitioned import claims_edges, encode
+
+    claims = synthetic_chunk(index, size, seed, count)
+    return encode(claims), claims_edges(claims, _worker_pack(packs))
+
+
+def bench_compare_dask(n: int, cfg: Config, workers: int = 2, scheduler: str | None = None,
+                       memory_limit: str | None = "4GB", chunk: int | None = None,
+                       say: Callable[[str], None] = lambda message: None) -> dict:
+    """Compare `n` synthetic claims on a Dask cluster, partitioned by fact key.
+
+    The workers make the corpus chunk by chunk, so the claims never live in
+    one process; the client gathers only counts, an order-free digest of the
+    flag ids and the surest flags (at 10M claims the flags themselves are
+    several GB). Reports the wall time and the peak resident memory of the
+    client (which hosts a local cluster's scheduler), every worker and every
+    nanny. A fresh local cluster is started for each size, so the peaks are
+    this run's."""
+    import operator
+    import os
+
+    from .executors import DaskSession
+    from .partitioned import compare_chunks, pack_bytes, process_peaks
+    from .pipeline import _extra_rules
+    from .rulepack import pack_files
+
+    chunk = chunk or DASK_CHUNK
+    packs = pack_bytes(pack_files(_extra_rules(cfg))[len(pack_files()):])
+    with DaskSession(scheduler, workers, memory_limit if not scheduler else None) as session:
+        client = session.client()
+        pids = client.run(os.getpid)
+        t0 = time.perf_counter()
+        made = [client.submit(_make_chunk, i, chunk, 7, min(chunk, n - i * chunk), packs, pure=False)
+                for i in range(-(-n // chunk))]
+        chunks = [client.submit(operator.getitem, m, 0, pure=False) for m in made]
+        edges = [client.submit(operator.getitem, m, 1, pure=False) for m in made]
+        del made
+        say(f"{len(chunks)} chunks of up to {chunk:,} claims made on {len(pids)} workers")
+        summary = compare_chunks(client, chunks, packs, keep="summary", say=say, edges_of=edges)
+        del edges
+        seconds = time.perf_counter() - t0
+        peaks = process_peaks(client)
+        restarted = client.run(os.getpid) != pids
+    return {"claims": n, "executor": "dask", "workers": len(pids), "memory_limit": memory_limit if not scheduler else None,
+            "seconds": round(seconds, 3), "flags": summary["flags"], "severity": summary["severity"],
+            "flag_digest": f"{summary['digest']:016x}", "compared_claims": summary["compared"],
+            "partitions": summary["partitions"], "largest_partition": summary["largest_partition"],
+            "slowest_partition_seconds": round(summary["partition_seconds"], 3),
+            "sample": [f"{f.severity} {f.code} {f.fact or f.metric}: {f.message}" for f in summary["sample"]],
+            "peak_mb": peaks, "max_peak_mb": max(peaks.values()), "workers_restarted": restarted,
+            "microseconds_per_claim": round(1e6 * seconds / n, 2)}
+
+
 def bench_compare(n: int, pack) -> dict:
     """Time the comparison step alone on `n` synthetic claims."""
     from .engine import compare
@@ -144,7 +211,21 @@ def bench_compare(n: int, pack) -> dict:
     flags = compare(claims, pack)
     seconds = time.perf_counter() - t0
     return {"claims": n, "seconds": round(seconds, 3), "flags": len(flags),
-            "microseconds_per_claim": round(1e6 * seconds / n, 2)}
+            "microseconds_per_claim": round(1e6 * seconds / n, 2),
+            "peak_mb_so_far": round(_peak_mb(), 1)}
+
+
+def per_doubling(runs: list[dict]) -> list[dict]:
+    """Between consecutive sizes, the time ratio per doubling of the claims
+    ((t2/t1) ** (1 / log2(n2/n1)): 2.0 is linear)."""
+    import math
+
+    out = []
+    for a, b in zip(runs, runs[1:]):
+        if b["claims"] > a["claims"] and a["seconds"] > 0:
+            ratio = (b["seconds"] / a["seconds"]) ** (1 / math.log2(b["claims"] / a["claims"]))
+            out.append({"from": a["claims"], "to": b["claims"], "ratio": round(ratio, 3)})
+    return out
 
 
 _BARE_SCRIPT = (
@@ -240,6 +321,16 @@ def format_bench(r: dict) -> str:
     for c in r.get("compare", []):
         lines.append(f"compare {c['claims']:>9,} claims  {c['seconds']:>8.3f} s  "
                      f"({c['microseconds_per_claim']} µs/claim, {c['flags']:,} flags)")
+        if c.get("executor") == "dask":
+            lines.append(f"  on {c['workers']} Dask workers (memory limit {c['memory_limit'] or 'the cluster’s'}), "
+                         f"{c['partitions']} partitions by fact key, largest {c['largest_partition']:,} claims; "
+                         f"flag digest {c['flag_digest']}")
+            for name, mb in c["peak_mb"].items():
+                lines.append(f"  peak {name:<34}{mb:>10,.1f} MB")
+            if c["workers_restarted"]:
+                lines.append("  a worker was restarted during the run (memory limit?): its peak is lost")
+    for step in r.get("compare_per_doubling", []):
+        lines.append(f"compare {step['from']:>9,} -> {step['to']:,} claims: {step['ratio']:.2f}x per doubling")
     return "\n".join(lines)
 
 
@@ -265,15 +356,42 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
     would in a real one. Deterministic for a given seed.
     """
     rng = random.Random(seed)
-    start = date(2015, 1, 1).toordinal()
     n_stories = max(1, n // 60)
-    iso: dict[int, str] = {}
+    return _synthetic_claims(rng, n, _synthetic_stories(rng, n_stories, 0), 0)
 
-    def day_iso(d: int) -> str:
-        s = iso.get(d)
-        if s is None:
-            s = iso[d] = date.fromordinal(d).isoformat()
-        return s
+
+def synthetic_chunk(index: int, size: int, seed: int = 7, count: int | None = None) -> list[Claim]:
+    """Chunk `index` of a synthetic corpus made of chunks of `size` claims
+    (`count` of them when it is the last, partial chunk): its own stories
+    (numbered after the earlier chunks', so no two chunks share a source or
+    a story's fact) and the long-running series all chunks share.
+    Deterministic for (index, size, seed), and each chunk is made without the
+    others, so a cluster's workers can make a corpus no single process holds."""
+    rng = random.Random(f"{seed}:{index}:{size}")
+    n_stories = max(1, size // 60)
+    stories = _synthetic_stories(rng, n_stories, index * n_stories)
+    return _synthetic_claims(rng, size if count is None else count, stories, index * size)
+
+
+def synthetic_corpus(n: int, chunk: int, seed: int = 7) -> list[Claim]:
+    """The whole corpus `bench --executor dask` makes chunk by chunk on its
+    workers, in one list (to check the cluster's flags against one process)."""
+    return [c for i in range(-(-n // chunk)) for c in synthetic_chunk(i, chunk, seed, min(chunk, n - i * chunk))]
+
+
+_START = date(2015, 1, 1).toordinal()
+_ISO: dict[int, str] = {}
+
+
+def _day_iso(d: int) -> str:
+    s = _ISO.get(d)
+    if s is None:
+        s = _ISO[d] = date.fromordinal(d).isoformat()
+    return s
+
+
+def _synthetic_stories(rng: random.Random, n_stories: int, first: int) -> list[dict]:
+    start = _START
 
     # (counted, event, phrase, unit, cumulative, scope, places, value(day, base))
     series = [
@@ -285,7 +403,7 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
          lambda d, b: float(42 + 3 * (((d - start) // 365) % 2))),
     ]
     stories = []
-    for k in range(n_stories):
+    for k in range(first, first + n_stories):
         facts = []
         for f in range(rng.randint(2, 6)):
             r = rng.random()
@@ -305,8 +423,13 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
             "sources": sources,
             "outlets": {s: f"{rng.choice(_OUTLETS)} {s[:-4]}" for s in sources},
         })
+    return stories
+
+
+def _synthetic_claims(rng: random.Random, n: int, stories: list[dict], first: int) -> list[Claim]:
+    n_stories = len(stories)
     claims: list[Claim] = []
-    for i in range(n):
+    for i in range(first, first + n):
         st = stories[rng.randrange(n_stories)]
         fi = rng.randrange(len(st["facts"]))
         counted, event, phrase, unit, cumulative, scope, places, value_at = st["facts"][fi]
@@ -329,7 +452,7 @@ def synthetic_claims(n: int, seed: int = 0) -> list[Claim]:
             tol = 3.5
         source = rng.choice(st["sources"])
         undated = rng.random() < 0.04
-        d = None if undated else day_iso(day)
+        d = None if undated else _day_iso(day)
         surface = f"{_fmt(value)} {counted}s" if kind != "categorical" else f"all the {group}"
         q = Quantity(low=low, high=high, kind=kind, unit=unit or counted, surface=surface,
                      tolerance=tol, concept=counted, group=group)

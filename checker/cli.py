@@ -161,9 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
                         ".checker/cache.sqlite of a corpus made by scripts/make_bench_corpus.py and scanned), so "
                         "the first scan reuses its claims instead of parsing every article; it is then not cold")
     b.add_argument("--review", type=int, metavar="N", help="time opening the review app's data with N flags")
-    b.add_argument("--jobs", type=int, default=1, metavar="N", help="with --scan: processes or Dask workers")
+    b.add_argument("--jobs", "--workers", dest="jobs", type=int, default=1, metavar="N",
+                   help="with --scan: processes or Dask workers; with --claims and --executor dask: Dask workers")
+    b.add_argument("--memory-limit", default="4GB", metavar="SIZE",
+                   help="with --claims and --executor dask: each local worker's memory limit (default: 4GB)")
     b.add_argument("--executor", choices=["local", "dask"], default="local",
-                   help="with --scan: also give the speed-up of a cold Dask scan over --jobs 1")
+                   help="with --scan: also give the speed-up of a cold Dask scan over --jobs 1; with --claims: "
+                        "compare on a Dask cluster, partitioned by fact key, the claims made on the workers")
     b.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: an existing cluster")
     b.add_argument("--json", action="store_true", help="machine-readable output")
     b.add_argument("--progress", action="store_true",

@@ -641,18 +641,32 @@ def cmd_bench(args) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise UserError(f"--{name} must be at least 1")
-    if (args.executor != "local" or args.scheduler or args.jobs != 1) and not args.scan:
-        raise UserError("--executor, --scheduler and --jobs apply to --scan N")
+    if (args.executor != "local" or args.scheduler or args.jobs != 1) and not (args.scan or sizes):
+        raise UserError("--executor, --scheduler and --jobs apply to --scan N or --claims N")
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler needs --executor dask")
+    if args.executor == "dask" and sizes:
+        try:
+            from dask.utils import parse_bytes
+        except ImportError:
+            parse_bytes = None  # the Dask session says what to install
+        try:
+            limit = parse_bytes(args.memory_limit) if parse_bytes else 1
+        except (ValueError, TypeError):
+            limit = 0
+        if limit <= 0:
+            raise UserError(f"--memory-limit takes a size such as 4GB, not {args.memory_limit!r}")
     if args.seed_cache and (not args.scan or args.executor == "dask"):
         raise UserError("--seed-cache applies to --scan N without --executor dask")
     if args.seed_cache and not Path(args.seed_cache).is_file():
         raise UserError(f"{args.seed_cache}: no such cache file")
     if args.check == "" and not args.scan:
         raise UserError("--check needs an ARTICLE, or --scan N to check a copy of a source against N articles")
-    docs = args.docs if args.docs is not None or args.scan or args.review else 200
+    docs = args.docs if args.docs is not None or args.scan or args.review or sizes else 200
     result = run_bench(cfg, args.paths or None, min_docs=docs, claim_sizes=sizes, check_article=args.check,
                        scan_articles=args.scan, review_flags=args.review, jobs=args.jobs,
-                       executor=args.executor, scheduler=args.scheduler, seed_cache=args.seed_cache,
+                       executor=args.executor, scheduler=args.scheduler, memory_limit=args.memory_limit,
+                       seed_cache=args.seed_cache,
                        progress=_stage_reporter("bench") if args.progress or sys.stderr.isatty() else None)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import UserError
-from .model import Claim, Source
+from .model import Claim, Flag, Source
 
 # Sources sent to a worker in one task: large enough to amortize the round
 # trip, small enough to spread a corpus over the workers.
@@ -30,21 +30,22 @@ def batches_of(sources: list[Source], workers: int) -> list[list[Source]]:
 
 def _worker_pack(packs: list[tuple[str, bytes]]):
     """The rule pack on a worker, from the client's extra pack files (sent as
-    bytes, so a remote worker needs no copy of the corpus's rules)."""
+    bytes, so a remote worker needs no copy of the corpus's rules). Each
+    process writes them to a folder of its own and loads them from it: two
+    workers sharing one folder could read a file the other is rewriting."""
     import tempfile
 
     from .rulepack import load_rulepack
 
     digest = hashlib.sha1(b"".join(name.encode() + b"\0" + data for name, data in packs)).hexdigest()[:16]
     if digest not in _WORKER:
-        folder = Path(tempfile.gettempdir()) / f"checker-rules-{digest}"
-        folder.mkdir(exist_ok=True)
-        paths = []
-        for i, (name, data) in enumerate(packs):
-            path = folder / f"{i:03d}-{Path(name).name}"
-            path.write_bytes(data)
-            paths.append(path)
-        _WORKER[digest] = load_rulepack(paths)
+        with tempfile.TemporaryDirectory(prefix=f"checker-rules-{digest}-") as tmp:
+            paths = []
+            for i, (name, data) in enumerate(packs):
+                path = Path(tmp) / f"{i:03d}-{Path(name).name}"
+                path.write_bytes(data)
+                paths.append(path)
+            _WORKER[digest] = load_rulepack(paths)
     return _WORKER[digest]
 
 
@@ -64,31 +65,73 @@ def _pack_bytes(files: list[Path]) -> list[tuple[str, bytes]]:
     return [(f.name, Path(f).read_bytes()) for f in files]
 
 
+class DaskSession:
+    """One Dask client for a run's extraction and comparison: connected (or
+    its `LocalCluster` of `workers` single-threaded processes started) on
+    first use, closed by close(). `memory_limit` applies to local workers."""
+
+    def __init__(self, scheduler: str | None = None, workers: int = 2, memory_limit: str | None = None):
+        self.scheduler = scheduler
+        self.workers = max(1, workers)
+        self.memory_limit = memory_limit
+        self._client = None
+        self._cluster = None
+
+    def client(self):
+        if self._client is None:
+            try:
+                from dask.distributed import Client, LocalCluster
+            except ImportError:
+                raise UserError("the dask executor needs dask.distributed: pip install 'checker[dask]'") from None
+            if self.scheduler:
+                try:
+                    self._client = Client(self.scheduler, timeout="20s")
+                except (OSError, TimeoutError, ValueError) as exc:
+                    raise UserError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+            else:
+                extra = {"memory_limit": self.memory_limit} if self.memory_limit else {}
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=None, **extra)
+                self._client = Client(self._cluster)
+                self._client.wait_for_workers(self.workers, timeout=120)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def __enter__(self) -> "DaskSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def dask_extract(
     sources: list[Source], model: str | None, extra_pack_files: list[Path], scheduler: str | None = None,
-    workers: int = 2, progress: Callable[[Source], None] | None = None,
+    workers: int = 2, progress: Callable[[Source], None] | None = None, session: DaskSession | None = None,
 ) -> Iterator[tuple[Source, list[Claim]]]:
-    """Yield (source, claims) as a Dask cluster finishes them (any order)."""
+    """Yield (source, claims) as a Dask cluster finishes them (any order).
+    With `session`, its cluster is used and left open for the comparison."""
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import as_completed
     except ImportError:
         raise UserError("the dask executor needs dask.distributed: pip install 'checker[dask]'") from None
+
     from .nlp import resolve_model_name
     from .pipeline import EXTRACTOR_VERSION
 
     expected_model = resolve_model_name(model)
     packs = _pack_bytes(extra_pack_files)
     by_id = {s.id: s for s in sources}
-    cluster = None
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise UserError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    else:
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
+    own = session is None
+    if own:
+        session = DaskSession(scheduler, workers)
+    client = session.client()
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         futures = client.map(extract_batch, [[s.to_dict() for s in b] for b in batches_of(sources, n_workers)],
@@ -105,6 +148,16 @@ def dask_extract(
                     progress(source)
                 yield source, [Claim.from_dict(d) for d in claims]
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        if own:
+            session.close()
+
+
+def dask_compare(claims: list[Claim], extra_pack_files: list[Path], session: DaskSession) -> list[Flag]:
+    """The flags of `claims` compared on the session's cluster, partitioned by
+    fact key (checker.partitioned): the same flags as `engine.compare`."""
+    from .partitioned import chunks_of, compare_chunks, encode
+
+    client = session.client()
+    packs = _pack_bytes(extra_pack_files)
+    chunks = client.scatter([encode(ch) for ch in chunks_of(claims)])
+    return compare_chunks(client, chunks, packs, keep="flags")["flags_list"]

@@ -332,6 +332,24 @@ def extract(
 _WORKER: dict = {}
 
 
+def _own_packs(cfg: Config) -> list[Path]:
+    """The corpus's own rule pack files, after the built-in ones (sent to Dask workers)."""
+    return pack_files(_extra_rules(cfg))[len(pack_files()):]
+
+
+def compare_claims(cfg: Config, claims: list[Claim], pack: RulePack, focus: set[str] | None = None,
+                   session=None) -> list[Flag]:
+    """engine.compare here, or with a Dask `session` partitioned by fact key
+    on its cluster (the same flags; checker.partitioned)."""
+    from .engine import compare
+
+    if session is None or focus is not None:
+        return compare(claims, pack, focus=focus)
+    from .executors import dask_compare
+
+    return dask_compare(claims, _own_packs(cfg), session)
+
+
 def _worker_init(model: str, extra_rules: list[str]) -> None:
     from .nlp import load_pipeline
 
@@ -347,16 +365,17 @@ def _worker_extract(batch: list[dict]) -> list[tuple[str, list[dict]]]:
 def extract_claims(
     cfg: Config, sources: list[Source], pack: RulePack, jobs: int = 1,
     progress: Callable[[Source], None] | None = None, executor: str = "local", scheduler: str | None = None,
+    session=None,
 ):
     """Yield (source, claims) for each source, in one process, `jobs` processes,
-    or on a Dask cluster (`executor="dask"`: `scheduler`'s, else `jobs` local workers)."""
+    or on a Dask cluster (`executor="dask"`: `session`'s, else `scheduler`'s, else `jobs` local workers)."""
     if not sources:
         return
     if executor == "dask":
         from .executors import dask_extract
 
-        own_packs = pack_files(_extra_rules(cfg))[len(pack_files()):]  # after the built-in ones
-        yield from dask_extract(sources, cfg.model, own_packs, scheduler=scheduler, workers=jobs, progress=progress)
+        yield from dask_extract(sources, cfg.model, _own_packs(cfg), scheduler=scheduler, workers=jobs,
+                                progress=progress, session=session)
         return
     if jobs <= 1 or len(sources) < 2 * jobs:
         yield from extract(sources, pack, model=cfg.model, batch_size=cfg.batch_size, progress=progress)
@@ -432,12 +451,12 @@ def _missing_files(cfg: Config, store, keep: set[str]) -> list[str]:
 def _extract_into(cfg: Config, store, key: str, pack: RulePack, todo: list[Source], result: ScanResult,
                   claims_by_source: dict[str, list[Claim]], jobs: int = 1,
                   progress: Callable[[Source], None] | None = None, executor: str = "local",
-                  scheduler: str | None = None) -> None:
+                  scheduler: str | None = None, session=None) -> None:
     """Extract `todo` and cache their claims; a document that breaks its batch
-    costs one problem line, not the corpus."""
+    costs one problem line, not the corpus. `session`: the scan's Dask session."""
     try:
         for source, claims in extract_claims(cfg, todo, pack, jobs=jobs, progress=progress,
-                                               executor=executor, scheduler=scheduler):
+                                               executor=executor, scheduler=scheduler, session=session):
             claims_by_source[source.id] = claims
             store.put_claims(source.id, source.content_hash, key, claims)
             result.parsed += 1
@@ -545,13 +564,17 @@ def scan(
     A full scan whose stored flags are those of the stored corpus re-judges
     only the fact keys (checker.factkeys) of the sources that changed, were
     added or are gone, and writes only the flags that changed."""
-    from .engine import compare
     from .factkeys import Keyer
     from .store import Store
 
     result = ScanResult()
     pack = load_pack(cfg)
     key = extractor_key(cfg)
+    session = None
+    if executor == "dask":  # one cluster for extraction and comparison, started when first needed
+        from .executors import DaskSession
+
+        session = DaskSession(scheduler, jobs)
     store = Store(cfg.cache_path)
     try:
         store.begin_write()  # queue behind a concurrent scan before reading what it will store
@@ -579,7 +602,7 @@ def scan(
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
         _extract_into(cfg, store, key, pack, todo, result, claims_by_source, jobs=jobs, progress=progress,
-                      executor=executor, scheduler=scheduler)
+                      executor=executor, scheduler=scheduler, session=session)
         # The stored flags are those of the whole stored corpus. A scan of some
         # files updates them and compares them with the rest, as cached; its
         # result lists the flags that involve them.
@@ -633,7 +656,7 @@ def scan(
                 claims_by_source[s.id] = store.get_claims(s.id, s.content_hash, key) or []
         result.claims = [c for s in result.sources for c in claims_by_source.get(s.id, [])]
         if subset:
-            every = compare(result.claims + store.claims_except(key, scanned), pack)
+            every = compare_claims(cfg, result.claims + store.claims_except(key, scanned), pack, session=session)
             store.put_flags(every, _flag_keys(keyer, every))
             result.flags = [f for f in every if any(c.source_id in scanned for c in f.claims)]
         elif not judge and not store_flags:
@@ -641,7 +664,7 @@ def scan(
         else:
             # A partial flag set is never stored, so focusing is safe only without storing.
             focus = {s.id for s in extra_sources} if extra_sources and not store_flags else None
-            result.flags = compare(result.claims, pack, focus=focus)
+            result.flags = compare_claims(cfg, result.claims, pack, focus=focus, session=session)
             if whole:
                 store.forget_sources_except(scanned)
             if store_flags:
@@ -651,6 +674,8 @@ def scan(
         store.commit()
     finally:
         store.close()
+        if session is not None:
+            session.close()
     return result
 
 

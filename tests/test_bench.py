@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 
 from checker.bench import synthetic_flags
 from checker.cli import main
@@ -62,3 +63,31 @@ def test_seed_cache_needs_scan_and_a_file(seeds_copy, capsys):
     assert "--seed-cache applies to --scan" in capsys.readouterr().err
     assert main(["bench", "--scan", "2", "--seed-cache", "nowhere.sqlite"]) == 2
     assert "nowhere.sqlite: no such cache file" in capsys.readouterr().err
+
+
+def test_claims_on_a_dask_cluster_give_the_flags_of_one_process(seeds_copy, capsys, monkeypatch):
+    """The workers make the synthetic corpus chunk by chunk and compare it by
+    partition; the digest of the flag ids matches one process's comparison
+    of the same corpus, and every process's peak memory is reported."""
+    pytest.importorskip("dask.distributed")
+
+    import checker.bench as bench
+    from checker.config import load_config
+    from checker.engine import compare
+    from checker.partitioned import flag_digest
+    from checker.pipeline import load_pack
+
+    monkeypatch.setattr(bench, "DASK_CHUNK", 1_000)
+    assert main(["bench", "--claims", "3500", "--executor", "dask", "--workers", "2", "--json"]) == 0
+    [run] = json.loads(capsys.readouterr().out)["compare"]
+    flags = compare(bench.synthetic_corpus(3500, 1_000), load_pack(load_config()))
+    assert run["flags"] == len(flags) > 0 and run["flag_digest"] == f"{flag_digest(flags):016x}"
+    assert run["compared_claims"] <= run["claims"] == 3500 and run["workers"] == 2
+    assert len([k for k in run["peak_mb"] if k.startswith("worker")]) == 2 and "client" in run["peak_mb"]
+
+
+def test_a_bad_memory_limit_is_one_line(seeds_copy, capsys):
+    pytest.importorskip("dask.distributed")
+    assert main(["bench", "--claims", "100", "--executor", "dask", "--memory-limit", "lots"]) == 2
+    err = capsys.readouterr().err
+    assert "--memory-limit takes a size such as 4GB" in err and "Traceback" not in err

@@ -17,14 +17,22 @@ def _scan_and_flags(capsys, *args) -> tuple[dict, list[dict]]:
     return summary, json.loads(capsys.readouterr().out)
 
 
-def test_dask_local_cluster_gives_the_flags_of_one_process(seeds_copy, nlp, capsys):
+def test_dask_local_cluster_gives_the_flags_of_one_process(seeds_copy, nlp, capsys, monkeypatch):
     pytest.importorskip("dask.distributed")
+    import checker.partitioned as partitioned
+
     one, flags_one = _scan_and_flags(capsys, "--jobs", "1")
     shutil.rmtree(seeds_copy / ".checker")
+    compared = []
+    on_cluster = partitioned.compare_chunks
+    monkeypatch.setattr(partitioned, "compare_chunks",
+                        lambda *a, **k: compared.append(on_cluster(*a, **k)) or compared[-1])
     two, flags_dask = _scan_and_flags(capsys, "--executor", "dask", "--jobs", "2")
     assert two["parsed"] == one["parsed"] == one["sources"] > 2
     assert two["claims"] == one["claims"]
     assert flags_dask == flags_one and len(flags_one) > 0
+    # the comparison ran on the cluster, partitioned by fact key
+    assert len(compared) == 1 and compared[0]["partitions"] >= 2 and compared[0]["flags"] == len(flags_one)
 
 
 def test_dask_workers_run_the_extraction(tmp_path):
@@ -51,3 +59,23 @@ def test_dask_workers_run_the_extraction(tmp_path):
 def test_scheduler_without_dask_executor_is_one_line(seeds_copy, capsys):
     assert main(["scan", "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "--scheduler needs --executor dask" in capsys.readouterr().err
+
+
+def test_a_worker_loads_the_packs_from_a_folder_of_its_own(seeds_copy, tmp_path, monkeypatch):
+    """Workers start together: a folder shared between them (as before) let one
+    read a pack file while another rewrote it. Each load now writes to its own
+    folder and removes it, and the pack holds the corpus's metrics."""
+    import tempfile
+
+    from checker import executors
+    from checker.pipeline import _own_packs
+    from checker.config import load_config
+
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    monkeypatch.setattr(executors, "_WORKER", {})
+    packs = executors._pack_bytes(_own_packs(load_config()))
+    assert packs
+    pack = executors._worker_pack(packs)
+    assert pack.metrics and list(shared.iterdir()) == []
