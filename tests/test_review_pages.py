@@ -420,3 +420,33 @@ def test_the_first_search_of_a_large_set_says_it_takes_a_moment(stored, tmp_path
                                       ).casefold() for w in ("district", word))]
     assert target.id in seen["shown"] and seen["shown"] == expected[: flag_list.PAGE]
     assert sum("first search" in n for n in notes) == 1
+
+
+def test_timeline_figures_are_read_by_fact_key_with_the_same_result(seeds_copy, nlp, capsys, monkeypatch):
+    """After a scan (which stores claims by fact key) the timeline reads only
+    the claims of the flag's keys, and finds the same figures as grouping
+    every stored claim; an invented wire story's figure of the same fact too."""
+    from checker.cli import main
+    from checker.config import load_config
+    from checker.pipeline import extractor_key, load_pack
+    from checker.tui.figures import fact_figures_from, store_figures
+
+    (seeds_copy / "seeds" / "009_wire.txt").write_text(
+        "Mediators proposed a 40-day pause in the fighting, an official said.\n", encoding="utf-8")
+    assert main(["scan"]) in (0, 1)
+    capsys.readouterr()
+    cfg = load_config()
+    store = Store(cfg.cache_path)
+    try:
+        flags = store.get_flags()
+        assert flags
+        everything = fact_figures_from(store.all_claims(extractor_key(cfg)), load_pack(cfg))
+        expected = {f.id: [c.id for c in everything(f)] for f in flags}
+        monkeypatch.setattr(store, "all_claims", lambda *a: (_ for _ in ()).throw(AssertionError("read all")))
+        figures = store_figures(store, cfg)
+        got = {f.id: [c.id for c in figures(f)] for f in flags}
+    finally:
+        store.close()
+    assert got == expected
+    pause = next(f for f in flags if f.metric == "pause-length")
+    assert any("40-day" in c.sentence for c in everything(pause))

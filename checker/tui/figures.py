@@ -9,7 +9,8 @@ claims (a generic metric is split by place, so a death toll in one country
 never joins another's).
 
 `fact_figures(store, flag)` is the one entry point the review uses; it reads
-the stored claims (once) and the rule packs, never spaCy.
+the claims of the flag's fact keys (or, in a cache without them, every stored
+claim once) and the rule packs, never spaCy.
 """
 from __future__ import annotations
 
@@ -21,14 +22,15 @@ from ..model import Claim, Flag
 class FactIndex:
     """Claims grouped by comparison block, looked up by a flag's claims."""
 
-    def __init__(self, claims: list[Claim], pack) -> None:
+    def __init__(self, claims: list[Claim], pack, places: dict[str, frozenset[str]] | None = None) -> None:
         from ..facts import Aligner, build_blocks
         from ..rulepack import Settings
         from ..facts import build_facts
 
-        # The same grouping `engine.compare` makes: facts first, then blocks.
+        # The same grouping `engine.compare` makes: facts first, then blocks
+        # (`places`: each source's main places, when `claims` are only some keys').
         facts = build_facts(claims, pack)
-        blocks = build_blocks(claims, pack, Aligner(pack, Settings.from_pack(pack), facts))
+        blocks = build_blocks(claims, pack, Aligner(pack, Settings.from_pack(pack), facts), places=places)
         self.metric: dict[str, str] = {}
         self.claims: dict[str, list[Claim]] = {}
         self.blocks_of: dict[str, list[str]] = {}
@@ -73,16 +75,46 @@ def fact_figures(store, flag: Flag, cfg=None) -> list[Claim]:
 
 def store_figures(store, cfg=None) -> Callable[[Flag], list[Claim]]:
     """`figures(flag)` over the claims stored by the last scan with `cfg`'s
-    extractor and rule packs (default: the working directory's configuration)."""
+    extractor and rule packs (default: the working directory's configuration).
+
+    When the cache holds every stored extraction's claims by fact key
+    (checker.factkeys), only the claims of the flag's keys are read, per flag:
+    the same figures, without reading the corpus. Otherwise every stored claim
+    is read once, on the first flag."""
     from ..config import load_config
     from ..pipeline import extractor_key, load_pack
 
     cfg = cfg or load_config(warn=False)
-    loaded: dict[str, Callable[[Flag], list[Claim]]] = {}
+    loaded: dict[str, object] = {}
+
+    def by_fact_key(flag: Flag) -> list[Claim] | None:
+        from ..factkeys import Keyer, ordered_claims
+
+        extractor = loaded["extractor"]
+        if "keyed" not in loaded:
+            current = store.source_hashes()
+            known = store.keyed_sources(extractor)
+            loaded["current"] = current
+            loaded["keyed"] = bool(current) and all(pair in known for pair in current.items())
+            # all_claims reads the sources in id order: so does this
+            loaded["order"] = {sid: n for n, sid in enumerate(sorted(current))}
+            loaded["keyer"] = Keyer(loaded["pack"])
+        if not loaded["keyed"]:
+            return None
+        keys = {k for k in map(loaded["keyer"].key, flag.claims) if k is not None}
+        current = loaded["current"]
+        rows = store.claims_of_keys(extractor, keys, current)
+        places = store.places_of(extractor, current, {sid for sid, _, _ in rows})
+        return FactIndex(ordered_claims(rows, loaded["order"]), loaded["pack"], places).figures(flag)
 
     def figures(flag: Flag) -> list[Claim]:
+        if "pack" not in loaded:
+            loaded["pack"], loaded["extractor"] = load_pack(cfg), extractor_key(cfg)
+        found = by_fact_key(flag)
+        if found is not None:
+            return found
         if "f" not in loaded:
-            loaded["f"] = fact_figures_from(store.all_claims(extractor_key(cfg)), load_pack(cfg))
+            loaded["f"] = fact_figures_from(store.all_claims(loaded["extractor"]), loaded["pack"])
         return loaded["f"](flag)
 
     return figures
