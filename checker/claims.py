@@ -91,6 +91,13 @@ def _counted_noun(doc, q: Quantity, toks: list):
                     return head
                 if head.pos_ not in ("NOUN", "NUM", "PROPN", "ADJ"):
                     break
+    # "the trip takes eight hours", "the truce lasts six weeks": what lasts is the subject
+    if q.unit in lx.TIME_UNITS.values() or q.unit in lx.TIME_UNITS:
+        verb = toks[-1].head if toks[-1].lemma_.lower() in unit_words else toks[-1].head.head
+        if verb.lemma_.lower() in lx.LASTING_VERBS:
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+            if subject is not None:
+                return subject
     # "a handful of X", "dozens of X"
     after = doc[toks[-1].i + 1 : toks[-1].i + 5]
     for t in after:

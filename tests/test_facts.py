@@ -560,3 +560,12 @@ def test_a_terms_length_reported_or_proposed_is_one_fact(run):
     truce = [f for f in facts if f.measure == "duration"]
     assert len(truce) == 1 and len(truce[0].claims) == 2
     assert flags and flags[0].code in ("CK101", "CK102")
+
+
+def test_what_lasts_is_what_a_duration_measures(read, general):
+    from checker.facts import group_key
+
+    claims = read("A typical dive takes ten hours. It was meant to be an eight-hour trip.")
+    ten, eight = one(claims, "ten hours"), one(claims, "eight-hour")
+    assert ten.counted == "dive"
+    assert group_key(ten, general) == group_key(eight, general)  # a dive and a trip are one kind of outing
