@@ -514,12 +514,10 @@ def _dates(path: list, ents: list, sent, published: str | None,
     """(the date the figure speaks of, the date of the event the sentence names).
     A date attached to the figure's own clause ("as of Monday", "on Sunday")
     dates the figure; a date elsewhere in the sentence ("taken in the raid on
-    3 March") is the event's."""
+    3 March") is the event's. `this_year`: the year the source was written."""
     on_path = {t.i for t in path[:6]}
     own = {t.i for t in path[:2]}
     as_of = event = None
-    if this_year is None and published:
-        this_year = int(published[:4])
     for ent in ents:
         if ent.label_ != "DATE":
             continue
@@ -602,9 +600,9 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         measure, sure = "", 0.0  # "eight of the 33 hostages are dead": 33 is the set, not the dead
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
         sure = OWN_NOUN_SURE  # "a 21-foot hull", "70 hours of air": the noun says what is measured
-    person = _age_of(source.text, q, toks, ent_by_token)
-    if person is not None and "age" in lex.measures:
-        measure, sure = "age", AGE_BESIDE_NAME_SURE
+    person = _age_of(source.text, q, toks, ent_by_token) if lex.age_beside_name else None
+    if person is not None:
+        measure, sure = lex.age_beside_name, AGE_BESIDE_NAME_SURE
     if source.published:
         this_year = int(source.published[:4])
     as_of, event = _dates(path, ents, sent, source.published, this_year)
@@ -613,8 +611,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
     return {
         "measure": measure, "measure_sure": sure,
-        "owner": _owner_name(person, pack) if person is not None and measure == "age"
-                 else _owner(path, noun, ent_by_token, pack),
+        "owner": _owner_name(person, pack) if person is not None else _owner(path, noun, ent_by_token, pack),
         "role": role,
         "modality": _modality(path, source.text, q, sent.start_char, lex),
         "as_of": as_of, "event_date": event,

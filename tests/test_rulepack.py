@@ -169,3 +169,8 @@ def test_builtin_packs_are_general_and_the_story_pack_is_valid():
 def test_packs_are_read_as_data_only(tmp_path):
     message, _ = error(tmp_path, "kind: rules\nrules: !!python/object/apply:os.system ['true']\n")
     assert "malformed YAML" in message
+
+
+def test_a_lexicon_naming_an_unknown_measure_for_ages_is_one_line(tmp_path):
+    message, _ = error(tmp_path, "kind: lexicon\nage_beside_name: shoe size\n")
+    assert "age_beside_name" in message and "must name one of the measures" in message

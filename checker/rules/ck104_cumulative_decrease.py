@@ -32,7 +32,7 @@ def cumulative_decrease(cfg: RuleConfig, block: Block, ctx) -> Iterator[tuple[Sl
         return
     dated = sorted((s for s in block.slots if s.form == "number" and s.day is not None), key=_order)
     window = block.metric.window_days
-    # per (authority kind or None, scopes): the two highest earlier figures from distinct sources
+    # per (authority kind or None, scopes): the highest earlier figures from distinct sources
     best: dict[tuple[str | None, frozenset[str]], list[Slot]] = {}
     p = 0
     for cur in dated:
