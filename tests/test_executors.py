@@ -20,7 +20,9 @@ def _scan_and_flags(capsys, *args) -> tuple[dict, list[dict]]:
 def test_dask_local_cluster_gives_the_flags_of_one_process(seeds_copy, nlp, capsys, monkeypatch):
     pytest.importorskip("dask.distributed")
     import checker.partitioned as partitioned
+    import checker.pipeline as pipeline
 
+    monkeypatch.setattr(pipeline, "DASK_COMPARE_MIN_CLAIMS", 0)  # a corpus this small is compared locally otherwise
     one, flags_one = _scan_and_flags(capsys, "--jobs", "1")
     shutil.rmtree(seeds_copy / ".checker")
     compared = []
@@ -33,6 +35,15 @@ def test_dask_local_cluster_gives_the_flags_of_one_process(seeds_copy, nlp, caps
     assert flags_dask == flags_one and len(flags_one) > 0
     # the comparison ran on the cluster, partitioned by fact key
     assert len(compared) == 1 and compared[0]["partitions"] >= 2 and compared[0]["flags"] == len(flags_one)
+
+
+def test_a_small_corpus_is_compared_in_the_client_even_with_dask(seeds_copy, nlp, capsys, monkeypatch):
+    pytest.importorskip("dask.distributed")
+    import checker.partitioned as partitioned
+
+    monkeypatch.setattr(partitioned, "compare_chunks", lambda *a, **k: pytest.fail("compared on the cluster"))
+    summary, flags = _scan_and_flags(capsys, "--executor", "dask", "--jobs", "2")
+    assert summary["parsed"] > 2 and len(flags) > 0
 
 
 def test_dask_workers_run_the_extraction(tmp_path):
