@@ -6,7 +6,6 @@ plain function that can be tested alone.
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -390,6 +389,8 @@ def extract_claims(
     by_id = {s.id: s for s in sources}
     size = max(1, min(32, len(sources) // (jobs * 4) or 1))
     batches = [[s.to_dict() for s in sources[i : i + size]] for i in range(0, len(sources), size)]
+    from concurrent.futures import ProcessPoolExecutor  # only when jobs run in parallel
+
     with ProcessPoolExecutor(jobs, initializer=_worker_init,
                              initargs=(cfg.model, [str(p) for p in _extra_rules(cfg)])) as pool:
         for result in pool.map(_worker_extract, batches):
