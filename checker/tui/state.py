@@ -235,13 +235,6 @@ class ReviewState:
         if d.status != "open" and recount:
             self.decided, self.changed = self.pages.status_counts()
         return d.status != "open"
-        self.legacy_pending: set[str] = set()  # ids whose legacy flags are still to be looked up
-        if self.latest and self._history is not None:
-            orphans = self.orphan_decisions()
-            if self.pages.path is None:
-                self.alias_all(self.pages.legacy_ids(orphans))  # a list: small, at once
-            else:
-                self.legacy_pending = orphans  # the screen looks them up in a thread
 
     def orphan_decisions(self) -> set[str]:
         """Ids with a decision in the ledger but no flag of this set: maybe legacy ids."""
