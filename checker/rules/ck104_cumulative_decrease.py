@@ -53,7 +53,7 @@ def cumulative_decrease(cfg: RuleConfig, block: Block, ctx) -> Iterator[tuple[Sl
                     top = s
                 if _same_scale(s, cur) and (plausible is None or widened(s)[0] > widened(plausible)[0]):
                     plausible = s
-        # a figure of another scale (10,000 troops among tolls of 40) is more
+        # a figure of another scale (8,000 troops among tolls of 60) is more
         # often another count than the toll: set the later figure against the
         # highest earlier one of its own scale when there is one
         top = plausible or top
@@ -74,9 +74,11 @@ def _same_scale(earlier: Slot, later: Slot) -> bool:
 
 
 def _push_top(tops: list[Slot], s: Slot, keep: int = 4) -> None:
-    """Keep the `keep` slots with the highest lower bound, from distinct sources."""
+    """Keep the `keep` slots with the highest lower bound, one per source and
+    scale: a source's toll of 60 is kept beside its 8,000 troops, so a later
+    toll of its own scale still has it to be set against."""
     for i, t in enumerate(tops):
-        if t.source == s.source:
+        if t.source == s.source and _same_scale(t, s) and _same_scale(s, t):
             if widened(s)[0] > widened(t)[0]:
                 tops[i] = s
                 tops.sort(key=lambda x: -widened(x)[0])
