@@ -237,7 +237,7 @@ MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
 CONTRAST_PREPS = {"against", "despite", "unlike", "beyond", "contrary"}
 OWN_OBJECT_DEPS = {"dobj", "nsubj", "nsubjpass", "attr", "ccomp", "xcomp", "agent"}
-AGE_BESIDE_NAME_SURE = 0.9  # "Ana Ruiz (19)": news style for an age
+AGE_BESIDE_NAME_SURE = 0.9  # "Ana Ruiz (27)": news style for an age
 FALLBACK_MEASURE_SURE = 0.5  # a measurement named by its kind of unit alone
 OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
 
@@ -319,7 +319,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
     if best is not None:
         other = _joined_with_other_measure(best[2], best[1], triggers)
         if other is not None:
-            # "120 dead or missing" counts two measures at once and is neither;
+            # "75 dead or missing" counts two measures at once and is neither;
             # "damaged or destroyed" counts the damaged, which include the destroyed
             for a, b in ((best[1], other), (other, best[1])):
                 if b in lex.measures[a].includes:
@@ -369,7 +369,7 @@ def _owner_name(ent, pack: RulePack) -> str:
 
 def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
     """The place, group or thing the figure belongs to, read per figure: a name
-    the figure or its noun is ("Ana Ruiz (19)"), a name modifying them
+    the figure or its noun is ("Ana Ruiz (27)"), a name modifying them
     ("Thai hostages", "Riverton's toll"), or a place a word on the figure's
     path to its clause is located in ("killed in Riverton")."""
     near = [t for t in (path[0], noun) if t is not None]
@@ -488,7 +488,7 @@ def _weekday_date(word: str, published: str | None, future: bool = False) -> str
 def _in_adverbial_clause(tok, on_path: set[int], own: set[int] = frozenset()) -> bool:
     """`tok` sits in a clause that modifies a word of the figure's path
     ("were killed when a quake struck in 1960") or the figure's own noun
-    ("223,000 homes registered in 2020"), not in a clause that describes
+    ("45,000 homes registered in 2018"), not in a clause that describes
     another noun ("the dam, built in 1973, burst, killing 40"). `own`: the
     figure and its noun."""
     t, saw_clause = tok, False
@@ -552,7 +552,7 @@ _AGE_CLOSE = re.compile(r"^\s*(?:\)|,)")
 
 def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
     """The person whose age a bare number beside a name is, as news writes
-    ages: "Ana Ruiz (19)", "Ana Ruiz, 19, was freed". None otherwise."""
+    ages: "Ana Ruiz (27)", "Ana Ruiz, 27, was freed". None otherwise."""
     if not toks or q.kind != "exact" or q.unit or q.point is None \
             or not float(q.point).is_integer() or not 0 < q.point < 120:
         return None
@@ -567,8 +567,8 @@ def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
 
 
 def _partitive_whole(anchor, noun) -> bool:
-    """The figure counts the set a part is taken from: "eight of the 33
-    hostages", "two of the five bridges"."""
+    """The figure counts the set a part is taken from: "two of the 14
+    miners", "two of the five bridges"."""
     head = noun if noun is not None and anchor.head.i == noun.i else anchor
     prep = head.head
     return (head.dep_ == "pobj" and prep.lower_ == "of" and prep.dep_ == "prep"
@@ -597,9 +597,9 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex)
     if _partitive_whole(anchor, noun):
-        measure, sure = "", 0.0  # "eight of the 33 hostages are dead": 33 is the set, not the dead
+        measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
-        sure = OWN_NOUN_SURE  # "a 21-foot hull", "70 hours of air": the noun says what is measured
+        sure = OWN_NOUN_SURE  # "a 34-foot hull", "52 hours of air": the noun says what is measured
     person = _age_of(source.text, q, toks, ent_by_token) if lex.age_beside_name else None
     if person is not None:
         measure, sure = lex.age_beside_name, AGE_BESIDE_NAME_SURE

@@ -101,7 +101,7 @@ TIME_UNITS = {
     "month": 30.4375, "year": 365.25, "decade": 3652.5,
 }
 TIME_UNIT_NAMES = {"sec": "second", "min": "minute", "hr": "hour"}
-# Verbs whose subject is what a duration measures ("the dive takes ten hours").
+# Verbs whose subject is what a duration measures ("the voyage takes six hours").
 LASTING_VERBS = frozenset({"take", "last", "span", "run"})
 TIME_UNIT_FORMS = {
     "seconds": "second", "secs": "second", "minutes": "minute", "mins": "minute",

@@ -178,7 +178,7 @@ class Claim:
     # What the figure states, read per figure (see claims.read_figure):
     measure: str = ""  # normalized measure from the lexicon: deaths, missing, magnitude...
     measure_sure: float = 0.0  # how sure the measure is (1: a trigger word right next to the figure)
-    owner: str = ""  # the place, group or thing the figure belongs to, folded ("derna", "israel")
+    owner: str = ""  # the place, group or thing the figure belongs to, folded ("riverton", "moldovan")
     role: str = "total"  # total, part, batch, rate, ratio, increment, running, condition, superseded, reference
     modality: str = "reported"  # reported, proposed, demanded, rejected, projected, hypothetical
     event_date: str | None = None  # the date of the event the sentence describes, when it names one

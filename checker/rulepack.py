@@ -184,7 +184,7 @@ class Lexicon:
     modality_words: dict[str, str] = field(default_factory=dict)
     modality_phrases: dict[str, str] = field(default_factory=dict)
     term_modalities: frozenset[str] = frozenset()
-    age_beside_name: str = ""  # the measure of a bare number beside a person's name ("Ana Ruiz (19)")
+    age_beside_name: str = ""  # the measure of a bare number beside a person's name ("Ana Ruiz (27)")
     modality_rank: dict[str, int] = field(default_factory=dict)  # which modality wins when several govern a figure
 
     def behaviour(self, measure: str) -> Measure | None:

@@ -388,15 +388,15 @@ def test_a_year_that_starts_a_running_total_or_describes_a_noun_is_not_the_figur
 
 def test_a_place_after_a_direction_owns_the_distance_whatever_the_tagger_says(read):
     # the small model tags two-word capes and points as people; "east of X" is still a place
-    claims = read("The ship sank about 900 miles east of Cape Morgan and 400 miles south of Port Elwin.")
-    assert "morgan" in one(claims, "about 900").owner
-    assert "elwin" in one(claims, "400").owner
+    claims = read("The ship sank about 640 miles east of Cape Morgan and 210 miles south of Port Elwin.")
+    assert "morgan" in one(claims, "about 640").owner
+    assert "elwin" in one(claims, "210").owner
 
 
 def test_a_measurement_of_the_noun_it_modifies_is_surer_than_a_bare_unit(read):
-    claims = read("The 21-foot hull was found. The crew had 70 hours of air. The gap was 300 feet, they said.")
-    assert one(claims, "21-foot").measure_sure > one(claims, "300 feet").measure_sure
-    assert one(claims, "70 hours").measure_sure > one(claims, "300 feet").measure_sure
+    claims = read("The 34-foot hull was found. The crew had 52 hours of air. The gap was 300 feet, they said.")
+    assert one(claims, "34-foot").measure_sure > one(claims, "300 feet").measure_sure
+    assert one(claims, "52 hours").measure_sure > one(claims, "300 feet").measure_sure
 
 
 def test_a_weekday_in_the_future_tense_is_the_coming_one(read):
@@ -430,7 +430,7 @@ def test_a_release_on_another_named_day_is_not_the_phases_term(run):
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("The freed soldiers were Dana Orlev (19) and Mira Kass (20).", "19"),
+    ("The freed soldiers were Dana Orlev (23) and Mira Kass (27).", "23"),
     ("Tomas Reyes, 54, was pulled from the rubble on Friday.", "54"),
 ])
 def test_a_bare_number_beside_a_name_is_that_persons_age(read, text, surface):
@@ -440,10 +440,10 @@ def test_a_bare_number_beside_a_name_is_that_persons_age(read, text, surface):
 
 def test_one_persons_age_given_two_ways_is_a_conflict(run):
     _, flags = run([
-        ("Wire", "2025-02-01", "Among those freed was Dana Orlev (19), a lookout."),
-        ("Daily", "2025-02-01", "Among those freed was Dana Orlev (20), a lookout."),
+        ("Wire", "2025-02-01", "Among those freed was Dana Orlev (23), a lookout."),
+        ("Daily", "2025-02-01", "Among those freed was Dana Orlev (24), a lookout."),
     ])
-    assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("CK101", ["19", "20"])]
+    assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("CK101", ["23", "24"])]
 
 
 def test_a_year_in_an_undated_article_is_read_against_the_latest_year_it_names(read):
@@ -454,23 +454,23 @@ def test_a_year_in_an_undated_article_is_read_against_the_latest_year_it_names(r
 
 
 def test_a_count_of_two_measures_at_once_is_neither(read):
-    claims = read("Fishermen said about 120 were dead or missing at sea. The storm killed 40 and injured 90.")
-    assert one(claims, "about 120").measure == ""
+    claims = read("Rescuers said about 75 were dead or missing after the landslide. The storm killed 40 and injured 90.")
+    assert one(claims, "about 75").measure == ""
     assert (one(claims, "40").measure, one(claims, "90").measure) == ("deaths", "injured")
 
 
 def test_the_set_a_part_is_taken_from_is_not_the_parts_measure(read):
-    claims = read("Eight of the 33 captives are dead, officials said.")
-    assert one(claims, "33").measure == ""
+    claims = read("Two of the 14 miners are dead, officials said.")
+    assert one(claims, "14").measure == ""
 
 
 def test_a_later_toll_is_set_against_earlier_tolls_of_its_own_scale(run):
     _, flags = run([
-        ("Wire", "2025-06-01", "The storm killed 48 people, officials said. The army sent 10,000 troops."),
-        ("Daily", "2025-06-04", "The storm has killed 46 people, officials said."),
+        ("Wire", "2025-06-01", "The storm killed 62 people, officials said. The army sent 8,000 troops to recover the dead."),
+        ("Daily", "2025-06-04", "The storm has killed 57 people, officials said."),
     ])
     surfaces = [sorted(c.quantity.surface for c in f.claims) for f in flags if f.code == "CK104"]
-    assert ["46 people", "48 people"] in surfaces
+    assert ["57 people", "62 people"] in surfaces
 
 
 def test_a_previous_reports_figure_is_superseded(read):
@@ -499,15 +499,15 @@ def test_a_speed_in_miles_and_one_in_kilometres_are_one_fact(run):
 
 
 def test_a_round_figures_own_rounding_is_measured_in_its_own_unit(run):
-    # "12,500 feet" is good to 50 feet (15 m), not to 50 metres
+    # "9,500 feet" is good to 50 feet (15 m), not to 50 metres
     _, flags = run([
-        ("Wire", "2025-06-01", "The wreck lies at a depth of 12,500 feet."),
-        ("Daily", "2025-06-02", "The wreck lies at a depth of 3,840 metres."),
+        ("Wire", "2025-06-01", "The wreck lies at a depth of 9,500 feet."),
+        ("Daily", "2025-06-02", "The wreck lies at a depth of 2,930 metres."),
     ])
     assert [f.code for f in flags] == ["CK101"]
     _, flags = run([
-        ("Wire", "2025-06-01", "The wreck lies at a depth of 12,500 feet."),
-        ("Daily", "2025-06-02", "The wreck lies at a depth of 3,810 metres."),
+        ("Wire", "2025-06-01", "The wreck lies at a depth of 9,500 feet."),
+        ("Daily", "2025-06-02", "The wreck lies at a depth of 2,895 metres."),
     ])
     assert flags == []
 
@@ -525,15 +525,15 @@ def test_destroyed_is_not_damaged_but_damaged_or_destroyed_counts_the_damaged(re
 
 
 def test_a_year_on_the_figures_own_noun_makes_it_another_times(read):
-    c = one(read("The storm damaged 220,000 homes, close to the 224,000 homes registered in 2020.", "2025-06-04"),
-            "224,000")
+    c = one(read("The storm damaged 41,000 homes, close to the 45,000 homes registered in 2018.", "2025-06-04"),
+            "45,000")
     assert c.role == "reference"
 
 
 def test_lives_lost_are_deaths_but_life_sentences_are_not(read):
-    claims = read("The flood claimed 300 lives. Of the prisoners freed, 120 were serving life sentences.")
+    claims = read("The flood claimed 300 lives. Of the prisoners freed, 58 were serving life sentences.")
     assert one(claims, "300").measure == "deaths"
-    assert one(claims, "120").measure != "deaths"
+    assert one(claims, "58").measure != "deaths"
 
 
 def test_gusts_are_not_the_sustained_wind(read):
@@ -543,12 +543,12 @@ def test_gusts_are_not_the_sustained_wind(read):
 
 
 def test_a_unit_that_names_a_measure_is_not_overridden_by_another_kind(read):
-    claims = read("The remains of Dana Orlev, 36, were returned on Sunday.")
-    assert one(claims, "36").measure == "age"
+    claims = read("The remains of Dana Orlev, 41, were returned on Sunday.")
+    assert one(claims, "41").measure == "age"
 
 
 def test_a_modal_word_in_a_contrast_is_not_the_figures_modality(read):
-    c = one(read("In about six hours, against all forecasts, the storm grew to category 5."), "about six hours")
+    c = one(read("Within about nine hours, against all forecasts, the river rose above the levee."), "about nine hours")
     assert c.modality == "reported"
 
 
@@ -565,7 +565,7 @@ def test_a_terms_length_reported_or_proposed_is_one_fact(run):
 def test_what_lasts_is_what_a_duration_measures(read, general):
     from checker.facts import group_key
 
-    claims = read("A typical dive takes ten hours. It was meant to be an eight-hour trip.")
-    ten, eight = one(claims, "ten hours"), one(claims, "eight-hour")
-    assert ten.counted == "dive"
-    assert group_key(ten, general) == group_key(eight, general)  # a dive and a trip are one kind of outing
+    claims = read("A typical voyage takes six hours. It was meant to be a five-hour trip.")
+    six, five = one(claims, "six hours"), one(claims, "five-hour")
+    assert six.counted == "voyage"
+    assert group_key(six, general) == group_key(five, general)  # a voyage and a trip are one kind of outing
