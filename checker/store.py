@@ -179,6 +179,19 @@ def _writes(method):
     return wrapper
 
 
+
+def _flag_filters(severity: str | None, code: str | None) -> tuple[list[str], list]:
+    """The SQL conditions and arguments of the severity and rule filters that
+    `checker flags` and the review list share."""
+    where, args = [], []
+    if severity:
+        where.append("severity=?")
+        args.append(severity)
+    if code:
+        where.append("code=?")
+        args.append(code)
+    return where, args
+
 class Store:
     """A thin, explicit wrapper over one SQLite file.
 
@@ -721,13 +734,7 @@ class Store:
         """Stored flags in review order (surest first, then most severe, then
         id), read `page` rows at a time with the filters in SQL, so a caller
         that streams them never holds the whole set."""
-        where, args = [], []
-        if severity:
-            where.append("severity=?")
-            args.append(severity)
-        if code:
-            where.append("code=?")
-            args.append(code)
+        where, args = _flag_filters(severity, code)
         if min_confidence is not None:
             where.append("confidence>=?")
             args.append(min_confidence)
@@ -1039,13 +1046,9 @@ class FlagPages:
 
     def _where(self, severity: str | None = None, code: str | None = None, status: str | None = None,
                words: Iterable[str] = ()) -> tuple[str, list]:
-        where, args = [self.base], list(self.base_args)
-        if severity:
-            where.append("severity=?")
-            args.append(severity)
-        if code:
-            where.append("code=?")
-            args.append(code)
+        where, args = _flag_filters(severity, code)
+        where.insert(0, self.base)
+        args[:0] = self.base_args
         if status == "open":
             where.append("NOT EXISTS (SELECT 1 FROM temp.review_status AS s WHERE s.id = flags.id"
                          " AND s.status != 'open')")
