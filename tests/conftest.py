@@ -38,6 +38,27 @@ def article_claims(items, pack, nlp) -> list[Claim]:
     return [c for _, cl in extract(sources, pack, nlp=nlp) for c in cl]
 
 
+def old_schema_store(tmp_path: Path, flags):
+    """A Store over a cache of an older schema (its flags table has no
+    review-order columns), as a read-only open leaves it: the old tables as
+    they are. The caller closes it."""
+    import json
+    import sqlite3
+
+    from checker.store import Store
+
+    old = sqlite3.connect(tmp_path / "old.sqlite")
+    old.execute("CREATE TABLE flags (id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT,"
+                " flag_json TEXT NOT NULL)")
+    old.executemany("INSERT INTO flags VALUES (?,?,?,?,?)",
+                    [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags])
+    old.commit()
+    store = Store(tmp_path / ".checker" / "cache.sqlite")
+    store.db.close()
+    store.db = old
+    return store
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from checker.config import load_config

@@ -350,18 +350,10 @@ def test_legacy_decisions_off_the_first_page_are_counted_and_filtered(stored, tm
 def test_an_older_read_only_cache_is_reviewed_in_review_order(tmp_path):
     """A cache that cannot be rebuilt, whose flags table has no review-order
     columns, is still reviewed: its flags are ordered in memory."""
-    import sqlite3
+    from tests.conftest import old_schema_store
 
     flags = synthetic_flags(9)
-    old = sqlite3.connect(tmp_path / "old.sqlite")
-    old.execute("CREATE TABLE flags (id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT,"
-                " flag_json TEXT NOT NULL)")
-    old.executemany("INSERT INTO flags VALUES (?,?,?,?,?)",
-                    [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags])
-    old.commit()
-    store = Store(tmp_path / ".checker" / "cache.sqlite")
-    store.db.close()
-    store.db = old  # as the read-only open leaves it: the old tables as they are
+    store = old_schema_store(tmp_path, flags)
     try:
         pages = FlagPages.of_store(store, min_confidence=0.5)
         expected = [f.id for f in review_order(flags) if f.confidence >= 0.5]

@@ -466,22 +466,11 @@ def test_flags_of_an_older_read_only_cache_still_come_in_review_order(tmp_path):
     """A cache that cannot be written is opened as it is, whatever its schema:
     paging falls back to ordering in memory when the flags table has no
     review-order columns."""
-    import json
-    import sqlite3
-
     from checker.bench import synthetic_flags
-    from checker.store import Store
+    from tests.conftest import old_schema_store
 
     flags = synthetic_flags(7)
-    old = sqlite3.connect(tmp_path / "old.sqlite")
-    old.execute("CREATE TABLE flags (id TEXT PRIMARY KEY, code TEXT, severity TEXT, metric TEXT,"
-                " flag_json TEXT NOT NULL)")
-    old.executemany("INSERT INTO flags VALUES (?,?,?,?,?)",
-                    [(f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict())) for f in flags])
-    old.commit()
-    store = Store(tmp_path / ".checker" / "cache.sqlite")
-    store.db.close()
-    store.db = old  # as the read-only open leaves it: the old tables as they are
+    store = old_schema_store(tmp_path, flags)
     try:
         pages = list(store.iter_flags(page=3, min_confidence=0.5))
     finally:
