@@ -338,9 +338,12 @@ def _joined_with_other_measure(trigger, measure: str, triggers: list) -> str | N
     or None."""
     if trigger.pos_ not in PREDICATE_POS:
         return None  # "a six-week truce and the release of ...": two things named, not one figure's two states
+    linked = [c for c in trigger.children if c.dep_ == "conj"] + ([trigger.head] if trigger.dep_ == "conj" else [])
+    if not linked:
+        return None
     others = {t.i: name for t, name in triggers if name != measure}
     mine = {w.i for w in trigger.subtree}
-    for other in [c for c in trigger.children if c.dep_ == "conj"] + ([trigger.head] if trigger.dep_ == "conj" else []):
+    for other in linked:
         if other.i not in others or other.pos_ not in PREDICATE_POS:
             continue
         # "killing 40 and injuring 90", "killed 40 and destroyed villages": the
