@@ -233,6 +233,15 @@ MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummo
 FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for "won't"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MAX_TRIGGER_DISTANCE = 5
+# Edges that start a clause of their own: a trigger met across one names
+# another clause's figure and loses to one in the figure's own clause.
+CLAUSE_DEPS = {"advcl", "conj", "ccomp", "parataxis", "relcl"}
+CLAUSE_PENALTY = 2
+STAND_IN_DEPS = {"nsubj", "nsubjpass", "dobj"}
+# how a value hangs from the verb of its amount noun ("rose to 90", "is 90", "stood at 90")
+COMPLEMENT_DEPS = {"prep", "pobj", "attr", "acomp", "oprd", "npadvmod", "advmod", "nummod", "quantmod"}
+REFERS_BACK_DETS = {"that", "this"}
+REFERS_BACK_SURE = 0.7  # "put that number higher, at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
 CONTRAST_PREPS = {"against", "despite", "unlike", "beyond", "contrary"}
@@ -244,14 +253,15 @@ OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
 
 def fold_name(name: str) -> str:
     """A place or group name compared across spellings: accents folded,
-    possessives and a leading article dropped, lower case
-    ("Kahramanmaraş's" -> "kahramanmaras")."""
+    possessives, a leading article and the periods of abbreviations dropped,
+    lower case ("Kahramanmaraş's" -> "kahramanmaras", "St. Ives" -> "st ives")."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
     text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"(?<=\w)\.", "", text)
     return re.sub(r"\s+", " ", text).strip(" .,-")
 
 
@@ -264,10 +274,47 @@ def _path_to_root(tok) -> list:
 
 def _tree_distance(depth_of: dict[int, int], tok) -> int:
     """Edges between the figure (whose ancestors' depths are `depth_of`) and `tok`."""
+    return _meeting(depth_of, tok)[0]
+
+
+def _meeting(depth_of: dict[int, int], tok) -> tuple[int, int | None]:
+    """(edges between the figure and `tok`, the index of the token where
+    their paths meet)."""
     for steps, t in enumerate(_path_to_root(tok)):
         if t.i in depth_of:
-            return steps + depth_of[t.i]
-    return 99
+            return steps + depth_of[t.i], t.i
+    return 99, None
+
+
+def _clauses_crossed(path: list) -> dict[int, int]:
+    """For each token on the figure's path to the root, how many clause
+    boundaries lie between it and the figure: in "18 were freed, while 82
+    remain in captivity", "freed" is another clause's word than "captivity"."""
+    out, crossed = {}, 0
+    for t in path:
+        out[t.i] = crossed
+        if t.dep_ in CLAUSE_DEPS:
+            crossed += 1
+    return out
+
+
+def _stand_in(path: list, lex):
+    """The noun that stands for the figure in its clause ("the number of
+    people who died has risen to 900", "put that figure at 900"): what the
+    figure measures is said around it, not around the figure."""
+    if not lex.amount_nouns:
+        return None
+    on_path = {t.i for t in path}
+    for below, t in zip(path, path[1:]):
+        if below.dep_ not in COMPLEMENT_DEPS:
+            return None  # the figure is an argument of its own ("a 7 quake left a toll of ..."), not a value
+        for child in t.children:
+            if (child.dep_ in STAND_IN_DEPS and child.i not in on_path
+                    and child.lemma_.lower() in lex.amount_nouns):
+                return child
+        if t.dep_ in CLAUSE_DEPS:
+            return None  # another clause's subject stands for another figure
+    return None
 
 
 def measure_triggers(sent, lex) -> list:
@@ -286,11 +333,14 @@ def measure_triggers(sent, lex) -> list:
     return out
 
 
-def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
+def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
+             crossed: dict[int, int] | None = None) -> tuple[str, float]:
     """The measure whose trigger is nearest the figure in the parse, with a
     certainty that falls with the distance; the unit alone can name it. A
     trigger counts only for measures the figure's kind of unit can state
-    ("killed" does not make "$52 million" a death toll)."""
+    ("killed" does not make "$52 million" a death toll). Of two triggers, one
+    in the figure's own clause wins over one in a clause above it
+    (`crossed`: clause boundaries between the figure and each ancestor)."""
     from .units import coarse_family
 
     by_unit = lex.measure_units.get(q.unit or "")
@@ -305,15 +355,15 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
         plausible = lex.measures[name].values
         if plausible and q.point is not None and not plausible[0] <= q.point <= plausible[1]:
             continue
-        d = _tree_distance(depth_of, t)
+        d, meet = _meeting(depth_of, t)
         if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
         if d > MAX_TRIGGER_DISTANCE:
             continue
-        key = (d, abs(t.i - anchor.i))
+        key = (d + CLAUSE_PENALTY * (crossed or {}).get(meet, 0), abs(t.i - anchor.i), d)
         if best is None or key < best[0]:
             best = (key, name, t)
-    if by_unit and (best is None or best[0][0] > 2 or best[1] == by_unit
+    if by_unit and (best is None or best[0][2] > 2 or best[1] == by_unit
                     or lex.measures[best[1]].families != lex.measures[by_unit].families):
         return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
     if best is not None:
@@ -329,7 +379,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
         if family not in ("count", "other", "percentage"):
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
-    d = best[0][0]
+    d = best[0][2]
     return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
 
 
@@ -596,9 +646,17 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     anchor = numbers[-1]
     path = _path_to_root(anchor)
     depth_of = {t.i: k for k, t in enumerate(path)}
+    crossed = _clauses_crossed(path)
+    stand_in = _stand_in(path, lex)
+    if stand_in is not None:
+        depth_of[stand_in.i] = 1  # "the toll of the flood stands at 900": the subject's words are the figure's
+        crossed[stand_in.i] = crossed.get(stand_in.head.i, 0)
     if triggers is None:
         triggers = measure_triggers(sent, lex)
-    measure, sure = _measure(triggers, anchor, depth_of, q, lex)
+    measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed)
+    refers_back = (not measure and stand_in is not None
+                   and any(c.dep_ == "det" and c.lower_ in REFERS_BACK_DETS for c in stand_in.children)
+                   and not any(c.dep_ == "prep" for c in stand_in.children))
     if _partitive_whole(anchor, noun):
         measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
@@ -617,7 +675,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         "owner": _owner_name(person, pack) if person is not None else _owner(path, noun, ent_by_token, pack),
         "role": role,
         "modality": _modality(path, source.text, q, sent.start_char, lex),
-        "as_of": as_of, "event_date": event,
+        "as_of": as_of, "event_date": event, "refers_back": refers_back,
     }
 
 
@@ -681,6 +739,12 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                               facts["triggers"], this_year)
         if restated:
             reading["role"] = "conversion"
+        if reading.pop("refers_back") and claims and claims[-1].measure:
+            # "put that number higher, at 900": the measure of the figure just before,
+            # in this sentence or the one before it
+            before = claims[-1]
+            if before.quantity.start >= (doc[sent.start - 1].sent.start if sent.start else 0):
+                reading["measure"], reading["measure_sure"] = before.measure, min(before.measure_sure, REFERS_BACK_SURE)
         explicit = reading["as_of"]
         claims.append(
             Claim(

@@ -184,6 +184,7 @@ class Lexicon:
     modality_words: dict[str, str] = field(default_factory=dict)
     modality_phrases: dict[str, str] = field(default_factory=dict)
     term_modalities: frozenset[str] = frozenset()
+    amount_nouns: frozenset[str] = frozenset()  # nouns that stand for a figure ("the toll stands at 90")
     age_beside_name: str = ""  # the measure of a bare number beside a person's name ("Ana Ruiz (27)")
     modality_rank: dict[str, int] = field(default_factory=dict)  # which modality wins when several govern a figure
 
@@ -263,6 +264,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         lex.modality_rank = {m: i for i, m in enumerate(_words(path, "modality_priority", data["modality_priority"]))}
     if "term_modalities" in data:
         lex.term_modalities = frozenset(_words(path, "term_modalities", data["term_modalities"]))
+    if "amount_nouns" in data:
+        lex.amount_nouns = lex.amount_nouns | frozenset(_words(path, "amount_nouns", data["amount_nouns"]))
     if "age_beside_name" in data:
         name = data["age_beside_name"]
         if not isinstance(name, str) or name not in lex.measures:
