@@ -241,6 +241,7 @@ STAND_IN_DEPS = {"nsubj", "nsubjpass", "dobj"}
 # how a value hangs from the verb of its amount noun ("rose to 90", "is 90", "stood at 90")
 COMPLEMENT_DEPS = {"prep", "pobj", "attr", "acomp", "oprd", "npadvmod", "advmod", "nummod", "quantmod"}
 REFERS_BACK_DETS = {"that", "this"}
+MODALITY_STOP_DEPS = {"advcl"}
 REFERS_BACK_SURE = 0.7  # "put that number higher, at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
@@ -262,7 +263,12 @@ def fold_name(name: str) -> str:
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
     text = re.sub(r"^the\s+", "", text)
     text = re.sub(r"(?<=\w)\.", "", text)
-    return re.sub(r"\s+", " ", text).strip(" .,-")
+    words = re.sub(r"\s+", " ", text).strip(" .,-").split(" ")
+    while len(words) > 1 and words[-1] in lx.ADMIN_SUFFIXES:
+        words.pop()  # "Harlow province" is Harlow
+    while len(words) > 2 and words[0] in lx.ADMIN_SUFFIXES and words[1] == "of":
+        words = words[2:]  # "the province of Harlow"
+    return " ".join(words)
 
 
 def _path_to_root(tok) -> list:
@@ -445,6 +451,38 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
                         ent = _entity_of(obj, ent_by_token)
                         if ent is not None and (ent.label_ != "PERSON" or positional):
                             return _owner_name(ent, pack)
+                        named = _named_place(obj, ent_by_token)
+                        if named:
+                            return fold_name(pack.canonical(named))
+    return ""
+
+
+def _proper_name(tok) -> str:
+    """A proper noun with what is compounded onto it before it ("El-Harlow", "Port Esk")."""
+    words = sorted((w for w in tok.subtree if w.i <= tok.i and w.dep_ in ("compound", "punct") or w.i == tok.i),
+                   key=lambda w: w.i)
+    return "".join(w.text_with_ws for w in words).strip(" -")
+
+
+def _named_place(obj, ent_by_token: dict) -> str:
+    """The name of a place the tagger did not tag as one: "the coastal city of
+    Brava", "the central Harlow province", "Ruritania's Brava" (a proper noun
+    owned by a tagged place). Empty when there is none."""
+    if obj.pos_ == "PROPN" and not obj.ent_type_ == "PERSON":
+        if any(c.dep_ == "poss" and ent_by_token.get(c.i) is not None
+               and ent_by_token[c.i].label_ in PLACE_LABELS for c in obj.children):
+            return _proper_name(obj)
+        return ""
+    if obj.lemma_.lower() not in lx.PLACE_NOUNS:
+        return ""
+    for c in obj.children:
+        if c.dep_ == "compound" and c.pos_ == "PROPN":
+            return _proper_name(c)  # "the Harlow province", whatever the tagger calls Harlow
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for name in c.children:
+                if name.dep_ == "pobj" and name.pos_ == "PROPN" and name.ent_type_ not in ("PERSON", "NORP"):
+                    ent = ent_by_token.get(name.i)
+                    return ent.text if ent is not None and ent.label_ != "PERSON" else _proper_name(name)
     return ""
 
 
@@ -464,7 +502,8 @@ def _role_patterns(lex) -> list:
                 role, frozenset(sides.get("families", ())),
                 re.compile(rf"(?:{after})\b") if after else None,
                 re.compile(rf"\b(?:{before})\b[^.;:!?]{{0,25}}$") if before else None,
-                re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b") if after else None,
+                # "820 people, more than a third of them": a comparison, not "15 more"
+                re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b(?!\s+than\b)") if after else None,
             ))
         _ROLE_PATTERNS[id(lex)] = out
     return out
@@ -490,12 +529,33 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     return "total"
 
 
+def _said_before(path: list, lex) -> bool:
+    """A word of an earlier report modifies the figure's verb, however far
+    from the figure ("had previously put the toll in the city at 5,500")."""
+    words = {w for w in lex.roles.get("superseded", {}).get("before", ()) if " " not in w}
+    return bool(words) and any(c.dep_ == "advmod" and c.lower_ in words
+                               for t in _own_clauses(path) for c in t.children)
+
+
+def _own_clauses(path: list) -> list:
+    """The figure's path up to the first adverbial clause ("offered $2
+    million to help after the storm that hit on Friday, killing 400"): a
+    modal word above it governs another clause. A relative clause does not
+    stop it: in "denied reports that say 300 died" the denial is the figure's."""
+    out = []
+    for t in path:
+        out.append(t)
+        if t.dep_ in MODALITY_STOP_DEPS:
+            break
+    return out
+
+
 def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     """Reported, or proposed, demanded, rejected, projected, hypothetical: the
     nearest modal word on the figure's path to its clause root (the words
     themselves, their auxiliaries and markers, the objects of their prepositions)."""
     found = []
-    for t in path[:14]:
+    for t in _own_clauses(path[:14]):
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "xcomp")]
         for prep in t.children:
             if prep.dep_ == "prep" and prep.lower_ not in CONTRAST_PREPS:  # "against all forecasts" is no forecast
@@ -668,6 +728,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         this_year = int(source.published[:4])
     as_of, event = _dates(path, ents, sent, source.published, this_year)
     role = _role(source.text, q, sent.start_char, lex)
+    if role == "total" and _said_before(path, lex):
+        role = "superseded"
     if event and this_year and int(event[:4]) < this_year - 1 and role == "total":
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
     return {

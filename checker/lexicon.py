@@ -320,3 +320,16 @@ TIME_WORDS = frozenset({
     "august", "september", "october", "november", "december", "sep", "sept", "oct", "nov", "dec", "jan",
     "feb", "mar", "apr", "jun", "jul", "aug",
 })
+
+# Common nouns for a kind of place: "the coastal city of Brava", "the Harlow
+# province" name a place even when the tagger tags no entity in them.
+PLACE_NOUNS = frozenset({
+    "city", "town", "village", "province", "region", "district", "county", "governorate", "prefecture",
+    "municipality", "state", "island", "port", "capital", "neighbourhood", "neighborhood", "suburb",
+    "commune", "township", "hamlet", "department",
+})
+# Words of an administrative level that one source writes after a place's name
+# and another leaves out ("Harlow province", "Harlow"). Not "city" or "state":
+# "Mexico City" is not Mexico.
+ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "prefecture", "municipality",
+                            "county", "department"})

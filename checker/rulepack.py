@@ -163,6 +163,7 @@ class Measure:
     of_people: bool = False  # counts people: a figure counting things ("two bridges") is not it
     moves_within_a_day: bool = False  # changes by the hour (a storm's winds): same-day figures may differ
     includes: frozenset[str] = frozenset()  # measures it contains ("damaged or destroyed" counts the damaged)
+    of_the_event: bool = False  # a property of the event itself (a quake's magnitude): a place named beside it is no owner
 
 
 @dataclass
@@ -228,7 +229,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           _value_range(path, f"{key}.values", spec.get("values")),
                                           bool(spec.get("per_event", False)), bool(spec.get("of_people", False)),
                                           bool(spec.get("moves_within_a_day", False)),
-                                          frozenset(_words(path, f"{key}.includes", spec.get("includes", []))))
+                                          frozenset(_words(path, f"{key}.includes", spec.get("includes", []))),
+                                          bool(spec.get("of_the_event", False)))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
             if " " not in w and str(name) not in lex.word_measures.get(w, ()):
