@@ -664,6 +664,49 @@ _AGE_AFTER_NAME = re.compile(r"(?:\(\s*|,\s*)$")
 _AGE_CLOSE = re.compile(r"^\s*(?:\)|,)")
 
 
+def _measured_from(after) -> str:
+    """The place a distance is measured from, read from the words after it
+    ("72 km southwest of Esk", "400 miles (640 km) south-east of the port of
+    Brava"), however the parser attaches them. Empty when there is none."""
+    toks = list(after)
+    k = 0
+    while k < len(toks) and (toks[k].is_punct or toks[k].is_bracket or toks[k].like_num
+                             or toks[k].ent_type_ == "QUANTITY" or toks[k].lower_ in lx.UNIT_LIKE_WORDS):
+        k += 1  # the bracketed conversion: "(45 miles)"
+    words = []
+    while k < len(toks) and (toks[k].lower_ in lx.DIRECTIONS or toks[k].text == "-"):
+        words.append(toks[k].lower_)
+        k += 1
+    if not words or k >= len(toks) or toks[k].lower_ != "of":
+        return ""
+    k += 1
+    name = []
+    for t in toks[k:k + 6]:
+        if t.pos_ == "PROPN":
+            name.append(t)
+        elif name or t.is_punct:
+            break
+    if not name:
+        return ""
+    # "5 miles south of X" and "25 miles north-northwest of X" are two positions
+    return f"{''.join(t.text_with_ws for t in name).strip()}, {_compass_point(words)}"
+
+
+_POINTS = {"north": "n", "south": "s", "east": "e", "west": "w", "northern": "n", "southern": "s",
+           "eastern": "e", "western": "w"}
+
+
+def _compass_point(words: list[str]) -> str:
+    """One of eight points for a direction as news writes it ("south-west",
+    "southwestern", "north-northwest" -> "sw", "sw", "nw")."""
+    letters = ""
+    for w in words:
+        w = w.replace("-", "")
+        for part in re.findall(r"north|south|east|west", w) or ([w] if len(w) <= 3 else []):
+            letters += _POINTS.get(part, part)
+    return letters[-2:] if len(letters) > 2 else letters
+
+
 def _people_of_a_place(noun, lex) -> bool:
     """"a town of 5,000 people": the people a kind of place is of are its population."""
     return (noun is not None and noun.lemma_.lower() in (lex.people_nouns | {"people"})
@@ -709,6 +752,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     """Measure, owner, role, modality and dates of one figure (`triggers`:
     the sentence's `measure_triggers`, when the caller keeps them;
     `this_year`: the year an undated source was written, if known)."""
+    from .units import coarse_family
+
     lex = pack.lexicon
     numbers = [t for t in toks if t.like_num or t.pos_ == "NUM"] or toks
     anchor = numbers[-1]
@@ -729,12 +774,12 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
         sure = OWN_NOUN_SURE  # "a 34-foot hull", "52 hours of air": the noun says what is measured
-    place_of_people = None
+    named_owner = ""  # an owner the words around the figure name outright
     if measure in ("", lex.people_of_a_place) and lex.people_of_a_place and _people_of_a_place(noun, lex):
         measure, sure = lex.people_of_a_place, max(sure, PEOPLE_OF_A_PLACE_SURE)
         kind = noun.head.head
         if kind.dep_ == "appos" and kind.head.pos_ == "PROPN":
-            place_of_people = _proper_name(kind.head)  # "Esk, a town of 5,000 people"
+            named_owner = _proper_name(kind.head)  # "Esk, a town of 5,000 people"
     person = _age_of(source.text, q, toks, ent_by_token) if lex.age_beside_name else None
     if person is not None:
         measure, sure = lex.age_beside_name, AGE_BESIDE_NAME_SURE
@@ -746,10 +791,13 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         role = "superseded"
     if event and this_year and int(event[:4]) < this_year - 1 and role == "total":
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
+    if not named_owner and coarse_family(q.unit) == "length":
+        last = max(t.i for t in toks)
+        named_owner = _measured_from(doc[last + 1 : last + 13])
     return {
         "measure": measure, "measure_sure": sure,
         "owner": (_owner_name(person, pack) if person is not None
-                  else fold_name(pack.canonical(place_of_people)) if place_of_people
+                  else fold_name(pack.canonical(named_owner)) if named_owner
                   else _owner(path, noun, ent_by_token, pack)),
         "role": role,
         "modality": _modality(path, source.text, q, sent.start_char, lex),

@@ -430,9 +430,11 @@ class Aligner:
         m = self._fact_metrics.get(fact.id)
         if m is None:
             s = self.settings
+            measure = self.pack.lexicon.behaviour(fact.measure)
             m = self._fact_metrics[fact.id] = Metric(
                 name=fact.id, over_time=fact.behaviour, description=fact.description,
-                unit=family, relative=s.generic_relative, absolute=s.generic_absolute,
+                unit=family, relative=max(s.generic_relative, measure.tolerance if measure else 0.0),
+                absolute=s.generic_absolute,
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
                 same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
                 hourly=fact.hourly, per_occasion=fact.per_occasion,

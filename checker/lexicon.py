@@ -333,3 +333,11 @@ PLACE_NOUNS = frozenset({
 # "Mexico City" is not Mexico.
 ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "prefecture", "municipality",
                             "county", "department"})
+
+# Compass directions: "72 km southwest of Esk" measures from Esk.
+DIRECTIONS = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "north-east", "north-west", "south-east", "south-west", "northeastern", "northwestern",
+    "southeastern", "southwestern", "northern", "southern", "eastern", "western", "nne", "ene", "ese",
+    "sse", "ssw", "wsw", "wnw", "nnw",
+})

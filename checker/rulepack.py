@@ -163,6 +163,7 @@ class Measure:
     of_people: bool = False  # counts people: a figure counting things ("two bridges") is not it
     moves_within_a_day: bool = False  # changes by the hour (a storm's winds): same-day figures may differ
     includes: frozenset[str] = frozenset()  # measures it contains ("damaged or destroyed" counts the damaged)
+    tolerance: float = 0.0  # relative slack the measurement itself carries (two agencies' distances to a city)
     of_the_event: bool = False  # a property of the event itself (a quake's magnitude): a place named beside it is no owner
 
 
@@ -200,6 +201,12 @@ def _words(path: str, key: str, value: Any) -> list[str]:
     return [v.strip().lower() for v in value]
 
 
+def _tolerance(path: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise RulePackError(path, key, "must be a share between 0 and 1 (0.05 is 5%)")
+    return float(value)
+
+
 def _value_range(path: str, key: str, value: Any) -> tuple[float, float] | None:
     if value is None:
         return None
@@ -231,6 +238,7 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           bool(spec.get("per_event", False)), bool(spec.get("of_people", False)),
                                           bool(spec.get("moves_within_a_day", False)),
                                           frozenset(_words(path, f"{key}.includes", spec.get("includes", []))),
+                                          float(_tolerance(path, f"{key}.tolerance", spec.get("tolerance", 0.0))),
                                           bool(spec.get("of_the_event", False)))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)

@@ -710,3 +710,32 @@ def test_a_population_given_two_ways_is_a_conflict(run):
     assert {tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags} <= {
         ("about 120,000 people", "about 89,000"), ("about 89,000", "around 120,000 people")}
     assert flags and all(f.code == "CK101" for f in flags)
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The epicentre was 72 km southwest of Esk, the survey said.", "72 km"),
+    ("The epicentre was in the hills, 72 km south-west of Esk, at a shallow depth.", "72 km"),
+    ("The quake struck 72 kilometres (45 miles) southwest of the tourist town Esk.", "72 kilometres"),
+    ("The epicentre lay 72 kilometres south-western of the city of Esk.", "72 kilometres"),
+])
+def test_a_distance_is_owned_by_the_place_and_direction_it_is_measured_from(read, text, surface):
+    claim = one(read(text), surface)
+    assert (claim.measure, claim.owner, claim.role) == ("distance", "esk, sw", "total")
+
+
+def test_distances_in_two_directions_are_two_positions(run):
+    _, flags = run([
+        ("Wire", "2025-06-02", "The storm made landfall some 5 miles south of Esk on Tuesday."),
+        ("Daily", "2025-06-02", "The storm was about 25 miles north-northwest of Esk on Tuesday."),
+    ])
+    assert flags == []
+
+
+def test_distances_a_few_percent_apart_agree_but_not_ten(run):
+    _, flags = run([
+        ("Wire", "2025-06-02", "The epicentre was 71 km southwest of Esk."),
+        ("Daily", "2025-06-02", "The epicentre was 74 km southwest of Esk."),
+        ("Post", "2025-06-02", "The epicentre was 63 km southwest of Esk."),
+    ])
+    pairs = sorted(tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags)
+    assert pairs == [("63 km", "71 km"), ("63 km", "74 km")]
