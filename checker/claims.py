@@ -335,7 +335,10 @@ def measure_triggers(sent, lex) -> list:
         if k + 1 < len(toks) and not names:
             name = (lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lemma_.lower()}")
                     or lex.measure_phrases.get(f"{t.lower_} {toks[k + 1].lower_}"))
-            names = (name,) if name else ()
+            if name:
+                # a phrase stands where its head word stands ("life sentences": "sentences")
+                out.append((toks[k + 1] if t.head.i == toks[k + 1].i else t, name))
+            continue
         out.extend((t, name) for name in names)
     return out
 

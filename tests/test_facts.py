@@ -739,3 +739,14 @@ def test_distances_a_few_percent_apart_agree_but_not_ten(run):
     ])
     pairs = sorted(tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags)
     assert pairs == [("63 km", "71 km"), ("63 km", "74 km")]
+
+
+def test_prisoners_serving_life_terms_are_counted_per_release(run):
+    facts, flags = run([
+        ("Wire", "2025-03-02", "The service freed 150 prisoners. They included 61 who had been serving life sentences."),
+        ("Daily", "2025-03-02", "Of the 150 freed, 62 were serving life sentences, the service said."),
+        ("Post", "2025-03-09", "A week later the list named 40 men serving life sentences."),
+    ])
+    assert {c.measure for f in facts for c in f.claims if c.quantity.surface.startswith(("61", "62", "40"))} == {
+        "serving life sentences"}
+    assert [tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags if f.code == "CK101"] == [("61", "62")]
