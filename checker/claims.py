@@ -13,6 +13,7 @@ from datetime import date
 from typing import Callable, Iterable, Iterator
 
 from . import lexicon as lx
+from .clock import is_time_of_day
 from .model import Claim, Quantity, Source, line_and_column
 from .quantities import TokenIndex
 from .rulepack import RulePack
@@ -233,6 +234,8 @@ MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummo
 FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for "won't"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MAX_TRIGGER_DISTANCE = 5
+CLOCK_PATH_DISTANCE = 6  # a time of day's event word found on its path to the root, beyond MAX_TRIGGER_DISTANCE
+TIME_OF_DAY = lx.TIME_OF_DAY
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
 CONTRAST_PREPS = {"against", "despite", "unlike", "beyond", "contrary"}
@@ -281,6 +284,8 @@ def measure_triggers(sent, lex) -> list:
         if k + 1 < len(toks) and not names:
             name = (lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lemma_.lower()}")
                     or lex.measure_phrases.get(f"{t.lower_} {toks[k + 1].lower_}"))
+            if not name and k + 2 < len(toks):  # "put to sea", "raise the alarm"
+                name = lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lower_} {toks[k + 2].lemma_.lower()}")
             names = (name,) if name else ()
         out.extend((t, name) for name in names)
     return out
@@ -309,7 +314,9 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
         if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
         if d > MAX_TRIGGER_DISTANCE:
-            continue
+            if not (family == TIME_OF_DAY and t.i in depth_of):
+                continue
+            d = CLOCK_PATH_DISTANCE  # a time names when its clause's event happened, however deep the parse hangs it
         key = (d, abs(t.i - anchor.i))
         if best is None or key < best[0]:
             best = (key, name, t)
@@ -326,7 +333,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
                     return a, 1.0
             return "", 0.0
     if best is None:
-        if family not in ("count", "other", "percentage"):
+        if family not in ("count", "other", "percentage", TIME_OF_DAY):  # a time with no event word times nothing
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
     d = best[0][0]
@@ -464,6 +471,30 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     return "reported"
 
 
+_SCHEDULE_RE = re.compile(r"\b(?:plann?ed|scheduled|expected|due|supposed|set to|meant to|timetabled)\b"
+                          r"[^.;:!?]{0,40}$", re.IGNORECASE)
+_NOT_DONE_LEMMAS = frozenset({"fail", "never"})
+
+
+def _clock_modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
+    """A time of day's modality: "scheduled" when it is the time something was
+    due ("expected to resurface at 3pm", "its planned time of 6:10 p.m.": the
+    schedule, itself a fact), "unfulfilled" when its event did not happen at
+    it ("failed to return around 5:40", "did not surface at noon": when it
+    was missed, not when it happened), else the general reading."""
+    before = text[max(sent_start, q.start - 60) : q.start]
+    if _SCHEDULE_RE.search(before):
+        return "scheduled"
+    general = _modality(path, text, q, sent_start, lex)
+    if general in ("projected", "proposed"):
+        return "scheduled"
+    for t in path[:8]:
+        if t.lemma_.lower() in _NOT_DONE_LEMMAS or any(
+                c.dep_ == "neg" or c.lower_ in ("not", "n't", "n’t", "never") for c in t.children):
+            return "unfulfilled"
+    return general
+
+
 def _weekday_date(word: str, published: str | None, future: bool = False) -> str | None:
     """"Monday" in an article published on a date: the latest Monday on or
     before it, or with a verb in the future ("will be freed on Saturday") the
@@ -594,6 +625,9 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     lex = pack.lexicon
     numbers = [t for t in toks if t.like_num or t.pos_ == "NUM"] or toks
     anchor = numbers[-1]
+    clock = is_time_of_day(q.unit)
+    if clock:  # "6:10 p.m.": the time's head word ("p.m."), where it hangs in the clause
+        anchor = next((t for t in toks if not (toks[0].i <= t.head.i <= toks[-1].i) or t.head.i == t.i), anchor)
     path = _path_to_root(anchor)
     depth_of = {t.i: k for k, t in enumerate(path)}
     if triggers is None:
@@ -616,7 +650,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         "measure": measure, "measure_sure": sure,
         "owner": _owner_name(person, pack) if person is not None else _owner(path, noun, ent_by_token, pack),
         "role": role,
-        "modality": _modality(path, source.text, q, sent.start_char, lex),
+        "modality": (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
+                     else _modality(path, source.text, q, sent.start_char, lex)),
         "as_of": as_of, "event_date": event,
     }
 

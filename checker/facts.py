@@ -36,8 +36,9 @@ from .units import unit_family
 # offset is a point in time ("four days after the quake"), not a length, and
 # a limit is a specification ("rated to 3,000 metres"), not a measurement.
 UNCOMPARED_ROLES = frozenset({"increment", "change", "offset", "limit"})
-# Modalities whose figures are guesses, not statements of fact.
-SPECULATIVE = frozenset({"projected", "hypothetical"})
+# Modalities whose figures are guesses, not statements of fact; "unfulfilled"
+# is a time its event did not happen at ("failed to return by 5 p.m.").
+SPECULATIVE = frozenset({"projected", "hypothetical", "unfulfilled"})
 FALLBACK_SURE = 0.6  # grouping by counted noun alone, with no measure word
 
 

@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 
 from . import lexicon as lx
+from .clock import find_clock_times
 from .model import INF, Quantity
 
 # ---------------------------------------------------------------- patterns
@@ -839,6 +840,12 @@ def find_quantities(doc) -> list[Quantity]:
     found: list[Quantity] = []
     taken = _Spans()
     overlaps = taken.overlaps
+
+    # Times of day before any number: "6:10 p.m." is one figure, not a score and a count.
+    clock, clock_spans = find_clock_times(text, lambda a, b: not overlaps(a, b))
+    found.extend(clock)
+    for span in clock_spans:
+        taken.append(span)
 
     # Categorical groups and fractions first: they contain words that look like numbers.
     for m in CATEGORICAL_RE.finditer(text):
