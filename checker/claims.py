@@ -646,9 +646,12 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     role = _role(source.text, q, sent.start_char, lex)
     if event and this_year and int(event[:4]) < this_year - 1 and role == "total":
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
+    owner = _owner_name(person, pack) if person is not None else _owner(path, noun, ent_by_token, pack)
+    if clock and owner and owner in fold_name(q.surface):
+        owner = ""  # "1:25 a.m. CDT": the zone is the time's own words, no owner
     return {
         "measure": measure, "measure_sure": sure,
-        "owner": _owner_name(person, pack) if person is not None else _owner(path, noun, ent_by_token, pack),
+        "owner": owner,
         "role": role,
         "modality": (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
                      else _modality(path, source.text, q, sent.start_char, lex)),

@@ -25,6 +25,7 @@ ON_THE_HOUR_SLACK = 0.25  # "3pm" may be 3:10 rounded: a quarter hour either way
 HEDGED_SLACK = 0.5  # "about 6 a.m."
 HEDGED_MINUTES_SLACK = 0.25  # "about 6:10 a.m."
 JUST_SLACK = 0.5  # "just before 7:10": within the half hour before
+JUST_HOUR_SLACK = 1.0  # "just before midnight", "shortly after 6 a.m.": within the hour
 
 _ABBREVIATIONS = sorted({k.upper() for k in lx.FIXED_ZONES} | {k.upper() for k in lx.NAMED_ZONES if " " not in k
                                                                 and k != "local"}, key=len, reverse=True)
@@ -54,6 +55,7 @@ _PAST_RE = re.compile(
     + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + r"))\b"
     r"(?:\s+(?P<cue>(?P<am>a\.\s?m\.?|am\b|in the morning|this morning)|p\.\s?m\.?|pm\b"
     r"|in the afternoon|in the evening|this afternoon|this evening|at night|tonight))?", re.IGNORECASE)
+_STAMP_RE = re.compile(r"\b(?:published|updated|posted|modified|last updated|update)\b:?[^.\n]{0,40}$", re.IGNORECASE)
 _JUST_RE = re.compile(r"\b(?:just|shortly|soon|right|moments|minutes|immediately)\s+(before|after)\s*$", re.IGNORECASE)
 _BOUND_RE = re.compile(rf"\b({'|'.join(lx.CLOCK_BOUNDS)})\s*$", re.IGNORECASE)
 _HEDGES = tuple(sorted((p for p, kind in lx.MODIFIERS.items() if kind == "approx" and p.isalpha() or p == "close to"),
@@ -99,7 +101,8 @@ def _quantity(text: str, start: int, end: int, hours: float, minutes_stated: boo
     bound = _BOUND_RE.search(before)
     if just:
         q.kind = "range"
-        q.low, q.high = (hours - JUST_SLACK, hours) if just.group(1).lower() == "before" else (hours, hours + JUST_SLACK)
+        slack = JUST_SLACK if minutes_stated else JUST_HOUR_SLACK
+        q.low, q.high = (hours - slack, hours) if just.group(1).lower() == "before" else (hours, hours + slack)
     elif bound:
         q.kind = lx.CLOCK_BOUNDS[bound.group(1).lower()]
         q.low, q.high = (0.0, hours) if q.kind == "upper" else (hours, 24.0)
@@ -129,10 +132,12 @@ def find_clock_times(text: str, free: Callable[[int, int], bool]) -> tuple[list[
     spans: list[tuple[int, int]] = []
 
     def take(start: int, end: int) -> bool:
+        """Claim a span; a page's own time stamp ("Published: May 2, 2:54pm") is
+        claimed but read as no figure."""
         if not free(start, end) or any(s < end and start < e for s, e in spans):
             return False
         spans.append((start, end))
-        return True
+        return not _STAMP_RE.search(text[max(0, start - 60) : start])
 
     for m in _AMPM_RE.finditer(text):
         h = int(m.group("h")) % 12 + (12 if m.group("ap").lower() == "p" else 0)
@@ -153,7 +158,10 @@ def find_clock_times(text: str, free: Callable[[int, int], bool]) -> tuple[list[
     for m in _WORD_RE.finditer(text):
         end = _end(m)
         if take(m.start("t"), end):
-            found.append(_quantity(text, m.start("t"), end, lx.CLOCK_WORDS[m.group("w").lower()], True,
+            hours = lx.CLOCK_WORDS[m.group("w").lower()]
+            if hours == 0 and not re.match(r"(?i)after|since", m.group(0)):
+                hours = 24.0  # "before midnight", "at midnight": the end of the evening, beside "11:50 p.m."
+            found.append(_quantity(text, m.start("t"), end, hours, False,
                                    m.group("abbr"), m.group("name")))
     for m in _PAST_RE.finditer(text):
         h = int(m.group("h")) if m.group("h").isdigit() else _HOUR_WORDS[m.group("h").lower()]

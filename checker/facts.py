@@ -30,6 +30,7 @@ from typing import Iterable, Iterator
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
 from .units import unit_family
+from .lexicon import TIME_OF_DAY
 
 # Roles whose figures are never set against each other: increments and
 # changes differ by nature ("15 more" today, "20 more" tomorrow), and an
@@ -200,6 +201,17 @@ def _occasions(claims: list[Claim]) -> dict[str, str]:
     return out
 
 
+def _clock_days(claims: list[Claim]) -> dict[str, str]:
+    """The day each time of day is on: the day its sentence names ("at 6 a.m.
+    Sunday"), else the day most of the others name (an article about one dive
+    rarely repeats its day beside every time). Times of one event on two days
+    ("set off at 6 a.m. Monday", "at 9 a.m. Tuesday") are two facts."""
+    day = {c.id: c.event_date or (c.date if c.date_basis == "explicit" else "") or "" for c in claims}
+    named = Counter(d for d in day.values() if d)
+    main = named.most_common(1)[0][0] if named else ""
+    return {cid: d or main for cid, d in day.items()}
+
+
 def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     """Group claims into facts and set each claim's `fact`. Claims that name
     no comparable fact keep an empty `fact`."""
@@ -222,6 +234,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         if m is not None and m.per_event:
             occasion = _occasions(members if modality == "reported"
                                   else [c for c in members if c.date_basis == "explicit"])
+        if family.startswith(TIME_OF_DAY):
+            occasion = _clock_days(members)
         for c in members:
             owner = c.owner or main
             when = occasion.get(c.id, "")
