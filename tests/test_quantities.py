@@ -351,11 +351,10 @@ def test_concept_stays_in_its_own_clause(quantities):
         # ordinals
         "Blinken set off on his fifth tour of the region.",
         "She finished 1st in the race.",
-        # clock times
+        # twelve-hour clock times that do not say a.m. or p.m. (those that do are
+        # times of day, a figure of their own kind: test_clock.py)
         "The meeting starts at 3:30.",
         "The meeting starts at 3:30 today.",
-        "The statement came at 1.56pm on Friday.",
-        "The meeting is at 10 a.m. on Monday.",
         # page furniture
         "2 mins read",
         "25 views",
@@ -391,7 +390,9 @@ def test_not_claims(quantities, text):
     ],
 )
 def test_non_claims_next_to_a_real_figure(quantities, text, needle, value, unit):
-    qs = quantities(text)
+    found = quantities(text)
+    qs = [q for q in found if not q.unit.startswith("time of day")]  # "10 a.m." is a time (test_clock.py), not a count
+    assert all(q.surface == needle for q in found if q not in qs)
     pos = text.index(needle)
     assert not [q for q in qs if q.start < pos + len(needle) and pos < q.end], [q.surface for q in qs]
     q = only(qs, text)
