@@ -333,7 +333,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
                     return a, 1.0
             return "", 0.0
     if best is None:
-        if family not in ("count", "other", "percentage", TIME_OF_DAY):  # a time with no event word times nothing
+        if family not in ("count", "other", "percentage", TIME_OF_DAY, lx.CALENDAR_YEAR):  # a time with no event word times nothing
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
     d = best[0][0]
@@ -609,6 +609,18 @@ def _partitive_whole(anchor, noun) -> bool:
             and (prep.head.like_num or prep.head.pos_ == "NUM"))
 
 
+def _dates_its_measure(measure: str, anchor, depth_of: dict, triggers: list, q: Quantity, lex) -> bool:
+    """Whether a year or century dates what its measure says: the verb it
+    hangs on names it ("built in 1977", "not maintained since 2002"), or a
+    century before a noun dates the thing ("the 12th-century mosque"). A year
+    further from the word ("studies in the 1960s said dams should be built")
+    dates something else."""
+    if any(name == measure and _tree_distance(depth_of, t) <= 2 for t, name in triggers):
+        return True
+    return (lex.measure_units.get(q.unit) == measure and anchor.dep_ in ("amod", "compound", "nmod", "poss")
+            and anchor.head.pos_ in ("NOUN", "PROPN"))
+
+
 def latest_year(text: str) -> int | None:
     """The latest year an undated article names: close enough to when it was
     written to tell an earlier event's figure ("in 1960, a quake killed...")."""
@@ -635,6 +647,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     measure, sure = _measure(triggers, anchor, depth_of, q, lex)
     if _partitive_whole(anchor, noun):
         measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
+    if measure and q.unit in lx.DATING_UNITS and not _dates_its_measure(measure, anchor, depth_of, triggers, q, lex):
+        measure, sure = "", 0.0
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
         sure = OWN_NOUN_SURE  # "a 34-foot hull", "52 hours of air": the noun says what is measured
     person = _age_of(source.text, q, toks, ent_by_token) if lex.age_beside_name else None
@@ -644,7 +658,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         this_year = int(source.published[:4])
     as_of, event = _dates(path, ents, sent, source.published, this_year)
     role = _role(source.text, q, sent.start_char, lex)
-    if event and this_year and int(event[:4]) < this_year - 1 and role == "total":
+    if event and this_year and int(event[:4]) < this_year - 1 and role == "total" and q.unit not in lx.DATING_UNITS:
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
     owner = _owner_name(person, pack) if person is not None else _owner(path, noun, ent_by_token, pack)
     if clock and owner and owner in fold_name(q.surface):
@@ -710,6 +724,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             counted = ""
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
+        if is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS:
+            counted = ""  # "at 9 a.m. the rescuers", "in 2019 the firm": a time counts nothing
         if not counted and q.kind == "vague":
             # "Only a handful have been released": the group last named before it.
             k = bisect.bisect_left(group_offsets, q.start)
@@ -719,6 +735,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                               facts["triggers"], this_year)
         if restated:
             reading["role"] = "conversion"
+        if (is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS) and not reading["measure"]:
+            continue  # "Update 2 p.m.", "in 2019 the firm": a time or a year that dates no event the lexicon knows
         explicit = reading["as_of"]
         claims.append(
             Claim(

@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
 from .units import unit_family
-from .lexicon import TIME_OF_DAY
+from .lexicon import DATING_UNITS, TIME_OF_DAY
 
 # Roles whose figures are never set against each other: increments and
 # changes differ by nature ("15 more" today, "20 more" tomorrow), and an
@@ -535,6 +535,8 @@ def implied_precision(q) -> float:
     magnitude of 7 is not 6.8."""
     if q.kind != "exact" or q.point is None or abs(q.point) < 1000 or not float(q.point).is_integer():
         return 0.0
+    if q.unit in DATING_UNITS:
+        return 0.0  # "since 2000" is that year, not a figure rounded to the thousand
     value = int(abs(q.point))
     unit = 1
     while value % (unit * 10) == 0:

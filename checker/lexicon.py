@@ -351,3 +351,18 @@ CLOCK_WORDS = {"noon": 12.0, "midday": 12.0, "midnight": 0.0}
 # Words before a clock time that make it a bound (hours of slack are in clock.py).
 # ("not until 5 p.m." is at 5 p.m., so "until" is none)
 CLOCK_BOUNDS = {"before": "upper", "by": "upper", "after": "lower", "since": "lower"}
+
+# Years and centuries that date a thing or an event ("built in 1977", "not
+# maintained since 2002", "a 12th-century mosque"): a figure whose unit is
+# CALENDAR_YEAR, a century being the range of its years.
+CALENDAR_YEAR = "calendar year"
+CENTURY = "century"  # a century's figure is its years (1100-1199), in the calendar-year family
+DATING_UNITS = frozenset({CALENDAR_YEAR, CENTURY})
+# Words before a year that make it a dating figure, and the bound each sets.
+YEAR_PREPOSITIONS = {"since": "exact", "in": "exact", "around": "approx", "circa": "approx", "about": "approx",
+                     "before": "upper", "after": "lower"}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21,
+}

@@ -120,6 +120,11 @@ class Quantity:
             return f"all {self.group or self.surface}"
         if self.kind == "vague":
             return f"{self.surface} (vague)"
+        if self.unit in ("calendar year", "century"):  # "2002", "1100–1199 (the 12th century)"
+            years = f"{self.low:.0f}" if self.low == self.high else (
+                f"before {self.high:.0f}" if math.isinf(self.low) else f"after {self.low:.0f}" if math.isinf(self.high)
+                else f"{self.low:.0f}–{self.high:.0f}")
+            return years + (f" (the {self.surface})" if self.unit == "century" else "")
         if self.unit.startswith("time of day"):
             from .clock import clock_text  # "18:10 UTC", "about 06:00", "before 07:10 ET"
 

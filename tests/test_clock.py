@@ -116,11 +116,16 @@ def test_value_text_shows_the_clock(quantities):
     ("The ferry was expected to return at 3pm on Monday.", "3pm", "return time", "scheduled"),
     ("The ferry did not return at its planned time of 6:10 p.m. on Monday.", "6:10", "return time", "scheduled"),
     ("The ferry failed to return around 5 p.m. on Monday.", "5 p.m.", "return time", "unfulfilled"),
-    ("The talks ended at 6 a.m. on Monday.", "6 a.m.", "", "reported"),  # no event word: no fact
 ])
 def test_a_time_takes_the_event_of_its_verb(claims_of, text, surface, measure, modality):
     c, = [c for c in claims_of([("Wire", "2025-06-04", text)]) if c.quantity.surface.startswith(surface)]
     assert (c.measure, c.modality) == (measure, modality)
+
+
+def test_a_time_that_times_no_known_event_is_no_claim(claims_of, quantities):
+    text = "The talks ended at 6 a.m. on Monday, with 40 delegates present."
+    assert len(clock_times(quantities(text))) == 1
+    assert [c.quantity.surface for c in claims_of([("Wire", "2025-06-04", text)])] == ["40 delegates"]
 
 
 def test_a_restated_zone_is_one_statement(claims_of):
