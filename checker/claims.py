@@ -471,7 +471,7 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     return "reported"
 
 
-_SCHEDULE_RE = re.compile(r"\b(?:plann?ed|scheduled|expected|due|supposed|set to|meant to|timetabled)\b"
+_SCHEDULE_RE = re.compile(r"\b(?:plann?ed|scheduled|expected|due(?!\s+to\b)|supposed|set to|meant to|timetabled)\b"
                           r"[^.;:!?]{0,40}$", re.IGNORECASE)
 _NOT_DONE_LEMMAS = frozenset({"fail", "never"})
 

@@ -38,12 +38,17 @@ _START = r"(?<![\w$£€¥:.,/+-])"
 _AMPM_RE = re.compile(
     _START + r"(?P<t>(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))?\s?(?P<ap>[ap])(?:\.\s?m\.?|m(?![a-z])))"
     rf"(?:\s?(?:\(\s*)?{_ZONE}\)?)?", re.IGNORECASE)
-# 24-hour clock: with a zone ("18:10 GMT", "0625 GMT"), or after a time word ("at 06:00")
+# 24-hour clock: with a zone ("18:10 GMT"; without the colon only a zone of one
+# offset, as "1000 MT" is ten hundred metric tons), or after a time word with
+# an hour no twelve-hour clock has ("at 06:00", "at 18:10"; "at 10:30" could be either)
+_FIXED = "|".join(sorted((k.upper() for k in lx.FIXED_ZONES), key=len, reverse=True))
 _H24_ZONE_RE = re.compile(
-    _START + rf"(?P<h>[01]\d|2[0-3]|\d(?=:)):?(?P<m>[0-5]\d)(?:\s?(?:h|hrs|hours))?\s?{_ZONE}", re.IGNORECASE)
+    _START + rf"(?:(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:\s?(?:h|hrs|hours))?\s?{_ZONE}"
+    rf"|(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)(?:\s?(?:h|hrs|hours))?\s?(?P<fixed>(?-i:{_FIXED}))(?![A-Za-z]))",
+    re.IGNORECASE)
 _H24_AT_RE = re.compile(
     r"\b(?:at|around|about|by|until|till|before|after|since|from)\s+(?:about\s+|around\s+|roughly\s+)?"
-    r"(?P<t>(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d))(?![:\d])", re.IGNORECASE)
+    r"(?P<t>(?P<h>0\d|1[3-9]|2[0-3]):(?P<m>[0-5]\d))(?![:\d])", re.IGNORECASE)
 _WORD_RE = re.compile(
     r"\b(?:at|around|about|by|until|till|before|after|since|approaching|near)\s+(?:about\s+|around\s+)?"
     rf"(?P<t>(?:12\s+)?(?P<w>{'|'.join(lx.CLOCK_WORDS)}))\b(?:\s?(?:\(\s*)?{_ZONE}\)?)?", re.IGNORECASE)
@@ -147,10 +152,10 @@ def find_clock_times(text: str, free: Callable[[int, int], bool]) -> tuple[list[
             found.append(_quantity(text, m.start(), end, h + minutes / 60, bool(m.group("m")) and minutes != 0,
                                    m.group("abbr"), m.group("name")))
     for m in _H24_ZONE_RE.finditer(text):
-        h, minutes = int(m.group("h")), int(m.group("m"))
+        h, minutes = int(m.group("h") or m.group("h4")), int(m.group("m") or m.group("m4"))
         if take(m.start(), m.end()):
             found.append(_quantity(text, m.start(), m.end(), h + minutes / 60, minutes != 0,
-                                   m.group("abbr"), m.group("name")))
+                                   m.group("abbr") or m.group("fixed"), m.group("name")))
     for m in _H24_AT_RE.finditer(text):
         h, minutes = int(m.group("h")), int(m.group("m"))
         if take(m.start("t"), m.end("t")):

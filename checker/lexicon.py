@@ -333,7 +333,7 @@ FIXED_ZONES = {
     "edt": -4.0, "est": -5.0, "cdt": -5.0, "mdt": -6.0, "mst": -7.0, "pdt": -7.0, "pst": -8.0,
     "adt": -3.0, "ndt": -2.5, "nst": -3.5, "akdt": -8.0, "akst": -9.0, "hst": -10.0,
     "jst": 9.0, "kst": 9.0, "aest": 10.0, "aedt": 11.0, "acst": 9.5, "awst": 8.0, "nzst": 12.0, "nzdt": 13.0,
-    "wib": 7.0, "pkt": 5.0, "sast": 2.0, "wat": 1.0, "cat": 2.0, "eat": 3.0,
+    "wib": 7.0, "pkt": 5.0, "sast": 2.0,  # not EAT, CAT, WAT: words in upper-case headlines
 }
 # Zones whose offset the text alone does not fix: an abbreviation several
 # zones share (CST: US Central or China; IST: India, Ireland or Israel), a

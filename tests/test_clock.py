@@ -83,6 +83,8 @@ def test_clock_bounds(quantities, text, low, high, kind):
     "The ferry left at half past six.",  # which half of the day is not said
     "The meeting starts at 3:30.",  # a twelve-hour time with no a.m. or p.m.
     "Published: May 2, 2024, 2:54pm",  # the page's own time stamp
+    "The port shipped 1000 MT of wheat.",  # metric tons, not ten o'clock Mountain time
+    "The talks resume at 10:30 on Monday.",  # twelve-hour or twenty-four: not said
 ])
 def test_times_that_are_no_figure(quantities, text):
     qs = quantities(text)
@@ -116,6 +118,7 @@ def test_value_text_shows_the_clock(quantities):
     ("The ferry was expected to return at 3pm on Monday.", "3pm", "return time", "scheduled"),
     ("The ferry did not return at its planned time of 6:10 p.m. on Monday.", "6:10", "return time", "scheduled"),
     ("The ferry failed to return around 5 p.m. on Monday.", "5 p.m.", "return time", "unfulfilled"),
+    ("Due to fog, the ferry set off at 9 a.m. on Monday.", "9 a.m.", "departure time", "reported"),
 ])
 def test_a_time_takes_the_event_of_its_verb(claims_of, text, surface, measure, modality):
     c, = [c for c in claims_of([("Wire", "2025-06-04", text)]) if c.quantity.surface.startswith(surface)]
