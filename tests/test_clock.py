@@ -148,7 +148,8 @@ def test_two_start_times_of_one_departure_conflict(run):
                        ("Post", "2025-06-05", "The ferry set off at 9 a.m. on Sunday.")])
     f, = ck101(flags)
     assert {c.quantity.surface for c in f.claims} == {"4am", "9 a.m."}
-    assert "04:00" in f.message
+    # the reviewer sees the clock and that neither outlet named a zone
+    assert "“4am” (04:00 ± 15 min, no zone stated)" in f.message
 
 
 def test_a_schedule_conflicts_with_another_schedule_not_with_what_happened(run):

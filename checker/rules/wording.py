@@ -23,8 +23,9 @@ def normalized(s: Slot) -> str:
     """The figure in the metric's base unit: "42 ± 3.5 days", "more than 26,000"."""
     q = s.claim.quantity
     family, _ = unit_family(q.unit)
-    if is_time_of_day(family):  # "18:10", "06:25 UTC ± 15 min"
-        return q.value_text() + (f" ± {round(s.tol * 60)} min" if s.tol and not s.approx else "")
+    if is_time_of_day(family):  # "06:25 UTC", "04:00 ± 15 min, no zone stated"
+        text = q.value_text() + (f" ± {round(s.tol * 60)} min" if s.tol and not s.approx else "")
+        return text + (", no zone stated" if family == "time of day" else "")  # two outlets' zones may differ
     if s.lo == s.hi:
         text = _fmt(s.lo)
     elif s.hi == INF:
@@ -59,8 +60,7 @@ def quote(s: Slot) -> str:
         text += f" {counted}"
     if s.form == "number":
         base = _BASE_UNIT.get(family, "")
-        converted = is_time_of_day(family) and family.endswith(" utc") and not ("utc" in low or "gmt" in low)
-        if (family != "count" and base and base not in low) or (s.tol and not s.approx) or converted:
+        if (family != "count" and base and base not in low) or (s.tol and not s.approx) or is_time_of_day(family):
             text += f" ({normalized(s)})"
     return text
 
