@@ -125,8 +125,11 @@ def test_a_time_takes_the_event_of_its_verb(claims_of, text, surface, measure, m
     assert (c.measure, c.modality) == (measure, modality)
 
 
-def test_a_time_that_times_no_known_event_is_no_claim(claims_of, quantities):
-    text = "The talks ended at 6 a.m. on Monday, with 40 delegates present."
+@pytest.mark.parametrize("text", [
+    "The talks ended at 6 a.m. on Monday, with 40 delegates present.",
+    "The vote began at 6 a.m. on Monday, with 40 delegates present.",  # "begin" times any event: no departure
+])
+def test_a_time_that_times_no_known_event_is_no_claim(claims_of, quantities, text):
     assert len(clock_times(quantities(text))) == 1
     assert [c.quantity.surface for c in claims_of([("Wire", "2025-06-04", text)])] == ["40 delegates"]
 
