@@ -164,8 +164,11 @@ def find_clock_times(text: str, free: Callable[[int, int], bool]) -> tuple[list[
         end = _end(m)
         if take(m.start("t"), end):
             hours = lx.CLOCK_WORDS[m.group("w").lower()]
+            before = text[max(0, m.start("t") - 30) : m.start("t")]
+            if hours == 0 and not (_JUST_RE.search(before) or _BOUND_RE.search(before)):
+                continue  # "at midnight", "around midnight": as near 11:50 p.m. as 12:10 a.m., and on either day
             if hours == 0 and not re.match(r"(?i)after|since", m.group(0)):
-                hours = 24.0  # "before midnight", "at midnight": the end of the evening, beside "11:50 p.m."
+                hours = 24.0  # "just before midnight": the end of the evening, beside "11:50 p.m."
             found.append(_quantity(text, m.start("t"), end, hours, False,
                                    m.group("abbr"), m.group("name")))
     for m in _PAST_RE.finditer(text):

@@ -54,7 +54,6 @@ def clock_times(qs):
      "exact", 0),
     ("The ferry left at 8am ET on Monday.", "8am ET", 8, "time of day ET", "exact", 0.25),
     ("The ferry left at noon on Monday.", "noon", 12, "time of day", "exact", 0.25),
-    ("The ferry left at midnight on Monday.", "midnight", 24, "time of day", "exact", 0.25),
     ("The ferry left at half past six in the morning.", "half past six in the morning", 6.5, "time of day",
      "exact", 0),
     ("The ferry left at about 6 a.m. on Monday.", "6 a.m.", 6, "time of day", "approx", 0.5),
@@ -72,6 +71,7 @@ def test_clock_forms(quantities, text, surface, hours, unit, kind, tolerance):
     ("Air could run out just before 7:10 a.m. on Thursday.", 6 + 40 / 60, 7 + 10 / 60, "range"),
     ("The quake struck just before midnight on Friday.", 23, 24, "range"),
     ("The ferry must leave before 9 a.m. on Monday.", 0, 9, "upper"),
+    ("The ferry left shortly after midnight on Monday.", 0, 1, "range"),
     ("The ferry left after 9 a.m. on Monday.", 9, 24, "lower"),
 ])
 def test_clock_bounds(quantities, text, low, high, kind):
@@ -85,6 +85,7 @@ def test_clock_bounds(quantities, text, low, high, kind):
     "Published: May 2, 2024, 2:54pm",  # the page's own time stamp
     "The port shipped 1000 MT of wheat.",  # metric tons, not ten o'clock Mountain time
     "The talks resume at 10:30 on Monday.",  # twelve-hour or twenty-four: not said
+    "The ferry left at midnight on Monday.",  # as near 11:50 p.m. as 12:10 a.m., on either day
 ])
 def test_times_that_are_no_figure(quantities, text):
     qs = quantities(text)
