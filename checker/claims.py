@@ -236,6 +236,16 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 MAX_TRIGGER_DISTANCE = 5
 CLOCK_PATH_DISTANCE = 6  # a time of day's event word found on its path to the root, beyond MAX_TRIGGER_DISTANCE
 TIME_OF_DAY = lx.TIME_OF_DAY
+# Edges that start a clause of their own: a trigger met across one names
+# another clause's figure and loses to one in the figure's own clause.
+CLAUSE_DEPS = {"advcl", "conj", "ccomp", "parataxis", "relcl"}
+CLAUSE_PENALTY = 2
+STAND_IN_DEPS = {"nsubj", "nsubjpass", "dobj"}
+# how a value hangs from the verb of its amount noun ("rose to 90", "is 90", "stood at 90")
+COMPLEMENT_DEPS = {"prep", "pobj", "attr", "acomp", "oprd", "npadvmod", "advmod", "nummod", "quantmod"}
+REFERS_BACK_DETS = {"that", "this"}
+MODALITY_STOP_DEPS = {"advcl"}
+REFERS_BACK_SURE = 0.7  # "put that number higher, at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
 CONTRAST_PREPS = {"against", "despite", "unlike", "beyond", "contrary"}
@@ -247,15 +257,21 @@ OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
 
 def fold_name(name: str) -> str:
     """A place or group name compared across spellings: accents folded,
-    possessives and a leading article dropped, lower case
-    ("Kahramanmaraş's" -> "kahramanmaras")."""
+    possessives, a leading article and the periods of abbreviations dropped,
+    lower case ("Kahramanmaraş's" -> "kahramanmaras", "St. Ives" -> "st ives")."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
     text = re.sub(r"^the\s+", "", text)
-    return re.sub(r"\s+", " ", text).strip(" .,-")
+    text = re.sub(r"(?<=\w)\.", "", text)
+    words = re.sub(r"\s+", " ", text).strip(" .,-").split(" ")
+    while len(words) > 1 and words[-1] in lx.ADMIN_SUFFIXES:
+        words.pop()  # "Harlow province" is Harlow
+    while len(words) > 2 and words[0] in lx.ADMIN_SUFFIXES and words[1] == "of":
+        words = words[2:]  # "the province of Harlow"
+    return " ".join(words)
 
 
 def _path_to_root(tok) -> list:
@@ -267,10 +283,47 @@ def _path_to_root(tok) -> list:
 
 def _tree_distance(depth_of: dict[int, int], tok) -> int:
     """Edges between the figure (whose ancestors' depths are `depth_of`) and `tok`."""
+    return _meeting(depth_of, tok)[0]
+
+
+def _meeting(depth_of: dict[int, int], tok) -> tuple[int, int | None]:
+    """(edges between the figure and `tok`, the index of the token where
+    their paths meet)."""
     for steps, t in enumerate(_path_to_root(tok)):
         if t.i in depth_of:
-            return steps + depth_of[t.i]
-    return 99
+            return steps + depth_of[t.i], t.i
+    return 99, None
+
+
+def _clauses_crossed(path: list) -> dict[int, int]:
+    """For each token on the figure's path to the root, how many clause
+    boundaries lie between it and the figure: in "18 were freed, while 82
+    remain in captivity", "freed" is another clause's word than "captivity"."""
+    out, crossed = {}, 0
+    for t in path:
+        out[t.i] = crossed
+        if t.dep_ in CLAUSE_DEPS:
+            crossed += 1
+    return out
+
+
+def _stand_in(path: list, lex):
+    """The noun that stands for the figure in its clause ("the number of
+    people who died has risen to 900", "put that figure at 900"): what the
+    figure measures is said around it, not around the figure."""
+    if not lex.amount_nouns:
+        return None
+    on_path = {t.i for t in path}
+    for below, t in zip(path, path[1:]):
+        if below.dep_ not in COMPLEMENT_DEPS:
+            return None  # the figure is an argument of its own ("a 7 quake left a toll of ..."), not a value
+        for child in t.children:
+            if (child.dep_ in STAND_IN_DEPS and child.i not in on_path
+                    and child.lemma_.lower() in lex.amount_nouns):
+                return child
+        if t.dep_ in CLAUSE_DEPS:
+            return None  # another clause's subject stands for another figure
+    return None
 
 
 def measure_triggers(sent, lex) -> list:
@@ -291,11 +344,14 @@ def measure_triggers(sent, lex) -> list:
     return out
 
 
-def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, float]:
+def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
+             crossed: dict[int, int] | None = None) -> tuple[str, float]:
     """The measure whose trigger is nearest the figure in the parse, with a
     certainty that falls with the distance; the unit alone can name it. A
     trigger counts only for measures the figure's kind of unit can state
-    ("killed" does not make "$52 million" a death toll)."""
+    ("killed" does not make "$52 million" a death toll). Of two triggers, one
+    in the figure's own clause wins over one in a clause above it
+    (`crossed`: clause boundaries between the figure and each ancestor)."""
     from .units import coarse_family
 
     by_unit = lex.measure_units.get(q.unit or "")
@@ -310,17 +366,17 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
         plausible = lex.measures[name].values
         if plausible and q.point is not None and not plausible[0] <= q.point <= plausible[1]:
             continue
-        d = _tree_distance(depth_of, t)
+        d, meet = _meeting(depth_of, t)
         if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
         if d > MAX_TRIGGER_DISTANCE:
             if not (family == TIME_OF_DAY and t.i in depth_of):
                 continue
             d = CLOCK_PATH_DISTANCE  # a time names when its clause's event happened, however deep the parse hangs it
-        key = (d, abs(t.i - anchor.i))
+        key = (d + CLAUSE_PENALTY * (crossed or {}).get(meet, 0), abs(t.i - anchor.i), d)
         if best is None or key < best[0]:
             best = (key, name, t)
-    if by_unit and (best is None or best[0][0] > 2 or best[1] == by_unit
+    if by_unit and (best is None or best[0][2] > 2 or best[1] == by_unit
                     or lex.measures[best[1]].families != lex.measures[by_unit].families):
         return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
     if best is not None:
@@ -336,7 +392,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex) -> tuple[str, f
         if family not in ("count", "other", "percentage", TIME_OF_DAY, lx.CALENDAR_YEAR):  # a time with no event word times nothing
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
-    d = best[0][0]
+    d = best[0][2]
     return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
 
 
@@ -402,6 +458,38 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
                         ent = _entity_of(obj, ent_by_token)
                         if ent is not None and (ent.label_ != "PERSON" or positional):
                             return _owner_name(ent, pack)
+                        named = _named_place(obj, ent_by_token)
+                        if named:
+                            return fold_name(pack.canonical(named))
+    return ""
+
+
+def _proper_name(tok) -> str:
+    """A proper noun with what is compounded onto it before it ("El-Harlow", "Port Esk")."""
+    words = sorted((w for w in tok.subtree if w.i <= tok.i and w.dep_ in ("compound", "punct") or w.i == tok.i),
+                   key=lambda w: w.i)
+    return "".join(w.text_with_ws for w in words).strip(" -")
+
+
+def _named_place(obj, ent_by_token: dict) -> str:
+    """The name of a place the tagger did not tag as one: "the coastal city of
+    Brava", "the central Harlow province", "Ruritania's Brava" (a proper noun
+    owned by a tagged place). Empty when there is none."""
+    if obj.pos_ == "PROPN" and not obj.ent_type_ == "PERSON":
+        if any(c.dep_ == "poss" and ent_by_token.get(c.i) is not None
+               and ent_by_token[c.i].label_ in PLACE_LABELS for c in obj.children):
+            return _proper_name(obj)
+        return ""
+    if obj.lemma_.lower() not in lx.PLACE_NOUNS:
+        return ""
+    for c in obj.children:
+        if c.dep_ == "compound" and c.pos_ == "PROPN":
+            return _proper_name(c)  # "the Harlow province", whatever the tagger calls Harlow
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for name in c.children:
+                if name.dep_ == "pobj" and name.pos_ == "PROPN" and name.ent_type_ not in ("PERSON", "NORP"):
+                    ent = ent_by_token.get(name.i)
+                    return ent.text if ent is not None and ent.label_ != "PERSON" else _proper_name(name)
     return ""
 
 
@@ -421,7 +509,8 @@ def _role_patterns(lex) -> list:
                 role, frozenset(sides.get("families", ())),
                 re.compile(rf"(?:{after})\b") if after else None,
                 re.compile(rf"\b(?:{before})\b[^.;:!?]{{0,25}}$") if before else None,
-                re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b") if after else None,
+                # "820 people, more than a third of them": a comparison, not "15 more"
+                re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b(?!\s+than\b)") if after else None,
             ))
         _ROLE_PATTERNS[id(lex)] = out
     return out
@@ -447,12 +536,33 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     return "total"
 
 
+def _said_before(path: list, lex) -> bool:
+    """A word of an earlier report modifies the figure's verb, however far
+    from the figure ("had previously put the toll in the city at 5,500")."""
+    words = {w for w in lex.roles.get("superseded", {}).get("before", ()) if " " not in w}
+    return bool(words) and any(c.dep_ == "advmod" and c.lower_ in words
+                               for t in _own_clauses(path) for c in t.children)
+
+
+def _own_clauses(path: list) -> list:
+    """The figure's path up to the first adverbial clause ("offered $2
+    million to help after the storm that hit on Friday, killing 400"): a
+    modal word above it governs another clause. A relative clause does not
+    stop it: in "denied reports that say 300 died" the denial is the figure's."""
+    out = []
+    for t in path:
+        out.append(t)
+        if t.dep_ in MODALITY_STOP_DEPS:
+            break
+    return out
+
+
 def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     """Reported, or proposed, demanded, rejected, projected, hypothetical: the
     nearest modal word on the figure's path to its clause root (the words
     themselves, their auxiliaries and markers, the objects of their prepositions)."""
     found = []
-    for t in path[:14]:
+    for t in _own_clauses(path[:14]):
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "xcomp")]
         for prep in t.children:
             if prep.dep_ == "prep" and prep.lower_ not in CONTRAST_PREPS:  # "against all forecasts" is no forecast
@@ -642,9 +752,17 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         anchor = next((t for t in toks if not (toks[0].i <= t.head.i <= toks[-1].i) or t.head.i == t.i), anchor)
     path = _path_to_root(anchor)
     depth_of = {t.i: k for k, t in enumerate(path)}
+    crossed = _clauses_crossed(path)
+    stand_in = _stand_in(path, lex)
+    if stand_in is not None:
+        depth_of[stand_in.i] = 1  # "the toll of the flood stands at 900": the subject's words are the figure's
+        crossed[stand_in.i] = crossed.get(stand_in.head.i, 0)
     if triggers is None:
         triggers = measure_triggers(sent, lex)
-    measure, sure = _measure(triggers, anchor, depth_of, q, lex)
+    measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed)
+    refers_back = (not measure and stand_in is not None
+                   and any(c.dep_ == "det" and c.lower_ in REFERS_BACK_DETS for c in stand_in.children)
+                   and not any(c.dep_ == "prep" for c in stand_in.children))
     if _partitive_whole(anchor, noun):
         measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
     if measure and q.unit in lx.DATING_UNITS and not _dates_its_measure(measure, anchor, depth_of, triggers, q, lex):
@@ -658,6 +776,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         this_year = int(source.published[:4])
     as_of, event = _dates(path, ents, sent, source.published, this_year)
     role = _role(source.text, q, sent.start_char, lex)
+    if role == "total" and _said_before(path, lex):
+        role = "superseded"
     if event and this_year and int(event[:4]) < this_year - 1 and role == "total" and q.unit not in lx.DATING_UNITS:
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
     owner = _owner_name(person, pack) if person is not None else _owner(path, noun, ent_by_token, pack)
@@ -669,7 +789,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         "role": role,
         "modality": (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
                      else _modality(path, source.text, q, sent.start_char, lex)),
-        "as_of": as_of, "event_date": event,
+        "as_of": as_of, "event_date": event, "refers_back": refers_back,
     }
 
 
@@ -735,6 +855,12 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                               facts["triggers"], this_year)
         if restated:
             reading["role"] = "conversion"
+        if reading.pop("refers_back") and claims and claims[-1].measure:
+            # "put that number higher, at 900": the measure of the figure just before,
+            # in this sentence or the one before it
+            before = claims[-1]
+            if before.quantity.start >= (doc[sent.start - 1].sent.start if sent.start else 0):
+                reading["measure"], reading["measure_sure"] = before.measure, min(before.measure_sure, REFERS_BACK_SURE)
         if (is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS) and not reading["measure"]:
             continue  # "Update 2 p.m.", "in 2019 the firm": a time or a year that dates no event the lexicon knows
         explicit = reading["as_of"]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator
 
+from .claims import fold_name
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
 from .units import unit_family
@@ -36,7 +37,9 @@ from .lexicon import DATING_UNITS, TIME_OF_DAY
 # changes differ by nature ("15 more" today, "20 more" tomorrow), and an
 # offset is a point in time ("four days after the quake"), not a length, and
 # a limit is a specification ("rated to 3,000 metres"), not a measurement.
-UNCOMPARED_ROLES = frozenset({"increment", "change", "offset", "limit"})
+# an earlier report's figure of a toll or a count is no rival of the current one,
+# nor of another earlier report's (of a fixed fact it is a revision: see group_key)
+UNCOMPARED_ROLES = frozenset({"increment", "change", "offset", "limit", "superseded"})
 # Modalities whose figures are guesses, not statements of fact; "unfulfilled"
 # is a time its event did not happen at ("failed to return by 5 p.m.").
 SPECULATIVE = frozenset({"projected", "hypothetical", "unfulfilled"})
@@ -131,11 +134,14 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     if family != "count" and counted in (q.unit or ""):
         counted = ""  # the unit itself, not what it measures
     modality = claim.modality or "reported"
+    role = claim.role or "total"
+    if role == "superseded" and m.behaviour == "fixed":
+        role = "total"  # an earlier figure of a fixed fact is a revision of it: both cannot be right
     if m.behaviour == "term" and modality == "proposed":
         modality = "reported"  # a term is a proposal's by nature: "the six-week truce" and "would last six weeks"
     # by_counted keeps what is counted or measured apart, whatever the unit:
     # hostages released are not prisoners released, a truce's length not the war's
-    return measure, counted, family, claim.role or "total", modality
+    return measure, counted, family, role, modality
 
 
 def _point(c: Claim) -> float | None:
@@ -212,6 +218,35 @@ def _clock_days(claims: list[Claim]) -> dict[str, str]:
     return {cid: d or main for cid, d in day.items()}
 
 
+STORY_SHARE = 0.3  # a place named beside a fact's figures by this share of its sources is the story's
+OWNED_WEIGHT = 2  # a figure its sentence gives to an owner says more than a place merely named beside it
+
+
+def main_owner(members: list[Claim]) -> tuple[str, set[str]]:
+    """(the owner of a fact's figures that name none, the owners that are
+    that same subject). The story's places are those named in the sentences
+    of at least STORY_SHARE of the sources (two at least); the main owner is
+    the one with the most evidence, figures owned plus sources naming it, so
+    one figure's province does not become the whole story's owner. Read from
+    the members alone: a fact's owner does not depend on the rest of the corpus."""
+    by_source: dict[str, set[str]] = {}
+    for c in members:
+        by_source.setdefault(c.source_id, set()).update(fold_name(p) for p in c.places)
+    named = Counter(p for names in by_source.values() for p in names)
+    need = max(2.0, STORY_SHARE * len(by_source))
+    story = {p for p, n in named.items() if n >= need}
+    evidence = Counter()
+    for c in members:
+        if c.owner:
+            evidence[c.owner] += OWNED_WEIGHT
+    for p in story:
+        evidence[p] += named[p]
+    if not evidence:
+        return "", set()
+    main = min(evidence, key=lambda o: (-evidence[o], o))
+    return main, story | {main}
+
+
 def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     """Group claims into facts and set each claim's `fact`. Claims that name
     no comparable fact keep an empty `fact`."""
@@ -224,10 +259,11 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     facts: dict[str, Fact] = {}
     for key, members in groups.items():
         measure, counted, family, role, modality = key
-        owners = Counter(c.owner for c in members if c.owner)
-        main = owners.most_common(1)[0][0] if owners else ""
-        behaviour, window = behaviour_of(measure, role, modality, pack)
         m = pack.lexicon.behaviour(measure)
+        main, folded = main_owner(members)
+        if m is not None and m.needs_owner:
+            folded = set()  # "400 miles from X" and "from Y" are measured from two places, both the story's
+        behaviour, window = behaviour_of(measure, role, modality, pack)
         # a deal's terms are reported on many days and are one fact; a figure of one
         # occasion (reported, or a term dated "on Saturday") is that occasion's
         occasion = {}
@@ -237,7 +273,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         if family.startswith(TIME_OF_DAY):
             occasion = _clock_days(members)
         for c in members:
-            owner = c.owner or main
+            owner = main if not c.owner or c.owner in folded or (m is not None and m.of_the_event) else c.owner
             when = occasion.get(c.id, "")
             fid = sha1("\x1f".join([measure, counted, family, role, modality, owner, when]))[:10]
             fact = facts.get(fid)

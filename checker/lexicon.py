@@ -321,6 +321,18 @@ TIME_WORDS = frozenset({
     "feb", "mar", "apr", "jun", "jul", "aug",
 })
 
+# Common nouns for a kind of place: "the coastal city of Brava", "the Harlow
+# province" name a place even when the tagger tags no entity in them.
+PLACE_NOUNS = frozenset({
+    "city", "town", "village", "province", "region", "district", "county", "governorate", "prefecture",
+    "municipality", "state", "island", "port", "capital", "neighbourhood", "neighborhood", "suburb",
+    "commune", "township", "hamlet", "department",
+})
+# Words of an administrative level that one source writes after a place's name
+# and another leaves out ("Harlow province", "Harlow"). Not "city" or "state":
+# "Mexico City" is not Mexico.
+ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "prefecture", "municipality",
+                            "county", "department"})
 
 # Times of day. A clock time is a figure of its own kind: its unit is
 # TIME_OF_DAY, followed by its zone when the text states one ("time of day

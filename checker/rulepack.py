@@ -163,6 +163,7 @@ class Measure:
     of_people: bool = False  # counts people: a figure counting things ("two bridges") is not it
     moves_within_a_day: bool = False  # changes by the hour (a storm's winds): same-day figures may differ
     includes: frozenset[str] = frozenset()  # measures it contains ("damaged or destroyed" counts the damaged)
+    of_the_event: bool = False  # a property of the event itself (a quake's magnitude): a place named beside it is no owner
 
 
 @dataclass
@@ -184,6 +185,7 @@ class Lexicon:
     modality_words: dict[str, str] = field(default_factory=dict)
     modality_phrases: dict[str, str] = field(default_factory=dict)
     term_modalities: frozenset[str] = frozenset()
+    amount_nouns: frozenset[str] = frozenset()  # nouns that stand for a figure ("the toll stands at 90")
     age_beside_name: str = ""  # the measure of a bare number beside a person's name ("Ana Ruiz (27)")
     modality_rank: dict[str, int] = field(default_factory=dict)  # which modality wins when several govern a figure
 
@@ -227,7 +229,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           _value_range(path, f"{key}.values", spec.get("values")),
                                           bool(spec.get("per_event", False)), bool(spec.get("of_people", False)),
                                           bool(spec.get("moves_within_a_day", False)),
-                                          frozenset(_words(path, f"{key}.includes", spec.get("includes", []))))
+                                          frozenset(_words(path, f"{key}.includes", spec.get("includes", []))),
+                                          bool(spec.get("of_the_event", False)))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
             if " " not in w and str(name) not in lex.word_measures.get(w, ()):
@@ -263,6 +266,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         lex.modality_rank = {m: i for i, m in enumerate(_words(path, "modality_priority", data["modality_priority"]))}
     if "term_modalities" in data:
         lex.term_modalities = frozenset(_words(path, "term_modalities", data["term_modalities"]))
+    if "amount_nouns" in data:
+        lex.amount_nouns = lex.amount_nouns | frozenset(_words(path, "amount_nouns", data["amount_nouns"]))
     if "age_beside_name" in data:
         name = data["age_beside_name"]
         if not isinstance(name, str) or name not in lex.measures:

@@ -7,6 +7,7 @@ from . import RuleConfig, rule
 from .relations import relative_gap, widened
 from .wording import _the_total, quote, who
 from ..facts import Block, Slot, _order, compatible
+from .confidence import confidence
 
 
 @rule("CK104", "cumulative-decrease", "high", applies_to="block", min_relative_drop=0.0)
@@ -40,26 +41,19 @@ def cumulative_decrease(cfg: RuleConfig, block: Block, ctx) -> Iterator[tuple[Sl
             e = dated[p]
             _push_top(best.setdefault((e.authority, e.scopes), []), e)
             p += 1
-        top = plausible = None
-        for (authority, scopes), tops in best.items():
-            if cur.authority is not None and authority is not None and authority != cur.authority:
-                continue
-            if not (scopes <= cur.scopes or cur.scopes <= scopes):
-                continue
-            for s in tops:
-                if not compatible(s, cur):
-                    continue
-                if top is None or widened(s)[0] > widened(top)[0]:
-                    top = s
-                if _same_scale(s, cur) and (plausible is None or widened(s)[0] > widened(plausible)[0]):
-                    plausible = s
+        earlier = [s for (authority, scopes), tops in best.items()
+                   if (cur.authority is None or authority is None or authority == cur.authority)
+                   and (scopes <= cur.scopes or cur.scopes <= scopes)
+                   for s in tops if compatible(s, cur)]
         # a figure of another scale (8,000 troops among tolls of 60) is more
         # often another count than the toll: set the later figure against the
-        # highest earlier one of its own scale when there is one
-        top = plausible or top
-        if top is None:
-            continue
-        if widened(cur)[1] < widened(top)[0] and relative_gap(top, cur) >= cfg["min_relative_drop"]:
+        # earlier ones of its own scale when there are some
+        earlier = [s for s in earlier if _same_scale(s, cur)] or earlier
+        higher = [s for s in earlier
+                  if widened(cur)[1] < widened(s)[0] and relative_gap(s, cur) >= cfg["min_relative_drop"]]
+        if higher:
+            # of the earlier figures it falls below, the one that makes the surest evidence
+            top = max(higher, key=lambda s: (confidence("CK104", s, cur), widened(s)[0]))
             yield top, cur, (
                 f"{who(cur, True)} says {quote(cur)}, lower than {quote(top)} from {who(top, True)}, "
                 f"but {_the_total(block.metric)} can only grow; check for a stale or misreported figure "
