@@ -251,6 +251,7 @@ PREDICATE_POS = {"ADJ", "VERB"}
 CONTRAST_PREPS = {"against", "despite", "unlike", "beyond", "contrary"}
 OWN_OBJECT_DEPS = {"dobj", "nsubj", "nsubjpass", "attr", "ccomp", "xcomp", "agent"}
 AGE_BESIDE_NAME_SURE = 0.9  # "Ana Ruiz (27)": news style for an age
+PEOPLE_OF_A_PLACE_SURE = 0.9  # "a town of 5,000 people": news style for a population
 FALLBACK_MEASURE_SURE = 0.5  # a measurement named by its kind of unit alone
 OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
 
@@ -694,6 +695,13 @@ _AGE_AFTER_NAME = re.compile(r"(?:\(\s*|,\s*)$")
 _AGE_CLOSE = re.compile(r"^\s*(?:\)|,)")
 
 
+def _people_of_a_place(noun, lex) -> bool:
+    """"a town of 5,000 people": the people a kind of place is of are its population."""
+    return (noun is not None and noun.lemma_.lower() in (lex.people_nouns | {"people"})
+            and noun.dep_ == "pobj" and noun.head.lower_ == "of"
+            and noun.head.head.lemma_.lower() in lx.PLACE_NOUNS)
+
+
 def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
     """The person whose age a bare number beside a name is, as news writes
     ages: "Ana Ruiz (27)", "Ana Ruiz, 27, was freed". None otherwise."""
@@ -769,6 +777,12 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         measure, sure = "", 0.0
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
         sure = OWN_NOUN_SURE  # "a 34-foot hull", "52 hours of air": the noun says what is measured
+    place_of_people = None
+    if measure in ("", lex.people_of_a_place) and lex.people_of_a_place and _people_of_a_place(noun, lex):
+        measure, sure = lex.people_of_a_place, max(sure, PEOPLE_OF_A_PLACE_SURE)
+        kind = noun.head.head
+        if kind.dep_ == "appos" and kind.head.pos_ == "PROPN":
+            place_of_people = _proper_name(kind.head)  # "Esk, a town of 5,000 people"
     person = _age_of(source.text, q, toks, ent_by_token) if lex.age_beside_name else None
     if person is not None:
         measure, sure = lex.age_beside_name, AGE_BESIDE_NAME_SURE
@@ -780,7 +794,9 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         role = "superseded"
     if event and this_year and int(event[:4]) < this_year - 1 and role == "total" and q.unit not in lx.DATING_UNITS:
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
-    owner = _owner_name(person, pack) if person is not None else _owner(path, noun, ent_by_token, pack)
+    owner = (_owner_name(person, pack) if person is not None
+             else fold_name(pack.canonical(place_of_people)) if place_of_people
+             else _owner(path, noun, ent_by_token, pack))
     if clock and owner and owner in fold_name(q.surface):
         owner = ""  # "1:25 a.m. CDT": the zone is the time's own words, no owner
     return {

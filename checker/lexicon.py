@@ -326,7 +326,7 @@ TIME_WORDS = frozenset({
 PLACE_NOUNS = frozenset({
     "city", "town", "village", "province", "region", "district", "county", "governorate", "prefecture",
     "municipality", "state", "island", "port", "capital", "neighbourhood", "neighborhood", "suburb",
-    "commune", "township", "hamlet", "department",
+    "commune", "township", "hamlet", "department", "community", "settlement",
 })
 # Words of an administrative level that one source writes after a place's name
 # and another leaves out ("Harlow province", "Harlow"). Not "city" or "state":

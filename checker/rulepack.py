@@ -187,6 +187,7 @@ class Lexicon:
     term_modalities: frozenset[str] = frozenset()
     amount_nouns: frozenset[str] = frozenset()  # nouns that stand for a figure ("the toll stands at 90")
     age_beside_name: str = ""  # the measure of a bare number beside a person's name ("Ana Ruiz (27)")
+    people_of_a_place: str = ""  # the measure of "a town of 5,000 people"
     modality_rank: dict[str, int] = field(default_factory=dict)  # which modality wins when several govern a figure
 
     def behaviour(self, measure: str) -> Measure | None:
@@ -268,11 +269,12 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         lex.term_modalities = frozenset(_words(path, "term_modalities", data["term_modalities"]))
     if "amount_nouns" in data:
         lex.amount_nouns = lex.amount_nouns | frozenset(_words(path, "amount_nouns", data["amount_nouns"]))
-    if "age_beside_name" in data:
-        name = data["age_beside_name"]
-        if not isinstance(name, str) or name not in lex.measures:
-            raise RulePackError(path, "age_beside_name", "must name one of the measures")
-        lex.age_beside_name = name
+    for key in ("age_beside_name", "people_of_a_place"):
+        if key in data:
+            name = data[key]
+            if not isinstance(name, str) or name not in lex.measures:
+                raise RulePackError(path, key, "must name one of the measures")
+            setattr(lex, key, name)
 
 
 # The loader of each kind (metrics and rules are added below, with their types).

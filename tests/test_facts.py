@@ -689,3 +689,24 @@ def test_a_place_beside_a_quakes_magnitude_is_no_owner(run):
     ])
     assert len([f for f in facts if f.measure == "magnitude"]) == 1
     assert [f.code for f in flags] == ["CK101"]
+
+
+@pytest.mark.parametrize("text, surface, owner", [
+    ("Whole districts of Esk, a city of around 120,000 people, were flooded.", "around 120,000", "esk"),
+    ("Esk, a community of some 9,000 residents, lost power.", "some 9,000", "esk"),
+    ("A town of 5,000 inhabitants was cut off.", "5,000", ""),
+])
+def test_the_people_a_place_is_of_are_its_population(read, text, surface, owner):
+    claim = one(read(text), surface)
+    assert (claim.measure, claim.owner) == ("population", owner)
+
+
+def test_a_population_given_two_ways_is_a_conflict(run):
+    _, flags = run([
+        ("Wire", "2025-06-02", "Esk, a town of around 120,000 people, was flooded."),
+        ("Daily", "2025-06-03", "Esk, a city of about 120,000 people, lies on the coast."),
+        ("Post", "2025-06-03", "The city of Esk, with a population of about 89,000, was hit hard."),
+    ])
+    assert {tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags} <= {
+        ("about 120,000 people", "about 89,000"), ("about 89,000", "around 120,000 people")}
+    assert flags and all(f.code == "CK101" for f in flags)
