@@ -13,6 +13,7 @@ from datetime import date
 from typing import Callable, Iterable, Iterator
 
 from . import lexicon as lx
+from .clock import is_time_of_day
 from .model import Claim, Quantity, Source, line_and_column
 from .quantities import TokenIndex
 from .rulepack import RulePack
@@ -233,6 +234,8 @@ MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummo
 FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for "won't"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MAX_TRIGGER_DISTANCE = 5
+CLOCK_PATH_DISTANCE = 6  # a time of day's event word found on its path to the root, beyond MAX_TRIGGER_DISTANCE
+TIME_OF_DAY = lx.TIME_OF_DAY
 # Edges that start a clause of their own: a trigger met across one names
 # another clause's figure and loses to one in the figure's own clause.
 CLAUSE_DEPS = {"advcl", "conj", "ccomp", "parataxis", "relcl"}
@@ -338,7 +341,10 @@ def measure_triggers(sent, lex) -> list:
             if name:
                 # a phrase stands where its head word stands ("life sentences": "sentences")
                 out.append((toks[k + 1] if t.head.i == toks[k + 1].i else t, name))
-            continue
+                continue
+            if k + 2 < len(toks):  # "put to sea", "raise the alarm"
+                name = lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lower_} {toks[k + 2].lemma_.lower()}")
+            names = (name,) if name else ()
         out.extend((t, name) for name in names)
     return out
 
@@ -369,7 +375,9 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
         if d > MAX_TRIGGER_DISTANCE:
-            continue
+            if not (family == TIME_OF_DAY and t.i in depth_of):
+                continue
+            d = CLOCK_PATH_DISTANCE  # a time names when its clause's event happened, however deep the parse hangs it
         key = (d + CLAUSE_PENALTY * (crossed or {}).get(meet, 0), abs(t.i - anchor.i), d)
         if best is None or key < best[0]:
             best = (key, name, t)
@@ -386,7 +394,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
                     return a, 1.0
             return "", 0.0
     if best is None:
-        if family not in ("count", "other", "percentage"):
+        if family not in ("count", "other", "percentage", TIME_OF_DAY, lx.CALENDAR_YEAR):  # a time with no event word times nothing
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
     d = best[0][2]
@@ -578,6 +586,30 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     return "reported"
 
 
+_SCHEDULE_RE = re.compile(r"\b(?:plann?ed|scheduled|expected|due(?!\s+to\b)|supposed|set to|meant to|timetabled)\b"
+                          r"[^.;:!?]{0,40}$", re.IGNORECASE)
+_NOT_DONE_LEMMAS = frozenset({"fail", "never"})
+
+
+def _clock_modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
+    """A time of day's modality: "scheduled" when it is the time something was
+    due ("expected to resurface at 3pm", "its planned time of 6:10 p.m.": the
+    schedule, itself a fact), "unfulfilled" when its event did not happen at
+    it ("failed to return around 5:40", "did not surface at noon": when it
+    was missed, not when it happened), else the general reading."""
+    before = text[max(sent_start, q.start - 60) : q.start]
+    if _SCHEDULE_RE.search(before):
+        return "scheduled"
+    general = _modality(path, text, q, sent_start, lex)
+    if general in ("projected", "proposed"):
+        return "scheduled"
+    for t in path[:8]:
+        if t.lemma_.lower() in _NOT_DONE_LEMMAS or any(
+                c.dep_ == "neg" or c.lower_ in ("not", "n't", "n’t", "never") for c in t.children):
+            return "unfulfilled"
+    return general
+
+
 def _weekday_date(word: str, published: str | None, future: bool = False) -> str | None:
     """"Monday" in an article published on a date: the latest Monday on or
     before it, or with a verb in the future ("will be freed on Saturday") the
@@ -742,6 +774,18 @@ def _partitive_whole(anchor, noun) -> bool:
             and (prep.head.like_num or prep.head.pos_ == "NUM"))
 
 
+def _dates_its_measure(measure: str, anchor, depth_of: dict, triggers: list, q: Quantity, lex) -> bool:
+    """Whether a year or century dates what its measure says: the verb it
+    hangs on names it ("built in 1977", "not maintained since 2002"), or a
+    century before a noun dates the thing ("the 12th-century mosque"). A year
+    further from the word ("studies in the 1960s said dams should be built")
+    dates something else."""
+    if any(name == measure and _tree_distance(depth_of, t) <= 2 for t, name in triggers):
+        return True
+    return (lex.measure_units.get(q.unit) == measure and anchor.dep_ in ("amod", "compound", "nmod", "poss")
+            and anchor.head.pos_ in ("NOUN", "PROPN"))
+
+
 def latest_year(text: str) -> int | None:
     """The latest year an undated article names: close enough to when it was
     written to tell an earlier event's figure ("in 1960, a quake killed...")."""
@@ -760,6 +804,9 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     lex = pack.lexicon
     numbers = [t for t in toks if t.like_num or t.pos_ == "NUM"] or toks
     anchor = numbers[-1]
+    clock = is_time_of_day(q.unit)
+    if clock:  # "6:10 p.m.": the time's head word ("p.m."), where it hangs in the clause
+        anchor = next((t for t in toks if not (toks[0].i <= t.head.i <= toks[-1].i) or t.head.i == t.i), anchor)
     path = _path_to_root(anchor)
     depth_of = {t.i: k for k, t in enumerate(path)}
     crossed = _clauses_crossed(path)
@@ -775,6 +822,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
                    and not any(c.dep_ == "prep" for c in stand_in.children))
     if _partitive_whole(anchor, noun):
         measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
+    if measure and q.unit in lx.DATING_UNITS and not _dates_its_measure(measure, anchor, depth_of, triggers, q, lex):
+        measure, sure = "", 0.0
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
         sure = OWN_NOUN_SURE  # "a 34-foot hull", "52 hours of air": the noun says what is measured
     named_owner = ""  # an owner the words around the figure name outright
@@ -792,18 +841,22 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     role = _role(source.text, q, sent.start_char, lex)
     if role == "total" and _said_before(path, lex):
         role = "superseded"
-    if event and this_year and int(event[:4]) < this_year - 1 and role == "total":
+    if event and this_year and int(event[:4]) < this_year - 1 and role == "total" and q.unit not in lx.DATING_UNITS:
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
     if not named_owner and coarse_family(q.unit) == "length":
         last = max(t.i for t in toks)
         named_owner = _measured_from(doc[last + 1 : last + 13])
+    owner = (_owner_name(person, pack) if person is not None
+             else fold_name(pack.canonical(named_owner)) if named_owner
+             else _owner(path, noun, ent_by_token, pack))
+    if clock and owner and owner in fold_name(q.surface):
+        owner = ""  # "1:25 a.m. CDT": the zone is the time's own words, no owner
     return {
         "measure": measure, "measure_sure": sure,
-        "owner": (_owner_name(person, pack) if person is not None
-                  else fold_name(pack.canonical(named_owner)) if named_owner
-                  else _owner(path, noun, ent_by_token, pack)),
+        "owner": owner,
         "role": role,
-        "modality": _modality(path, source.text, q, sent.start_char, lex),
+        "modality": (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
+                     else _modality(path, source.text, q, sent.start_char, lex)),
         "as_of": as_of, "event_date": event, "refers_back": refers_back,
     }
 
@@ -859,6 +912,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             counted = ""
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
+        if is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS:
+            counted = ""  # "at 9 a.m. the rescuers", "in 2019 the firm": a time counts nothing
         if not counted and q.kind == "vague":
             # "Only a handful have been released": the group last named before it.
             k = bisect.bisect_left(group_offsets, q.start)
@@ -874,6 +929,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             before = claims[-1]
             if before.quantity.start >= (doc[sent.start - 1].sent.start if sent.start else 0):
                 reading["measure"], reading["measure_sure"] = before.measure, min(before.measure_sure, REFERS_BACK_SURE)
+        if (is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS) and not reading["measure"]:
+            continue  # "Update 2 p.m.", "in 2019 the firm": a time or a year that dates no event the lexicon knows
         explicit = reading["as_of"]
         claims.append(
             Claim(

@@ -24,9 +24,12 @@ VARIANTS = ("value", "value+unit", "value+change", "value+concept")
 
 def newsquant_record(q: Quantity) -> dict[str, Any] | None:
     """A quantity in the `checker quantities --jsonl` shape; None for vague and
-    categorical amounts, which have no number to report."""
+    categorical amounts, which have no number to report, and for times of day
+    and years, which NewsQuant does not count as quantities."""
     if q.kind == "categorical" or q.low is None and q.high is None:
         return None
+    if q.unit.startswith(lx.TIME_OF_DAY) or q.unit in lx.DATING_UNITS:
+        return None  # a clock time or a year says when, not how much: NewsQuant tags none ("at 10.45pm", "in 2019")
     if q.kind == "vague":
         # Order-of-magnitude words ("dozens of", "tens of thousands of") read as a
         # range; "several" or "a handful" have no figure worth reporting.

@@ -31,6 +31,7 @@ from .claims import fold_name
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
 from .units import unit_family
+from .lexicon import DATING_UNITS, TIME_OF_DAY
 
 # Roles whose figures are never set against each other: increments and
 # changes differ by nature ("15 more" today, "20 more" tomorrow), and an
@@ -39,8 +40,9 @@ from .units import unit_family
 # an earlier report's figure of a toll or a count is no rival of the current one,
 # nor of another earlier report's (of a fixed fact it is a revision: see group_key)
 UNCOMPARED_ROLES = frozenset({"increment", "change", "offset", "limit", "superseded"})
-# Modalities whose figures are guesses, not statements of fact.
-SPECULATIVE = frozenset({"projected", "hypothetical"})
+# Modalities whose figures are guesses, not statements of fact; "unfulfilled"
+# is a time its event did not happen at ("failed to return by 5 p.m.").
+SPECULATIVE = frozenset({"projected", "hypothetical", "unfulfilled"})
 FALLBACK_SURE = 0.6  # grouping by counted noun alone, with no measure word
 
 
@@ -205,6 +207,17 @@ def _occasions(claims: list[Claim]) -> dict[str, str]:
     return out
 
 
+def _clock_days(claims: list[Claim]) -> dict[str, str]:
+    """The day each time of day is on: the day its sentence names ("at 6 a.m.
+    Sunday"), else the day most of the others name (an article about one dive
+    rarely repeats its day beside every time). Times of one event on two days
+    ("set off at 6 a.m. Monday", "at 9 a.m. Tuesday") are two facts."""
+    day = {c.id: c.event_date or (c.date if c.date_basis == "explicit" else "") or "" for c in claims}
+    named = Counter(d for d in day.values() if d)
+    main = named.most_common(1)[0][0] if named else ""
+    return {cid: d or main for cid, d in day.items()}
+
+
 STORY_SHARE = 0.3  # a place named beside a fact's figures by this share of its sources is the story's
 OWNED_WEIGHT = 2  # a figure its sentence gives to an owner says more than a place merely named beside it
 
@@ -257,6 +270,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         if m is not None and m.per_event:
             occasion = _occasions(members if modality == "reported"
                                   else [c for c in members if c.date_basis == "explicit"])
+        if family.startswith(TIME_OF_DAY):
+            occasion = _clock_days(members)
         for c in members:
             owner = main if not c.owner or c.owner in folded or (m is not None and m.of_the_event) else c.owner
             when = occasion.get(c.id, "")
@@ -558,6 +573,8 @@ def implied_precision(q) -> float:
     magnitude of 7 is not 6.8."""
     if q.kind != "exact" or q.point is None or abs(q.point) < 1000 or not float(q.point).is_integer():
         return 0.0
+    if q.unit in DATING_UNITS:
+        return 0.0  # "since 2000" is that year, not a figure rounded to the thousand
     value = int(abs(q.point))
     unit = 1
     while value % (unit * 10) == 0:

@@ -341,3 +341,48 @@ DIRECTIONS = frozenset({
     "southeastern", "southwestern", "northern", "southern", "eastern", "western", "nne", "ene", "ese",
     "sse", "ssw", "wsw", "wnw", "nnw",
 })
+
+# Times of day. A clock time is a figure of its own kind: its unit is
+# TIME_OF_DAY, followed by its zone when the text states one ("time of day
+# UTC"), so times in zones that cannot be converted never meet.
+TIME_OF_DAY = "time of day"
+# Zone abbreviations with one fixed offset from UTC (hours): a time stated in
+# one of them is converted to UTC. The daylight ones name the season themselves.
+FIXED_ZONES = {
+    "gmt": 0.0, "utc": 0.0, "bst": 1.0, "cet": 1.0, "cest": 2.0, "eet": 2.0, "eest": 3.0, "msk": 3.0,
+    "edt": -4.0, "est": -5.0, "cdt": -5.0, "mdt": -6.0, "mst": -7.0, "pdt": -7.0, "pst": -8.0,
+    "adt": -3.0, "ndt": -2.5, "nst": -3.5, "akdt": -8.0, "akst": -9.0, "hst": -10.0,
+    "jst": 9.0, "kst": 9.0, "aest": 10.0, "aedt": 11.0, "acst": 9.5, "awst": 8.0, "nzst": 12.0, "nzdt": 13.0,
+    "wib": 7.0, "pkt": 5.0, "sast": 2.0,  # not EAT, CAT, WAT: words in upper-case headlines
+}
+# Zones whose offset the text alone does not fix: an abbreviation several
+# zones share (CST: US Central or China; IST: India, Ireland or Israel), a
+# name that covers both seasons (ET), or "local time" (of the place the
+# story is about). Each is kept as its own zone, under one label.
+NAMED_ZONES = {
+    "local time": "local", "local": "local", "et": "ET", "eastern time": "ET", "eastern": "ET",
+    "ct": "CT", "central time": "CT", "mt": "MT", "mountain time": "MT", "pt": "PT", "pacific time": "PT",
+    "cst": "CST", "ist": "IST", "ast": "AST", "eastern daylight time": "EDT", "eastern standard time": "EST",
+    "central daylight time": "CDT", "central standard time": "CST", "pacific daylight time": "PDT",
+    "pacific standard time": "PST", "greenwich mean time": "GMT", "british summer time": "BST",
+}
+# Words that name a time of day by itself ("at noon", "around midnight").
+CLOCK_WORDS = {"noon": 12.0, "midday": 12.0, "midnight": 0.0}
+# Words before a clock time that make it a bound (hours of slack are in clock.py).
+# ("not until 5 p.m." is at 5 p.m., so "until" is none)
+CLOCK_BOUNDS = {"before": "upper", "by": "upper", "after": "lower", "since": "lower"}
+
+# Years and centuries that date a thing or an event ("built in 1977", "not
+# maintained since 2002", "a 12th-century mosque"): a figure whose unit is
+# CALENDAR_YEAR, a century being the range of its years.
+CALENDAR_YEAR = "calendar year"
+CENTURY = "century"  # a century's figure is its years (1100-1199), in the calendar-year family
+DATING_UNITS = frozenset({CALENDAR_YEAR, CENTURY})
+# Words before a year that make it a dating figure, and the bound each sets.
+YEAR_PREPOSITIONS = {"since": "exact", "in": "exact", "around": "approx", "circa": "approx", "about": "approx",
+                     "before": "upper", "after": "lower"}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21,
+}

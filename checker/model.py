@@ -120,6 +120,19 @@ class Quantity:
             return f"all {self.group or self.surface}"
         if self.kind == "vague":
             return f"{self.surface} (vague)"
+        if self.unit in ("calendar year", "century"):  # "2002", "1100–1199 (the 12th century)"
+            years = f"{self.low:.0f}" if self.low == self.high else (
+                f"before {self.high:.0f}" if math.isinf(self.low) else f"after {self.low:.0f}" if math.isinf(self.high)
+                else f"{self.low:.0f}–{self.high:.0f}")
+            return years + (f" (the {self.surface})" if self.unit == "century" else "")
+        if self.unit.startswith("time of day"):
+            from .clock import clock_text  # "18:10 UTC", "about 06:00", "before 07:10 ET"
+
+            zone = self.unit[len("time of day"):].strip()
+            text = clock_text(self.low) if self.low == self.high else f"{clock_text(self.low)}–{clock_text(self.high)}"
+            text = {"lower": f"after {clock_text(self.low)}", "upper": f"before {clock_text(self.high)}",
+                    "approx": f"about {text}"}.get(self.kind, text)
+            return f"{text} {zone}".strip()
         unit = f" {self.unit}" if self.unit else ""
 
         def fmt(x: float) -> str:

@@ -18,6 +18,8 @@ import warnings
 from dataclasses import dataclass
 
 from . import lexicon as lx
+from .clock import find_clock_times
+from .datings import find_datings
 from .model import INF, Quantity
 
 # ---------------------------------------------------------------- patterns
@@ -839,6 +841,19 @@ def find_quantities(doc) -> list[Quantity]:
     found: list[Quantity] = []
     taken = _Spans()
     overlaps = taken.overlaps
+
+    # Times of day before any number: "6:10 p.m." is one figure, not a score and a count.
+    clock, clock_spans = find_clock_times(text, lambda a, b: not overlaps(a, b))
+    found.extend(clock)
+    for span in clock_spans:
+        taken.append(span)
+    def counts(end: int) -> bool:
+        tok = ctx.token_at(end + 1)
+        return tok is not None and tok.idx > end and tok.tag_ in ("NNS", "NN", "NNPS") and tok.lower_ not in lx.TIME_WORDS
+
+    for q in find_datings(text, lambda a, b: not overlaps(a, b) and not is_blocked(a, b), counts):
+        found.append(q)  # "since 2002", "the 12th century": a year that dates something
+        taken.append((q.start, q.end))
 
     # Categorical groups and fractions first: they contain words that look like numbers.
     for m in CATEGORICAL_RE.finditer(text):

@@ -39,7 +39,7 @@ MEASURE_UNITS = (
     set(lx.UNIT_WORDS.values()) | set(lx.CURRENCY_PREFIXES.values()) | {"fraction"}
 ) - set(CONVERSIONS)
 
-FAMILIES = sorted({f for f, _ in CONVERSIONS.values()} | MEASURE_UNITS | {"count"})
+FAMILIES = sorted({f for f, _ in CONVERSIONS.values()} | MEASURE_UNITS | {"count", lx.TIME_OF_DAY, lx.CALENDAR_YEAR})
 
 def unit_family(unit: str) -> tuple[str, float]:
     """(family, factor): "day" -> ("duration", 1.0); "hostage" or "" -> ("count", 1.0).
@@ -49,6 +49,10 @@ def unit_family(unit: str) -> tuple[str, float]:
     u = (unit or "").strip().lower()
     if u in CONVERSIONS:
         return CONVERSIONS[u]
+    if u.startswith(lx.TIME_OF_DAY):
+        return u, 1.0  # each zone its own family: "6 a.m. local time" cannot be set against "6 a.m. ET"
+    if u in lx.DATING_UNITS:
+        return lx.CALENDAR_YEAR, 1.0  # "since 2002", "the 12th century": a date in years, not a duration
     if u in MEASURE_UNITS:
         return u, 1.0
     return "count", 1.0
@@ -59,8 +63,12 @@ _CURRENCY_WORDS = ("dollar", "euro", "pound sterling", "yen", "rupee", "franc", 
 def coarse_family(unit: str) -> str:
     """The kind of quantity a unit measures, coarse enough for the lexicon to
     say which measures a figure can state: count, money, length, area,
-    volume, duration, speed, percentage, mass, or other."""
+    volume, duration, speed, percentage, mass, time of day, calendar year, or other."""
     u = (unit or "").strip().lower()
+    if u.startswith(lx.TIME_OF_DAY):
+        return lx.TIME_OF_DAY  # in whatever zone: a time states when something happened
+    if u in lx.DATING_UNITS:
+        return lx.CALENDAR_YEAR
     family, _ = unit_family(u)
     if family in ("count", "money", "length", "area", "volume", "duration", "percentage", "mass"):
         if family == "count" and u and any(w in u for w in ("mile", "metre", "meter", "foot", "feet")):

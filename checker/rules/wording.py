@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..facts import INF, Slot
+from ..clock import is_time_of_day
 from ..units import unit_family
 
 def _fmt(x: float) -> str:
@@ -22,6 +23,9 @@ def normalized(s: Slot) -> str:
     """The figure in the metric's base unit: "42 ± 3.5 days", "more than 26,000"."""
     q = s.claim.quantity
     family, _ = unit_family(q.unit)
+    if is_time_of_day(family):  # "06:25 UTC", "04:00 ± 15 min, no zone stated"
+        text = q.value_text() + (f" ± {round(s.tol * 60)} min" if s.tol and not s.approx else "")
+        return text + (", no zone stated" if family == "time of day" else "")  # two outlets' zones may differ
     if s.lo == s.hi:
         text = _fmt(s.lo)
     elif s.hi == INF:
@@ -56,7 +60,7 @@ def quote(s: Slot) -> str:
         text += f" {counted}"
     if s.form == "number":
         base = _BASE_UNIT.get(family, "")
-        if (family != "count" and base and base not in low) or (s.tol and not s.approx):
+        if (family != "count" and base and base not in low) or (s.tol and not s.approx) or is_time_of_day(family):
             text += f" ({normalized(s)})"
     return text
 
