@@ -229,7 +229,7 @@ def _sentence_facts(sent, ents: list, source: Source, pack: RulePack) -> dict:
 
 OWNER_LABELS = {"GPE", "LOC", "FAC", "NORP", "PERSON", "PRODUCT"}
 LOCATIVE_PREPS = {"in", "at", "across", "throughout", "near", "outside", "inside", "within", "around", "on",
-                  "from", "off", "of"}
+                  "from", "off", "of", "into"}  # "released into Egypt": those sent there, a part of their own
 MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummod"}
 FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for "won't"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -240,6 +240,7 @@ TIME_OF_DAY = lx.TIME_OF_DAY
 # another clause's figure and loses to one in the figure's own clause.
 CLAUSE_DEPS = {"advcl", "conj", "ccomp", "parataxis", "relcl"}
 CLAUSE_PENALTY = 2
+CROSSED_CLAUSE_SURE = 0.2
 STAND_IN_DEPS = {"nsubj", "nsubjpass", "dobj"}
 # how a value hangs from the verb of its amount noun ("rose to 90", "is 90", "stood at 90")
 COMPLEMENT_DEPS = {"prep", "pobj", "attr", "acomp", "oprd", "npadvmod", "advmod", "nummod", "quantmod"}
@@ -378,7 +379,8 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
             if not (family == TIME_OF_DAY and t.i in depth_of):
                 continue
             d = CLOCK_PATH_DISTANCE  # a time names when its clause's event happened, however deep the parse hangs it
-        key = (d + CLAUSE_PENALTY * (crossed or {}).get(meet, 0), abs(t.i - anchor.i), d)
+        across = (crossed or {}).get(meet, 0)
+        key = (d + CLAUSE_PENALTY * across, abs(t.i - anchor.i), d, across)
         if best is None or key < best[0]:
             best = (key, name, t)
     if by_unit and (best is None or best[0][2] > 2 or best[1] == by_unit
@@ -397,8 +399,10 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         if family not in ("count", "other", "percentage", TIME_OF_DAY, lx.CALENDAR_YEAR):  # a time with no event word times nothing
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
-    d = best[0][2]
-    return best[1], 1.0 if d <= 2 else round(1.0 - 0.1 * (d - 2), 2)
+    d, across = best[0][2], best[0][3]
+    sure = 1.0 if d <= 2 else 1.0 - 0.1 * (d - 2)
+    # a word only another clause holds ("their return reminds us that 79 remain") is a weaker guess
+    return best[1], round(max(sure - CROSSED_CLAUSE_SURE * across, 0.1), 2)
 
 
 def _joined_with_other_measure(trigger, measure: str, triggers: list) -> str | None:

@@ -96,8 +96,8 @@ def counted_class(claim: Claim, pack: RulePack) -> str:
         return ""
     if counted in lex.people_nouns or counted in ("people", "person"):
         return "people"
-    if counted in lex.measure_words:
-        return ""
+    if counted in lex.measure_words and unit_family(claim.quantity.unit)[0] == "count":
+        return ""  # "64 bodies", "2,000 lives": the noun is the measure; a truce's length is the truce's
     counted = lex.counted_class.get(counted, counted)
     if claim.actors and counted in {a.lower() for a in claim.actors}:
         return "people"  # "33 Hungarians", "4,000 Chileans": a nationality counted

@@ -750,3 +750,28 @@ def test_prisoners_serving_life_terms_are_counted_per_release(run):
     assert {c.measure for f in facts for c in f.claims if c.quantity.surface.startswith(("61", "62", "40"))} == {
         "serving life sentences"}
     assert [tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags if f.code == "CK101"] == [("61", "62")]
+
+
+def test_the_length_of_an_extension_or_a_sentence_is_not_the_truces(run):
+    facts, flags = run([
+        ("Wire", "2025-03-02", "The group rejected a proposed six-week truce extension on Sunday."),
+        ("Daily", "2025-03-18", "Strikes threatened the collapse of the two-month truce."),
+        ("Post", "2025-03-18", "The court handed him a 10-year sentence."),
+    ])
+    durations = [f for f in facts if f.measure == "duration"]
+    assert len(durations) == 3 and flags == []
+
+
+def test_those_sent_into_a_country_are_a_part_of_their_own(run):
+    _, flags = run([
+        ("Wire", "2025-01-25", "The service said it had freed 200 prisoners in Freedonia on Saturday."),
+        ("Daily", "2025-01-25", "Around 70 prisoners were released into Ruritania on Saturday, state television said."),
+    ])
+    assert flags == []
+
+
+def test_a_measure_word_only_another_clause_holds_is_a_weaker_guess(read):
+    claims = read("Their release brings hope, yet it reminds us that 79 hostages remain in the tunnels.")
+    claim = one(claims, "79")
+    assert claim.measure == "released" and claim.measure_sure <= 0.6
+    assert one(read("The 79 hostages were released at dawn."), "79").measure_sure == 1.0
