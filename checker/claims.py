@@ -304,9 +304,15 @@ def _clauses_crossed(path: list) -> dict[int, int]:
     out, crossed = {}, 0
     for t in path:
         out[t.i] = crossed
-        if t.dep_ in CLAUSE_DEPS:
+        if _starts_clause(t):
             crossed += 1
     return out
+
+
+def _starts_clause(t) -> bool:
+    """`t` heads a clause of its own under its head: "killing 40 and injuring
+    90", not "the women, children and elderly" (nouns joined in one phrase)."""
+    return t.dep_ in CLAUSE_DEPS and (t.dep_ != "conj" or t.pos_ in ("VERB", "AUX"))
 
 
 def _stand_in(path: list, lex):
@@ -323,7 +329,7 @@ def _stand_in(path: list, lex):
             if (child.dep_ in STAND_IN_DEPS and child.i not in on_path
                     and child.lemma_.lower() in lex.amount_nouns):
                 return child
-        if t.dep_ in CLAUSE_DEPS:
+        if _starts_clause(t):
             return None  # another clause's subject stands for another figure
     return None
 
