@@ -709,6 +709,21 @@ _AGE_AFTER_NAME = re.compile(r"(?:\(\s*|,\s*)$")
 _AGE_CLOSE = re.compile(r"^\s*(?:\)|,)")
 
 
+def _thing_measured(triggers: list, measure: str, depth_of: dict) -> str:
+    """What a measurement is of, when its measure word says it: "the height
+    of the two dams was 40 metres" measures dams. Empty when it does not."""
+    words = sorted((_tree_distance(depth_of, t), t.i, t) for t, name in triggers
+                   if name == measure and t.pos_ == "NOUN")
+    if not words:
+        return ""
+    for prep in words[0][2].children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.pos_ == "NOUN":
+                    return _lemma(obj)
+    return ""
+
+
 def _measured_from(after) -> str:
     """The place a distance is measured from, read from the words after it
     ("72 km southwest of Esk", "400 miles (640 km) south-east of the port of
@@ -827,6 +842,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if triggers is None:
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed)
+    thing = _thing_measured(triggers, measure, depth_of) if measure and coarse_family(q.unit) != "count" else ""
     refers_back = (not measure and stand_in is not None
                    and any(c.dep_ == "det" and c.lower_ in REFERS_BACK_DETS for c in stand_in.children)
                    and not any(c.dep_ == "prep" for c in stand_in.children))
@@ -867,7 +883,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         "role": role,
         "modality": (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
                      else _modality(path, source.text, q, sent.start_char, lex)),
-        "as_of": as_of, "event_date": event, "refers_back": refers_back,
+        "as_of": as_of, "event_date": event, "refers_back": refers_back, "thing": thing,
     }
 
 
@@ -933,6 +949,9 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                               facts["triggers"], this_year)
         if restated:
             reading["role"] = "conversion"
+        thing = reading.pop("thing")
+        if not counted and thing:
+            counted = thing  # "the height of the two dams was 40 metres"
         if reading.pop("refers_back") and claims and claims[-1].measure:
             # "put that number higher, at 900": the measure of the figure just before,
             # in this sentence or the one before it

@@ -780,3 +780,12 @@ def test_a_measure_word_only_another_clause_holds_is_a_weaker_guess(read):
 def test_nouns_joined_in_one_phrase_are_not_clauses(read):
     claims = read("The deal would free 50 prisoners in exchange for 20 women, 10 children and 5 elderly hostages.")
     assert one(claims, "5 elderly").measure_sure >= 0.7  # four steps from "exchange", no clause between
+
+
+def test_a_waves_height_is_not_a_dams(run):
+    _, flags = run([
+        ("Wire", "2025-06-02", "The town was hit by waves seven metres high."),
+        ("Daily", "2025-06-02", "Attention has turned to a 70-metre-tall dam built upstream from the town."),
+        ("Post", "2025-06-03", "The height of the two dams was only about 40 metres."),
+    ])
+    assert [tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("70-metre", "about 40 metres")]
