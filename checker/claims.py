@@ -245,6 +245,8 @@ STAND_IN_DEPS = {"nsubj", "nsubjpass", "dobj"}
 # how a value hangs from the verb of its amount noun ("rose to 90", "is 90", "stood at 90")
 COMPLEMENT_DEPS = {"prep", "pobj", "attr", "acomp", "oprd", "npadvmod", "advmod", "nummod", "quantmod"}
 REFERS_BACK_DETS = {"that", "this"}
+# kinds of measurement whose thing measured the words around can name ("the dam was 45 metres tall")
+MEASURED_FAMILIES = {"length", "area", "volume", "duration", "speed", "mass"}
 MODALITY_STOP_DEPS = {"advcl"}
 REFERS_BACK_SURE = 0.7  # "put that number higher, at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
@@ -724,6 +726,20 @@ def _thing_measured(triggers: list, measure: str, depth_of: dict) -> str:
     return ""
 
 
+def _subject_measured(path: list) -> str:
+    """The subject a measurement is predicated of: "the dam above the town
+    was 45 metres tall" measures the dam."""
+    for below, t in zip(path, path[1:]):
+        if below.dep_ not in COMPLEMENT_DEPS:
+            return ""
+        subject = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return _lemma(subject) if subject.pos_ == "NOUN" else ""
+        if _starts_clause(t):
+            return ""
+    return ""
+
+
 def _measured_from(after) -> str:
     """The place a distance is measured from, read from the words after it
     ("72 km southwest of Esk", "400 miles (640 km) south-east of the port of
@@ -842,7 +858,9 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if triggers is None:
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed)
-    thing = _thing_measured(triggers, measure, depth_of) if measure and coarse_family(q.unit) != "count" else ""
+    thing = ""
+    if measure and coarse_family(q.unit) in MEASURED_FAMILIES:
+        thing = _thing_measured(triggers, measure, depth_of) or _subject_measured(path)
     refers_back = (not measure and stand_in is not None
                    and any(c.dep_ == "det" and c.lower_ in REFERS_BACK_DETS for c in stand_in.children)
                    and not any(c.dep_ == "prep" for c in stand_in.children))

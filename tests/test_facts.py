@@ -789,3 +789,8 @@ def test_a_waves_height_is_not_a_dams(run):
         ("Post", "2025-06-03", "The height of the two dams was only about 40 metres."),
     ])
     assert [tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("70-metre", "about 40 metres")]
+
+
+def test_the_subject_a_measurement_is_predicated_of_is_what_it_measures(read):
+    assert one(read("The dam above the town was 45 metres tall."), "45 metres").counted == "dam"
+    assert one(read("By then the waves were seven metres high."), "seven metres").counted == "wave"
