@@ -954,6 +954,11 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             # "rose to 8,200 on Saturday", "Ruiz, 65", "stands at 51, officials said":
             # a date, a name or the speaker, not what is counted
             counted = ""
+        if noun is not None and q.unit == "fraction" and noun.lower_ in lx.FRACTION_DENOMINATORS:
+            # "a quarter of the homes": the homes are counted, the quarter is the figure
+            whole = next((o for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+                          for o in p.children if o.dep_ == "pobj"), None)
+            counted = _lemma(whole) if whole is not None else ""
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
         if is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS:

@@ -16,6 +16,7 @@ CONVERSIONS: dict[str, tuple[str, float]] = {
     "month": ("duration", 30.4375), "year": ("duration", 365.25), "decade": ("duration", 3652.5),
     "dollar": ("money", 1.0), "cent": ("money", 0.01),
     "percentage": ("percentage", 1.0), "percentage point": ("percentage point", 1.0),
+    "fraction": ("percentage", 100.0),  # "a fifth of the city" is 20% of it
     "basis point": ("percentage point", 0.01),
     "metre": ("length", 1.0), "kilometre": ("length", 1000.0), "centimetre": ("length", 0.01),
     "millimetre": ("length", 0.001), "mile": ("length", 1609.344), "foot": ("length", 0.3048),

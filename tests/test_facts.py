@@ -483,7 +483,7 @@ def test_a_previous_reports_figure_is_superseded(read):
 
 @pytest.mark.parametrize("a, b", [
     ("mile per hour", "kilometre per hour"), ("knot", "mile per hour"), ("square mile", "square kilometre"),
-    ("nautical mile", "mile"), ("cubic metre", "litre"),
+    ("nautical mile", "mile"), ("cubic metre", "litre"), ("fraction", "percentage"),
 ])
 def test_units_of_one_kind_meet_in_one_family(a, b):
     from checker.units import unit_family
@@ -794,3 +794,12 @@ def test_a_waves_height_is_not_a_dams(run):
 def test_the_subject_a_measurement_is_predicated_of_is_what_it_measures(read):
     assert one(read("The dam above the town was 45 metres tall."), "45 metres").counted == "dam"
     assert one(read("By then the waves were seven metres high."), "seven metres").counted == "wave"
+
+
+def test_a_fraction_and_a_percentage_of_one_thing_are_one_fact(run):
+    facts, flags = run([
+        ("Wire", "2025-06-02", "The storm destroyed a quarter of the homes in the valley."),
+        ("Daily", "2025-06-02", "The storm destroyed 60% of the homes in the valley, officials said."),
+    ])
+    assert len({c.fact for f in facts for c in f.claims if c.measure == "buildings destroyed"}) == 1
+    assert [f.code for f in flags] == ["CK101"]
