@@ -886,6 +886,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     previous: Quantity | None = None
     this_year = None if source.published else latest_year(source.text)
     for q in doc._.quantities or []:
+        previous_figure = previous
         restated, previous = _restates(source.text, previous, q), q
         tok = index.token_at(q.start)
         if tok is None:
@@ -931,6 +932,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                 reading["measure"], reading["measure_sure"] = before.measure, min(before.measure_sure, REFERS_BACK_SURE)
         if (is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS) and not reading["measure"]:
             continue  # "Update 2 p.m.", "in 2019 the firm": a time or a year that dates no event the lexicon knows
+        if restated and claims and claims[-1].quantity is previous_figure:
+            claims[-1].restated_as = q  # the figure carries its conversion, so CK107 needs nothing else
         explicit = reading["as_of"]
         claims.append(
             Claim(
