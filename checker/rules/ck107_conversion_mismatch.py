@@ -57,7 +57,7 @@ def conversion_mismatch(cfg: RuleConfig, figure: Claim) -> tuple[Claim, str, flo
     if conv is None:
         return None
     f, c = figure.quantity, conv
-    if f.kind in ("vague", "categorical") or c.kind in ("vague", "categorical") or f.trend != c.trend:
+    if f.kind in ("vague", "categorical") or c.kind in ("vague", "categorical"):
         return None
     if not (f.unit and c.unit) or f.unit.lower() == c.unit.lower():
         return None  # not a conversion: one unit, or none
