@@ -293,6 +293,20 @@ GROUP_NOUNS = {
     "members", "voters", "the elderly", "elders",
 }
 
+# Words of four letters or more that title-case headlines may leave in lower
+# case ("Floods With Heavy Rain"): they do not make a line a sentence.
+TITLE_LOWER_WORDS = frozenset({"with", "from", "into", "over", "onto", "upon", "amid", "near", "than", "that",
+                               "this", "after", "about", "under", "among", "before", "while"})
+# Words before a four-digit number that make it a year even before a people
+# noun ("in 2012 people fled"); after any other word it counts them ("rose to
+# 2012 people").
+YEAR_PREPOSITIONS = frozenset({"in", "since", "by", "until", "till", "during", "before", "after", "from",
+                               "through", "throughout", "circa", "early", "late", "mid"})
+# Nouns that name a running count as a subject ("the number injured rose to
+# 2059", "the toll reached 1200"): a bare four-digit figure they reach is
+# that count, not a year.
+TOTAL_NOUNS = frozenset({"number", "toll", "tally", "total", "count"})
+
 MONTHS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
