@@ -150,6 +150,7 @@ UNIT_WORDS = {
     "degree celsius": "celsius", "degrees fahrenheit": "fahrenheit", "degree fahrenheit": "fahrenheit",
     "degrees centigrade": "celsius", "square feet": "square foot", "square foot": "square foot",
     "square metres": "square metre", "square meters": "square metre", "square miles": "square mile",
+    "nautical mile": "nautical mile", "nautical miles": "nautical mile",
     "square kilometres": "square kilometre", "square kilometers": "square kilometre", "ppb": "parts-per-billion",
     "ppm": "parts-per-million", "acres": "acre", "acre": "acre", "hectares": "hectare",
     "volts": "volt", "volt": "volt", "watts": "watt", "watt": "watt", "gb": "gigabyte",

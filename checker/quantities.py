@@ -301,7 +301,7 @@ _HYPHEN_UNIT_RE = re.compile(r"^-(?P<u>[A-Za-z]+)(?P<old>-old)?")
 _MULTIWORD_UNITS = (
     r"per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
     r"|(?:square|cubic|sq\.?)\s*(?:feet|foot|ft|metres?|meters?|m|miles?|mi|kilometres?|kilometers?|km)\b"
-    r"|fluid\s+ounces?|(?:pounds?|lbs?)[-\s](?:feet|foot|ft)\b|pounds?\s+sterling|metric\s+(?:tons?|tonnes?)"
+    r"|nautical\s+miles?\b|fluid\s+ounces?|(?:pounds?|lbs?)[-\s](?:feet|foot|ft)\b|pounds?\s+sterling|metric\s+(?:tons?|tonnes?)"
     r"|barrels?\s+of\s+oil|ft-lbs?\b|foot-pounds?\b|pounds?\s+per\s+square\s+inch"
     r"|(?:kilo|mega|giga)watt[-\s]hours?"
 )

@@ -172,3 +172,13 @@ def test_extraction_puts_the_conversion_on_the_figure_before_it(general, nlp):
     assert by_surface["193 km/h"].restated_as is None
     # a bracket that counts a part is no conversion
     assert all(c.restated_as is None for c in claims if c.quantity.unit not in ("mile per hour",))
+
+
+def test_nautical_miles_are_their_own_unit(quantities, general, nlp):
+    """Read as statute miles before (15% shorter): a right conversion looked
+    off and a wrong one was reported in the wrong unit."""
+    [q, _] = quantities("The ship sank 250 nautical miles (463 km) off the coast.")
+    assert (q.low, q.unit) == (250, "nautical mile")
+    assert ck107("The ship sank 250 nautical miles (463 km) off the coast.", general, nlp) == []
+    [slip] = ck107("The ship sank 250 nautical miles (250 km) off the coast.", general, nlp)
+    assert "250 nautical miles is about 463 kilometres, not 250 km" in slip.message
