@@ -867,6 +867,9 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
 
 
 _CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:or\s+|about\s+|around\s+|some\s+|roughly\s+)?")
+# A bracket that holds only the restatement ("(515 km)"), not a remark that
+# starts with a figure ("(3 feet of it underground)"): what CK107 checks.
+_CONVERSION_END = re.compile(r"\s*[)\]]")
 
 
 def _dates_only(ents: list, counts: list[tuple[int, int]]) -> list:
@@ -956,7 +959,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                 reading["measure"], reading["measure_sure"] = before.measure, min(before.measure_sure, REFERS_BACK_SURE)
         if (is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS) and not reading["measure"]:
             continue  # "Update 2 p.m.", "in 2019 the firm": a time or a year that dates no event the lexicon knows
-        if restated and claims and claims[-1].quantity is previous_figure:
+        if restated and claims and claims[-1].quantity is previous_figure and _CONVERSION_END.match(source.text, q.end):
             claims[-1].restated_as = q  # the figure carries its conversion, so CK107 needs nothing else
         explicit = reading["as_of"]
         claims.append(

@@ -182,3 +182,12 @@ def test_nautical_miles_are_their_own_unit(quantities, general, nlp):
     assert ck107("The ship sank 250 nautical miles (463 km) off the coast.", general, nlp) == []
     [slip] = ck107("The ship sank 250 nautical miles (250 km) off the coast.", general, nlp)
     assert "250 nautical miles is about 463 kilometres, not 250 km" in slip.message
+
+
+def test_a_bracket_that_goes_on_after_its_figure_is_no_conversion(general, nlp):
+    """"(3 miles of it under the sea)" is a remark that starts with a figure,
+    not the figure before it restated: CK107 must not read it as one."""
+    text = "The new tunnel runs 12 km (3 miles of it under the sea) between the towns."
+    claims = article_claims([("Harbour Times", "2025-05-02", text)], general, nlp)
+    assert all(c.restated_as is None for c in claims)
+    assert ck107(text, general, nlp) == []

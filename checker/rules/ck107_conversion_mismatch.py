@@ -191,15 +191,15 @@ def _as_written(q: Quantity) -> str:
 
 
 def _stated(q: Quantity) -> tuple[float, float] | None:
-    """The finite numbers a figure states, in its own unit: a point, a
-    range's two ends, or a bound's one end."""
+    """The finite numbers a figure states, in its unit: a point, a range's
+    two ends, or a bound's one end."""
     lo = q.low if q.low is not None and math.isfinite(q.low) else None
     hi = q.high if q.high is not None and math.isfinite(q.high) else None
     if lo is None and hi is None:
         return None
     lo = hi if lo is None else lo
     hi = lo if hi is None else hi
-    return (lo / q.scale, hi / q.scale) if q.scale and q.scale != 1 else (lo, hi)
+    return lo, hi
 
 
 _PLURAL = {"foot": "feet", "inch": "inches", "square foot": "square feet", "cubic foot": "cubic feet",
