@@ -625,7 +625,10 @@ def _clock_modality(path: list, text: str, q: Quantity, sent_start: int, lex) ->
 def _weekday_date(word: str, published: str | None, future: bool = False) -> str | None:
     """"Monday" in an article published on a date: the latest Monday on or
     before it, or with a verb in the future ("will be freed on Saturday") the
-    next one on or after it."""
+    next one on or after it. The day after the publication date's own is that
+    next day ("rose on Sunday" in a piece dated Saturday): a date stamped in
+    a zone behind the writer's, not six days earlier, which a writer would
+    call "last Sunday"."""
     if not published:
         return None
     try:
@@ -642,6 +645,8 @@ def _weekday_date(word: str, published: str | None, future: bool = False) -> str
             ahead = (_WEEKDAYS.index(word) - pub.weekday()) % 7
             return date.fromordinal(pub.toordinal() + ahead).isoformat()
         back = (pub.weekday() - _WEEKDAYS.index(word)) % 7
+        if back == 6:
+            return date.fromordinal(pub.toordinal() + 1).isoformat()
         return date.fromordinal(pub.toordinal() - back).isoformat()
     return None
 
@@ -906,6 +911,23 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
 
 
 _CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:or\s+|about\s+|around\s+|some\s+|roughly\s+)?")
+# A bracket that holds only the restatement ("(515 km)"), not a remark that
+# starts with a figure ("(3 feet of it underground)"): what CK107 checks.
+_CONVERSION_END = re.compile(r"\s*[)\]]")
+
+
+def _dates_only(ents: list, counts: list[tuple[int, int]]) -> list:
+    """The sentence's entities without the DATE ones inside a figure that
+    counts ("rose to 2012 people": the tagger's year is the count, and dates
+    no event)."""
+    out = []
+    for ent in ents:
+        if ent.label_ == "DATE":
+            k = bisect.bisect_right(counts, (ent.start_char, float("inf"))) - 1
+            if k >= 0 and counts[k][0] <= ent.start_char and ent.end_char <= counts[k][1]:
+                continue
+        out.append(ent)
+    return out
 
 
 def _restates(text: str, previous: Quantity | None, q: Quantity) -> bool:
@@ -927,9 +949,11 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     group_offsets = [i for i, _ in group_nouns]
     ent_by_token = {t: ent for ent in index.ents for t in range(ent.start, ent.end)}
     sentences: dict[int, dict] = {}
+    counts: list[tuple[int, int]] | None = None  # spans of the figures that are no dates
     previous: Quantity | None = None
     this_year = None if source.published else latest_year(source.text)
     for q in doc._.quantities or []:
+        previous_figure = previous
         restated, previous = _restates(source.text, previous, q), q
         tok = index.token_at(q.start)
         if tok is None:
@@ -939,7 +963,11 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         sent = tok.sent
         facts = sentences.get(sent.start)
         if facts is None:
-            facts = sentences[sent.start] = _sentence_facts(sent, index.ents_in(sent), source, pack)
+            if counts is None:
+                counts = sorted((x.start, x.end) for x in doc._.quantities or []
+                                if x.unit not in lx.DATING_UNITS and not is_time_of_day(x.unit))
+            facts = sentences[sent.start] = _sentence_facts(sent, _dates_only(index.ents_in(sent), counts),
+                                                            source, pack)
         said_by = facts["said_by"]
         if said_by and q.kind == "exact" and q.point == 1 and q.surface.lower() in said_by.lower():
             continue  # "one official said": the figure describes the speaker, not the story
@@ -983,6 +1011,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                 reading["measure"], reading["measure_sure"] = before.measure, min(before.measure_sure, REFERS_BACK_SURE)
         if (is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS) and not reading["measure"]:
             continue  # "Update 2 p.m.", "in 2019 the firm": a time or a year that dates no event the lexicon knows
+        if restated and claims and claims[-1].quantity is previous_figure and _CONVERSION_END.match(source.text, q.end):
+            claims[-1].restated_as = q  # the figure carries its conversion, so CK107 needs nothing else
         explicit = reading["as_of"]
         claims.append(
             Claim(

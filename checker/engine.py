@@ -6,7 +6,8 @@ checker.rules over each block within the fact's time window, and returns the
 flags sorted by confidence, then severity, then id, so the output is the same
 on every run. Each flag carries a confidence from its evidence (`confidence`).
 
-Claims from the same source are never flagged against each other.
+Claims from the same source are never flagged against each other, except a
+figure against its own restatement in other units in brackets (CK107).
 """
 from __future__ import annotations
 
@@ -132,6 +133,26 @@ def compare_block(ctx: Context, block: Block) -> None:
                         ctx.once.add(once)
                         ctx.emit(code, metric.name, a, b, message)
 
+def compare_conversions(ctx: Context, claims: list[Claim]) -> None:
+    """The conversion rules over every figure that carries its bracketed
+    restatement: within one source, whatever the figure's fact (a partition
+    or a check is given every such figure of its keys: checker.factkeys)."""
+    rules = [(code, RULES[code].func, cfg) for code, cfg in sorted(ctx.configs.items())
+             if cfg.enabled and RULES[code].applies_to == "conversion"]
+    if not rules:
+        return
+    for c in claims:
+        if c.restated_as is None or (ctx.focus is not None and c.source_id not in ctx.focus):
+            continue
+        for code, func, cfg in rules:
+            found = func(cfg, c)
+            if found:
+                other, message, conf = found
+                flag = Flag(code=code, severity=cfg.severity, metric=f"conversion/{c.quantity.unit}",
+                            claims=[c, other], message=message, rule=cfg.name, confidence=conf,
+                            fact="a figure and its conversion in brackets")
+                ctx.flags.setdefault(flag.id, flag)
+
 def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, facts=None,
             places: dict[str, frozenset[str]] | None = None) -> list[Flag]:
     """Flags for every disagreement among `claims`, by severity then id.
@@ -162,6 +183,7 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, 
                 continue
             compare_block(ctx, blocks[name])
         del blocks
+        compare_conversions(ctx, claims)
         keyed = sorted(ctx.flags.items(), key=lambda kv: (-kv[1].confidence, SEVERITY_RANK.get(kv[1].severity, 9), kv[0]))
         return [f for _, f in keyed]
     finally:

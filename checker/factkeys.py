@@ -33,7 +33,16 @@ class Keyer:
 
     def key(self, claim: Claim) -> str | None:
         """The claim's fact key, or None when it can never be compared
-        (mirrors facts.Aligner.metric_for and slot)."""
+        (mirrors facts.Aligner.metric_for and slot). A figure that carries
+        its bracketed conversion has a key whatever it states: CK107 checks
+        the two, so every comparison must be given it (its source's own key
+        when it has no other)."""
+        found = self._key(claim)
+        if found is None and claim.restated_as is not None:
+            return restated_key(claim)
+        return found
+
+    def _key(self, claim: Claim) -> str | None:
         if claim.quantity.trend != "level":
             return None  # a change, never a slot
         counted = (claim.counted or "").strip().lower()
@@ -68,6 +77,12 @@ class Keyer:
             if k is not None:
                 out.setdefault(k, []).append((i, c))
         return out
+
+
+def restated_key(claim: Claim) -> str:
+    """The key of a figure with a bracketed conversion and no fact key: its
+    source's, since CK107 compares a figure only with its own conversion."""
+    return "restated\x1f" + claim.source_id
 
 
 def keys_signature(extractor: str) -> str:

@@ -150,6 +150,7 @@ UNIT_WORDS = {
     "degree celsius": "celsius", "degrees fahrenheit": "fahrenheit", "degree fahrenheit": "fahrenheit",
     "degrees centigrade": "celsius", "square feet": "square foot", "square foot": "square foot",
     "square metres": "square metre", "square meters": "square metre", "square miles": "square mile",
+    "nautical mile": "nautical mile", "nautical miles": "nautical mile",
     "square kilometres": "square kilometre", "square kilometers": "square kilometre", "ppb": "parts-per-billion",
     "ppm": "parts-per-million", "acres": "acre", "acre": "acre", "hectares": "hectare",
     "volts": "volt", "volt": "volt", "watts": "watt", "watt": "watt", "gb": "gigabyte",
@@ -292,6 +293,20 @@ GROUP_NOUNS = {
     "students", "patients", "passengers", "victims", "survivors", "troops", "employees",
     "members", "voters", "the elderly", "elders",
 }
+
+# Words of four letters or more that title-case headlines may leave in lower
+# case ("Floods With Heavy Rain"): they do not make a line a sentence.
+TITLE_LOWER_WORDS = frozenset({"with", "from", "into", "over", "onto", "upon", "amid", "near", "than", "that",
+                               "this", "after", "about", "under", "among", "before", "while"})
+# Words before a four-digit number that make it a year even before a people
+# noun ("in 2012 people fled"); after any other word it counts them ("rose to
+# 2012 people").
+YEAR_PREPOSITIONS = frozenset({"in", "since", "by", "until", "till", "during", "before", "after", "from",
+                               "through", "throughout", "circa", "early", "late", "mid"})
+# Nouns that name a running count as a subject ("the number injured rose to
+# 2059", "the toll reached 1200"): a bare four-digit figure they reach is
+# that count, not a year.
+TOTAL_NOUNS = frozenset({"number", "toll", "tally", "total", "count"})
 
 MONTHS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",

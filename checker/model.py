@@ -196,6 +196,10 @@ class Claim:
     modality: str = "reported"  # reported, proposed, demanded, rejected, projected, hypothetical
     event_date: str | None = None  # the date of the event the sentence describes, when it names one
     fact: str = ""  # the fact this claim was grouped into (set by the facts stage)
+    # The same figure restated in other units in brackets right after it ("435
+    # miles (700 km)"): kept on the figure, so whatever compares the figure can
+    # check its conversion (CK107) without the rest of its source.
+    restated_as: Quantity | None = None
 
     @property
     def id(self) -> str:
@@ -209,6 +213,8 @@ class Claim:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["quantity"] = self.quantity.to_dict()
+        if self.restated_as is not None:
+            d["restated_as"] = self.restated_as.to_dict()
         d["id"] = self.id
         return d
 
@@ -216,6 +222,8 @@ class Claim:
     def from_dict(cls, d: dict[str, Any]) -> "Claim":
         kw = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
         kw["quantity"] = Quantity.from_dict(d["quantity"])
+        if kw.get("restated_as") is not None:
+            kw["restated_as"] = Quantity.from_dict(kw["restated_as"])
         return cls(**kw)
 
 

@@ -77,6 +77,10 @@ def claim_keys(claim: Claim, pack: RulePack, aligner: Aligner) -> tuple[str | No
     if counted and s.generic_enabled and counted not in s.generic_ignore_counted:
         family, _ = unit_family(claim.quantity.unit)
         return aligner.generic_metric(counted, (claim.event or "").lower(), family, claim.scope).name, None
+    if claim.restated_as is not None:
+        from .factkeys import restated_key
+
+        return restated_key(claim), None  # CK107 checks the figure against its conversion: it must be compared
     return None, None
 
 

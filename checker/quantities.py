@@ -301,7 +301,7 @@ _HYPHEN_UNIT_RE = re.compile(r"^-(?P<u>[A-Za-z]+)(?P<old>-old)?")
 _MULTIWORD_UNITS = (
     r"per\s+cent|percentage\s+points?|basis\s+points?|degrees?\s+(?:celsius|fahrenheit|centigrade)"
     r"|(?:square|cubic|sq\.?)\s*(?:feet|foot|ft|metres?|meters?|m|miles?|mi|kilometres?|kilometers?|km)\b"
-    r"|fluid\s+ounces?|(?:pounds?|lbs?)[-\s](?:feet|foot|ft)\b|pounds?\s+sterling|metric\s+(?:tons?|tonnes?)"
+    r"|nautical\s+miles?\b|fluid\s+ounces?|(?:pounds?|lbs?)[-\s](?:feet|foot|ft)\b|pounds?\s+sterling|metric\s+(?:tons?|tonnes?)"
     r"|barrels?\s+of\s+oil|ft-lbs?\b|foot-pounds?\b|pounds?\s+per\s+square\s+inch"
     r"|(?:kilo|mega|giga)watt[-\s]hours?"
 )
@@ -512,6 +512,14 @@ def _find_unit(text: str, num: _Number, doc_ctx: "_DocContext") -> _Unit | None:
 # ---------------------------------------------------------------- document context
 
 
+_WORD_RE = re.compile(r"[^\W\d_][^\W\d_'’-]*")
+_TITLE_MAX = 300  # a headline's length at most
+# Entities that make a capitalised word before or after a figure a name even
+# in a title-case line ("Boeing 737 Jets Grounded"); the tagger's parts of
+# speech there follow the capitals.
+_NAME_ENTS = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LAW"})
+
+
 class TokenIndex:
     """Character offsets to tokens by bisection over token starts; spaCy's
     char_span scans the document each time. Shared with the claims stage."""
@@ -567,6 +575,22 @@ class _DocContext:
         self.plain_nouns = {
             t.lemma_.lower() for t in doc if t.pos_ in ("NOUN",) and t.lemma_.lower() not in lx.UNIT_WORDS
         }
+        self._titled: dict[int, bool] = {}
+
+    def titled(self, offset: int) -> bool:
+        """The line holding `offset` is in title case ("Storm Leaves 12 Dead In
+        Coastal Town"): every word of four letters or more capitalised, so a
+        capital says nothing about a name there; only the tagger's entities do."""
+        start = self.text.rfind("\n", 0, offset) + 1
+        got = self._titled.get(start)
+        if got is None:
+            end = self.text.find("\n", offset)
+            end = len(self.text) if end < 0 else end
+            words = [w for w in _WORD_RE.findall(self.text, start, min(end, start + _TITLE_MAX))
+                     if len(w) >= 4 and w.lower() not in lx.TITLE_LOWER_WORDS]
+            got = self._titled[start] = (end - start <= _TITLE_MAX and len(words) >= 3
+                                         and all(w[0].isupper() for w in words))
+        return got
 
     def noun_chunks(self) -> list:
         """The doc's noun chunks, computed once (spaCy recomputes them per call)."""
@@ -666,12 +690,16 @@ def _is_calendar(text: str, num: _Number, ctx: _DocContext, unit: _Unit | None) 
         return True
     raw = text[num.start : num.end]
     if not num.is_word and not num.currency and re.fullmatch(r"\d{4}", raw) and 1800 <= num.value <= 2199:
+        if unit is None and _reached_by_a_total(ctx, num):
+            return False  # "the number injured lifted to 2059": the count it reached
         if unit is None or not unit.is_count and unit.name not in lx.NORMALIZED_UNITS:
             return True
         if unit.is_count:
             # "2000 people" counts; "2022's market rout" or "in 2019 the team" is a year.
             tok = ctx.token_at(num.start)
             nxt = tok.doc[tok.i + 1] if tok is not None and tok.i + 1 < len(tok.doc) else None
+            if _counts_people(text, num, nxt):
+                return False  # "rose to 2012 people": a count, whatever the tagger's DATE says
             ent = ctx.ent_at.get(num.start)
             if ent is not None and ent.label_ == "DATE":
                 return True
@@ -684,6 +712,37 @@ def _is_calendar(text: str, num: _Number, ctx: _DocContext, unit: _Unit | None) 
         ):
             return True
     return False
+
+
+def _counts_people(text: str, num: _Number, nxt) -> bool:
+    """A four-digit number right before a people noun counts them ("2012
+    people", "1404 residents"), unless a word of time puts a year there ("in
+    2012 people fled", "since 2019 residents")."""
+    if nxt is None or nxt.lower_ not in lx.GROUP_NOUNS or nxt.idx != num.end + 1:
+        return False
+    before = re.findall(r"[A-Za-z]+", text[max(0, num.start - 24) : num.start])
+    return not before or before[-1].lower() not in lx.YEAR_PREPOSITIONS
+
+
+def _reached_by_a_total(ctx: _DocContext, num: _Number) -> bool:
+    """A bare four-digit number that a running count reaches: "the number
+    injured lifted to 2059", "the toll stood at 2100", "the tally is 1980".
+    Its verb's subject is a count noun (lexicon TOTAL_NOUNS), and the number
+    is that verb's object or follows its "to" or "at"; "postponed to 2025" and
+    "the toll rose in 2019" stay years."""
+    tok = ctx.token_at(num.start)
+    if tok is None:
+        return False
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("to", "at"):
+        verb = tok.head.head
+    elif tok.dep_ in ("dobj", "attr"):
+        verb = tok.head
+    else:
+        return False
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in lx.TOTAL_NOUNS
+               for child in verb.children)
 
 
 def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
@@ -712,8 +771,10 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         unit_next = nxt is not None and (nxt.lower_ in lx.UNIT_WORDS or nxt.lower_ in lx.TIME_UNIT_FORMS
                                          or nxt.lower_ in lx.TIME_UNITS or nxt.text in ("%", "-"))
+        titled = ctx.titled(s)
         if (prev is not None and prev.pos_ == "PROPN" and any(c.isupper() for c in prev.text)
-                and prev.lower_ not in lx.MONTHS and not unit_next):
+                and prev.lower_ not in lx.MONTHS and not unit_next
+                and (not titled or prev.ent_type_ in _NAME_ENTS)):
             if not (nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ == "NNS"):
                 return True
             if prev.idx + len(prev.text) < s and prev.ent_type_ in ("ORG", "PRODUCT", "") and "," not in raw:
@@ -725,7 +786,7 @@ def _is_named(text: str, num: _Number, ctx: _DocContext) -> bool:
                      and (prev is None or prev.pos_ not in ("NUM", "ADJ")))  # not "two new 737 Max jets"
         if (nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and re.fullmatch(r"\d+", raw)
                 and nxt.ent_type_ not in ("NORP", "GPE") and nxt.lower_ not in lx.MONTHS
-                and not unit_next and not describes):
+                and not unit_next and not describes and (not titled or nxt.ent_type_ in _NAME_ENTS)):
             return True
     before = text[max(0, s - 12) : s]
     if re.search(r"(?:No\.|Number|#|Nos?\.)\s*$", before):
@@ -1276,7 +1337,8 @@ def _build(text: str, ctx: _DocContext, a: _Number, b: _Number | None, reverse: 
         prev = tok.doc[tok.i - 1] if tok is not None and tok.i > 0 else None
         if (prev is not None and prev.idx + len(prev.text) == a.start - 1 and prev.text[:1].isupper()
                 and prev.pos_ in ("PROPN", "NOUN") and prev.lower_ not in lx.MONTHS
-                and prev.ent_type_ not in ("DATE", "TIME")):
+                and prev.ent_type_ not in ("DATE", "TIME")
+                and (not ctx.titled(a.start) or prev.ent_type_ in _NAME_ENTS)):
             return None  # "Area 51", "Apollo 11", "Proposition 22", "ISO 1234-5": a name ending in a number
     suspended = re.match(r"^-\s*(?:,|or\b|and\b|to\b)", text[a.end : a.end + 8])  # "five- and six-cylinder"
     if (a.is_word and b is None and unit is None and not text[a.start : a.end].lower().endswith("fold")

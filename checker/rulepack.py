@@ -604,6 +604,18 @@ def _typed(path: str, key: str, value: Any, want: type) -> Any:
         if not isinstance(value, str):
             raise RulePackError(path, key, "must be a string")
         return value
+    if want is dict:  # a table of positive numbers or [low, high] ranges by name (CK107's currency rates)
+        if not isinstance(value, dict):
+            raise RulePackError(path, key, "must map names to a number or a [low, high] range")
+        out = {}
+        for name, v in value.items():
+            pair = v if isinstance(v, list) else [v, v]
+            if not (isinstance(name, str) and name.strip() and len(pair) == 2
+                    and all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x > 0
+                            for x in pair) and pair[0] <= pair[1]):
+                raise RulePackError(path, f"{key}.{name}", f"must be a number above 0 or a [low, high] range, not {v!r}")
+            out[name.strip().lower()] = (float(pair[0]), float(pair[1]))
+        return out
     raise AssertionError(want)
 
 def _param_type(default: Any) -> type:
@@ -613,6 +625,8 @@ def _param_type(default: Any) -> type:
         return float
     if isinstance(default, list):
         return list
+    if isinstance(default, dict):
+        return dict
     return str
 
 def _mapping(path: str, key: str, value: Any) -> dict:
@@ -646,6 +660,9 @@ def load_rules(pack: RulePack, path: str, data: dict) -> None:
             elif k == "name":
                 if v != r.name:
                     raise RulePackError(path, key, f"is {r.name!r} for {code} (names are fixed; only severity, enabled and thresholds can change)")
+            elif k in r.params and isinstance(r.params[k], dict):
+                # a table: a later pack adds to it and overrides its entries
+                merged[k] = {**merged.get(k, {}), **_typed(path, key, v, dict)}
             elif k in r.params:
                 merged[k] = _typed(path, key, v, _param_type(r.params[k]))
             else:

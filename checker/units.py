@@ -61,6 +61,10 @@ def unit_family(unit: str) -> tuple[str, float]:
 _CURRENCY_WORDS = ("dollar", "euro", "pound sterling", "yen", "rupee", "franc", "won", "shekel", "yuan", "real",
                    "ringgit", "dirham", "peso", "rouble", "ruble", "lira", "naira", "rand", "krona", "krone", "penny")
 
+# Every currency the extractor names ("croatian kuna", "hungarian forint").
+_CURRENCY_NAMES = frozenset(lx.CURRENCY_WORDS.values()) | frozenset(lx.CURRENCY_PREFIXES.values()) \
+    | frozenset(lx.NATIONAL_CURRENCIES.values())
+
 def coarse_family(unit: str) -> str:
     """The kind of quantity a unit measures, coarse enough for the lexicon to
     say which measures a figure can state: count, money, length, area,
@@ -81,7 +85,7 @@ def coarse_family(unit: str) -> str:
         return "area"
     if u.startswith("cubic ") or u in ("barrel", "millilitre"):
         return "volume"
-    if any(w in u for w in _CURRENCY_WORDS):
+    if any(w in u for w in _CURRENCY_WORDS) or u in _CURRENCY_NAMES:
         return "money"
     if family == "percentage point":
         return "percentage"

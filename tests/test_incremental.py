@@ -273,3 +273,45 @@ def test_the_check_command_ends_with_its_output_and_exit_code(corpus, nlp, capsy
     assert proc.returncode == 1, proc.stderr
     assert "news/6.txt:1:" in proc.stdout and "CK104" in proc.stdout
     assert proc.stdout.rstrip().endswith("git add reports/decisions.jsonl")
+
+
+CONVERSIONS = (
+    # one figure of a fact (a depth), one that is a change with no fact of its own, one right
+    "Floods in Velm left water 9 feet (9 metres) deep in places, the agency said.\n"
+    "The river rose by 12 feet (12 metres) overnight, and the levee is 20 feet (6 metres) high.\n"
+)
+
+
+def _ck107(rows) -> set[tuple[str, tuple[str, ...]]]:
+    """(flag id, the two figures) of the CK107 flags among stored rows."""
+    out = set()
+    for fid, blob in rows:
+        d = json.loads(blob)
+        if d["code"] == "CK107":
+            out.add((fid, tuple(c["quantity"]["surface"] for c in d["claims"])))
+    return out
+
+
+def test_conversion_flags_are_the_same_from_a_scan_a_check_and_a_rescan(corpus, nlp, capsys):
+    """CK107 sets a figure against its own bracketed conversion: the pre-commit
+    check (which reads only its article's fact keys), a scan that re-judges
+    only the changed keys and a scan from nothing raise the same flags."""
+    _scan(capsys)
+    write(corpus / "news" / "5.txt", CONVERSIONS)
+    code = main(["check", "news/5.txt", "--fail-on", "high"])
+    out = capsys.readouterr().out
+    checked = sorted(line.split(": CK107 ")[0] for line in out.splitlines() if ": CK107 " in line)
+    assert checked == ["news/5.txt:1:27", "news/5.txt:2:19"], out
+    assert "9 feet is about 2.74 metres, not 9 metres" in out
+    _age(corpus / "news" / "5.txt")
+    _scan(capsys)  # the article's claims are those the check stored: only its keys are judged again
+    rescanned = _ck107((fid, blob) for fid, (_, blob) in _rows(corpus).items())
+    assert {figures for _, figures in rescanned} == {("9 feet", "9 metres"), ("12 feet", "12 metres")}
+    assert rescanned == _ck107(_cold(corpus, capsys).items())
+    # the lines the check printed point at the figures the stored flags hold
+    text = CONVERSIONS.splitlines()
+    at = set()
+    for where in checked:
+        line, col = map(int, where.split(":")[1:])
+        at.add(next(figure for _, (figure, _) in rescanned if text[line - 1][col - 1:].startswith(figure)))
+    assert at == {"9 feet", "12 feet"}

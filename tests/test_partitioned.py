@@ -70,6 +70,35 @@ def test_a_figure_with_no_place_takes_its_source_s_place_from_other_partitions(c
     assert [{c.source_id for c in f.claims} for f in alone] != [{"a.txt", "c.txt"}]
 
 
+def _converted(source, counted, value, unit, restated, restated_unit, trend="level"):
+    """A figure with its bracketed restatement in other units."""
+    c = _figure(source, counted, value, [])
+    c.quantity.unit, c.quantity.trend, c.quantity.surface = unit, trend, f"{value:g} {unit}s"
+    c.restated_as = Quantity(low=restated, high=restated, kind="exact", unit=restated_unit,
+                             surface=f"{restated:g} {restated_unit}s")
+    return c
+
+
+def test_conversion_flags_on_the_cluster_are_those_of_one_process(client, builtin):
+    """CK107 needs a figure and its conversion only: a figure with a fact
+    (counted trucks), one with none (a change) and a right one, spread over
+    partitions, give the flags of one process."""
+    claims = [
+        _figure("a.txt", "truck", 40, ["Quito"]),
+        _converted("a.txt", "road", 30, "mile", 30, "kilometre"),  # miles copied as km
+        _converted("b.txt", "", 12, "foot", 12, "metre", trend="up"),  # a change: no fact key but its source's
+        _converted("b.txt", "road", 5, "mile", 8, "kilometre"),  # right
+        _figure("c.txt", "truck", 90, ["Quito"]),
+    ]
+    aligner = Aligner(builtin)
+    keys = [claim_keys(c, builtin, aligner)[0] for c in claims]
+    assert keys[2] == "restated\x1fb.txt" and None not in keys
+    expected = [f.to_dict() for f in compare(claims, builtin)]
+    assert sorted(f["code"] for f in expected) == ["CK101", "CK107", "CK107"]
+    result = _on_cluster(client, claims, parts=5, chunk=1)
+    assert [f.to_dict() for f in result["flags_list"]] == expected
+
+
 def test_chunks_never_split_a_source_and_keep_the_order():
     claims = [_figure(s, "tent", v, []) for s, v in [("a", 1), ("a", 2), ("b", 3), ("a", 4), ("c", 5), ("d", 6)]]
     chunks = chunks_of(claims, 1)

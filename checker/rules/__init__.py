@@ -4,8 +4,12 @@ the same text for users), registered here under its code.
 
 A pair rule `f(cfg, a, b, rel)` judges two slots of one fact and returns a
 message or None; a block rule `f(cfg, block, ctx)` scans a whole fact and
-yields (slot, slot, message). The `rules` packs (rules/rules.yaml) set each
-rule's severity and thresholds.
+yields (slot, slot, message). A conversion rule `f(cfg, claim)` judges one
+figure against its bracketed restatement in other units (Claim.restated_as)
+and returns (the restatement's claim, message, confidence) or None: it needs
+nothing but the figure, so every comparison that is given the figure (a
+scan, a check, one partition) raises the same flags. The `rules` packs
+(rules/rules.yaml) set each rule's severity and thresholds.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ class Rule:
     severity: str
     params: dict[str, Any]
     func: Callable
-    applies_to: str  # "pair": judged pair by pair; "block": scans a whole metric block
+    applies_to: str  # "pair": judged pair by pair; "block": scans a whole metric block; "conversion": one figure
 
     @property
     def doc(self) -> str:
@@ -77,4 +81,5 @@ from . import (  # noqa: E402,F401
     ck104_cumulative_decrease,
     ck105_undated_conflict,
     ck106_attribution_conflict,
+    ck107_conversion_mismatch,
 )

@@ -10,7 +10,7 @@ from ..facts import Slot
 from .relations import different_authorities, relative_gap
 
 # How much a rule's verdict is worth when grouping, extraction and dates are sure.
-RULE_WEIGHT = {"CK101": 0.95, "CK102": 0.75, "CK103": 0.8, "CK104": 0.95, "CK105": 0.45, "CK106": 0.9}
+RULE_WEIGHT = {"CK101": 0.95, "CK102": 0.75, "CK103": 0.8, "CK104": 0.95, "CK105": 0.45, "CK106": 0.9}  # CK107 sets its own (ck107_conversion_mismatch)
 
 def _ratio(a: Slot, b: Slot) -> float:
     """The smaller figure over the larger (1: equal), from where each sits."""
