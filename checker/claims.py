@@ -770,7 +770,7 @@ def _measured_from(after) -> str:
     if not name:
         return ""
     # "5 miles south of X" and "25 miles north-northwest of X" are two positions
-    return f"{''.join(t.text_with_ws for t in name).strip()}, {_compass_point(words)}"
+    return f"{fold_name(''.join(t.text_with_ws for t in name))}, {_compass_point(words)}"
 
 
 _POINTS = {"north": "n", "south": "s", "east": "e", "west": "w", "northern": "n", "southern": "s",

@@ -222,7 +222,50 @@ STORY_SHARE = 0.3  # a place named beside a fact's figures by this share of its 
 OWNED_WEIGHT = 2  # a figure its sentence gives to an owner says more than a place merely named beside it
 
 
-def main_owner(members: list[Claim]) -> tuple[str, set[str]]:
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One substitution, insertion or deletion turns `a` into `b`."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """Two spellings of one name, as transliterations differ ("Marrakech",
+    "Marrakesh"; "Al Haouz", "Al-Haouz"): the same once spaces and hyphens
+    go, or one letter apart in names of six letters or more that start alike."""
+    x, y = re.sub(r"[\s'’-]", "", a), re.sub(r"[\s'’-]", "", b)
+    if x == y:
+        return True
+    return min(len(x), len(y)) >= SPELLING_MIN_LENGTH and x[:3] == y[:3] and _one_letter_apart(x, y)
+
+
+SPELLING_MIN_LENGTH = 6
+
+
+def _fold_spellings(members: list[Claim]) -> dict[str, str]:
+    """Owner -> the most used spelling of the same name, for owners that are
+    spellings of one name (the claims themselves keep what their text says)."""
+    counts = Counter(c.owner for c in members if c.owner)
+    if len(counts) < 2:
+        return {}
+    ranked = sorted(counts, key=lambda o: (-counts[o], o))
+    to = {}
+    for k, o in enumerate(ranked):
+        base, _, point = o.partition(", ")
+        for better in ranked[:k]:
+            b_base, _, b_point = better.partition(", ")
+            if point == b_point and spelling_variant(base, b_base):
+                to[o] = to.get(better, better)
+                break
+    return to
+
+
+def main_owner(members: list[Claim], spelled: dict[str, str] | None = None) -> tuple[str, set[str]]:
     """(the owner of a fact's figures that name none, the owners that are
     that same subject). The story's places are those named in the sentences
     of at least STORY_SHARE of the sources (two at least); the main owner is
@@ -236,9 +279,10 @@ def main_owner(members: list[Claim]) -> tuple[str, set[str]]:
     need = max(2.0, STORY_SHARE * len(by_source))
     story = {p for p, n in named.items() if n >= need}
     evidence = Counter()
+    spelled = spelled or {}
     for c in members:
         if c.owner:
-            evidence[c.owner] += OWNED_WEIGHT
+            evidence[spelled.get(c.owner, c.owner)] += OWNED_WEIGHT
     for p in story:
         evidence[p] += named[p]
     if not evidence:
@@ -259,8 +303,9 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     facts: dict[str, Fact] = {}
     for key, members in groups.items():
         measure, counted, family, role, modality = key
+        spelled = _fold_spellings(members)
         m = pack.lexicon.behaviour(measure)
-        main, folded = main_owner(members)
+        main, folded = main_owner(members, spelled)
         if m is not None and m.needs_owner:
             folded = set()  # "400 miles from X" and "from Y" are measured from two places, both the story's
         behaviour, window = behaviour_of(measure, role, modality, pack)
@@ -273,7 +318,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         if family.startswith(TIME_OF_DAY):
             occasion = _clock_days(members)
         for c in members:
-            owner = main if not c.owner or c.owner in folded or (m is not None and m.of_the_event) else c.owner
+            own = spelled.get(c.owner, c.owner)
+            owner = main if not own or own in folded or (m is not None and m.of_the_event) else own
             when = occasion.get(c.id, "")
             fid = sha1("\x1f".join([measure, counted, family, role, modality, owner, when]))[:10]
             fact = facts.get(fid)
