@@ -395,6 +395,13 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
                     or lex.measures[best[1]].families != lex.measures[by_unit].families):
         return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
     if best is not None:
+        # a modifier that names a narrower measure of the same kind refines it
+        # ("insured losses" are not all the losses)
+        narrower = next((name for t, name in triggers if t.head.i == best[2].i and t.i != best[2].i
+                         and t.dep_ in ("amod", "compound") and name != best[1]
+                         and lex.measures[name].families == lex.measures[best[1]].families), None)
+        if narrower is not None:
+            best = (best[0], narrower, best[2])
         other = _joined_with_other_measure(best[2], best[1], triggers)
         if other is not None:
             # "75 dead or missing" counts two measures at once and is neither;

@@ -244,7 +244,7 @@ def _parsed(nlp, sources: list[Source], cache_dir: Path | None):
     from .nlp import COMPONENT
 
     component = nlp.get_pipe(COMPONENT)
-    model = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+    model = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{'+'.join(nlp.pipe_names)}"
     todo, docs = [], {}
     for s in sources:
         path = cache_dir / f"{sha1(model + s.text)[:20]}.spacy" if cache_dir else None

@@ -16,6 +16,7 @@ from .errors import UserError
 
 COMPONENT = "checker_quantities"
 SENTENCE_CAP = "checker_sentence_cap"
+LINE_BREAKS = "checker_line_breaks"
 
 # A sentence longer than this many tokens is split (at a line break or
 # punctuation when there is one): checker's per-sentence work and the sentence
@@ -46,11 +47,34 @@ def _install_component() -> None:
         def make_sentence_cap(nlp, name, max_tokens: int):
             return SentenceCap(nlp, name, max_tokens)
 
+    if LINE_BREAKS not in Language.factories:
+        Language.component(LINE_BREAKS, func=mark_line_breaks)
+
     if COMPONENT not in Language.factories:
 
         @Language.factory(COMPONENT)
         def make_quantities(nlp, name):  # noqa: ARG001 - spaCy's factory signature
             return QuantityComponent()
+
+
+_SENTENCE_END = frozenset('.!?:;"”’)»')
+
+
+def mark_line_breaks(doc):
+    """A headline or a paragraph ends its sentence at its line break: "Toll
+    rises to 2,862" over "The epicentre was in the mountains" is two
+    sentences, though the parser alone would join them. A line break after
+    sentence-final punctuation is left to the parser, and so is one inside
+    a hard-wrapped sentence (the next line starts in lower case)."""
+    for tok in doc[:-1]:
+        if not (tok.is_space and "\n" in tok.text):
+            continue
+        nxt = doc[tok.i + 1]
+        before = doc[tok.i - 1].text[-1:] if tok.i else ""
+        paragraph = tok.text.count("\n") >= 2
+        if paragraph or (before and before not in _SENTENCE_END and nxt.text[:1].isupper()):
+            nxt.is_sent_start = True
+    return doc
 
 
 class QuantityComponent:
@@ -181,6 +205,7 @@ def load_pipeline(name: str | None = None):
     _install_component()
     nlp = spacy.load(resolve_model_name(name))
     if "parser" in nlp.pipe_names:
+        nlp.add_pipe(LINE_BREAKS, before="parser")
         nlp.add_pipe(SENTENCE_CAP, after="parser")
     nlp.add_pipe(COMPONENT, last=True)
     return nlp

@@ -822,3 +822,30 @@ def test_two_spellings_of_a_place_own_one_fact(run):
     ])
     assert len({f.id for f in facts if f.measure == "distance"}) == 1
     assert [f.code for f in flags] == ["CK101"]
+
+
+def test_a_headline_line_is_a_sentence_of_its_own(nlp):
+    doc = nlp("Quake toll rises to 2,862\nThe mountain range was the epicentre of the quake.\n"
+              "It struck at night, killing\nmany people.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Quake toll rises to 2,862", "The mountain range was the epicentre of the quake.",
+        "It struck at night, killing\nmany people."]
+
+
+def test_a_headline_toll_keeps_its_measure(read):
+    claims = read("Quake toll rises to 2,862\nThe High Range was the epicentre of the quake.")
+    assert one(claims, "2,862").measure == "deaths"
+
+
+@pytest.mark.parametrize("text, surface, measure", [
+    ("Insured losses from the storm are put at $3 billion.", "$3 billion", "insured loss"),
+    ("The insurable damage from wind alone is $10 billion.", "$10 billion", "insured loss"),
+    ("The economic losses are estimated to exceed $10 billion.", "exceed $10 billion", "cost"),
+])
+def test_a_modifier_that_names_a_narrower_measure_refines_it(read, text, surface, measure):
+    assert one(read(text), surface).measure == measure
+
+
+def test_to_exceed_a_figure_is_a_lower_bound(read):
+    q = one(read("The economic losses are estimated to exceed $10 billion."), "exceed").quantity
+    assert (q.kind, q.low, q.high) == ("lower", 1e10, float("inf"))
