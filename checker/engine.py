@@ -68,8 +68,8 @@ def _pair_rules(ctx: Context) -> list[tuple[str, Callable, RuleConfig]]:
     return [(code, RULES[code].func, cfg) for code, cfg in sorted(ctx.configs.items())
             if cfg.enabled and RULES[code].applies_to == "pair"]
 
-def _judge(ctx: Context, rules, a: Slot, b: Slot) -> None:
-    if ctx.focus is not None and a.claim.source_id not in ctx.focus and b.claim.source_id not in ctx.focus:
+def _judge(ctx: Context, rules, a: Slot, b: Slot, focus: set[str] | None = None) -> None:
+    if focus is not None and a.claim.source_id not in focus and b.claim.source_id not in focus:
         return
     rel = relate(a, b)
     if rel in ("agree", "groups"):
@@ -88,19 +88,25 @@ def compare_block(ctx: Context, block: Block) -> None:
     cap = ctx.settings.max_pairs_per_claim
     rules = _pair_rules(ctx)
     metric = block.metric
+    focus = ctx.focus
+    if focus is not None and metric.over_time == "fixed" and metric.dominant:
+        # A figure apart from the value most sources state keeps only its
+        # surest flag, whoever the other source is: a pair without the focused
+        # sources can outrank one with them, so every pair is judged here.
+        focus = None
     numbers = sorted((s for s in block.slots if s.form == "number" and s.day is not None), key=_order)
     if len(block.slots) > 1:
         # dated figures within the metric's time window
         # authorities are compared over a wider window than figures from the same kind of source
         wide = max(metric.window_days, metric.authority_window)
         only_authorities = [r for r in rules if r[0] == "CK106"]
-        touching = None if ctx.focus is None else {i for i, s in enumerate(numbers) if s.claim.source_id in ctx.focus}
+        touching = None if focus is None else {i for i, s in enumerate(numbers) if s.claim.source_id in focus}
         for a, b in window_pairs(numbers, wide, cap, touching):
             if abs(a.day - b.day) <= metric.window_days:
-                _judge(ctx, rules, a, b)
+                _judge(ctx, rules, a, b, focus)
             elif _later_is_lower(a, b):
                 # a total that can only grow: a later, higher figure from another authority is growth
-                _judge(ctx, only_authorities, a, b)
+                _judge(ctx, only_authorities, a, b, focus)
         # groups against figures: same window when both are dated, otherwise any
         groups = sorted((s for s in block.slots if s.form == "group"), key=_order)
         if groups:
@@ -119,7 +125,7 @@ def compare_block(ctx: Context, block: Block) -> None:
                     if looked >= SCAN_FACTOR * cap:
                         break
                     if compatible(g, n):
-                        _judge(ctx, rules, n, g)
+                        _judge(ctx, rules, n, g, focus)
                         met += 1
                         if met >= cap:
                             break
@@ -160,8 +166,10 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, 
     Claims are aligned to metrics (checker.align), blocked by metric, and
     compared only within each metric's time window, so the work grows with
     the number of claims, not the number of pairs. With `focus` (source ids),
-    only blocks holding a claim from those sources are compared: the
-    pre-commit check needs no other flags. `places` (source id -> main
+    only the metrics holding a claim from those sources are compared, and
+    only what can decide their flags: the flags that involve those sources
+    are exactly those of the whole comparison (the pre-commit check needs no
+    others; flags among the other sources may be missing). `places` (source id -> main
     places) is given when `claims` are only the claims of some fact keys
     (checker.factkeys).
     """
@@ -178,8 +186,15 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, 
     gc.disable()
     try:
         blocks = build_blocks(claims, pack, aligner, places)
+        wanted = None
+        if focus is not None:
+            # Every block of a metric that has a focused claim: the place blocks
+            # of one metric share which figure a block rule has flagged already
+            # (Context.once), so one without the focused sources can still
+            # decide what a block with them reports.
+            wanted = {b.metric.name for b in blocks.values() if any(s.claim.source_id in focus for s in b.slots)}
         for name in sorted(blocks):
-            if focus is not None and not any(slot.claim.source_id in focus for slot in blocks[name].slots):
+            if wanted is not None and blocks[name].metric.name not in wanted:
                 continue
             compare_block(ctx, blocks[name])
         del blocks
