@@ -158,9 +158,9 @@ def _stashed_lines(rel: str) -> list[bytes]:
 
 
 def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, staged: bool = False) -> int:
-    from .pipeline import check_sources, corpus_paths
+    from .pipeline import check_sources, list_corpus
     from .report import status_of
-    from .sources import SourceNote, iter_source_files, load_sources
+    from .sources import SourceNote, load_sources
     from .store import Store
 
     out = out or sys.stdout
@@ -168,7 +168,7 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
 
     # Only files inside the configured sources are articles; the rest of what
     # pre-commit hands over (docs, notes, the reports folder) is not checked.
-    listed = iter_source_files(corpus_paths(cfg), cfg.root, errors=[], exclude=[cfg.reports_dir, cfg.cache_dir])
+    listed = list_corpus(cfg, errors=[])
     corpus_files = {os.path.normpath(str(p)): p for p in listed}
     inside, outside = [], []
     for p in paths:

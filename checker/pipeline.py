@@ -137,6 +137,61 @@ def load_pack(cfg: Config) -> RulePack:
 # mtime tick; it is not recorded as fresh (git's "racy" rule).
 RACY_NS = 2_000_000_000
 
+LISTING_FILE = "listing.json"  # the corpus's files and the folders walked to find them
+
+
+def list_corpus(cfg: Config, errors: list[SourceError] | None = None) -> list[Path]:
+    """The configured corpus's files (iter_source_files), listed again only
+    when a folder walked to list them changed since: adding, removing or
+    renaming an entry changes its folder's mtime, so a check of a large corpus
+    stats its folders instead of walking them. Whether each file's content
+    changed is read_corpus's business (it stats every file)."""
+    import json
+    import os
+    import time
+
+    from .sources import _GLOB_CHARS, iter_source_files
+
+    given = corpus_paths(cfg)
+    exclude = [cfg.reports_dir, cfg.cache_dir]
+    kept = cfg.cache_dir / LISTING_FILE
+    # Files and folders are named as iter_source_files names them (the
+    # corpus root's own spelling), so a stale record can only miss, never lie.
+    what = [given, [str(p) for p in exclude], _code_signature()[:12]]
+    try:
+        data = json.loads(kept.read_text(encoding="utf-8"))
+        if data.get("for") == what:
+            for folder, mtime in data["folders"]:
+                if os.stat(folder).st_mtime_ns != mtime:
+                    break
+            else:
+                return [Path(p) for p in data["files"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # none yet, or unusable: list again
+    found: list[SourceError] = []
+    walked: list[str] = []
+    files = iter_source_files(given, cfg.root, errors=found, exclude=exclude, walked=walked)
+    if errors is not None:
+        errors.extend(found)
+    # Only plain folders given, none unreadable, no linked file (a link's target
+    # can change without its folder), and every folder settled (racy rule).
+    if found or not cfg.cache_dir.is_dir() or any(_GLOB_CHARS.search(g) or not os.path.isdir(g) for g in given):
+        kept.unlink(missing_ok=True)
+        return files
+    try:
+        old_enough = time.time_ns() - RACY_NS
+        folders = [[f, os.stat(f).st_mtime_ns] for f in walked]
+        if any(m >= old_enough for _, m in folders) or any(os.path.islink(p) for p in files):
+            kept.unlink(missing_ok=True)
+            return files
+        tmp = kept.with_name(f"{LISTING_FILE}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"for": what, "folders": folders, "files": [str(p) for p in files]}),
+                       encoding="utf-8")
+        os.replace(tmp, kept)
+    except OSError:
+        pass  # listed again next time
+    return files
+
 
 def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
                 files: list[Path] | None = None) -> tuple[list[Source], list[SourceError]]:
@@ -155,7 +210,8 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
 
     problems: list[SourceError] = []
     if files is None:
-        files = iter_source_files(given, cfg.root, errors=problems, exclude=exclude)
+        files = (list_corpus(cfg, errors=problems) if not paths
+                 else iter_source_files(given, cfg.root, errors=problems, exclude=exclude))
     records = store.file_records()
     import os
 

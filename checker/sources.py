@@ -75,6 +75,7 @@ def iter_source_files(
     root: Path,
     errors: list[SourceError] | None = None,
     exclude: Iterable[str | Path] = (),
+    walked: list[str] | None = None,
 ) -> list[Path]:
     """Expand files, folders (recursively) and glob patterns into the source
     files they name: absolute paths, sorted and deduplicated.
@@ -91,6 +92,8 @@ def iter_source_files(
     in sorted order. Recursive globs (`**`) follow linked folders but enter
     each real folder once, so a link loop cannot multiply or hang the walk.
     A folder that cannot be listed is a warning in `errors`, not a silent gap.
+    `walked`, when given, receives every folder walked (not those under a glob),
+    so a caller can tell later whether the listing can have changed.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -149,8 +152,8 @@ def iter_source_files(
             continue
         path = _abs(given)
         if path.is_dir():
-            for walked in _walk(path, excluded, unreadable):
-                add_walked(walked)
+            for found_file in _walk(path, excluded, unreadable, walked):
+                add_walked(found_file)
         elif not path.exists() and not path.is_symlink():
             fail(SourceError(text, "no such file"))
         elif path.suffix.lower() not in EXTENSIONS:
@@ -164,8 +167,10 @@ def _name_rank(path: Path, real: str) -> tuple[bool, str]:
     return (path.as_posix() != real, path.as_posix())
 
 
-def _walk(folder: Path, excluded: list[Path], onerror=None) -> Iterable[Path]:
+def _walk(folder: Path, excluded: list[Path], onerror=None, walked: list[str] | None = None) -> Iterable[Path]:
     for dirpath, dirnames, filenames in os.walk(folder, onerror=onerror):
+        if walked is not None:
+            walked.append(dirpath)
         here = Path(dirpath)
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not _under_any(here / d, excluded)]
         for name in filenames:

@@ -82,6 +82,15 @@ CREATE INDEX IF NOT EXISTS flag_index_by_key ON flag_index (key);
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
+def _json_strings(text: str) -> list[str]:
+    """A JSON list of strings as json.loads reads it; one plain string (the
+    usual file's one source id) without the parser, as a check reads one
+    such row per corpus file."""
+    if text.startswith('["') and text.endswith('"]') and '"' not in text[2:-2] and "\\" not in text:
+        return [text[2:-2]]
+    return json.loads(text)
+
+
 def _flag_row(f: Flag) -> tuple:
     """A flag's row in `flags` (what _flag_rows gives, one flag at a time)."""
     return (f.id, f.code, f.severity, f.metric, json.dumps(f.to_dict()), float(f.confidence),
@@ -438,7 +447,15 @@ class Store:
         """Every stored source without its text (metadata and content hash):
         what a scan needs of a file that has not changed."""
         rows = self.db.execute(f"SELECT {', '.join(self._META)} FROM sources")
-        return {row[0]: Source(text="", **dict(zip(self._META, row))) for row in rows}
+        # Built without __init__ (a check of a large corpus makes one per file):
+        # every field is set, and the content hash is the stored one.
+        new, fields = object.__new__, self._META
+        out = {}
+        for row in rows:
+            stub = new(Source)
+            stub.__dict__ = dict(zip(fields, row), text="")
+            out[row[0]] = stub
+        return out
 
     # ---------------------------------------------------------- files (stat-based freshness)
 
@@ -447,7 +464,7 @@ class Store:
         out = {}
         for path, sig, ids, notes in self.db.execute("SELECT path, sig, ids, notes FROM files"):
             try:
-                out[path] = (sig, json.loads(ids), json.loads(notes))
+                out[path] = (sig, _json_strings(ids), [] if notes == "[]" else json.loads(notes))
             except ValueError:
                 continue  # an unreadable row: the file is simply read again
         return out
