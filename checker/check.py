@@ -169,7 +169,8 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     # Only files inside the configured sources are articles; the rest of what
     # pre-commit hands over (docs, notes, the reports folder) is not checked.
     listed = list_corpus(cfg, errors=[])
-    corpus_files = {os.path.normpath(str(p)): p for p in listed}
+    normal = [os.path.normpath(p) for p in listed]
+    corpus_files = set(normal)
     inside, outside = [], []
     for p in paths:
         absolute = os.path.normpath(os.path.abspath(p))
@@ -197,11 +198,10 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     # The corpus a commit holds: tracked files only (committed or staged).
     top = _git_top(cfg.root) if staged else None
     tracked = _tracked_files(cfg.root) if top else None
-    corpus = sorted(set(corpus_files) if tracked is None else set(corpus_files) & tracked)
     new_paths = {os.path.normpath(s.path) for s in new_sources}
+    keep = (corpus_files if tracked is None else corpus_files & tracked) - new_paths
     # Listed once: the files as iter_source_files named them, in its order.
-    keep = {p for p in corpus if p not in new_paths}
-    corpus = [p for p in listed if os.path.normpath(str(p)) in keep]
+    corpus = [p for p, n in zip(listed, normal) if n in keep]
     result = check_sources(cfg, corpus, new_sources)
     for p in result.problems:
         if not isinstance(p, SourceNote):

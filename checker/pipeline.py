@@ -140,8 +140,9 @@ RACY_NS = 2_000_000_000
 LISTING_FILE = "listing.json"  # the corpus's files and the folders walked to find them
 
 
-def list_corpus(cfg: Config, errors: list[SourceError] | None = None) -> list[Path]:
-    """The configured corpus's files (iter_source_files), listed again only
+def list_corpus(cfg: Config, errors: list[SourceError] | None = None) -> list[str]:
+    """The configured corpus's files (iter_source_files, as text: a check of a
+    large corpus makes no Path per file), listed again only
     when a folder walked to list them changed since: adding, removing or
     renaming an entry changes its folder's mtime, so a check of a large corpus
     stats its folders instead of walking them. Whether each file's content
@@ -165,12 +166,12 @@ def list_corpus(cfg: Config, errors: list[SourceError] | None = None) -> list[Pa
                 if os.stat(folder).st_mtime_ns != mtime:
                     break
             else:
-                return [Path(p) for p in data["files"]]
+                return list(data["files"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # none yet, or unusable: list again
     found: list[SourceError] = []
     walked: list[str] = []
-    files = iter_source_files(given, cfg.root, errors=found, exclude=exclude, walked=walked)
+    files = [str(p) for p in iter_source_files(given, cfg.root, errors=found, exclude=exclude, walked=walked)]
     if errors is not None:
         errors.extend(found)
     # Only plain folders given, none unreadable, no linked file (a link's target
@@ -185,7 +186,7 @@ def list_corpus(cfg: Config, errors: list[SourceError] | None = None) -> list[Pa
             kept.unlink(missing_ok=True)
             return files
         tmp = kept.with_name(f"{LISTING_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"for": what, "folders": folders, "files": [str(p) for p in files]}),
+        tmp.write_text(json.dumps({"for": what, "folders": folders, "files": files}),
                        encoding="utf-8")
         os.replace(tmp, kept)
     except OSError:
@@ -194,7 +195,7 @@ def list_corpus(cfg: Config, errors: list[SourceError] | None = None) -> list[Pa
 
 
 def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
-                files: list[Path] | None = None) -> tuple[list[Source], list[SourceError]]:
+                files: list[Path] | list[str] | None = None) -> tuple[list[Source], list[SourceError]]:
     """The corpus's sources and problems. With a store, a file whose size and
     mtime (and its folder's sources.csv's, max_bytes and checker's code) are as
     recorded is not read: its sources come from the cache without their text, and its
@@ -238,9 +239,9 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
     for path in files:
         key = str(path)
         try:
-            sigs[key] = signature(path)
+            sigs[key] = signature(key)
         except OSError:
-            stale.append(path)  # reading it will say what is wrong
+            stale.append(Path(key))  # reading it will say what is wrong
             continue
         record = records.get(key)
         if record is not None and record[0] == sigs[key]:
@@ -250,7 +251,7 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
             if found and all(found):
                 fresh[key] = (found, record[2])
                 continue
-        stale.append(path)
+        stale.append(Path(key))
     read, read_problems = load_sources(stale, root=cfg.root, max_bytes=cfg.max_bytes) if stale else ([], [])
 
     by_file: dict[str, list[Source]] = {}
@@ -271,6 +272,7 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
             continue
         mine = by_file.get(key, [])
         sources.extend(mine)
+        path = Path(key)
         rel = source_id(path, cfg.root)
         own = [p for p in read_problems if p.path == rel or p.path.startswith(rel + "#")]
         usable = mine and not any(p.path == rel and not isinstance(p, SourceNote) for p in own)
