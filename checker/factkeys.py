@@ -97,6 +97,7 @@ def ordered_claims(rows: Iterable[tuple[str, int, Claim]], order: dict[str, int]
     """Claims in the order a whole-corpus comparison meets them: by the
     source's place in the corpus, then by their place in the source (the
     facts stage breaks ties by order, so the order must be the same)."""
-    ranked = sorted(((order[sid], idx, k, c) for k, (sid, idx, c) in enumerate(rows) if sid in order),
-                    key=lambda t: t[:3])
-    return [c for *_, c in ranked]
+    rows = list(rows)
+    # The (place, index, row) triples are distinct, so sorting them alone gives the order
+    ranked = sorted((order[sid], idx, k) for k, (sid, idx, _) in enumerate(rows) if sid in order)
+    return [rows[k][2] for _, _, k in ranked]
