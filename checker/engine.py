@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import gc
 import itertools
-import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -23,7 +22,7 @@ from .model import Claim, Flag
 from .rulepack import RulePack, Settings
 from .rules import RULES, SEVERITY_RANK, RuleConfig, rule_configs
 from .rules.confidence import confidence
-from .rules.relations import different_authorities, relate, relative_gap, widened
+from .rules.relations import relate, widened
 
 __all__ = ["RULES", "compare", "confidence", "metric_of"]
 

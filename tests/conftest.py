@@ -75,6 +75,29 @@ def pack():
 
 
 @pytest.fixture(scope="session")
+def general():
+    """The general packs alone (no story pack), as `checker eval flags` compares."""
+    from checker.rulepack import load_rulepack
+
+    return load_rulepack()
+
+
+@pytest.fixture(scope="session")
+def judged(nlp, general):
+    """judged([(outlet, date, text), ...]) -> (claims, facts, flags) through the
+    real pipeline with the general packs."""
+    from checker.engine import compare
+    from checker.facts import build_facts
+
+    def go(items):
+        claims = article_claims(items, general, nlp)
+        facts = build_facts(claims, general)
+        return claims, facts, compare(claims, general, facts=facts)
+
+    return go
+
+
+@pytest.fixture(scope="session")
 def quantities(nlp) -> Callable[[str], list[Quantity]]:
     """`quantities(text)`: every Quantity the pipeline finds in `text`, in order."""
 

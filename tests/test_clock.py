@@ -5,16 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.engine import compare
 from checker.evaluate import newsquant_record
-from checker.facts import build_facts
-from checker.rulepack import load_rulepack
 from tests.conftest import article_claims
-
-
-@pytest.fixture(scope="module")
-def general():
-    return load_rulepack()
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +18,9 @@ def claims_of(nlp, general):
 
 
 @pytest.fixture(scope="module")
-def run(nlp, general):
+def run(judged):
     """run([(outlet, date, text), ...]) -> (claims, facts, flags)."""
-
-    def go(items):
-        claims = article_claims(items, general, nlp)
-        facts = build_facts(claims, general)
-        return claims, facts, compare(claims, general, facts=facts)
-
-    return go
+    return judged
 
 
 def clock_times(qs):

@@ -3,7 +3,6 @@ Short invented articles through the real pipeline, the rate table in the
 rules pack, and the figure carrying its conversion wherever claims travel."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -14,11 +13,6 @@ from checker.model import Claim, Quantity
 from checker.partitioned import claim_keys
 from checker.rulepack import RulePackError, load_rulepack
 from tests.conftest import article_claims
-
-
-@pytest.fixture(scope="module")
-def general():
-    return load_rulepack()
 
 
 def ck107(text: str, general, nlp) -> list:

@@ -10,15 +10,7 @@ import pytest
 
 from checker.claims import extract, fold_name
 from checker.engine import compare
-from checker.facts import build_facts
 from checker.model import Source
-from checker.rulepack import load_rulepack
-from tests.conftest import article_claims
-
-
-@pytest.fixture(scope="module")
-def general():
-    return load_rulepack()
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +25,12 @@ def read(nlp, general):
 
 
 @pytest.fixture(scope="module")
-def run(nlp, general):
+def run(judged):
     """run([(outlet, date, text), ...]) -> (facts, flags) through the real pipeline."""
 
     def go(items):
-        claims = article_claims(items, general, nlp)
-        facts = build_facts(claims, general)
-        return facts, compare(claims, general, facts=facts)
+        _, facts, flags = judged(items)
+        return facts, flags
 
     return go
 
