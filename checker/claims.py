@@ -833,12 +833,7 @@ def _dates_its_measure(measure: str, anchor, depth_of: dict, triggers: list, q: 
             and anchor.head.pos_ in ("NOUN", "PROPN"))
 
 
-# The cue right after an elapsed time and which way it counts: "90 minutes into
-# the flight" and "after it took off" count from the flight's start; "two hours
-# before landfall" counts back. "ago" counts from the writing, no event.
 SPAN_SURE = 0.8  # an elapsed time whose two events the parse names
-OFFSET_CUES = {"into": "after", "after": "after", "later": "after", "of": "after",
-               "before": "before", "earlier": "before"}
 
 
 def _event_words(verb, lex) -> str:
@@ -889,9 +884,9 @@ def _offset_span(doc, q: Quantity, toks: list, lex) -> tuple[str, int | None]:
     event is not said."""
     last = max(t.i for t in toks)
     cue = doc[last + 1] if last + 1 < len(doc) else None
-    if cue is None or cue.lower_ not in OFFSET_CUES or cue.sent.start != toks[0].sent.start:
+    if cue is None or cue.lower_ not in lx.OFFSET_CUES or cue.sent.start != toks[0].sent.start:
         return "", None
-    way = OFFSET_CUES[cue.lower_]
+    way = lx.OFFSET_CUES[cue.lower_]
     start = None
     if cue.dep_ == "prep":
         start = next((c for c in cue.children if c.dep_ in ("pobj", "pcomp")), None)

@@ -1068,8 +1068,13 @@ def find_quantities(doc) -> list[Quantity]:
 
     for q in found:
         _near_bound(q)
+        if q.trend != "level" and q.unit == "day" and _OFFSET_AFTER_RE.match(text, q.end):
+            q.trend = "level"  # "contact was lost 90 minutes after": a point in time, not a loss of 90 minutes
     found.sort(key=lambda q: q.start)
     return found
+
+
+_OFFSET_AFTER_RE = re.compile(r"\s+(?:%s)\b" % "|".join(w for w in lx.OFFSET_CUES if w != "of"), re.IGNORECASE)
 
 
 def _near_bound(q: Quantity) -> None:

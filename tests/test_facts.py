@@ -803,3 +803,55 @@ def test_a_fraction_and_a_percentage_of_one_thing_are_one_fact(run):
     ])
     assert len({c.fact for f in facts for c in f.claims if c.measure == "buildings destroyed"}) == 1
     assert [f.code for f in flags] == ["CK101"]
+
+
+# --------------------------------------------------------------------------- elapsed times
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The ferry lost contact with the port about an hour and 45 minutes into the crossing.", "about an hour"),
+    ("Radio contact was lost roughly 105 minutes after the ferry sailed.", "roughly 105"),
+    ("The ferry vanished just over an hour into its crossing.", "just over"),
+    ("The ferry went missing about 1h and 45 minutes after the crossing began.", "about 1h"),
+])
+def test_an_elapsed_time_is_a_fact_of_the_two_events_it_spans(read, text, surface):
+    """Losing contact, vanishing and going missing are one event; sailing, a
+    crossing and its start are the one it is counted from."""
+    c = one(read(text), surface)
+    assert c.role == "offset"
+    assert c.span == "lose contact after start of the trip"
+
+
+def test_an_elapsed_time_that_dates_another_figure_is_no_fact_of_its_own(read):
+    claims = read("Two days after the quake struck, rescuers had pulled 300 people from the rubble.")
+    assert one(claims, "Two days").span == ""
+
+
+def test_one_pair_of_events_timed_differently_is_a_conflict(run):
+    facts, flags = run([
+        ("Wire", "2025-06-02", "The ferry lost contact with the port about an hour and 45 minutes into the crossing."),
+        ("Daily", "2025-06-03", "Radio contact was lost roughly 105 minutes after the ferry sailed."),
+        ("Post", "2025-06-04", "The ferry vanished just over an hour into its crossing."),
+    ])
+    elapsed = [f for f in facts if f.role == "elapsed"]
+    assert len(elapsed) == 1 and elapsed[0].behaviour == "fixed" and len(elapsed[0].claims) == 3
+    assert flags and all(f.code == "CK101" for f in flags)
+    # the 105 minutes of two sources agree; only "just over an hour" stands apart
+    assert all(any(c.quantity.surface == "just over an hour" for c in f.claims) for f in flags)
+
+
+def test_elapsed_times_of_different_pairs_are_not_compared(run):
+    facts, flags = run([
+        ("Wire", "2025-06-02", "The storm made landfall 12 hours after it formed."),
+        ("Daily", "2025-06-03", "The storm weakened 30 hours after landfall."),
+    ])
+    assert len({f.id for f in facts if f.role == "elapsed"}) == 2
+    assert flags == []
+
+
+def test_offsets_that_date_figures_are_not_set_against_each_other(run):
+    _, flags = run([
+        ("Wire", "2025-06-02", "Two days after the quake struck, rescuers had pulled 300 people from the rubble."),
+        ("Daily", "2025-06-03", "Three days after the quake struck, rescuers had pulled 300 people from the rubble."),
+    ])
+    assert flags == []

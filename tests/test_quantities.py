@@ -955,3 +955,10 @@ def test_more_currency_and_rate_shapes(quantities, text, value, unit):
 @pytest.mark.parametrize("text", ["Route 66 reopened on Friday.", "The part meets ISO 1234-5."])
 def test_more_names_with_numbers(quantities, text):
     assert records(quantities, text) == []
+
+
+def test_a_time_after_a_loss_is_a_point_in_time_not_a_change(quantities):
+    """"contact was lost 90 minutes after take-off" loses no 90 minutes."""
+    q = one(quantities, "Radio contact was lost roughly 90 minutes after the glider took off.")
+    assert q.trend == "level" and q.unit == "day"
+    assert one(quantities, "The firm lost 90 minutes of output.").trend == "down"
