@@ -17,7 +17,6 @@ from .clock import is_time_of_day
 from .model import Claim, Quantity, Source, line_and_column
 from .quantities import TokenIndex
 from .rulepack import RulePack
-from .units import unit_family
 
 REPORTING_VERBS = {
     "say", "tell", "report", "add", "note", "announce", "state", "claim", "estimate",
@@ -834,6 +833,9 @@ def _dates_its_measure(measure: str, anchor, depth_of: dict, triggers: list, q: 
 
 
 SPAN_SURE = 0.8  # an elapsed time whose two events the parse names
+# How a figure's noun hangs from the verb it is the figure of: "2,000 people were
+# dead", "pulled 300 out", "rose to 2,000"; not "the ship with 40 passengers".
+FIGURE_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "oprd", "dative", "prep", "agent", "acomp"})
 
 
 def _event_words(verb, lex) -> str:
@@ -843,8 +845,9 @@ def _event_words(verb, lex) -> str:
     if verb.lemma_.lower() in lex.light_event_verbs:
         inner = [c for c in verb.children if c.dep_ in ("xcomp", "dobj", "nsubjpass", "nsubj")
                  and c.pos_ in ("NOUN", "VERB")]
-        if inner:
-            verb = min(inner, key=lambda c: ("xcomp", "dobj", "nsubjpass", "nsubj").index(c.dep_))
+        if inner:  # an event the lexicon knows first: "the quake hit the town" is the quake
+            verb = min(inner, key=lambda c: (_lemma(c) not in lex.event_class,
+                                             ("xcomp", "dobj", "nsubjpass", "nsubj").index(c.dep_)))
     lemma = verb.lemma_.lower()
     if verb.pos_ == "NOUN":
         return lex.event_class.get(lemma, lemma)
@@ -869,11 +872,14 @@ def _verb_of_figure(path: list) -> int | None:
     300 out"), or None for a figure that only describes a thing ("the
     five-person crew", "a 21-foot hull"): such a figure is no rival of an
     elapsed time in its sentence."""
-    for t in path[1:]:
-        if t.dep_ in ("compound", "amod"):
-            return None
-        if t.pos_ in ("VERB", "AUX"):
-            return t.i
+    noun = path[1] if len(path) > 1 and path[0].dep_ in ("nummod", "quantmod") else path[0]
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head  # "2,000 dead and 300 hurt"
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ in ("prep", "agent"):
+        noun, verb = verb, verb.head  # "the toll rose to 2,000"
+    if noun.dep_ in FIGURE_ARGUMENTS and verb.pos_ in ("VERB", "AUX"):
+        return verb.i
     return None
 
 
@@ -1100,8 +1106,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         span, timed, verb = reading.pop("span"), reading.pop("timed"), reading.pop("verb")
         if span:
             offsets.append((len(claims), timed))
-        elif (verb is not None and q.unit not in lx.DATING_UNITS and not is_time_of_day(q.unit)
-              and unit_family(q.unit)[0] != "duration"):
+        elif verb is not None and q.unit not in lx.DATING_UNITS and not is_time_of_day(q.unit):
             governed.add(verb)
         if not counted and thing:
             counted = thing  # "the height of the two dams was 40 metres"
