@@ -73,6 +73,9 @@ class Fact:
     def description(self) -> str:
         """"deaths in riverton", "magnitude", "hostage released (batch)"."""
         what = self.measure or "count"
+        if self.role == ELAPSED:  # "time: lose contact after start of the trip"
+            return f"time: {self.counted}" + (f" ({self.owner})" if self.owner else "") + (
+                f" ({self.modality})" if self.modality != "reported" else "")
         if self.counted and self.counted != "people":
             what = f"{self.counted} {what}" if self.measure else f"number of {self.counted}"
         elif self.counted == "people" and self.measure:

@@ -852,6 +852,7 @@ def test_one_pair_of_events_timed_differently_is_a_conflict(run):
     ])
     elapsed = [f for f in facts if f.role == "elapsed"]
     assert len(elapsed) == 1 and elapsed[0].behaviour == "fixed" and len(elapsed[0].claims) == 3
+    assert elapsed[0].description == "time: lose contact after start of the trip"
     assert flags and all(f.code == "CK101" for f in flags)
     # the 105 minutes of two sources agree; only "just over an hour" stands apart
     assert all(any(c.quantity.surface == "just over an hour" for c in f.claims) for f in flags)
