@@ -551,8 +551,8 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     for role, families, inside_re, before_re, after_re in _role_patterns(lex):
         if families and family not in families:
             continue
-        if inside and inside_re is not None and inside_re.match(inside):
-            return role
+        if inside and inside_re is not None and inside_re.match(inside) and not (role == "rate" and family == "duration"):
+            return role  # but "an hour and 45 minutes" is a length, not a rate "an hour"
         if before_re is not None and before_re.search(before):
             return role
         if after_re is not None and after_re.match(after):
@@ -839,6 +839,104 @@ def _dates_its_measure(measure: str, anchor, depth_of: dict, triggers: list, q: 
             and anchor.head.pos_ in ("NOUN", "PROPN"))
 
 
+SPAN_SURE = 0.8  # an elapsed time whose two events the parse names
+# How a figure's noun hangs from the verb it is the figure of: "2,000 people were
+# dead", "pulled 300 out", "rose to 2,000"; not "the ship with 40 passengers".
+FIGURE_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "oprd", "dative", "prep", "agent", "acomp"})
+
+
+def _event_words(verb, lex) -> str:
+    """The event a verb names, as the lexicon's class when it knows one: "lost
+    contact", "contact was lost" and "vanished" are one event; a light verb
+    ("the dive began", "started descending") stands for what it starts."""
+    if verb.lemma_.lower() in lex.light_event_verbs:
+        inner = [c for c in verb.children if c.dep_ in ("xcomp", "dobj", "nsubjpass", "nsubj")
+                 and c.pos_ in ("NOUN", "VERB")]
+        if inner:  # an event the lexicon knows first: "the quake hit the town" is the quake
+            verb = min(inner, key=lambda c: (_lemma(c) not in lex.event_class,
+                                             ("xcomp", "dobj", "nsubjpass", "nsubj").index(c.dep_)))
+    lemma = verb.lemma_.lower()
+    if verb.pos_ == "NOUN":
+        return lex.event_class.get(lemma, lemma)
+    words = [lemma] + [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    head = " ".join(words)
+    # "lost contact", "contact was lost", "went missing": the verb with the word that completes it
+    completing = list(verb.children) + ([verb.head] if verb.dep_ == "amod" else [])  # "lost contact" parsed as a noun
+    for c in completing:
+        if c.dep_ not in ("nsubj", "punct", "aux", "auxpass", "neg", "mark", "advmod", "prep"):
+            for phrase in (f"{head} {_lemma(c)}", f"{head} {c.lower_}"):
+                if phrase in lex.event_class:
+                    return lex.event_class[phrase]
+    for phrase in (head, lemma):
+        if phrase in lex.event_class:
+            return lex.event_class[phrase]
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"), None)
+    return " ".join(words + ([_lemma(obj)] if obj is not None else []))
+
+
+def _verb_of_figure(path: list) -> int | None:
+    """The verb a figure is the subject or object of ("2,000 were dead", "pulled
+    300 out"), or None for a figure that only describes a thing ("the
+    five-person crew", "a 21-foot hull"): such a figure is no rival of an
+    elapsed time in its sentence."""
+    noun = path[1] if len(path) > 1 and path[0].dep_ in ("nummod", "quantmod") else path[0]
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head  # "2,000 dead and 300 hurt"
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ in ("prep", "agent"):
+        noun, verb = verb, verb.head  # "the toll rose to 2,000"
+    if noun.dep_ in FIGURE_ARGUMENTS and verb.pos_ in ("VERB", "AUX"):
+        return verb.i
+    return None
+
+
+def _offset_span(doc, q: Quantity, toks: list, lex) -> tuple[str, int | None]:
+    """("what happened after|before what it is counted from", the index of the
+    verb it times) for an elapsed time between two events ("lost contact 90
+    minutes into the flight"), read from the parse; ("", None) when either
+    event is not said."""
+    last = max(t.i for t in toks)
+    cue = doc[last + 1] if last + 1 < len(doc) else None
+    if cue is None or cue.lower_ not in lx.OFFSET_CUES or cue.sent.start != toks[0].sent.start:
+        return "", None
+    way = lx.OFFSET_CUES[cue.lower_]
+    start = None
+    if cue.dep_ == "prep":
+        start = next((c for c in cue.children if c.dep_ in ("pobj", "pcomp")), None)
+        happened = cue.head
+    elif cue.dep_ == "mark" and cue.head.pos_ in ("VERB", "AUX"):
+        start, happened = cue.head, cue.head.head  # "after it took off": the clause is the start
+        if happened.i == start.i:
+            return "", None
+    else:
+        return "", None
+    if start is None:
+        return "", None
+    since = _event_words(start, lex)
+    for _ in range(3):  # a verb naming the start itself ("the ship that launched it"): the parse's slip, look higher
+        while happened.pos_ not in ("VERB", "AUX") and happened.head.i != happened.i:
+            happened = happened.head
+        participle = next((c for c in happened.children if c.dep_ == "amod" and c.pos_ == "VERB"), None)
+        if happened.pos_ not in ("VERB", "AUX") and participle is not None:
+            happened = participle
+        if happened.pos_ not in ("VERB", "AUX"):
+            return "", None
+        if happened.lemma_.lower() == "be":  # "was an hour into its descent when it lost touch"
+            happened = next((c for c in happened.children if c.dep_ == "advcl"
+                             and any(w.lower_ in ("when", "as") for w in c.children)), None)
+            if happened is None:
+                return "", None
+        if happened.lemma_.lower() in REPORTING_VERBS:
+            return "", None  # "said two days after": the telling, not the event
+        what = _event_words(happened, lex)
+        if what and since and what != since:
+            return f"{what} {way} {since}", happened.i
+        if happened.head.i == happened.i:
+            break
+        happened = happened.head
+    return "", None
+
+
 def latest_year(text: str) -> int | None:
     """The latest year an undated article names: close enough to when it was
     written to tell an earlier event's figure ("in 1960, a quake killed...")."""
@@ -907,6 +1005,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
              else _owner(path, noun, ent_by_token, pack))
     if clock and owner and owner in fold_name(q.surface):
         owner = ""  # "1:25 a.m. CDT": the zone is the time's own words, no owner
+    span, timed = _offset_span(doc, q, toks, lex) if role == "offset" else ("", None)
     return {
         "measure": measure, "measure_sure": sure,
         "owner": owner,
@@ -914,6 +1013,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         "modality": (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
                      else _modality(path, source.text, q, sent.start_char, lex)),
         "as_of": as_of, "event_date": event, "refers_back": refers_back, "thing": thing,
+        "span": span, "timed": timed, "verb": _verb_of_figure(path),
     }
 
 
@@ -959,6 +1059,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     counts: list[tuple[int, int]] | None = None  # spans of the figures that are no dates
     previous: Quantity | None = None
     this_year = None if source.published else latest_year(source.text)
+    offsets: list[tuple[int, int | None]] = []  # (claim, the verb it times) of elapsed times between two events
+    governed: set[int] = set()  # the verbs that govern a figure other than a time
     for q in doc._.quantities or []:
         previous_figure = previous
         restated, previous = _restates(source.text, previous, q), q
@@ -1008,6 +1110,11 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         if restated:
             reading["role"] = "conversion"
         thing = reading.pop("thing")
+        span, timed, verb = reading.pop("span"), reading.pop("timed"), reading.pop("verb")
+        if span:
+            offsets.append((len(claims), timed))
+        elif verb is not None and q.unit not in lx.DATING_UNITS and not is_time_of_day(q.unit):
+            governed.add(verb)
         if not counted and thing:
             counted = thing  # "the height of the two dams was 40 metres"
         if reading.pop("refers_back") and claims and claims[-1].measure:
@@ -1044,8 +1151,14 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                 role=reading["role"],
                 modality=reading["modality"],
                 event_date=reading["event_date"],
+                span=span,
             )
         )
+    for k, timed in offsets:
+        if timed in governed:
+            claims[k].span = ""  # "two days after the quake, 2,000 were dead": the time dates the figure
+        else:  # both events named: what the time measures is as sure as a measure word beside it
+            claims[k].measure_sure = max(claims[k].measure_sure, SPAN_SURE)
     return claims
 
 

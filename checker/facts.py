@@ -40,6 +40,9 @@ from .lexicon import DATING_UNITS, TIME_OF_DAY
 # an earlier report's figure of a toll or a count is no rival of the current one,
 # nor of another earlier report's (of a fixed fact it is a revision: see group_key)
 UNCOMPARED_ROLES = frozenset({"increment", "change", "offset", "limit", "superseded"})
+# An offset whose two events its sentence names ("lost contact 90 minutes into
+# the flight"): the time between them, one fixed fact per pair and day.
+ELAPSED = "elapsed"
 # Modalities whose figures are guesses, not statements of fact; "unfulfilled"
 # is a time its event did not happen at ("failed to return by 5 p.m.").
 SPECULATIVE = frozenset({"projected", "hypothetical", "unfulfilled"})
@@ -70,6 +73,9 @@ class Fact:
     def description(self) -> str:
         """"deaths in riverton", "magnitude", "hostage released (batch)"."""
         what = self.measure or "count"
+        if self.role == ELAPSED:  # "time: lose contact after start of the trip"
+            return f"time: {self.counted}" + (f" ({self.owner})" if self.owner else "") + (
+                f" ({self.modality})" if self.modality != "reported" else "")
         if self.counted and self.counted != "people":
             what = f"{self.counted} {what}" if self.measure else f"number of {self.counted}"
         elif self.counted == "people" and self.measure:
@@ -113,6 +119,10 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     measure = claim.measure
     counted = counted_class(claim, pack)
     family, _ = unit_family(q.unit)
+    if claim.role == "offset" and claim.span and family == "duration":
+        # the time between two events of one story ("lost contact 90 minutes into the
+        # flight") is a fact of that pair of events, whoever or whatever the sentence names
+        return measure or "elapsed time", claim.span, family, ELAPSED, claim.modality or "reported"
     if not measure:
         return None  # the lexicon is silent: the generic key (counted noun + event) takes it
     lex = pack.lexicon
@@ -178,7 +188,7 @@ def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tupl
     lex = pack.lexicon
     if modality in lex.term_modalities or modality in SPECULATIVE:
         return "term", 30.0
-    if role in ("superseded", "reference", "condition", "ratio", "rate"):
+    if role in ("superseded", "reference", "condition", "ratio", "rate", ELAPSED):
         return "fixed", math.inf
     if role == "batch":
         return "snapshot", 0.0
@@ -315,8 +325,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         if m is not None and m.per_event:
             occasion = _occasions(members if modality == "reported"
                                   else [c for c in members if c.date_basis == "explicit"])
-        if family.startswith(TIME_OF_DAY):
-            occasion = _clock_days(members)
+        if family.startswith(TIME_OF_DAY) or role == ELAPSED:
+            occasion = _clock_days(members)  # one flight's timings are not the next flight's
         for c in members:
             own = spelled.get(c.owner, c.owner)
             owner = main if not own or own in folded or (m is not None and m.of_the_event) else own

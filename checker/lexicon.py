@@ -53,6 +53,15 @@ MODIFIERS = {
 # Modifiers whose NewsQuant change code differs from the bound they set:
 # "nearly 300" is at most 300, but reads as an approximate figure ("~").
 MODIFIER_CHANGE = {"nearly": "approx", "almost": "approx"}
+# Bounds that also say the figure is close to them: "just over an hour" is an
+# hour and a little, at most NEAR_BOUND_SPAN more ("just under 2,000" at most that much less).
+NEAR_BOUNDS = ("just over", "just under", "a shade over", "a shade under", "just shy of")
+NEAR_BOUND_SPAN = 0.25
+# The word right after an elapsed time and which way it counts: "90 minutes into
+# the flight" and "after it took off" count from the flight's start; "two hours
+# before landfall" counts back. "ago" counts from the writing, no event.
+OFFSET_CUES = {"into": "after", "after": "after", "later": "after", "of": "after",
+               "before": "before", "earlier": "before"}
 # Relative tolerance an approximation implies.
 APPROX_TOLERANCE = 0.10
 

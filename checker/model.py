@@ -195,6 +195,9 @@ class Claim:
     role: str = "total"  # total, part, batch, rate, ratio, increment, running, condition, superseded, reference
     modality: str = "reported"  # reported, proposed, demanded, rejected, projected, hypothetical
     event_date: str | None = None  # the date of the event the sentence describes, when it names one
+    # an elapsed time between two events ("lost contact 90 minutes into the flight"):
+    # "what happened after|before what it is counted from", in the lexicon's event words
+    span: str = ""
     fact: str = ""  # the fact this claim was grouped into (set by the facts stage)
     # The same figure restated in other units in brackets right after it ("435
     # miles (700 km)"): kept on the figure, so whatever compares the figure can

@@ -18,7 +18,7 @@ from .sources import load_sources
 from .untrusted import shorten
 
 # Bump when extraction output changes, so cached claims are re-extracted.
-EXTRACTOR_VERSION = "2026-11-24.23"  # bump whenever claims change (facts fields, extraction)
+EXTRACTOR_VERSION = "2026-11-24.24"  # bump whenever claims change (facts fields, extraction)
 
 
 class ScanResult:

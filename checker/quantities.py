@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -94,6 +95,17 @@ ADDRESS_RE = re.compile(
 MIXED_FRACTION_RE = re.compile(
     rf"\b(?P<w>\d{{1,4}}|{_WORD_GROUP})\s+and\s+(?:a|one)\s+(?P<d>half|quarter|third)\b", re.IGNORECASE
 )
+# "an hour and 45 minutes", "1 hour 45 minutes", "1h and 45 minutes", "1h45": hours
+# and minutes of one duration, read as one figure in minutes
+HOURS_MINUTES_RE = re.compile(
+    rf"\b(?:(?P<h>\d{{1,3}})\s?(?:hours?|hrs?|h)|(?P<hw>an?|one|{_WORD_GROUP})\s+(?:hours?|hrs?))"
+    rf"(?:\s*,?\s+(?:and\s+)?(?P<m>\d{{1,2}}|{_WORD_GROUP})\s+(?:minutes?|mins?)\b|(?<=h)(?P<mm>[0-5]\d)\b)",
+    re.IGNORECASE,
+)
+# "just over an hour", "less than a week": a time unit counted by its article, which
+# is a figure only with a bound before it ("$10 an hour" is a rate)
+ARTICLE_DURATION_RE = re.compile(r"\b(?:an?)\s+(?P<u>minute|hour|day|week|fortnight|month|year|decade)\b",
+                                 re.IGNORECASE)
 # "one in three Germans", "two out of five voters": a proportion.
 RATIO_RE = re.compile(
     r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|\d{1,3})\s+(?:out\s+of|in)\s+(?:every\s+)?"
@@ -934,6 +946,11 @@ def find_quantities(doc) -> list[Quantity]:
         mixed.append(_Number(m.start(), m.end(), value, None, not whole.isdigit(), None, False))
         taken.append((m.start(), m.end()))
 
+    for q in _durations(text):
+        if not overlaps(q.start, q.end) and not is_blocked(q.start, q.end):
+            found.append(q)
+            taken.append((q.start, q.end))
+
     for m in FRACTION_RE.finditer(text):
         if overlaps(m.start(), m.end()):
             continue
@@ -1049,8 +1066,72 @@ def find_quantities(doc) -> list[Quantity]:
         found.append(q)
         taken.append((m.start(), m.end()))
 
+    for q in found:
+        _near_bound(q)
+        if q.trend != "level" and q.unit == "day" and _OFFSET_AFTER_RE.match(text, q.end):
+            q.trend = "level"  # "contact was lost 90 minutes after": a point in time, not a loss of 90 minutes
     found.sort(key=lambda q: q.start)
     return found
+
+
+_OFFSET_AFTER_RE = re.compile(r"\s+(?:%s)\b" % "|".join(w for w in lx.OFFSET_CUES if w != "of"), re.IGNORECASE)
+
+
+def _near_bound(q: Quantity) -> None:
+    """"just over an hour" is a little more than an hour, not any length over
+    it: a bound the lexicon calls near (lexicon.NEAR_BOUNDS) closes its other
+    side, so "just over an hour" and "an hour and 45 minutes" can disagree."""
+    low = q.surface.lower()
+    phrase = next((p for p in lx.NEAR_BOUNDS if low.startswith(p + " ")), None)
+    if phrase is None:
+        return
+    if q.kind == "lower" and q.low is not None and not math.isinf(q.low) and q.low > 0:
+        q.high = q.low * (1 + lx.NEAR_BOUND_SPAN)
+    elif q.kind == "upper" and q.high is not None and not math.isinf(q.high) and q.high > 0:
+        q.low = q.high * (1 - lx.NEAR_BOUND_SPAN)
+
+
+def _durations(text: str) -> list[Quantity]:
+    """Durations the number pass cannot read whole: hours and minutes together
+    ("about an hour and 45 minutes" is 105 minutes, not 45) and a time unit
+    counted by its article after a bound ("just over an hour")."""
+    out = []
+
+    def make(start: int, end: int, minutes: float | None, unit: str) -> Quantity | None:
+        window = text[max(0, start - 24) : start]
+        mod = _match_modifier(window.rstrip())
+        if minutes is None and (mod is None or mod[0] == "approx"):
+            return None  # "cook it in around a minute": a manner of speaking, not a figure a source states
+        kind = mod[0] if mod else "exact"
+        mod_start = start - (len(window) - len(window.rstrip())) - mod[1] if mod else start
+        name, stated, scale = _lookup_unit(unit)
+        value = (minutes if minutes is not None else 1.0) * scale
+        q = Quantity(value, value, kind, name, "level", text[mod_start:end], mod_start, end,
+                     tolerance=_tolerance(kind, value, _Unit(name, stated, end, scale)))
+        q.stated_unit, q.scale = stated, scale
+        if mod:
+            q.hedge = lx.MODIFIER_CHANGE.get(text[mod_start : mod_start + mod[1]].lower(), "")
+        if kind == "lower":
+            q.high = INF
+        elif kind == "upper":
+            q.low = -INF
+        return q
+
+    for m in HOURS_MINUTES_RE.finditer(text):
+        hours = m.group("h") or m.group("hw")
+        h = float(hours) if hours.isdigit() else 1.0 if hours.lower() in ("a", "an") else _word_number_value(hours)
+        minutes = m.group("m") or m.group("mm")
+        mins = float(minutes) if minutes.isdigit() else _word_number_value(minutes)
+        if h is None or mins is None or mins >= 60:
+            continue
+        q = make(m.start(), m.end(), h * 60 + mins, "minute")
+        if q is not None:
+            out.append(q)
+    for m in ARTICLE_DURATION_RE.finditer(text):
+        q = make(m.start(), m.end(), None, m.group("u"))
+        if q is not None:
+            out.append(q)
+    return out
 
 
 _FROM_RE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|some\s+|just\s+)?$", re.IGNORECASE)

@@ -190,6 +190,8 @@ class Lexicon:
     age_beside_name: str = ""  # the measure of a bare number beside a person's name ("Ana Ruiz (27)")
     people_of_a_place: str = ""  # the measure of "a town of 5,000 people"
     modality_rank: dict[str, int] = field(default_factory=dict)  # which modality wins when several govern a figure
+    event_class: dict[str, str] = field(default_factory=dict)  # event word or phrase -> its class's first word
+    light_event_verbs: frozenset[str] = frozenset()  # "began", "started": the event is what they start
 
     def behaviour(self, measure: str) -> Measure | None:
         return self.measures.get(measure)
@@ -277,6 +279,16 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         lex.term_modalities = frozenset(_words(path, "term_modalities", data["term_modalities"]))
     if "amount_nouns" in data:
         lex.amount_nouns = lex.amount_nouns | frozenset(_words(path, "amount_nouns", data["amount_nouns"]))
+    events = data.get("events", []) or []
+    if not isinstance(events, list):
+        raise RulePackError(path, "events", "must be a list of word lists")
+    for i, words in enumerate(events):
+        words = _words(path, f"events[{i}]", words)
+        for w in words:
+            lex.event_class[w] = words[0]
+    if "light_event_verbs" in data:
+        lex.light_event_verbs = lex.light_event_verbs | frozenset(_words(path, "light_event_verbs",
+                                                                          data["light_event_verbs"]))
     for key in ("age_beside_name", "people_of_a_place"):
         if key in data:
             name = data[key]

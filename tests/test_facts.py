@@ -840,3 +840,73 @@ def test_a_modifier_that_names_a_narrower_measure_refines_it(read, text, surface
 def test_to_exceed_a_figure_is_a_lower_bound(read):
     q = one(read("The economic losses are estimated to exceed $10 billion."), "exceed").quantity
     assert (q.kind, q.low, q.high) == ("lower", 1e10, float("inf"))
+
+
+# --------------------------------------------------------------------------- elapsed times
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The ferry lost contact with the port about an hour and 45 minutes into the crossing.", "about an hour"),
+    ("Radio contact was lost roughly 105 minutes after the ferry sailed.", "roughly 105"),
+    ("The ferry vanished just over an hour into its crossing.", "just over"),
+    ("The ferry went missing about 1h and 45 minutes after the crossing began.", "about 1h"),
+])
+def test_an_elapsed_time_is_a_fact_of_the_two_events_it_spans(read, text, surface):
+    """Losing contact, vanishing and going missing are one event; sailing, a
+    crossing and its start are the one it is counted from."""
+    c = one(read(text), surface)
+    assert c.role == "offset"
+    assert c.span == "lose contact after start of the trip"
+
+
+@pytest.mark.parametrize("text", [
+    "Two days after the quake struck, rescuers had pulled 300 people from the rubble.",
+    "Two days after the quake struck, the death toll rose to 2,000.",
+    "Two days after the quake struck, 2,000 people were dead.",
+])
+def test_an_elapsed_time_that_dates_another_figure_is_no_fact_of_its_own(read, text):
+    assert one(read(text), "Two days").span == ""
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The ship with 40 passengers lost contact two hours into its voyage.", "two hours"),
+    ("The 12-metre boat vanished about 90 minutes after it sailed.", "about 90"),
+])
+def test_a_figure_that_only_describes_a_thing_leaves_the_elapsed_time_a_fact(read, text, surface):
+    assert one(read(text), surface).span == "lose contact after start of the trip"
+
+
+def test_an_event_that_strikes_is_counted_from_itself(read):
+    c = one(read("The storm made landfall 12 hours after the quake hit the coast."), "12 hours")
+    assert c.span == "landfall after quake"
+
+
+def test_one_pair_of_events_timed_differently_is_a_conflict(run):
+    facts, flags = run([
+        ("Wire", "2025-06-02", "The ferry lost contact with the port about an hour and 45 minutes into the crossing."),
+        ("Daily", "2025-06-03", "Radio contact was lost roughly 105 minutes after the ferry sailed."),
+        ("Post", "2025-06-04", "The ferry vanished just over an hour into its crossing."),
+    ])
+    elapsed = [f for f in facts if f.role == "elapsed"]
+    assert len(elapsed) == 1 and elapsed[0].behaviour == "fixed" and len(elapsed[0].claims) == 3
+    assert elapsed[0].description == "time: lose contact after start of the trip"
+    assert flags and all(f.code == "CK101" for f in flags)
+    # the 105 minutes of two sources agree; only "just over an hour" stands apart
+    assert all(any(c.quantity.surface == "just over an hour" for c in f.claims) for f in flags)
+
+
+def test_elapsed_times_of_different_pairs_are_not_compared(run):
+    facts, flags = run([
+        ("Wire", "2025-06-02", "The storm made landfall 12 hours after it formed."),
+        ("Daily", "2025-06-03", "The storm weakened 30 hours after landfall."),
+    ])
+    assert len({f.id for f in facts if f.role == "elapsed"}) == 2
+    assert flags == []
+
+
+def test_offsets_that_date_figures_are_not_set_against_each_other(run):
+    _, flags = run([
+        ("Wire", "2025-06-02", "Two days after the quake struck, rescuers had pulled 300 people from the rubble."),
+        ("Daily", "2025-06-03", "Three days after the quake struck, rescuers had pulled 300 people from the rubble."),
+    ])
+    assert flags == []

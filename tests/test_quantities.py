@@ -205,6 +205,48 @@ def test_bounds_are_open_intervals(quantities, text, kind, bound, unit):
     assert q.surface.lower().startswith(text.split()[0].lower())
 
 
+MINUTE = 1 / 1440
+
+
+@pytest.mark.parametrize(
+    "text, minutes, kind",
+    [
+        ("The ferry lost power about an hour and 45 minutes into the crossing.", 105, "approx"),
+        ("The ferry lost power roughly 1 hour and 45 minutes after it sailed.", 105, "approx"),
+        ("The ferry lost power about 1h and 45 minutes after it sailed.", 105, "approx"),
+        ("The ferry lost power 1h45 into the crossing.", 105, "exact"),
+        ("The ferry lost power two hours 30 minutes into the crossing.", 150, "exact"),
+    ],
+)
+def test_hours_and_minutes_are_one_duration(quantities, text, minutes, kind):
+    """"an hour and 45 minutes" is 105 minutes, not 45 minutes and a stray hour."""
+    q = one(quantities, text)
+    assert q.kind == kind and q.unit == "day" and q.stated_unit == "minute", q
+    assert q.low == pytest.approx(minutes * MINUTE) and q.high == pytest.approx(minutes * MINUTE)
+
+
+def test_a_bounded_duration_counted_by_its_article(quantities):
+    q = one(quantities, "The ferry lost power just over an hour into the crossing.")
+    assert q.surface == "just over an hour" and q.kind == "lower" and q.unit == "day"
+    assert q.low == pytest.approx(60 * MINUTE)
+
+
+@pytest.mark.parametrize("text", ["Staff earn $12 an hour.", "The oven cooks a loaf in around a minute.",
+                                  "The ferry sails once a week."])
+def test_an_article_is_no_figure_without_a_bound(quantities, text):
+    assert all(q.unit != "day" for q in quantities(text)), [q.surface for q in quantities(text)]
+
+
+def test_a_near_bound_is_close_to_its_figure(quantities):
+    """"just over an hour" cannot be 105 minutes; "just under 2,000" cannot be 900."""
+    over = one(quantities, "The ferry lost power just over an hour into the crossing.")
+    assert over.low == pytest.approx(60 * MINUTE) and over.high == pytest.approx(75 * MINUTE)
+    under = one(quantities, "Just under 2,000 people were moved.")
+    assert under.kind == "upper" and under.low == pytest.approx(1500) and under.high == 2000
+    plain = one(quantities, "More than 2,000 people were moved.")
+    assert plain.high == INF
+
+
 def test_bound_on_a_coarse_duration(quantities):
     q = one(quantities, "Nearly four months of fighting.")
     assert q.kind == "upper" and q.unit == "day" and q.stated_unit == "month"
@@ -913,3 +955,10 @@ def test_more_currency_and_rate_shapes(quantities, text, value, unit):
 @pytest.mark.parametrize("text", ["Route 66 reopened on Friday.", "The part meets ISO 1234-5."])
 def test_more_names_with_numbers(quantities, text):
     assert records(quantities, text) == []
+
+
+def test_a_time_after_a_loss_is_a_point_in_time_not_a_change(quantities):
+    """"contact was lost 90 minutes after take-off" loses no 90 minutes."""
+    q = one(quantities, "Radio contact was lost roughly 90 minutes after the glider took off.")
+    assert q.trend == "level" and q.unit == "day"
+    assert one(quantities, "The firm lost 90 minutes of output.").trend == "down"

@@ -174,3 +174,11 @@ def test_packs_are_read_as_data_only(tmp_path):
 def test_a_lexicon_naming_an_unknown_measure_for_ages_is_one_line(tmp_path):
     message, _ = error(tmp_path, "kind: lexicon\nage_beside_name: shoe size\n")
     assert "age_beside_name" in message and "must name one of the measures" in message
+
+
+def test_a_lexicon_can_add_events_and_a_malformed_one_is_one_line(tmp_path):
+    pack, _ = pack_from(tmp_path, "kind: lexicon\nevents:\n  - [capsize, overturn, keel over]\n")
+    assert pack.lexicon.event_class["keel over"] == "capsize"
+    assert pack.lexicon.event_class["lose contact"] == "lose contact"  # the built-in classes stay
+    message, _ = error(tmp_path, "kind: lexicon\nevents: capsize\n")
+    assert "events" in message and "list of word lists" in message
