@@ -275,13 +275,14 @@ def _fold_spellings(members: list[Claim]) -> dict[str, str]:
     return to
 
 
-def main_owner(members: list[Claim], spelled: dict[str, str] | None = None) -> tuple[str, set[str]]:
-    """(the owner of a fact's figures that name none, the owners that are
-    that same subject). The story's places are those named in the sentences
-    of at least STORY_SHARE of the sources (two at least); the main owner is
-    the one with the most evidence, figures owned plus sources naming it, so
-    one figure's province does not become the whole story's owner. Read from
-    the members alone: a fact's owner does not depend on the rest of the corpus."""
+def main_owner(members: list[Claim], spelled: dict[str, str] | None = None) -> str:
+    """The owner of a fact's figures that name none: the one with the most
+    evidence, figures owned plus sources naming it beside them (a story's
+    place is named in the sentences of at least STORY_SHARE of the sources,
+    two at least), so one figure's province does not become the whole
+    story's owner. A figure that names another owner keeps it: a
+    neighbouring country's toll is not the story's. Read from the members
+    alone: a fact's owner does not depend on the rest of the corpus."""
     by_source: dict[str, set[str]] = {}
     for c in members:
         by_source.setdefault(c.source_id, set()).update(fold_name(p) for p in c.places)
@@ -296,9 +297,8 @@ def main_owner(members: list[Claim], spelled: dict[str, str] | None = None) -> t
     for p in story:
         evidence[p] += named[p]
     if not evidence:
-        return "", set()
-    main = min(evidence, key=lambda o: (-evidence[o], o))
-    return main, story | {main}
+        return ""
+    return min(evidence, key=lambda o: (-evidence[o], o))
 
 
 def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
@@ -315,9 +315,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         measure, counted, family, role, modality = key
         spelled = _fold_spellings(members)
         m = pack.lexicon.behaviour(measure)
-        main, folded = main_owner(members, spelled)
-        if m is not None and m.needs_owner:
-            folded = set()  # "400 miles from X" and "from Y" are measured from two places, both the story's
+        main = main_owner(members, spelled)
         behaviour, window = behaviour_of(measure, role, modality, pack)
         # a deal's terms are reported on many days and are one fact; a figure of one
         # occasion (reported, or a term dated "on Saturday") is that occasion's
@@ -329,7 +327,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
             occasion = _clock_days(members)  # one flight's timings are not the next flight's
         for c in members:
             own = spelled.get(c.owner, c.owner)
-            owner = main if not own or own in folded or (m is not None and m.of_the_event) else own
+            owner = main if not own or (m is not None and m.of_the_event) else own
             when = occasion.get(c.id, "")
             fid = sha1("\x1f".join([measure, counted, family, role, modality, owner, when]))[:10]
             fact = facts.get(fid)

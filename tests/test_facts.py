@@ -910,3 +910,14 @@ def test_offsets_that_date_figures_are_not_set_against_each_other(run):
         ("Daily", "2025-06-03", "Three days after the quake struck, rescuers had pulled 300 people from the rubble."),
     ])
     assert flags == []
+
+
+def test_a_neighbours_toll_stays_its_own_when_both_places_are_the_storys(run):
+    facts, flags = run([
+        ("Wire", "2025-02-07", "The quake killed 9,000 people in Ruritania and 3,000 people in Freedonia."),
+        ("Daily", "2025-02-07", "In Freedonia the quake has killed 3,100 people; in Ruritania, 9,200 people."),
+        ("Post", "2025-02-08", "The toll in Freedonia rose to 3,300 people, and Ruritania counted 9,500 people dead."),
+    ])
+    owners = {f.owner for f in facts if f.measure == "deaths"}
+    assert {"ruritania", "freedonia"} <= owners
+    assert not [f for f in flags if f.code in ("CK101", "CK104", "CK106")]
