@@ -229,7 +229,7 @@ def _sentence_facts(sent, ents: list, source: Source, pack: RulePack) -> dict:
 
 OWNER_LABELS = {"GPE", "LOC", "FAC", "NORP", "PERSON", "PRODUCT"}
 LOCATIVE_PREPS = {"in", "at", "across", "throughout", "near", "outside", "inside", "within", "around", "on",
-                  "from", "off", "of", "into"}  # "released into Egypt": those sent there, a part of their own
+                  "from", "off", "of", "into"}  # "70 were released into Freedonia": those sent there, a part of their own
 MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "appos", "nummod"}
 FUTURE_AUXILIARIES = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for "won't"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

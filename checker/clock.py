@@ -99,6 +99,8 @@ def _quantity(text: str, start: int, end: int, hours: float, minutes_stated: boo
     unit, offset, written = zone_unit(abbr, name)
     if offset is not None:
         hours = (hours - offset) % 24
+    # to the second: 2:40 a.m. CDT and 0740 GMT are one instant, whatever the floats' last bits say
+    hours = round(hours * 3600) / 3600
     before = text[max(0, start - 30) : start]
     q = Quantity(hours, hours, "exact", unit, "level", text[start:end], start, end)
     q.stated_unit = written or lx.TIME_OF_DAY

@@ -245,8 +245,8 @@ def _one_letter_apart(a: str, b: str) -> bool:
 
 
 def spelling_variant(a: str, b: str) -> bool:
-    """Two spellings of one name, as transliterations differ ("Marrakech",
-    "Marrakesh"; "Al Haouz", "Al-Haouz"): the same once spaces and hyphens
+    """Two spellings of one name, as transliterations differ ("Kharkiv",
+    "Kharkov"; "El Obeid", "El-Obeid"): the same once spaces and hyphens
     go, or one letter apart in names of six letters or more that start alike."""
     x, y = re.sub(r"[\s'’-]", "", a), re.sub(r"[\s'’-]", "", b)
     if x == y:

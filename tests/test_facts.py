@@ -96,7 +96,7 @@ def test_place_names_fold_accents_possessives_and_articles(name):
     ("The deal frees four detainees for every captive.", "four", "ratio"),
     ("Rescuers pulled 15 more people from the rubble.", "15", "increment"),
     ("By evening they had found 12 more.", "12", "increment"),
-    ("The storm killed 820 people, more than a third of them in the hills.", "820", "total"),
+    ("The storm killed 640 people, more than a third of them in the hills.", "640", "total"),
     ("As many as 1,600, or more than half of the dead, were in the south.", "As many as 1,600", "total"),
     ("Of the dead, 43 were in the port city.", "43", "total"),
     ("Only quakes of magnitude 5 or above are counted.", "5", "condition"),
@@ -797,7 +797,7 @@ def test_a_fraction_and_a_percentage_of_one_thing_are_one_fact(run):
 
 
 @pytest.mark.parametrize("a, b, same", [
-    ("marrakech", "marrakesh", True), ("al haouz", "al-haouz", True), ("st john", "st johns", True),
+    ("kharkiv", "kharkov", True), ("el obeid", "el-obeid", True), ("st ives", "st ivess", True),
     ("gambia", "zambia", False), ("austria", "australia", False), ("iran", "iraq", False),
 ])
 def test_spellings_of_one_name(a, b, same):
@@ -808,8 +808,8 @@ def test_spellings_of_one_name(a, b, same):
 
 def test_two_spellings_of_a_place_own_one_fact(run):
     facts, flags = run([
-        ("Wire", "2025-06-02", "The epicentre was 72 km southwest of Marrakesh."),
-        ("Daily", "2025-06-02", "The epicentre was 63 km southwest of Marrakech."),
+        ("Wire", "2025-06-02", "The epicentre was 55 km southwest of Kharkiv."),
+        ("Daily", "2025-06-02", "The epicentre was 40 km southwest of Kharkov."),
     ])
     assert len({f.id for f in facts if f.measure == "distance"}) == 1
     assert [f.code for f in flags] == ["CK101"]
@@ -846,10 +846,10 @@ def test_to_exceed_a_figure_is_a_lower_bound(read):
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("The ferry lost contact with the port about an hour and 45 minutes into the crossing.", "about an hour"),
-    ("Radio contact was lost roughly 105 minutes after the ferry sailed.", "roughly 105"),
+    ("The ferry lost contact with the port about an hour and 40 minutes into the crossing.", "about an hour"),
+    ("Radio contact was lost roughly 100 minutes after the ferry sailed.", "roughly 100"),
     ("The ferry vanished just over an hour into its crossing.", "just over"),
-    ("The ferry went missing about 1h and 45 minutes after the crossing began.", "about 1h"),
+    ("The ferry went missing about 1h and 40 minutes after the crossing began.", "about 1h"),
 ])
 def test_an_elapsed_time_is_a_fact_of_the_two_events_it_spans(read, text, surface):
     """Losing contact, vanishing and going missing are one event; sailing, a
@@ -883,15 +883,15 @@ def test_an_event_that_strikes_is_counted_from_itself(read):
 
 def test_one_pair_of_events_timed_differently_is_a_conflict(run):
     facts, flags = run([
-        ("Wire", "2025-06-02", "The ferry lost contact with the port about an hour and 45 minutes into the crossing."),
-        ("Daily", "2025-06-03", "Radio contact was lost roughly 105 minutes after the ferry sailed."),
+        ("Wire", "2025-06-02", "The ferry lost contact with the port about an hour and 40 minutes into the crossing."),
+        ("Daily", "2025-06-03", "Radio contact was lost roughly 100 minutes after the ferry sailed."),
         ("Post", "2025-06-04", "The ferry vanished just over an hour into its crossing."),
     ])
     elapsed = [f for f in facts if f.role == "elapsed"]
     assert len(elapsed) == 1 and elapsed[0].behaviour == "fixed" and len(elapsed[0].claims) == 3
     assert elapsed[0].description == "time: lose contact after start of the trip"
     assert flags and all(f.code == "CK101" for f in flags)
-    # the 105 minutes of two sources agree; only "just over an hour" stands apart
+    # the 100 minutes of two sources agree; only "just over an hour" stands apart
     assert all(any(c.quantity.surface == "just over an hour" for c in f.claims) for f in flags)
 
 
