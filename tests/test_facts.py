@@ -97,7 +97,7 @@ def test_place_names_fold_accents_possessives_and_articles(name):
     ("Rescuers pulled 15 more people from the rubble.", "15", "increment"),
     ("By evening they had found 12 more.", "12", "increment"),
     ("The storm killed 640 people, more than a third of them in the hills.", "640", "total"),
-    ("As many as 1,600, or more than half of the dead, were in the south.", "As many as 1,600", "total"),
+    ("As many as 700, or more than half of the victims, died in the south.", "As many as 700", "total"),
     ("Of the dead, 43 were in the port city.", "43", "total"),
     ("Only quakes of magnitude 5 or above are counted.", "5", "condition"),
 ])
@@ -581,7 +581,7 @@ def test_a_figure_that_is_its_own_nouns_argument_takes_no_amount_nouns_words(rea
 
 
 @pytest.mark.parametrize("text", [
-    "A minister said 400 people had died. But a hospital director put that number higher, at 650.",
+    "A minister said 400 people had died. A hospital director later put that number at 650.",
     "A minister said 400 people had died. A day later this figure was raised to 650.",
 ])
 def test_that_number_points_back_to_the_figure_before(read, text):
@@ -595,7 +595,7 @@ def test_the_number_alone_does_not_point_back(read):
 
 
 @pytest.mark.parametrize("text, surface, measure", [
-    ("Since the truce began, 18 hostages have been freed, while an estimated 82 remain in captivity.", "an estimated 82",
+    ("Since the pause began, 12 captives have been freed, while an estimated 55 remain in captivity.", "an estimated 55",
      "held captive"),
     ("Rescuers pulled 40 people from the rubble, and 25 others were injured.", "25", "injured"),
 ])
@@ -631,17 +631,17 @@ def test_a_modal_word_above_an_adverbial_clause_is_not_the_figures(read, text, s
 
 def test_an_earlier_report_of_a_fixed_fact_is_a_revision_of_it(run):
     _, flags = run([
-        ("Wire", "2025-06-02", "The magnitude was initially given as 7 by the institute."),
-        ("Daily", "2025-06-03", "The quake had a magnitude of 6.4, the survey said."),
+        ("Wire", "2025-06-02", "The magnitude was initially given as 6 by the institute."),
+        ("Daily", "2025-06-03", "The quake had a magnitude of 5.4, the survey said."),
     ])
-    assert [sorted(c.quantity.surface for c in f.claims) for f in flags] == [["6.4", "7"]]
+    assert [sorted(c.quantity.surface for c in f.claims) for f in flags] == [["5.4", "6"]]
 
 
 def test_two_earlier_reports_of_a_toll_are_not_set_against_each_other(run):
     _, flags = run([
-        ("Wire", "2025-06-02", "Health officials had previously put the toll in the port at 5,000."),
-        ("Daily", "2025-06-03", "The agency initially said 11,000 people had died."),
-        ("Post", "2025-06-03", "The storm has killed 4,000 people, the agency said."),
+        ("Wire", "2025-06-02", "Health officials had previously put the toll in the port at 2,500."),
+        ("Daily", "2025-06-03", "The agency initially said 6,000 people had died."),
+        ("Post", "2025-06-03", "The storm has killed 1,900 people, the agency said."),
     ])
     assert flags == []
 
@@ -675,15 +675,15 @@ def test_one_province_named_once_does_not_become_the_owner_of_a_storys_toll(run)
 
 def test_a_place_beside_a_quakes_magnitude_is_no_owner(run):
     facts, flags = run([
-        ("Wire", "2025-06-02", "The 6.8 magnitude quake was felt in Lisbon."),
-        ("Daily", "2025-06-02", "A 7.2 magnitude quake struck near Porto on Friday."),
+        ("Wire", "2025-06-02", "The 5.9 magnitude quake was felt in Lisbon."),
+        ("Daily", "2025-06-02", "A 6.3 magnitude quake struck near Porto on Friday."),
     ])
     assert len([f for f in facts if f.measure == "magnitude"]) == 1
     assert [f.code for f in flags] == ["CK101"]
 
 
 @pytest.mark.parametrize("text, surface, owner", [
-    ("Whole districts of Esk, a city of around 120,000 people, were flooded.", "around 120,000", "esk"),
+    ("Whole districts of Esk, a city of around 60,000 people, were flooded.", "around 60,000", "esk"),
     ("Esk, a community of some 9,000 residents, lost power.", "some 9,000", "esk"),
     ("A town of 5,000 inhabitants was cut off.", "5,000", ""),
 ])
@@ -694,20 +694,20 @@ def test_the_people_a_place_is_of_are_its_population(read, text, surface, owner)
 
 def test_a_population_given_two_ways_is_a_conflict(run):
     _, flags = run([
-        ("Wire", "2025-06-02", "Esk, a town of around 120,000 people, was flooded."),
-        ("Daily", "2025-06-03", "Esk, a city of about 120,000 people, lies on the coast."),
-        ("Post", "2025-06-03", "The city of Esk, with a population of about 89,000, was hit hard."),
+        ("Wire", "2025-06-02", "Esk, a town of around 60,000 people, was flooded."),
+        ("Daily", "2025-06-03", "Esk, a city of about 60,000 people, lies on the coast."),
+        ("Post", "2025-06-03", "The city of Esk, home to a population of about 41,000, was hit hard."),
     ])
     assert {tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags} <= {
-        ("about 120,000 people", "about 89,000"), ("about 89,000", "around 120,000 people")}
+        ("about 60,000 people", "about 41,000"), ("about 41,000", "around 60,000 people")}
     assert flags and all(f.code == "CK101" for f in flags)
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("The epicentre was 72 km southwest of Esk, the survey said.", "72 km"),
-    ("The epicentre was in the hills, 72 km south-west of Esk, at a shallow depth.", "72 km"),
-    ("The quake struck 72 kilometres (45 miles) southwest of the tourist town Esk.", "72 kilometres"),
-    ("The epicentre lay 72 kilometres south-western of the city of Esk.", "72 kilometres"),
+    ("The epicentre was 58 km southwest of Esk, the survey said.", "58 km"),
+    ("The epicentre was in the hills, 58 km south-west of Esk, at a shallow depth.", "58 km"),
+    ("The quake struck 58 kilometres (36 miles) southwest of the market town Esk.", "58 kilometres"),
+    ("The epicentre lay 58 kilometres south-western of the city of Esk.", "58 kilometres"),
 ])
 def test_a_distance_is_owned_by_the_place_and_direction_it_is_measured_from(read, text, surface):
     claim = one(read(text), surface)
@@ -716,26 +716,26 @@ def test_a_distance_is_owned_by_the_place_and_direction_it_is_measured_from(read
 
 def test_distances_in_two_directions_are_two_positions(run):
     _, flags = run([
-        ("Wire", "2025-06-02", "The storm made landfall some 5 miles south of Esk on Tuesday."),
-        ("Daily", "2025-06-02", "The storm was about 25 miles north-northwest of Esk on Tuesday."),
+        ("Wire", "2025-06-02", "The storm made landfall some 8 miles south of Esk on Tuesday."),
+        ("Daily", "2025-06-02", "The storm was about 30 miles north-northwest of Esk on Tuesday."),
     ])
     assert flags == []
 
 
 def test_distances_a_few_percent_apart_agree_but_not_ten(run):
     _, flags = run([
-        ("Wire", "2025-06-02", "The epicentre was 71 km southwest of Esk."),
-        ("Daily", "2025-06-02", "The epicentre was 74 km southwest of Esk."),
-        ("Post", "2025-06-02", "The epicentre was 63 km southwest of Esk."),
+        ("Wire", "2025-06-02", "The epicentre was 81 km southwest of Esk."),
+        ("Daily", "2025-06-02", "The epicentre was 84 km southwest of Esk."),
+        ("Post", "2025-06-02", "The epicentre was 70 km southwest of Esk."),
     ])
     pairs = sorted(tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags)
-    assert pairs == [("63 km", "71 km"), ("63 km", "74 km")]
+    assert pairs == [("70 km", "81 km"), ("70 km", "84 km")]
 
 
 def test_prisoners_serving_life_terms_are_counted_per_release(run):
     facts, flags = run([
-        ("Wire", "2025-03-02", "The service freed 150 prisoners. They included 61 who had been serving life sentences."),
-        ("Daily", "2025-03-02", "Of the 150 freed, 62 were serving life sentences, the service said."),
+        ("Wire", "2025-03-02", "The service freed 150 prisoners. Among the freed men, 61 were serving life sentences."),
+        ("Daily", "2025-03-02", "The service said 62 of those it freed were serving life sentences."),
         ("Post", "2025-03-09", "A week later the list named 40 men serving life sentences."),
     ])
     assert {c.measure for f in facts for c in f.claims if c.quantity.surface.startswith(("61", "62", "40"))} == {
@@ -745,8 +745,8 @@ def test_prisoners_serving_life_terms_are_counted_per_release(run):
 
 def test_the_length_of_an_extension_or_a_sentence_is_not_the_truces(run):
     facts, flags = run([
-        ("Wire", "2025-03-02", "The group rejected a proposed six-week truce extension on Sunday."),
-        ("Daily", "2025-03-18", "Strikes threatened the collapse of the two-month truce."),
+        ("Wire", "2025-03-02", "The group rejected a proposed ten-day truce extension on Sunday."),
+        ("Daily", "2025-03-18", "Shelling put an end to the three-month truce."),
         ("Post", "2025-03-18", "The court handed him a 10-year sentence."),
     ])
     durations = [f for f in facts if f.measure == "duration"]
@@ -756,16 +756,16 @@ def test_the_length_of_an_extension_or_a_sentence_is_not_the_truces(run):
 def test_those_sent_into_a_country_are_a_part_of_their_own(run):
     _, flags = run([
         ("Wire", "2025-01-25", "The service said it had freed 200 prisoners in Freedonia on Saturday."),
-        ("Daily", "2025-01-25", "Around 70 prisoners were released into Ruritania on Saturday, state television said."),
+        ("Daily", "2025-01-25", "Some 45 prisoners were released into Ruritania on Saturday, a radio station reported."),
     ])
     assert flags == []
 
 
 def test_a_measure_word_only_another_clause_holds_is_a_weaker_guess(read):
-    claims = read("Their release brings hope, yet it reminds us that 79 hostages remain in the tunnels.")
-    claim = one(claims, "79")
+    claims = read("Their release brings hope, yet it reminds us that 47 hostages remain in the tunnels.")
+    claim = one(claims, "47")
     assert claim.measure == "released" and claim.measure_sure <= 0.6
-    assert one(read("The 79 hostages were released at dawn."), "79").measure_sure == 1.0
+    assert one(read("The 47 hostages were released at dawn."), "47").measure_sure == 1.0
 
 
 def test_nouns_joined_in_one_phrase_are_not_clauses(read):
@@ -775,16 +775,16 @@ def test_nouns_joined_in_one_phrase_are_not_clauses(read):
 
 def test_a_waves_height_is_not_a_dams(run):
     _, flags = run([
-        ("Wire", "2025-06-02", "The town was hit by waves seven metres high."),
-        ("Daily", "2025-06-02", "Attention has turned to a 70-metre-tall dam built upstream from the town."),
-        ("Post", "2025-06-03", "The height of the two dams was only about 40 metres."),
+        ("Wire", "2025-06-02", "The town was hit by waves four metres high."),
+        ("Daily", "2025-06-02", "Engineers inspected a 55-metre-tall dam that stands above the town."),
+        ("Post", "2025-06-03", "The height of the three dams was only about 30 metres."),
     ])
-    assert [tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("70-metre", "about 40 metres")]
+    assert [tuple(sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("55-metre", "about 30 metres")]
 
 
 def test_the_subject_a_measurement_is_predicated_of_is_what_it_measures(read):
     assert one(read("The dam above the town was 45 metres tall."), "45 metres").counted == "dam"
-    assert one(read("By then the waves were seven metres high."), "seven metres").counted == "wave"
+    assert one(read("By then the waves were four metres high."), "four metres").counted == "wave"
 
 
 def test_a_fraction_and_a_percentage_of_one_thing_are_one_fact(run):
@@ -816,30 +816,30 @@ def test_two_spellings_of_a_place_own_one_fact(run):
 
 
 def test_a_headline_line_is_a_sentence_of_its_own(nlp):
-    doc = nlp("Quake toll rises to 2,862\nThe mountain range was the epicentre of the quake.\n"
+    doc = nlp("Quake toll rises to 1,480\nThe northern range was the centre of the quake.\n"
               "It struck at night, killing\nmany people.")
     assert [s.text.strip() for s in doc.sents] == [
-        "Quake toll rises to 2,862", "The mountain range was the epicentre of the quake.",
+        "Quake toll rises to 1,480", "The northern range was the centre of the quake.",
         "It struck at night, killing\nmany people."]
 
 
 def test_a_headline_toll_keeps_its_measure(read):
-    claims = read("Quake toll rises to 2,862\nThe High Range was the epicentre of the quake.")
-    assert one(claims, "2,862").measure == "deaths"
+    claims = read("Quake toll rises to 1,480\nThe Dark Range was the centre of the quake.")
+    assert one(claims, "1,480").measure == "deaths"
 
 
 @pytest.mark.parametrize("text, surface, measure", [
     ("Insured losses from the storm are put at $3 billion.", "$3 billion", "insured loss"),
-    ("The insurable damage from wind alone is $10 billion.", "$10 billion", "insured loss"),
-    ("The economic losses are estimated to exceed $10 billion.", "exceed $10 billion", "cost"),
+    ("Insurable damage from the floods is put at $7 billion.", "$7 billion", "insured loss"),
+    ("The overall losses are expected to exceed $4 billion.", "exceed $4 billion", "cost"),
 ])
 def test_a_modifier_that_names_a_narrower_measure_refines_it(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
 
 
 def test_to_exceed_a_figure_is_a_lower_bound(read):
-    q = one(read("The economic losses are estimated to exceed $10 billion."), "exceed").quantity
-    assert (q.kind, q.low, q.high) == ("lower", 1e10, float("inf"))
+    q = one(read("The overall losses are expected to exceed $4 billion."), "exceed").quantity
+    assert (q.kind, q.low, q.high) == ("lower", 4e9, float("inf"))
 
 
 # --------------------------------------------------------------------------- elapsed times
