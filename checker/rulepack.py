@@ -203,6 +203,18 @@ def _words(path: str, key: str, value: Any) -> list[str]:
     return [v.strip().lower() for v in value]
 
 
+def _word_classes(path: str, key: str, data: dict) -> dict[str, str]:
+    """A list of word lists as word -> the first word of its list."""
+    classes = data.get(key, []) or []
+    if not isinstance(classes, list):
+        raise RulePackError(path, key, "must be a list of word lists")
+    out: dict[str, str] = {}
+    for i, words in enumerate(classes):
+        words = _words(path, f"{key}[{i}]", words)
+        out.update((w, words[0]) for w in words)
+    return out
+
+
 def _tolerance(path: str, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
         raise RulePackError(path, key, "must be a share between 0 and 1 (0.05 is 5%)")
@@ -248,17 +260,10 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                 lex.word_measures[w] = lex.word_measures.get(w, ()) + (str(name),)
         for u in _words(path, f"{key}.units", spec.get("units", [])):
             lex.measure_units[u] = str(name)
-    classes = data.get("counted_classes", []) or []
-    if not isinstance(classes, list):
-        raise RulePackError(path, "counted_classes", "must be a list of word lists")
-    for i, words in enumerate(classes):
-        words = _words(path, f"counted_classes[{i}]", words)
-        for w in words:
-            lex.counted_class[w] = words[0]
-    if "person_nouns" in data:
-        lex.person_nouns = lex.person_nouns | frozenset(_words(path, "person_nouns", data["person_nouns"]))
-    if "people_nouns" in data:
-        lex.people_nouns = lex.people_nouns | frozenset(_words(path, "people_nouns", data["people_nouns"]))
+    lex.counted_class.update(_word_classes(path, "counted_classes", data))
+    for key in ("person_nouns", "people_nouns", "amount_nouns", "light_event_verbs"):
+        if key in data:
+            setattr(lex, key, getattr(lex, key) | frozenset(_words(path, key, data[key])))
     roles = data.get("roles", {}) or {}
     if not isinstance(roles, dict):
         raise RulePackError(path, "roles", "must map a role to 'before'/'after' phrase lists")
@@ -277,18 +282,7 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         lex.modality_rank = {m: i for i, m in enumerate(_words(path, "modality_priority", data["modality_priority"]))}
     if "term_modalities" in data:
         lex.term_modalities = frozenset(_words(path, "term_modalities", data["term_modalities"]))
-    if "amount_nouns" in data:
-        lex.amount_nouns = lex.amount_nouns | frozenset(_words(path, "amount_nouns", data["amount_nouns"]))
-    events = data.get("events", []) or []
-    if not isinstance(events, list):
-        raise RulePackError(path, "events", "must be a list of word lists")
-    for i, words in enumerate(events):
-        words = _words(path, f"events[{i}]", words)
-        for w in words:
-            lex.event_class[w] = words[0]
-    if "light_event_verbs" in data:
-        lex.light_event_verbs = lex.light_event_verbs | frozenset(_words(path, "light_event_verbs",
-                                                                          data["light_event_verbs"]))
+    lex.event_class.update(_word_classes(path, "events", data))
     for key in ("age_beside_name", "people_of_a_place"):
         if key in data:
             name = data[key]
