@@ -248,7 +248,7 @@ REFERS_BACK_DETS = {"that", "this"}
 # kinds of measurement whose thing measured the words around can name ("the dam was 45 metres tall")
 MEASURED_FAMILIES = {"length", "area", "volume", "duration", "speed", "mass"}
 MODALITY_STOP_DEPS = {"advcl"}
-REFERS_BACK_SURE = 0.7  # "put that number higher, at 900": the measure of the figure it points back to
+REFERS_BACK_SURE = 0.7  # "later put that number at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
 CONTRAST_PREPS = {"against", "despite", "unlike", "beyond", "contrary"}
@@ -552,7 +552,7 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
         if families and family not in families:
             continue
         if inside and inside_re is not None and inside_re.match(inside) and not (role == "rate" and family == "duration"):
-            return role  # but "an hour and 45 minutes" is a length, not a rate "an hour"
+            return role  # but "an hour and 20 minutes" is a length, not a rate "an hour"
         if before_re is not None and before_re.search(before):
             return role
         if after_re is not None and after_re.match(after):
@@ -612,7 +612,7 @@ _NOT_DONE_LEMMAS = frozenset({"fail", "never"})
 
 def _clock_modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     """A time of day's modality: "scheduled" when it is the time something was
-    due ("expected to resurface at 3pm", "its planned time of 6:10 p.m.": the
+    due ("expected to resurface at 2pm", "its planned time of 7:35 p.m.": the
     schedule, itself a fact), "unfulfilled" when its event did not happen at
     it ("failed to return around 5:40", "did not surface at noon": when it
     was missed, not when it happened), else the general reading."""
@@ -754,7 +754,7 @@ def _subject_measured(path: list) -> str:
 
 def _measured_from(after) -> str:
     """The place a distance is measured from, read from the words after it
-    ("72 km southwest of Esk", "400 miles (640 km) south-east of the port of
+    ("58 km southwest of Esk", "400 miles (640 km) south-east of the port of
     Brava"), however the parser attaches them. Empty when there is none."""
     toks = list(after)
     k = 0
@@ -829,8 +829,8 @@ def _partitive_whole(anchor, noun) -> bool:
 
 def _dates_its_measure(measure: str, anchor, depth_of: dict, triggers: list, q: Quantity, lex) -> bool:
     """Whether a year or century dates what its measure says: the verb it
-    hangs on names it ("built in 1977", "not maintained since 2002"), or a
-    century before a noun dates the thing ("the 12th-century mosque"). A year
+    hangs on names it ("built in 1961", "not maintained since 1994"), or a
+    century before a noun dates the thing ("the 14th-century chapel"). A year
     further from the word ("studies in the 1960s said dams should be built")
     dates something else."""
     if any(name == measure and _tree_distance(depth_of, t) <= 2 for t, name in triggers):
@@ -956,7 +956,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     numbers = [t for t in toks if t.like_num or t.pos_ == "NUM"] or toks
     anchor = numbers[-1]
     clock = is_time_of_day(q.unit)
-    if clock:  # "6:10 p.m.": the time's head word ("p.m."), where it hangs in the clause
+    if clock:  # "7:35 p.m.": the time's head word ("p.m."), where it hangs in the clause
         anchor = next((t for t in toks if not (toks[0].i <= t.head.i <= toks[-1].i) or t.head.i == t.i), anchor)
     path = _path_to_root(anchor)
     depth_of = {t.i: k for k, t in enumerate(path)}
@@ -1004,7 +1004,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
              else fold_name(pack.canonical(named_owner)) if named_owner
              else _owner(path, noun, ent_by_token, pack))
     if clock and owner and owner in fold_name(q.surface):
-        owner = ""  # "1:25 a.m. CDT": the zone is the time's own words, no owner
+        owner = ""  # "2:40 a.m. CDT": the zone is the time's own words, no owner
     span, timed = _offset_span(doc, q, toks, lex) if role == "offset" else ("", None)
     return {
         "measure": measure, "measure_sure": sure,
@@ -1118,7 +1118,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         if not counted and thing:
             counted = thing  # "the height of the two dams was 40 metres"
         if reading.pop("refers_back") and claims and claims[-1].measure:
-            # "put that number higher, at 900": the measure of the figure just before,
+            # "later put that number at 900": the measure of the figure just before,
             # in this sentence or the one before it
             before = claims[-1]
             if before.quantity.start >= (doc[sent.start - 1].sent.start if sent.start else 0):

@@ -1,13 +1,13 @@
-"""Times of day as figures: "6 a.m.", "6:10 p.m.", "18:10 GMT", "at noon".
+"""Times of day as figures: "6 a.m.", "7:35 p.m.", "18:10 GMT", "at noon".
 
-A clock time is read as hours since midnight (6:10 p.m. is 18.1667) with the
+A clock time is read as hours since midnight (7:35 p.m. is 19.5833) with the
 unit `time of day`, followed by its zone when the text states one. A zone
-with one fixed offset (GMT, CDT, NDT...) is converted to UTC, so "1:25 a.m.
+with one fixed offset (GMT, CDT, NDT...) is converted to UTC, so "2:40 a.m.
 CDT" and "0625 GMT" are one value; a zone the text alone cannot fix ("local
 time", "ET", CST) stays a zone of its own. Each zone is its own unit family,
 so times that cannot be converted to each other are never compared.
 
-The slack a time carries comes from its wording: "6:10 p.m." is exact, "3pm"
+The slack a time carries comes from its wording: "7:35 p.m." is exact, "2pm"
 may be rounded to the hour (a quarter of an hour either way), "about 6 a.m."
 half an hour either way, "just before 7:10" the half hour before it. Times
 are not quantities in NewsQuant's sense (its annotators leave "at 10.45pm"
@@ -21,9 +21,9 @@ from typing import Callable
 from . import lexicon as lx
 from .model import Quantity
 
-ON_THE_HOUR_SLACK = 0.25  # "3pm" may be 3:10 rounded: a quarter hour either way
+ON_THE_HOUR_SLACK = 0.25  # "2pm" may be 2:10 rounded: a quarter hour either way
 HEDGED_SLACK = 0.5  # "about 6 a.m."
-HEDGED_MINUTES_SLACK = 0.25  # "about 6:10 a.m."
+HEDGED_MINUTES_SLACK = 0.25  # "about 7:35 a.m."
 JUST_SLACK = 0.5  # "just before 7:10": within the half hour before
 JUST_HOUR_SLACK = 1.0  # "just before midnight", "shortly after 6 a.m.": within the hour
 
@@ -133,7 +133,7 @@ def find_clock_times(text: str, free: Callable[[int, int], bool]) -> tuple[list[
     """Every time of day in `text` whose span `free(start, end)` allows, in
     text order, and the spans that no other figure may take (with the times,
     twelve-hour wording that does not say which half of the day). A
-    restatement in another zone ("11:11 pm (2211 GMT)") is a figure of its
+    restatement in another zone ("10:47 pm (2147 GMT)") is a figure of its
     own; claims.py marks it as the first one's conversion."""
     found: list[Quantity] = []
     spans: list[tuple[int, int]] = []

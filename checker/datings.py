@@ -1,10 +1,10 @@
-"""Years and centuries that date something: "built in 1977", "not maintained
-since 2002", "in the 1970s", "a 12th-century mosque".
+"""Years and centuries that date something: "built in 1961", "not maintained
+since 1994", "in the 1930s", "a 14th-century chapel".
 
 A year is a figure only after a word that makes it one ("since", "in",
 "around"...): a bare year in a sentence ("the 2019 vote") names an occasion
 and stays a date. Its unit is `calendar year`; a decade or a century is the
-range of its years (the 12th century is 1100-1199, as news uses it); a
+range of its years (the 14th century is 1300-1399, as news uses it); a
 century's unit is `century`, of the calendar-year family, so a century and a
 year can be set against each other. What the year dates comes
 from the verb it hangs on through the general lexicon ("built", "maintained"),
@@ -20,7 +20,7 @@ from typing import Callable
 from . import lexicon as lx
 from .model import Quantity
 
-APPROX_YEARS = 2.0  # "around 2002"
+APPROX_YEARS = 2.0  # "around 1994"
 
 _PREPS = "|".join(sorted(lx.YEAR_PREPOSITIONS, key=len, reverse=True))
 _YEAR_RE = re.compile(
@@ -49,7 +49,7 @@ def find_datings(text: str, free: Callable[[int, int], bool],
         year = float(m.group("y"))
         kind = lx.YEAR_PREPOSITIONS[m.group("prep").lower()]
         q = Quantity(year, year, kind, lx.CALENDAR_YEAR, "level", text[start:end], start, end)
-        if m.group("s"):  # "the 1970s"
+        if m.group("s"):  # "the 1930s"
             q.kind, q.high = "range", year + 9
         elif kind == "approx":
             q.tolerance = APPROX_YEARS

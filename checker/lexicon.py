@@ -359,7 +359,7 @@ PLACE_NOUNS = frozenset({
 ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "prefecture", "municipality",
                             "county", "department"})
 
-# Compass directions: "72 km southwest of Esk" measures from Esk.
+# Compass directions: "58 km southwest of Esk" measures from Esk.
 DIRECTIONS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "north-east", "north-west", "south-east", "south-west", "northeastern", "northwestern",
@@ -397,8 +397,8 @@ CLOCK_WORDS = {"noon": 12.0, "midday": 12.0, "midnight": 0.0}
 # ("not until 5 p.m." is at 5 p.m., so "until" is none)
 CLOCK_BOUNDS = {"before": "upper", "by": "upper", "after": "lower", "since": "lower"}
 
-# Years and centuries that date a thing or an event ("built in 1977", "not
-# maintained since 2002", "a 12th-century mosque"): a figure whose unit is
+# Years and centuries that date a thing or an event ("built in 1961", "not
+# maintained since 1994", "a 14th-century chapel"): a figure whose unit is
 # CALENDAR_YEAR, a century being the range of its years.
 CALENDAR_YEAR = "calendar year"
 CENTURY = "century"  # a century's figure is its years (1100-1199), in the calendar-year family

@@ -120,7 +120,7 @@ class Quantity:
             return f"all {self.group or self.surface}"
         if self.kind == "vague":
             return f"{self.surface} (vague)"
-        if self.unit in ("calendar year", "century"):  # "2002", "1100–1199 (the 12th century)"
+        if self.unit in ("calendar year", "century"):  # "1994", "1300–1399 (the 14th century)"
             years = f"{self.low:.0f}" if self.low == self.high else (
                 f"before {self.high:.0f}" if math.isinf(self.low) else f"after {self.low:.0f}" if math.isinf(self.high)
                 else f"{self.low:.0f}–{self.high:.0f}")

@@ -62,7 +62,7 @@ _SENTENCE_END = frozenset('.!?:;"”’)»')
 
 def mark_line_breaks(doc):
     """A headline or a paragraph ends its sentence at its line break: "Toll
-    rises to 2,862" over "The epicentre was in the mountains" is two
+    rises to 1,480" over "The range was the centre of the quake" is two
     sentences, though the parser alone would join them. A line break after
     sentence-final punctuation is left to the parser, and so is one inside
     a hard-wrapped sentence (the next line starts in lower case)."""

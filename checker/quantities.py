@@ -95,7 +95,7 @@ ADDRESS_RE = re.compile(
 MIXED_FRACTION_RE = re.compile(
     rf"\b(?P<w>\d{{1,4}}|{_WORD_GROUP})\s+and\s+(?:a|one)\s+(?P<d>half|quarter|third)\b", re.IGNORECASE
 )
-# "an hour and 45 minutes", "1 hour 45 minutes", "1h and 45 minutes", "1h45": hours
+# "an hour and 20 minutes", "1 hour 20 minutes", "1h and 20 minutes", "1h20": hours
 # and minutes of one duration, read as one figure in minutes
 HOURS_MINUTES_RE = re.compile(
     rf"\b(?:(?P<h>\d{{1,3}})\s?(?:hours?|hrs?|h)|(?P<hw>an?|one|{_WORD_GROUP})\s+(?:hours?|hrs?))"
@@ -915,7 +915,7 @@ def find_quantities(doc) -> list[Quantity]:
     taken = _Spans()
     overlaps = taken.overlaps
 
-    # Times of day before any number: "6:10 p.m." is one figure, not a score and a count.
+    # Times of day before any number: "7:35 p.m." is one figure, not a score and a count.
     clock, clock_spans = find_clock_times(text, lambda a, b: not overlaps(a, b))
     found.extend(clock)
     for span in clock_spans:
@@ -925,7 +925,7 @@ def find_quantities(doc) -> list[Quantity]:
         return tok is not None and tok.idx > end and tok.tag_ in ("NNS", "NN", "NNPS") and tok.lower_ not in lx.TIME_WORDS
 
     for q in find_datings(text, lambda a, b: not overlaps(a, b) and not is_blocked(a, b), counts):
-        found.append(q)  # "since 2002", "the 12th century": a year that dates something
+        found.append(q)  # "since 1994", "the 14th century": a year that dates something
         taken.append((q.start, q.end))
 
     # Categorical groups and fractions first: they contain words that look like numbers.
@@ -1080,7 +1080,7 @@ _OFFSET_AFTER_RE = re.compile(r"\s+(?:%s)\b" % "|".join(w for w in lx.OFFSET_CUE
 def _near_bound(q: Quantity) -> None:
     """"just over an hour" is a little more than an hour, not any length over
     it: a bound the lexicon calls near (lexicon.NEAR_BOUNDS) closes its other
-    side, so "just over an hour" and "an hour and 45 minutes" can disagree."""
+    side, so "just over an hour" and "an hour and 20 minutes" can disagree."""
     low = q.surface.lower()
     phrase = next((p for p in lx.NEAR_BOUNDS if low.startswith(p + " ")), None)
     if phrase is None:
@@ -1093,7 +1093,7 @@ def _near_bound(q: Quantity) -> None:
 
 def _durations(text: str) -> list[Quantity]:
     """Durations the number pass cannot read whole: hours and minutes together
-    ("about an hour and 45 minutes" is 105 minutes, not 45) and a time unit
+    ("about an hour and 20 minutes" is 80 minutes, not 20) and a time unit
     counted by its article after a bound ("just over an hour")."""
     out = []
 

@@ -53,7 +53,7 @@ def unit_family(unit: str) -> tuple[str, float]:
     if u.startswith(lx.TIME_OF_DAY):
         return u, 1.0  # each zone its own family: "6 a.m. local time" cannot be set against "6 a.m. ET"
     if u in lx.DATING_UNITS:
-        return lx.CALENDAR_YEAR, 1.0  # "since 2002", "the 12th century": a date in years, not a duration
+        return lx.CALENDAR_YEAR, 1.0  # "since 1994", "the 14th century": a date in years, not a duration
     if u in MEASURE_UNITS:
         return u, 1.0
     return "count", 1.0
