@@ -8,6 +8,7 @@ speaks of. Everything here is a plain function of (Doc, Source, RulePack).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from datetime import date
 from typing import Callable, Iterable, Iterator
@@ -259,6 +260,7 @@ FALLBACK_MEASURE_SURE = 0.5  # a measurement named by its kind of unit alone
 OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_name(name: str) -> str:
     """A place or group name compared across spellings: accents folded,
     possessives, a leading article and the periods of abbreviations dropped,
@@ -969,7 +971,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed)
     thing = ""
-    if measure and coarse_family(q.unit) in MEASURED_FAMILIES:
+    family = coarse_family(q.unit)
+    if measure and family in MEASURED_FAMILIES:
         thing = _thing_measured(triggers, measure, depth_of) or _subject_measured(path)
     refers_back = (not measure and stand_in is not None
                    and any(c.dep_ == "det" and c.lower_ in REFERS_BACK_DETS for c in stand_in.children)
@@ -997,7 +1000,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
         role = "superseded"
     if event and this_year and int(event[:4]) < this_year - 1 and role == "total" and q.unit not in lx.DATING_UNITS:
         role = "reference"  # a figure of an earlier event (the 1999 quake, the 1956 sinking)
-    if not named_owner and coarse_family(q.unit) == "length":
+    if not named_owner and family == "length":
         last = max(t.i for t in toks)
         named_owner = _measured_from(doc[last + 1 : last + 13])
     owner = (_owner_name(person, pack) if person is not None
@@ -1048,6 +1051,11 @@ def _restates(text: str, previous: Quantity | None, q: Quantity) -> bool:
     return family not in ("count", "other", "percentage") and family == coarse_family(previous.unit)
 
 
+def _is_a_when(unit: str | None) -> bool:
+    """A time of day or a year: a figure that says when, and counts nothing."""
+    return is_time_of_day(unit) or unit in lx.DATING_UNITS
+
+
 def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
     """Every quantity in `doc` (parsed from `source.text`) as a Claim."""
     claims: list[Claim] = []
@@ -1074,7 +1082,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         if facts is None:
             if counts is None:
                 counts = sorted((x.start, x.end) for x in doc._.quantities or []
-                                if x.unit not in lx.DATING_UNITS and not is_time_of_day(x.unit))
+                                if not _is_a_when(x.unit))
             facts = sentences[sent.start] = _sentence_facts(sent, _dates_only(index.ents_in(sent), counts),
                                                             source, pack)
         said_by = facts["said_by"]
@@ -1098,7 +1106,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             counted = _lemma(whole) if whole is not None else ""
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
-        if is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS:
+        if _is_a_when(q.unit):
             counted = ""  # "at 9 a.m. the rescuers", "in 2019 the firm": a time counts nothing
         if not counted and q.kind == "vague":
             # "Only a handful have been released": the group last named before it.
@@ -1113,7 +1121,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
         span, timed, verb = reading.pop("span"), reading.pop("timed"), reading.pop("verb")
         if span:
             offsets.append((len(claims), timed))
-        elif verb is not None and q.unit not in lx.DATING_UNITS and not is_time_of_day(q.unit):
+        elif verb is not None and not _is_a_when(q.unit):
             governed.add(verb)
         if not counted and thing:
             counted = thing  # "the height of the two dams was 40 metres"
@@ -1123,7 +1131,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             before = claims[-1]
             if before.quantity.start >= (doc[sent.start - 1].sent.start if sent.start else 0):
                 reading["measure"], reading["measure_sure"] = before.measure, min(before.measure_sure, REFERS_BACK_SURE)
-        if (is_time_of_day(q.unit) or q.unit in lx.DATING_UNITS) and not reading["measure"]:
+        if _is_a_when(q.unit) and not reading["measure"]:
             continue  # "Update 2 p.m.", "in 2019 the firm": a time or a year that dates no event the lexicon knows
         if restated and claims and claims[-1].quantity is previous_figure and _CONVERSION_END.match(source.text, q.end):
             claims[-1].restated_as = q  # the figure carries its conversion, so CK107 needs nothing else
