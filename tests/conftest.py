@@ -18,6 +18,17 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 
 
+def set_back(path: Path, seconds: int = 120) -> None:
+    """A file, or a folder and all it holds, set back in time, as a corpus
+    checked out a while ago (a folder changed within two seconds is never
+    trusted by the corpus listing)."""
+    import os
+
+    for p in [path, *(path.rglob("*") if path.is_dir() else [])]:
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
 def write(path: Path, content: str | bytes) -> Path:
     """Write a test file (text as UTF-8, or raw bytes), making its folders."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,27 +5,17 @@ compared as soon as it is there."""
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 import checker.sources
 from checker.cli import main
 from checker.store import Store, _json_strings
-from conftest import write
+from conftest import set_back, write
 
 SIDECAR = ("file,outlet,published\n1.txt,Wire,2031-06-02\n2.txt,Post,2031-06-05\n3.txt,Courier,2031-06-06\n"
            "5.txt,Gazette,2031-06-04\n")
 DRAFT = "news/5.txt"  # the article being committed: a toll that grew from the wire's 23
-
-
-def _age(root: Path, seconds: int = 120) -> None:
-    """Files and folders set back in time, as a corpus checked out a while ago
-    (a folder changed within two seconds is never trusted)."""
-    for path in [root, *root.rglob("*")]:
-        st = path.stat()
-        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
 
 
 @pytest.fixture
@@ -37,7 +27,7 @@ def corpus(tmp_path, monkeypatch):
     write(root / "news" / "2.txt", "Floods in Pell destroyed 410 homes, the agency said.\n")
     write(root / "news" / "deep" / "sources.csv", "file,outlet,published\n4.txt,Herald,2031-06-07\n")
     write(root / DRAFT, "The mudslide in Orvik killed 31 people, a rescuer said.\n")
-    _age(root)
+    set_back(root)
     monkeypatch.chdir(root)
     return root
 
@@ -76,7 +66,7 @@ def test_the_corpus_is_listed_again_only_when_a_folder_changed(corpus, nlp, caps
     write(corpus / "news" / "3.txt", "A mudslide in Orvik killed 12 people, officials said.\n")
     flagged = _check(capsys)
     assert len(walks) == 2 and any("news/3.txt" in line for line in flagged)
-    _age(corpus)
+    set_back(corpus)
     _check(capsys)
     walked = len(walks)
     # A file in a folder below: only that folder's time changes
@@ -93,7 +83,7 @@ def test_an_edited_corpus_file_is_compared_as_it_now_is(corpus, nlp, capsys, wal
     _check(capsys)
     # Edited in place: its folder does not change, the file's size and time do
     write(corpus / "news" / "1.txt", "A mudslide in Orvik killed 47 people on Monday, officials said.\n")
-    _age(corpus / "news" / "1.txt")
+    set_back(corpus / "news" / "1.txt")
     flagged = _check(capsys)
     assert len(walks) == 1
     # The wire's toll is now higher than the later one of the article
@@ -102,11 +92,11 @@ def test_an_edited_corpus_file_is_compared_as_it_now_is(corpus, nlp, capsys, wal
 
 def test_a_glob_in_the_sources_is_always_listed_again(corpus, nlp, capsys):
     write(corpus / "pyproject.toml", '[tool.checker]\nsources = ["news/*.txt"]\n')
-    _age(corpus)
+    set_back(corpus)
     _check(capsys)
     assert not (corpus / ".checker" / "listing.json").exists()
     write(corpus / "news" / "3.txt", "A mudslide in Orvik killed 12 people, officials said.\n")
-    _age(corpus)
+    set_back(corpus)
     assert any("news/3.txt" in line for line in _check(capsys))
 
 

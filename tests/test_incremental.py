@@ -4,7 +4,6 @@ claims of its article's facts. Either way the results equal a full comparison.""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from conftest import write
+from conftest import set_back, write
 
 ARTICLES = {
     # a landslide's toll that falls and a flood's damage that shrinks: figures that can only grow
@@ -25,11 +24,6 @@ SIDECAR = ("file,outlet,published\n1.txt,Wire,2025-03-02\n2.txt,Herald,2025-03-0
            "4.txt,Courier,2025-04-12\n5.txt,Gazette,2025-04-11\n6.txt,Tribune,2025-03-06\n")
 
 
-def _age(path: Path, seconds: int = 120) -> None:
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
-
-
 @pytest.fixture
 def corpus(tmp_path, monkeypatch):
     root = tmp_path / "corpus"
@@ -38,7 +32,7 @@ def corpus(tmp_path, monkeypatch):
     for name, text in ARTICLES.items():
         write(root / "news" / name, text)
     for f in (root / "news").iterdir():
-        _age(f)
+        set_back(f)
     monkeypatch.chdir(root)
     return root
 
@@ -121,7 +115,7 @@ def test_an_edit_rejudges_only_its_facts_and_writes_only_changed_flags(corpus, n
     # One article about the flood changes its figure.
     edited = corpus / "news" / "4.txt"
     edited.write_text(ARTICLES["4.txt"].replace("300", "200"), encoding="utf-8")
-    _age(edited)
+    set_back(edited)
     _count_writes(corpus)
     compared = _compared_sources(monkeypatch)
     warm = _scan(capsys)
@@ -144,7 +138,7 @@ def test_added_and_removed_articles_rejudge_their_facts_only(corpus, nlp, capsys
     before = _rows(corpus)
     landslide = _flag_of(before, "news/1.txt")
     write(corpus / "news" / "5.txt", "Floods in Velm destroyed 300 homes, the fire service said.\n")
-    _age(corpus / "news" / "5.txt")
+    set_back(corpus / "news" / "5.txt")
     compared = _compared_sources(monkeypatch)
     _count_writes(corpus)
     added = _scan(capsys)
@@ -176,7 +170,7 @@ def test_an_unchanged_flag_whose_row_changes_is_updated_in_place(corpus, nlp, ca
     flood = _flag_of(before, "news/3.txt")
     edited = corpus / "news" / "3.txt"
     edited.write_text("Velm, Thursday.\n\n" + ARTICLES["3.txt"], encoding="utf-8")
-    _age(edited)
+    set_back(edited)
     _count_writes(corpus)
     _scan(capsys)
     after = _rows(corpus)
@@ -201,14 +195,14 @@ def test_edits_to_the_seed_story_give_the_flags_of_a_scan_from_nothing(seeds_cop
     a scan that re-judges one article's facts gives what a full scan gives."""
     seeds = sorted((seeds_copy / "seeds").glob("*.txt"))
     for f in seeds:
-        _age(f)
+        set_back(f)
     _scan(capsys)
     target = seeds_copy / "seeds" / "002_58061bc989f93f95.txt"
     text = target.read_text(encoding="utf-8")
     assert "a 45-day pause" in text and "240 hostages" in text
     target.write_text(text.replace("a 45-day pause", "a 60-day pause").replace("240 hostages", "250 hostages"),
                       encoding="utf-8")
-    _age(target)
+    set_back(target)
     warm = _scan(capsys)
     assert warm["parsed"] == 1
     incremental = {fid: blob for fid, (_, blob) in _rows(seeds_copy).items()}
@@ -238,7 +232,7 @@ def test_flags_removed_behind_the_index_are_stored_again(corpus, nlp, capsys):
     db.close()
     edited = corpus / "news" / "4.txt"
     edited.write_text(ARTICLES["4.txt"].replace("300", "200"), encoding="utf-8")
-    _age(edited)
+    set_back(edited)
     _scan(capsys)
     after = _rows(corpus)
     assert landslide in after
@@ -303,7 +297,7 @@ def test_conversion_flags_are_the_same_from_a_scan_a_check_and_a_rescan(corpus, 
     checked = sorted(line.split(": CK107 ")[0] for line in out.splitlines() if ": CK107 " in line)
     assert checked == ["news/5.txt:1:27", "news/5.txt:2:19"], out
     assert "9 feet is about 2.74 metres, not 9 metres" in out
-    _age(corpus / "news" / "5.txt")
+    set_back(corpus / "news" / "5.txt")
     _scan(capsys)  # the article's claims are those the check stored: only its keys are judged again
     rescanned = _ck107((fid, blob) for fid, (_, blob) in _rows(corpus).items())
     assert {figures for _, figures in rescanned} == {("9 feet", "9 metres"), ("12 feet", "12 metres")}
