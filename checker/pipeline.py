@@ -543,13 +543,20 @@ def _extract_into(cfg: Config, store, key: str, pack: RulePack, todo: list[Sourc
             result.parsed += 1
 
 
-def _to_extract(store, key: str, sources: list[Source]) -> tuple[list[Source], dict[tuple[str, str], int]]:
+def _to_extract(store, key: str, sources: list[Source],
+                counts: bool = True) -> tuple[list[Source], dict[tuple[str, str], int]]:
     """The sources with no cached claims (with their text), and the claim
-    counts of those cached."""
+    counts of those cached (none with `counts=False`: the check reads only
+    which of its sources lack claims, every source being stored first)."""
     todo: list[Source] = []
-    cached_counts = store.claim_counts(key)  # claims are read only if they are compared
+    if counts:
+        cached_counts = store.claim_counts(key)  # claims are read only if they are compared
+        missing = lambda s: (s.id, s.content_hash) not in cached_counts  # noqa: E731
+    else:
+        cached_counts, lacking = {}, store.stored_without(key, "claims")
+        missing = lambda s: (s.id, s.content_hash) in lacking  # noqa: E731
     for s in sources:
-        if (s.id, s.content_hash) not in cached_counts:
+        if missing(s):
             if not s.text:  # an unchanged file read from the cache: its text is stored
                 s = store.get_source(s.id) or s
             todo.append(s)
@@ -562,9 +569,9 @@ def _ensure_keys(store, key: str, keyer, sources: list[Source], claims_by_source
     from .factkeys import keys_signature
 
     store.reset_keys(keys_signature(key))
-    known = store.keyed_sources(key)
+    lacking = store.stored_without(key, "keys")  # every source of `sources` is stored
     for s in sources:
-        if (s.id, s.content_hash) in known:
+        if (s.id, s.content_hash) not in lacking:
             continue
         claims = claims_by_source.get(s.id)
         if claims is None:
@@ -763,6 +770,8 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> 
     reading only what that needs: corpus files are known by size and mtime,
     only new or changed sources are parsed, and only the claims of the fact
     keys the new sources' claims fall under are read from the cache."""
+    import gc
+
     from .factkeys import Keyer
     from .store import Store
 
@@ -778,18 +787,26 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> 
         sources = [s for s in sources if s.id not in new_ids] + list(new_sources)
         scratch = ScanResult()
         scratch.problems = problems
-        todo, _counts = _to_extract(store, key, sources)
         hashes = store.source_hashes()
         for s in sources:
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
+        todo, _counts = _to_extract(store, key, sources, counts=False)
         claims_by_source: dict[str, list[Claim]] = {}
         _extract_into(cfg, store, key, pack, todo, scratch, claims_by_source)
         keyer = Keyer(pack)
         _ensure_keys(store, key, keyer, sources, claims_by_source)
         current = {s.id: s.content_hash for s in sources}
         fact_keys = store.keys_of(key, [(sid, current[sid]) for sid in new_ids if sid in current]) or set()
-        out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids)
+        # Thousands of claims read and never freed before the check ends: the
+        # cyclic collector would only walk them again and again.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         out.keys = _flag_keys(keyer, out.flags)
         out.corpus = len(sources) - len(new_sources)
         out.problems = scratch.problems

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UserError
-from .model import Claim, Flag, Quantity, Source
+from .model import Claim, Flag, Quantity, Source, sha1
 
 SCHEMA_VERSION = 4
 # Flags read at a time by `iter_flags` (checker flags streams them).
@@ -119,9 +119,6 @@ def _flag_rows(flags: list[Flag]) -> list[tuple]:
     return rows
 
 
-_DEFAULTS: tuple[dict, dict] | None = None
-
-
 def _field_defaults(cls) -> dict:
     import dataclasses
 
@@ -137,6 +134,131 @@ def _field_defaults(cls) -> dict:
 def _is_default(defaults: dict, key: str, value) -> bool:
     """The value is its field's default, of the same type (0 is not 0.0 in the JSON)."""
     return key in defaults and type(value) is type(defaults[key]) and value == defaults[key]
+
+
+class KeyedClaim(Claim):
+    """A claim read back from its fact key's row (Store.claims_of_keys): its
+    id was stored with it, and its sentence is decoded only when something
+    reads it. A check compares thousands of such claims and quotes a few;
+    hashing and decoding every sentence was a third of its comparison."""
+
+    @property
+    def id(self) -> str:
+        found = self.__dict__.get("_id")
+        return found if found is not None else sha1(self.content_key())[:12]
+
+    def __getattr__(self, name: str):
+        # Only called for what the instance lacks: the sentence of a row not yet decoded.
+        if name == "sentence":
+            row = self.__dict__.get("_row")
+            if row is not None:
+                row.decode()
+                return self.__dict__["sentence"]
+        raise AttributeError(name)
+
+    def __getstate__(self) -> dict:
+        # Whole, as a Claim would be: the row's other claims stay behind.
+        if "sentence" not in self.__dict__:
+            self.sentence  # noqa: B018 - decodes it
+        return {k: v for k, v in self.__dict__.items() if k != "_row"}
+
+
+class _Sentences:
+    """The sentences of one fact-key row, decoded for all its claims at the
+    first that is asked for."""
+
+    __slots__ = ("text", "claims")
+
+    def __init__(self, text: str, claims: list[Claim]):
+        self.text, self.claims = text, claims
+
+    def decode(self) -> None:
+        if self.text is None:
+            return
+        for c, sentence in zip(self.claims, json.loads(self.text)):
+            c.__dict__["sentence"] = sentence
+            c.__dict__.pop("_row", None)
+        self.text, self.claims = None, []
+
+
+def _key_row(members: list[tuple[int, Claim]]) -> str:
+    """A fact-key row: one line of [index in the source, id, the claim's dict
+    without its source id, sentence and fields at their defaults], then one
+    line of the sentences, so a reader parses the sentences only when asked."""
+    claim_defaults, quantity_defaults = _field_defaults(Claim), _field_defaults(Quantity)
+    rows, sentences = [], []
+    for i, c in members:
+        d = c.to_dict()
+        cid = d.pop("id")
+        del d["source_id"]
+        sentences.append(d.pop("sentence"))
+        d["quantity"] = {k: v for k, v in d["quantity"].items() if not _is_default(quantity_defaults, k, v)}
+        if d.get("restated_as") is not None:
+            d["restated_as"] = {k: v for k, v in d["restated_as"].items()
+                                if not _is_default(quantity_defaults, k, v)}
+        rows.append([i, cid, {k: v for k, v in d.items() if not _is_default(claim_defaults, k, v)}])
+    # json.dumps writes no raw newline: the first one ends the claims
+    return json.dumps(rows) + "\n" + json.dumps(sentences)
+
+
+_BUILD: tuple | None = None
+
+
+def _build_defaults() -> tuple:
+    """(Claim's plain defaults, its fields made by a factory, the same two of
+    Quantity): what Claim.from_dict and Quantity.from_dict fill in."""
+    import dataclasses
+
+    out = []
+    for cls in (Claim, Quantity):
+        plain, made = {}, []
+        for f in dataclasses.fields(cls):
+            if f.default is not dataclasses.MISSING:
+                plain[f.name] = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                made.append((f.name, f.default_factory))
+        out += [plain, tuple(made)]
+    return tuple(out)
+
+
+def _quantity_of(d: dict, plain: dict, made: tuple) -> Quantity:
+    q = object.__new__(Quantity)
+    fields = {**plain, **d}
+    for name, factory in made:
+        if name not in d:
+            fields[name] = factory()
+    q.__dict__ = fields
+    return q
+
+
+def _read_key_row(source_id: str, text: str) -> list[tuple[str, int, KeyedClaim]]:
+    """(source id, index in the source, claim) for each claim of a fact-key row (_key_row).
+    Claims are built without __init__, as Claim.from_dict would build them:
+    every field is set, list fields each their own list."""
+    global _BUILD
+    if _BUILD is None:
+        _BUILD = _build_defaults()
+    plain, made, q_plain, q_made = _BUILD
+    head, _, tail = text.partition("\n")
+    new = object.__new__
+    out: list[tuple[str, int, KeyedClaim]] = []
+    claims: list[Claim] = []
+    row = _Sentences(tail, claims)
+    for i, cid, d in json.loads(head):
+        c = new(KeyedClaim)
+        fields = {**plain, **d}
+        for name, factory in made:
+            if name not in d:
+                fields[name] = factory()
+        fields["source_id"] = source_id
+        fields["quantity"] = _quantity_of(d["quantity"], q_plain, q_made)
+        if fields.get("restated_as") is not None:
+            fields["restated_as"] = _quantity_of(fields["restated_as"], q_plain, q_made)
+        fields["_id"], fields["_row"] = cid, row
+        c.__dict__ = fields
+        claims.append(c)
+        out.append((source_id, i, c))
+    return out
 
 
 def _digest(row: tuple) -> str:
@@ -570,24 +692,21 @@ class Store:
         self.set_meta("keys_for", signature)
         return True
 
+    def stored_without(self, extractor: str, what: str) -> set[tuple[str, str]]:
+        """(id, content hash) of the stored sources that have no cached claims
+        (`what="claims"`) or no fact keys (`what="keys"`) under `extractor`.
+        Callers store every source they compare first (put_source), so these
+        are all of theirs that lack them: a check of a large corpus reads the
+        few, not a row per source."""
+        table = {"claims": "claims", "keys": "claim_places"}[what]
+        return set(self.db.execute(
+            f"SELECT s.id, s.content_hash FROM sources s WHERE NOT EXISTS (SELECT 1 FROM {table} t"
+            " WHERE t.source_id = s.id AND t.content_hash = s.content_hash AND t.extractor = ?)", (extractor,)))
+
     def keyed_sources(self, extractor: str) -> set[tuple[str, str]]:
         """(source id, content hash) of every extraction whose keys are stored."""
         rows = self.db.execute("SELECT source_id, content_hash FROM claim_places WHERE extractor=?", (extractor,))
         return set(rows)
-
-    @staticmethod
-    def _compact(c: Claim) -> dict:
-        """A claim's dict without its id and the fields left at their defaults
-        (Claim.from_dict restores them): the check reads thousands of these."""
-        global _DEFAULTS
-        if _DEFAULTS is None:
-            _DEFAULTS = (_field_defaults(Claim), _field_defaults(Quantity))
-        claim_defaults, quantity_defaults = _DEFAULTS
-        d = c.to_dict()
-        d.pop("id", None)
-        q = d["quantity"]
-        d["quantity"] = {k: v for k, v in q.items() if not _is_default(quantity_defaults, k, v)}
-        return {k: v for k, v in d.items() if not _is_default(claim_defaults, k, v)}
 
     @_writes
     def put_claim_keys(self, source_id: str, content_hash: str, extractor: str,
@@ -596,8 +715,7 @@ class Store:
                         (source_id, content_hash, extractor))
         self.db.executemany(
             "INSERT INTO claim_keys VALUES (?,?,?,?,?)",
-            [(source_id, content_hash, extractor, key, json.dumps([[i, self._compact(c)] for i, c in members]))
-             for key, members in split.items()])
+            [(source_id, content_hash, extractor, key, _key_row(members)) for key, members in split.items()])
         self.db.execute("INSERT OR REPLACE INTO claim_places VALUES (?,?,?,?)",
                         (source_id, content_hash, extractor, json.dumps(places)))
 
@@ -626,7 +744,7 @@ class Store:
                                    " WHERE k.extractor=? AND k.key=?", (extractor, key))
             for sid, digest, blob in rows:
                 if current.get(sid) == digest:
-                    out.extend((sid, i, Claim.from_dict(d)) for i, d in json.loads(blob))
+                    out.extend(_read_key_row(sid, blob))
         return out
 
     def places_of(self, extractor: str, current: dict[str, str], ids: Iterable[str]) -> dict[str, frozenset[str]]:

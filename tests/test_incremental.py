@@ -240,18 +240,38 @@ def test_flags_removed_behind_the_index_are_stored_again(corpus, nlp, capsys):
 
 
 def test_claims_stored_by_fact_key_come_back_as_they_were(seed_claims):
-    """Fact-key rows leave out a claim's id and its fields at their defaults;
-    reading them gives the claims the full rows give, field for field and type for type."""
-    from checker.model import Claim
-    from checker.store import Store
+    """Fact-key rows leave out a claim's source id, id, sentence and fields at
+    their defaults; reading them gives the claims the full rows give, field
+    for field and type for type, with the same ids, and each its own lists."""
+    import dataclasses
+
+    from checker.model import Claim, Quantity
+    from checker.store import _key_row, _read_key_row
 
     claims = [c for cl in seed_claims.values() for c in cl]
     assert len(claims) > 20
+    # One with its conversion in brackets, one with every list empty.
+    claims.append(dataclasses.replace(claims[0], restated_as=Quantity(700.0, 700.0, "exact", unit="metre",
+                                                                      surface="700 m")))
+    claims.append(dataclasses.replace(claims[1], actors=[], places=[], scope=[]))
+    by_source: dict[str, list] = {}
     for c in claims:
-        back = Claim.from_dict(json.loads(json.dumps(Store._compact(c))))
-        full = Claim.from_dict(json.loads(json.dumps(c.to_dict())))
-        assert back == full and json.dumps(back.to_dict()) == json.dumps(full.to_dict())
-    assert any(len(json.dumps(Store._compact(c))) < len(json.dumps(c.to_dict())) for c in claims)
+        by_source.setdefault(c.source_id, []).append(c)
+    for sid, mine in by_source.items():
+        row = _key_row(list(enumerate(mine)))
+        back = _read_key_row(sid, json.loads(json.dumps(row)))
+        assert [(s, i) for s, i, _ in back] == [(sid, i) for i in range(len(mine))]
+        ids = [b.id for _, _, b in back]  # read before any sentence is
+        for (_, _, b), c in zip(back, mine):
+            full = Claim.from_dict(json.loads(json.dumps(c.to_dict())))
+            assert json.dumps(b.to_dict()) == json.dumps(full.to_dict())
+            assert [getattr(b, f.name) for f in dataclasses.fields(Claim)] == \
+                [getattr(full, f.name) for f in dataclasses.fields(Claim)]
+            assert all(type(getattr(b, f.name)) is type(getattr(full, f.name)) for f in dataclasses.fields(Claim))
+        assert ids == [c.id for c in mine]
+        lists = [id(getattr(b, name)) for _, _, b in back for name in ("actors", "places", "scope")]
+        assert len(set(lists)) == len(lists)
+    assert len(_key_row([(0, claims[0])])) < len(json.dumps(claims[0].to_dict()))
 
 
 def test_the_check_command_ends_with_its_output_and_exit_code(corpus, nlp, capsys):
