@@ -6,6 +6,7 @@ plain function that can be tested alone.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -764,14 +765,29 @@ class CheckResult:
         self.parsed = 0
 
 
+@contextmanager
+def _collector_off():
+    """No cyclic garbage collection inside: the check's corpus records and
+    the claims of its keys live until it ends, and the collector would only
+    walk them (and the parser's objects) again and again. Extraction, whose
+    size the corpus decides on a first run, keeps it."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> CheckResult:
     """Compare `new_sources` with the corpus of `files` (already listed) as
     `scan(cfg, files, extra_sources=new_sources, store_flags=False)` would,
     reading only what that needs: corpus files are known by size and mtime,
     only new or changed sources are parsed, and only the claims of the fact
     keys the new sources' claims fall under are read from the cache."""
-    import gc
-
     from .factkeys import Keyer
     from .store import Store
 
@@ -781,8 +797,9 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> 
     store = Store(cfg.cache_path)
     try:
         store.begin_write()
-        sources, problems = read_corpus(cfg, [str(p) for p in files], store=store, files=files) \
-            if files else ([], [])
+        with _collector_off():
+            sources, problems = read_corpus(cfg, [str(p) for p in files], store=store, files=files) \
+                if files else ([], [])
         new_ids = {s.id for s in new_sources}
         sources = [s for s in sources if s.id not in new_ids] + list(new_sources)
         scratch = ScanResult()
@@ -798,15 +815,8 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> 
         _ensure_keys(store, key, keyer, sources, claims_by_source)
         current = {s.id: s.content_hash for s in sources}
         fact_keys = store.keys_of(key, [(sid, current[sid]) for sid in new_ids if sid in current]) or set()
-        # Thousands of claims read and never freed before the check ends: the
-        # cyclic collector would only walk them again and again.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_off():
             out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         out.keys = _flag_keys(keyer, out.flags)
         out.corpus = len(sources) - len(new_sources)
         out.problems = scratch.problems

@@ -150,35 +150,35 @@ class KeyedClaim(Claim):
     def __getattr__(self, name: str):
         # Only called for what the instance lacks: the sentence of a row not yet decoded.
         if name == "sentence":
-            row = self.__dict__.get("_row")
-            if row is not None:
-                row.decode()
-                return self.__dict__["sentence"]
+            found = self.__dict__.get("_row")
+            if found is not None:
+                row, k = found
+                sentence = self.__dict__["sentence"] = row.sentences()[k]
+                del self.__dict__["_row"]
+                return sentence
         raise AttributeError(name)
 
     def __getstate__(self) -> dict:
-        # Whole, as a Claim would be: the row's other claims stay behind.
+        # Whole, as a Claim would be: the row's other sentences stay behind.
         if "sentence" not in self.__dict__:
             self.sentence  # noqa: B018 - decodes it
-        return {k: v for k, v in self.__dict__.items() if k != "_row"}
+        return dict(self.__dict__)
 
 
 class _Sentences:
-    """The sentences of one fact-key row, decoded for all its claims at the
-    first that is asked for."""
+    """The sentences of one fact-key row, parsed when the first is asked for.
+    It refers to no claim (each claim refers to it), so claims read and
+    dropped are freed at once, without the cyclic collector."""
 
-    __slots__ = ("text", "claims")
+    __slots__ = ("text", "parsed")
 
-    def __init__(self, text: str, claims: list[Claim]):
-        self.text, self.claims = text, claims
+    def __init__(self, text: str):
+        self.text, self.parsed = text, None
 
-    def decode(self) -> None:
-        if self.text is None:
-            return
-        for c, sentence in zip(self.claims, json.loads(self.text)):
-            c.__dict__["sentence"] = sentence
-            c.__dict__.pop("_row", None)
-        self.text, self.claims = None, []
+    def sentences(self) -> list[str]:
+        if self.parsed is None:
+            self.parsed, self.text = json.loads(self.text), ""
+        return self.parsed
 
 
 def _key_row(members: list[tuple[int, Claim]]) -> str:
@@ -242,9 +242,8 @@ def _read_key_row(source_id: str, text: str) -> list[tuple[str, int, KeyedClaim]
     head, _, tail = text.partition("\n")
     new = object.__new__
     out: list[tuple[str, int, KeyedClaim]] = []
-    claims: list[Claim] = []
-    row = _Sentences(tail, claims)
-    for i, cid, d in json.loads(head):
+    row = _Sentences(tail)
+    for k, (i, cid, d) in enumerate(json.loads(head)):
         c = new(KeyedClaim)
         fields = {**plain, **d}
         for name, factory in made:
@@ -254,9 +253,8 @@ def _read_key_row(source_id: str, text: str) -> list[tuple[str, int, KeyedClaim]
         fields["quantity"] = _quantity_of(d["quantity"], q_plain, q_made)
         if fields.get("restated_as") is not None:
             fields["restated_as"] = _quantity_of(fields["restated_as"], q_plain, q_made)
-        fields["_id"], fields["_row"] = cid, row
+        fields["_id"], fields["_row"] = cid, (row, k)
         c.__dict__ = fields
-        claims.append(c)
         out.append((source_id, i, c))
     return out
 
@@ -737,11 +735,10 @@ class Store:
         source is in `current` (source id -> content hash) at that hash."""
         out: list[tuple[str, int, Claim]] = []
         for key in sorted(set(keys)):
-            # Callers store every source of `current` first; the join skips the
-            # claims of sources no longer stored without reading them.
-            rows = self.db.execute("SELECT k.source_id, k.content_hash, k.claims_json FROM claim_keys k"
-                                   " JOIN sources s ON s.id = k.source_id AND s.content_hash = k.content_hash"
-                                   " WHERE k.extractor=? AND k.key=?", (extractor, key))
+            # Rows of other contents (files edited since) are skipped before they
+            # are parsed; joining `sources` to skip them in SQL cost more than it saved.
+            rows = self.db.execute("SELECT source_id, content_hash, claims_json FROM claim_keys"
+                                   " WHERE extractor=? AND key=?", (extractor, key))
             for sid, digest, blob in rows:
                 if current.get(sid) == digest:
                     out.extend(_read_key_row(sid, blob))
