@@ -232,30 +232,42 @@ def _quantity_of(d: dict, plain: dict, made: tuple) -> Quantity:
 
 
 def _read_key_row(source_id: str, text: str) -> list[tuple[str, int, KeyedClaim]]:
-    """(source id, index in the source, claim) for each claim of a fact-key row (_key_row).
-    Claims are built without __init__, as Claim.from_dict would build them:
-    every field is set, list fields each their own list."""
+    """(source id, index in the source, claim) for each claim of a fact-key row (_key_row)."""
+    return _read_key_rows([(source_id, text)])
+
+
+def _read_key_rows(rows: list[tuple[str, str]]) -> list[tuple[str, int, KeyedClaim]]:
+    """(source id, index in the source, claim) for each claim of fact-key rows
+    given as (source id, row text). Their claim lines are parsed as one JSON
+    document (a check reads thousands of one-claim rows), and claims are
+    built without __init__, as Claim.from_dict would build them: every field
+    set, list fields each their own list."""
     global _BUILD
     if _BUILD is None:
         _BUILD = _build_defaults()
     plain, made, q_plain, q_made = _BUILD
-    head, _, tail = text.partition("\n")
+    heads, tails = [], []
+    for _, text in rows:
+        head, _, tail = text.partition("\n")
+        heads.append(head)
+        tails.append(tail)
     new = object.__new__
     out: list[tuple[str, int, KeyedClaim]] = []
-    row = _Sentences(tail)
-    for k, (i, cid, d) in enumerate(json.loads(head)):
-        c = new(KeyedClaim)
-        fields = {**plain, **d}
-        for name, factory in made:
-            if name not in d:
-                fields[name] = factory()
-        fields["source_id"] = source_id
-        fields["quantity"] = _quantity_of(d["quantity"], q_plain, q_made)
-        if fields.get("restated_as") is not None:
-            fields["restated_as"] = _quantity_of(fields["restated_as"], q_plain, q_made)
-        fields["_id"], fields["_row"] = cid, (row, k)
-        c.__dict__ = fields
-        out.append((source_id, i, c))
+    for (source_id, _), tail, members in zip(rows, tails, json.loads("[" + ",".join(heads) + "]")):
+        row = _Sentences(tail)
+        for k, (i, cid, d) in enumerate(members):
+            c = new(KeyedClaim)
+            fields = {**plain, **d}
+            for name, factory in made:
+                if name not in d:
+                    fields[name] = factory()
+            fields["source_id"] = source_id
+            fields["quantity"] = _quantity_of(d["quantity"], q_plain, q_made)
+            if fields.get("restated_as") is not None:
+                fields["restated_as"] = _quantity_of(fields["restated_as"], q_plain, q_made)
+            fields["_id"], fields["_row"] = cid, (row, k)
+            c.__dict__ = fields
+            out.append((source_id, i, c))
     return out
 
 
@@ -739,9 +751,7 @@ class Store:
             # are parsed; joining `sources` to skip them in SQL cost more than it saved.
             rows = self.db.execute("SELECT source_id, content_hash, claims_json FROM claim_keys"
                                    " WHERE extractor=? AND key=?", (extractor, key))
-            for sid, digest, blob in rows:
-                if current.get(sid) == digest:
-                    out.extend(_read_key_row(sid, blob))
+            out.extend(_read_key_rows([(sid, blob) for sid, digest, blob in rows if current.get(sid) == digest]))
         return out
 
     def places_of(self, extractor: str, current: dict[str, str], ids: Iterable[str]) -> dict[str, frozenset[str]]:

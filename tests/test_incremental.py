@@ -329,3 +329,34 @@ def test_conversion_flags_are_the_same_from_a_scan_a_check_and_a_rescan(corpus, 
         line, col = map(int, where.split(":")[1:])
         at.add(next(figure for _, (figure, _) in rescanned if text[line - 1][col - 1:].startswith(figure)))
     assert at == {"9 feet", "12 feet"}
+
+
+def test_a_story_metric_read_from_sentences_gives_the_check_the_flags_of_a_full_comparison(corpus, nlp, capsys):
+    """Claims read by fact key decode their sentences only when something
+    reads one; a story-pack metric that matches figures by the words of their
+    sentence reads every one. The check must give the flags a comparison of
+    the whole corpus from nothing gives for its article, metric for metric."""
+    import shutil
+
+    from checker.config import load_config
+    from checker.pipeline import check_sources, list_corpus, scan
+    from checker.sources import load_sources
+
+    write(corpus / "story.yaml", "kind: metrics\nmetrics:\n  - name: velm-homes\n    description: homes destroyed in Velm\n"
+                                 "    counted: [home]\n    over_time: cumulative\n    cues: ['destroy']\n")
+    write(corpus / "pyproject.toml", '[tool.checker]\nsources = ["news"]\nrules = ["story.yaml"]\n')
+    set_back(corpus / "pyproject.toml")
+    _scan(capsys)
+    new = corpus / "news" / "5.txt"
+    write(new, "The floods destroyed 200 homes in Velm on Friday, a rescuer said.\n")
+    set_back(new)
+    cfg = load_config(corpus)
+    articles, _ = load_sources([str(new)], root=cfg.root)
+    others = [p for p in list_corpus(cfg) if not p.endswith("5.txt")]
+    checked = check_sources(cfg, others, articles)
+    # What a comparison of every claim, none read back by key, says of the article
+    shutil.rmtree(corpus / ".checker")
+    whole = [f for f in scan(load_config(corpus)).flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert any(f.metric == "velm-homes" for f in whole)  # the sentences' words decided the metric
+    mine = [f for f in checked.flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert [json.dumps(f.to_dict()) for f in mine] == [json.dumps(f.to_dict()) for f in whole]
