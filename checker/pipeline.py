@@ -5,6 +5,7 @@ plain function that can be tested alone.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from contextlib import contextmanager
 from functools import lru_cache
@@ -765,6 +766,40 @@ class CheckResult:
         self.parsed = 0
 
 
+def _judged_keys(store, key: str, pack: RulePack, keyer, sources: list[Source],
+                 claims_by_source: dict[str, list[Claim]]) -> set[str]:
+    """judged_keys of each of `sources` (their claims as just extracted, else as cached)."""
+    out: set[str] = set()
+    for s in sources:
+        claims = claims_by_source.get(s.id)
+        if claims is None:
+            claims = store.get_claims(s.id, s.content_hash, key) or []
+        out |= judged_keys(pack, keyer, claims)
+    return out
+
+
+def judged_keys(pack: RulePack, keyer, claims: list[Claim]) -> set[str]:
+    """The fact keys in which some of one source's `claims` is compared at
+    all. A figure no block takes (a projection, a vague amount while vague
+    figures are not compared, "all the hostages") and that carries no
+    conversion is in no flag, so the check need not read a key holding only
+    such figures of its article. Whether a figure gets a slot is its own
+    business (its fact's role and modality are its group key's; its metric
+    and interval its own), so its facts built from its source's figures
+    alone decide it as the whole corpus's would."""
+    from .facts import Aligner, build_facts
+    from .rulepack import Settings
+
+    out: set[str] = set()
+    settings = Settings.from_pack(pack)
+    for k, members in keyer.split(claims).items():
+        mine = [dataclasses.replace(c) for _, c in members]  # copies: the facts stage sets each one's fact
+        aligner = Aligner(pack, settings, build_facts(mine, pack))
+        if any(c.restated_as is not None or aligner.slot(c) is not None for c in mine):
+            out.add(k)
+    return out
+
+
 @contextmanager
 def _collector_off():
     """No cyclic garbage collection inside: the check's corpus records and
@@ -815,6 +850,7 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> 
         _ensure_keys(store, key, keyer, sources, claims_by_source)
         current = {s.id: s.content_hash for s in sources}
         fact_keys = store.keys_of(key, [(sid, current[sid]) for sid in new_ids if sid in current]) or set()
+        fact_keys &= _judged_keys(store, key, pack, keyer, new_sources, claims_by_source)
         with _collector_off():
             out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids)
         out.keys = _flag_keys(keyer, out.flags)

@@ -360,3 +360,40 @@ def test_a_story_metric_read_from_sentences_gives_the_check_the_flags_of_a_full_
     assert any(f.metric == "velm-homes" for f in whole)  # the sentences' words decided the metric
     mine = [f for f in checked.flags if any(c.source_id == "news/5.txt" for c in f.claims)]
     assert [json.dumps(f.to_dict()) for f in mine] == [json.dumps(f.to_dict()) for f in whole]
+
+
+def test_the_check_reads_no_key_where_its_article_has_no_compared_figure(corpus, nlp, capsys, monkeypatch):
+    """A projection is compared with nothing: a key holding only projections
+    of the checked article is not read, and the check still gives the flags a
+    comparison of the whole corpus from nothing gives for its article."""
+    import shutil
+
+    from checker.config import load_config
+    from checker.pipeline import check_sources, list_corpus, scan
+    from checker.sources import load_sources
+    from checker.store import Store
+
+    write(corpus / "news" / "6.txt", "The floods could destroy as many as 2,000 homes in Velm, the agency warned.\n")
+    set_back(corpus / "news" / "6.txt")
+    _scan(capsys)
+    new = corpus / "news" / "5.txt"
+    write(new, "Forecasters expect the floods to destroy 900 homes in Velm.\n"
+               "The floods destroyed 200 homes in Velm on Friday, a rescuer said.\n")
+    set_back(new)
+    asked: list[str] = []
+    real = Store.claims_of_keys
+
+    def spy(self, extractor, keys, current):
+        asked.extend(keys)
+        return real(self, extractor, keys, current)
+
+    monkeypatch.setattr(Store, "claims_of_keys", spy)
+    cfg = load_config(corpus)
+    articles, _ = load_sources([str(new)], root=cfg.root)
+    checked = check_sources(cfg, [p for p in list_corpus(cfg) if not p.endswith("5.txt")], articles)
+    assert [k.split("\x1f")[-1] for k in asked] == ["reported"]  # the projections' key was not read
+    mine = [f for f in checked.flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert [f.code for f in mine] == ["CK104"]
+    shutil.rmtree(corpus / ".checker")
+    whole = [f for f in scan(load_config(corpus)).flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert [json.dumps(f.to_dict()) for f in mine] == [json.dumps(f.to_dict()) for f in whole]
