@@ -119,23 +119,6 @@ def _flag_rows(flags: list[Flag]) -> list[tuple]:
     return rows
 
 
-def _field_defaults(cls) -> dict:
-    import dataclasses
-
-    out = {}
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            out[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            out[f.name] = f.default_factory()
-    return out
-
-
-def _is_default(defaults: dict, key: str, value) -> bool:
-    """The value is its field's default, of the same type (0 is not 0.0 in the JSON)."""
-    return key in defaults and type(value) is type(defaults[key]) and value == defaults[key]
-
-
 class KeyedClaim(Claim):
     """A claim read back from its fact key's row (Store.claims_of_keys): its
     id was stored with it, and its sentence is decoded only when something
@@ -181,54 +164,34 @@ class _Sentences:
         return self.parsed
 
 
+@functools.lru_cache(maxsize=1)
+def _row_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields of a claim a fact-key row holds, in order (its source id is
+    the row's, its sentence on the row's second line), and a quantity's. The
+    stored keys are dropped whenever checker's code changes, so a row is
+    always read with the order it was written in."""
+    import dataclasses
+
+    return (tuple(f.name for f in dataclasses.fields(Claim) if f.name not in ("source_id", "sentence")),
+            tuple(f.name for f in dataclasses.fields(Quantity)))
+
+
 def _key_row(members: list[tuple[int, Claim]]) -> str:
-    """A fact-key row: one line of [index in the source, id, the claim's dict
-    without its source id, sentence and fields at their defaults], then one
-    line of the sentences, so a reader parses the sentences only when asked."""
-    claim_defaults, quantity_defaults = _field_defaults(Claim), _field_defaults(Quantity)
+    """A fact-key row: one line of [index in the source, id, the claim's
+    fields in _row_fields order, its quantity's and its restatement's as
+    lists], then one line of the sentences, so a reader parses the sentences
+    only when asked (names are not repeated: the check reads thousands)."""
+    names, quantity_names = _row_fields()
     rows, sentences = [], []
     for i, c in members:
         d = c.to_dict()
-        cid = d.pop("id")
-        del d["source_id"]
-        sentences.append(d.pop("sentence"))
-        d["quantity"] = {k: v for k, v in d["quantity"].items() if not _is_default(quantity_defaults, k, v)}
+        sentences.append(d["sentence"])
+        d["quantity"] = [d["quantity"][k] for k in quantity_names]
         if d.get("restated_as") is not None:
-            d["restated_as"] = {k: v for k, v in d["restated_as"].items()
-                                if not _is_default(quantity_defaults, k, v)}
-        rows.append([i, cid, {k: v for k, v in d.items() if not _is_default(claim_defaults, k, v)}])
+            d["restated_as"] = [d["restated_as"][k] for k in quantity_names]
+        rows.append([i, d["id"], [d[k] for k in names]])
     # json.dumps writes no raw newline: the first one ends the claims
     return json.dumps(rows) + "\n" + json.dumps(sentences)
-
-
-_BUILD: tuple | None = None
-
-
-def _build_defaults() -> tuple:
-    """(Claim's plain defaults, its fields made by a factory, the same two of
-    Quantity): what Claim.from_dict and Quantity.from_dict fill in."""
-    import dataclasses
-
-    out = []
-    for cls in (Claim, Quantity):
-        plain, made = {}, []
-        for f in dataclasses.fields(cls):
-            if f.default is not dataclasses.MISSING:
-                plain[f.name] = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                made.append((f.name, f.default_factory))
-        out += [plain, tuple(made)]
-    return tuple(out)
-
-
-def _quantity_of(d: dict, plain: dict, made: tuple) -> Quantity:
-    q = object.__new__(Quantity)
-    fields = {**plain, **d}
-    for name, factory in made:
-        if name not in d:
-            fields[name] = factory()
-    q.__dict__ = fields
-    return q
 
 
 def _read_key_row(source_id: str, text: str) -> list[tuple[str, int, KeyedClaim]]:
@@ -240,12 +203,9 @@ def _read_key_rows(rows: list[tuple[str, str]]) -> list[tuple[str, int, KeyedCla
     """(source id, index in the source, claim) for each claim of fact-key rows
     given as (source id, row text). Their claim lines are parsed as one JSON
     document (a check reads thousands of one-claim rows), and claims are
-    built without __init__, as Claim.from_dict would build them: every field
-    set, list fields each their own list."""
-    global _BUILD
-    if _BUILD is None:
-        _BUILD = _build_defaults()
-    plain, made, q_plain, q_made = _BUILD
+    built without __init__, with every field as Claim.from_dict sets it
+    (each list its own: JSON makes a new one each time)."""
+    names, quantity_names = _row_fields()
     heads, tails = [], []
     for _, text in rows:
         head, _, tail = text.partition("\n")
@@ -255,17 +215,17 @@ def _read_key_rows(rows: list[tuple[str, str]]) -> list[tuple[str, int, KeyedCla
     out: list[tuple[str, int, KeyedClaim]] = []
     for (source_id, _), tail, members in zip(rows, tails, json.loads("[" + ",".join(heads) + "]")):
         row = _Sentences(tail)
-        for k, (i, cid, d) in enumerate(members):
+        for k, (i, cid, values) in enumerate(members):
             c = new(KeyedClaim)
-            fields = {**plain, **d}
-            for name, factory in made:
-                if name not in d:
-                    fields[name] = factory()
-            fields["source_id"] = source_id
-            fields["quantity"] = _quantity_of(d["quantity"], q_plain, q_made)
-            if fields.get("restated_as") is not None:
-                fields["restated_as"] = _quantity_of(fields["restated_as"], q_plain, q_made)
-            fields["_id"], fields["_row"] = cid, (row, k)
+            fields = dict(zip(names, values))
+            q = new(Quantity)
+            q.__dict__ = dict(zip(quantity_names, fields["quantity"]))
+            fields["quantity"] = q
+            if fields["restated_as"] is not None:
+                r = new(Quantity)
+                r.__dict__ = dict(zip(quantity_names, fields["restated_as"]))
+                fields["restated_as"] = r
+            fields["source_id"], fields["_id"], fields["_row"] = source_id, cid, (row, k)
             c.__dict__ = fields
             out.append((source_id, i, c))
     return out
@@ -761,9 +721,13 @@ class Store:
         # One pass over the small table beats a query per source.
         rows = self.db.execute("SELECT source_id, content_hash, places FROM claim_places"
                                " WHERE extractor=? AND places != '[]'", (extractor,))
+        read: dict[str, frozenset[str]] = {}  # a story's sources share a few lists of places
         for sid, digest, places in rows:
             if sid in wanted and current.get(sid) == digest:
-                out[sid] = frozenset(json.loads(places))
+                found = read.get(places)
+                if found is None:
+                    found = read[places] = frozenset(json.loads(places))
+                out[sid] = found
         return out
 
     # ---------------------------------------------------------- flags
