@@ -574,8 +574,16 @@ class Store:
         """The file each stored source was read from."""
         return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM sources")]
 
-    def source_hashes(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT id, content_hash FROM sources"))
+    def source_hashes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Stored source id -> content hash, of every source or of `ids`."""
+        if ids is None:
+            return dict(self.db.execute("SELECT id, content_hash FROM sources"))
+        out = {}
+        for sid in ids:
+            row = self.db.execute("SELECT content_hash FROM sources WHERE id=?", (sid,)).fetchone()
+            if row is not None:
+                out[sid] = row[0]
+        return out
 
     def source_files(self) -> dict[str, str]:
         """Stored source id -> the file it was read from."""
