@@ -228,13 +228,15 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
         text = str(path)
         st = os.stat(text)
         folder = os.path.dirname(text)
-        if folder not in folder_sigs:
+        tail = folder_sigs.get(folder)
+        if tail is None:
             try:
                 cs = os.stat(os.path.join(folder, SIDECAR))
-                folder_sigs[folder] = f"{cs.st_size}:{cs.st_mtime_ns}"
+                sidecar = f"{cs.st_size}:{cs.st_mtime_ns}"
             except OSError:
-                folder_sigs[folder] = "-"
-        return f"{st.st_size}:{st.st_mtime_ns}:{folder_sigs[folder]}:{cfg.max_bytes}:{code}"
+                sidecar = "-"
+            tail = folder_sigs[folder] = f":{sidecar}:{cfg.max_bytes}:{code}"
+        return f"{st.st_size}:{st.st_mtime_ns}{tail}"
 
     stubs: dict[str, Source] | None = None
     fresh: dict[str, tuple[list[Source], list]] = {}
