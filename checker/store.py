@@ -818,12 +818,17 @@ class Store:
         if not indexed:
             self.set_meta("flag_index", None)
         if indexed:
+            # A row naming one of them holds its JSON string (_index_row wrote it so):
+            # only those are parsed, not every flag's.
+            quoted = [json.dumps(i) for i in ids]
             for fid, sources in self.db.execute("SELECT id, sources FROM flag_index"):
-                try:
-                    if ids.intersection(json.loads(sources)):
+                if not isinstance(sources, str) or not (sources.startswith("[") and sources.endswith("]")) \
+                        or any(q in sources for q in quoted):
+                    try:
+                        if ids.intersection(json.loads(sources)):
+                            stale.append((fid,))
+                    except (ValueError, TypeError):
                         stale.append((fid,))
-                except (ValueError, TypeError):
-                    stale.append((fid,))
         else:
             for fid, blob in self.db.execute("SELECT id, flag_json FROM flags"):
                 try:
