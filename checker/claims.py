@@ -97,7 +97,10 @@ def _counted_noun(doc, q: Quantity, toks: list):
     if q.unit in lx.TIME_UNITS.values() or q.unit in lx.TIME_UNITS:
         verb = toks[-1].head if toks[-1].lemma_.lower() in unit_words else toks[-1].head.head
         if verb.lemma_.lower() in lx.LASTING_VERBS:
-            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+            # "the truce is to last", "is expected to last": the subject is the governing verb's
+            holders = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
+            subject = next((c for v in holders for c in v.children
+                            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
             if subject is not None:
                 return subject
     # "a handful of X", "dozens of X"

@@ -68,6 +68,7 @@ class Fact:
     hourly: bool = False  # its measure moves within a day (lexicon `moves_within_a_day`)
     per_occasion: bool = False  # its measure's figures are each one occasion's (lexicon `per_event`)
     dominant: set[str] = field(default_factory=set)  # ids of the claims of the most stated value (fixed facts)
+    consensus: set[str] = field(default_factory=set)  # ids of the claims of the terms most sources give (term facts)
 
     @property
     def description(self) -> str:
@@ -181,6 +182,19 @@ def value_clusters(claims: list[Claim]) -> list[list[Claim]]:
         clusters[-1].append(c)
         last = x
     return sorted(clusters, key=len, reverse=True)
+
+
+def consensus_of(claims: list[Claim]) -> set[str]:
+    """The claims of the value more sources give than any other (at least two
+    sources, twice the next value's): a deal's terms as most outlets report them."""
+    clusters = value_clusters(claims)
+    if not clusters:
+        return set()
+    sources = sorted((len({c.source_id for c in cl}), i) for i, cl in enumerate(clusters))[::-1]
+    top, i = sources[0]
+    if top < 2 or (len(sources) > 1 and top < 2 * sources[1][0]):
+        return set()
+    return {c.id for c in clusters[i]}
 
 
 def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tuple[str, float]:
@@ -349,6 +363,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
                 top = sources(clusters[0])
                 fact.coherence = 1.0 if top >= 2 and top >= sources(clusters[1]) * 2 else 0.6
             fact.dominant = {c.id for c in clusters[0]} if clusters else set()
+        elif fact.behaviour == "term":
+            fact.consensus = consensus_of(fact.claims)
     return sorted(facts.values(), key=lambda f: (-len(f.claims), f.description))
 
 
@@ -506,6 +522,7 @@ class Aligner:
                 absolute=s.generic_absolute,
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
                 same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
+                consensus=frozenset(fact.consensus),
                 hourly=fact.hourly, per_occasion=fact.per_occasion,
                 authority_window=s.authority_window_days if fact.behaviour == "cumulative" else 0.0,
             )

@@ -372,6 +372,7 @@ class Metric:
     order: int = 0
     certainty: float = 1.0  # how sure the grouping is as a whole (a fact's coherence)
     dominant: frozenset[str] = frozenset()  # claim ids of the value most sources state (fixed facts)
+    consensus: frozenset[str] = frozenset()  # claim ids of the terms most sources give (term facts)
     authority_window: float = 0.0  # days over which different authorities' figures are compared (CK106)
     hourly: bool = False  # the fact moves within a day: same-day differences are doubtful
     per_occasion: bool = False  # each figure is one occasion's (a day's release)

@@ -556,6 +556,15 @@ def test_a_terms_length_reported_or_proposed_is_one_fact(run):
     assert flags and flags[0].code in ("CK101", "CK102")
 
 
+@pytest.mark.parametrize("text", [
+    "The truce is to last six weeks.",
+    "The truce is expected to last six weeks.",
+    "The truce was set to last six weeks.",
+])
+def test_what_is_to_last_is_the_governing_verbs_subject(read, text):
+    assert one(read(text), "six weeks").counted == "truce"
+
+
 def test_what_lasts_is_what_a_duration_measures(read, general):
     from checker.facts import group_key
 
@@ -921,3 +930,32 @@ def test_a_neighbours_toll_stays_its_own_when_both_places_are_the_storys(run):
     owners = {f.owner for f in facts if f.measure == "deaths"}
     assert {"ruritania", "freedonia"} <= owners
     assert not [f for f in flags if f.code in ("CK101", "CK104", "CK106")]
+
+
+def test_an_undated_term_apart_from_what_most_sources_give_is_flagged_against_them(run):
+    from checker.rulepack import Settings
+
+    sure = Settings().flag_threshold
+    facts, flags = run([
+        ("Wire", "2025-02-01", "The six-week truce began on Sunday."),
+        ("Daily", "2025-02-02", "The truce is to last six weeks."),
+        ("Gazette", None, "Talks on a four-month truce went on."),
+        ("Herald", None, "The two-month truce was agreed last year."),
+    ])
+    shown = [f for f in flags if f.confidence >= sure]
+    # the undated four-month term against the six weeks two sources give, not
+    # against the other undated figure that merely sits nearer in value
+    assert shown and all({c.outlet for c in f.claims} & {"Wire", "Daily"} for f in shown)
+    assert any("four-month" in c.quantity.surface for f in shown for c in f.claims)
+
+
+def test_undated_terms_with_no_value_most_sources_give_are_not_set_against_each_other(run):
+    from checker.rulepack import Settings
+
+    _, flags = run([
+        ("Wire", None, "Under the plan, 90 detainees would be released."),
+        ("Daily", None, "Under the plan, 110 detainees would be released."),
+        ("Gazette", None, "Under the plan, 500 detainees would be released."),
+    ])
+    # three batches or three plans: nothing says which is the deal's term
+    assert not [f for f in flags if f.confidence >= Settings().flag_threshold]
