@@ -108,8 +108,8 @@ def _counted_noun(doc, q: Quantity, toks: list):
     for t in after:
         if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
             return t
-        if t.pos_ not in ("ADP", "DET", "ADJ", "PUNCT", "NUM"):
-            break
+        if t.pos_ not in ("ADP", "DET", "ADJ", "PUNCT", "NUM") or (t.pos_ == "ADP" and t.lower_ != "of"):
+            break  # "reached 320 by noon", "900 in the valley": what follows is no counted group
     return None
 
 
@@ -333,11 +333,23 @@ def _stand_in(path: list, lex):
         if below.dep_ not in COMPLEMENT_DEPS:
             return None  # the figure is an argument of its own ("a 7 quake left a toll of ..."), not a value
         for child in t.children:
-            if (child.dep_ in STAND_IN_DEPS and child.i not in on_path
-                    and child.lemma_.lower() in lex.amount_nouns):
-                return child
+            if child.dep_ in STAND_IN_DEPS and child.i not in on_path:
+                if child.lemma_.lower() in lex.amount_nouns:
+                    return child
+                if child.lower_ == "it":
+                    return _antecedent_amount(child, lex)
         if _starts_clause(t):
             return None  # another clause's subject stands for another figure
+    return None
+
+
+def _antecedent_amount(pronoun, lex):
+    """The amount noun an "it" stands for, earlier in its sentence ("the number
+    of injured kept rising: it was already 500 by noon"); none for an "it"
+    that stands for nothing ("it was 5 p.m.")."""
+    for t in reversed(pronoun.doc[pronoun.sent.start:pronoun.i]):
+        if t.lemma_.lower() in lex.amount_nouns and t.pos_ == "NOUN":
+            return t
     return None
 
 
@@ -970,6 +982,11 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if stand_in is not None:
         depth_of[stand_in.i] = 1  # "the toll of the flood stands at 900": the subject's words are the figure's
         crossed[stand_in.i] = crossed.get(stand_in.head.i, 0)
+        after = stand_in.doc[stand_in.i + 1:stand_in.i + 3]
+        if len(after) == 2 and after[0].lower_ == "of":
+            # "the number of injured": the word after "of" is the stand-in's, however it is parsed
+            depth_of.setdefault(after[1].i, 2)
+            crossed.setdefault(after[1].i, crossed[stand_in.i])
     if triggers is None:
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed)

@@ -598,6 +598,24 @@ def test_that_number_points_back_to_the_figure_before(read, text):
     assert later.measure == "deaths" and later.measure_sure < 1.0
 
 
+@pytest.mark.parametrize("text, surface, measure", [
+    ("Officials count about 300 deaths, while the number of injured keeps rising: it was 550 on Friday.",
+     "550", "injured"),
+    ("The death toll kept climbing; it reached 320 by noon.", "320", "deaths"),
+    ("The tally of missing was revised, and it now stands at 75.", "75", "missing"),
+])
+def test_it_stands_for_the_amount_noun_before_it(read, text, surface, measure):
+    figure = one(read(text), surface)
+    assert figure.measure == measure
+    assert figure.counted == ""  # "by noon" is when, not what is counted
+
+
+def test_an_it_with_no_amount_noun_before_it_stands_for_nothing(read):
+    claims = read("It was 5 p.m. on Friday when rescuers reached 40 people.")
+    assert one(claims, "40").measure != "deaths"
+    assert one(read("It reached 320 by noon."), "320").measure == ""
+
+
 def test_the_number_alone_does_not_point_back(read):
     claims = read("A minister said 400 people had died. The number of tents stands at 650.")
     assert one(claims, "650").measure == ""
