@@ -252,6 +252,7 @@ REFERS_BACK_DETS = {"that", "this"}
 # kinds of measurement whose thing measured the words around can name ("the dam was 45 metres tall")
 MEASURED_FAMILIES = {"length", "area", "volume", "duration", "speed", "mass"}
 MODALITY_STOP_DEPS = {"advcl"}
+ALL_OF_GROUP_SURE = 0.8  # "all five people aboard were killed": the group's size, said in passing
 REFERS_BACK_SURE = 0.7  # "later put that number at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
@@ -835,6 +836,35 @@ def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
     return ent if ent is not None and ent.label_ == "PERSON" and ent.end == k + 1 else None
 
 
+def _all_of(anchor) -> bool:
+    """"all five passengers", "all 12 on board": the figure is a whole group."""
+    before = anchor.doc[anchor.i - 1] if anchor.i else None
+    return (before is not None and before.lower_ == "all") or any(
+        c.lower_ == "all" and c.i < anchor.i for c in anchor.children)
+
+
+def _group_measure(triggers: list, head, q: Quantity, lex) -> str:
+    """The measure a group's own words name ("people on board", "crew
+    members"), not counting the clauses that say what befell it."""
+    words = {t.i for t in head.subtree}
+    for t in head.subtree:
+        if t.i != head.i and t.dep_ in CLAUSE_DEPS:
+            words -= {u.i for u in t.subtree}
+    # "killed all five on board": the words right after the group, however the parse hangs them
+    for t in head.doc[head.i + 1:head.i + 3]:
+        if t.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ"):
+            break
+        words.add(t.i)
+    from .units import coarse_family
+
+    family = coarse_family(q.unit)
+    for t, name in triggers:
+        fits = lex.measures[name].families
+        if t.i in words and not t.like_num and (not fits or family in fits) and lex.measures[name].behaviour == "fixed":
+            return name
+    return ""
+
+
 def _partitive_whole(anchor, noun) -> bool:
     """The figure counts the set a part is taken from: "two of the 14
     miners", "two of the five bridges"."""
@@ -999,6 +1029,12 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
                    and not any(c.dep_ == "prep" for c in stand_in.children))
     if _partitive_whole(anchor, noun):
         measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
+    elif measure and _all_of(anchor):
+        # "killing all five people on board": the figure is the whole group, so
+        # what the group's own words measure (those aboard) is what it states
+        own = _group_measure(triggers, noun or anchor, q, lex)
+        if own and own != measure:
+            measure, sure = own, min(sure, ALL_OF_GROUP_SURE)
     if measure and q.unit in lx.DATING_UNITS and not _dates_its_measure(measure, anchor, depth_of, triggers, q, lex):
         measure, sure = "", 0.0
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:

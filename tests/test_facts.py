@@ -977,3 +977,20 @@ def test_undated_terms_with_no_value_most_sources_give_are_not_set_against_each_
     ])
     # three batches or three plans: nothing says which is the deal's term
     assert not [f for f in flags if f.confidence >= Settings().flag_threshold]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The implosion killed all five people on board.", "all five people"),
+    ("The blast killed all five on board.", "five"),
+    ("All 12 crew members died when the trawler sank.", "12 crew"),
+])
+def test_all_of_a_group_states_the_groups_size(read, text, surface):
+    assert one(read(text), surface).measure == "aboard"
+
+
+@pytest.mark.parametrize("text, surface, measure", [
+    ("The crash killed all 62 people, officials said.", "62", "deaths"),
+    ("All 300 homes were destroyed.", "300", "buildings destroyed"),
+])
+def test_a_group_with_no_measure_of_its_own_or_no_all_keeps_what_befell_it(read, text, surface, measure):
+    assert one(read(text), surface).measure == measure
