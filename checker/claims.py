@@ -69,6 +69,11 @@ class _Index:
         return line_and_column(self.newlines, offset, self.source.origin_line, self.source.origin_col)
 
 
+def _marks_currency(t) -> bool:
+    """"US $3.4 billion", "A$ 40": a country's letters before a currency sign mark the currency."""
+    return t.i + 1 < len(t.doc) and t.doc[t.i + 1].tag_ == "$" and t.is_upper and len(t) <= 3
+
+
 def _counted_noun(doc, q: Quantity, toks: list):
     """The noun the figure counts or measures: "40 ... hostages", "six-week ceasefire"."""
     if not toks:
@@ -78,6 +83,8 @@ def _counted_noun(doc, q: Quantity, toks: list):
     # the noun the last number token hangs on, skipping unit words
     for t in reversed(toks):
         if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in unit_words and not t.like_num and q.kind != "vague":
+            if _marks_currency(t):
+                continue
             if t.text.lower() not in ("all", "the") and q.kind != "categorical":
                 return t
         if t.like_num or t.pos_ == "NUM" or t.lemma_.lower() in unit_words:
@@ -89,7 +96,7 @@ def _counted_noun(doc, q: Quantity, toks: list):
                 head = nxt
                 if head.i in inside and head.lemma_.lower() in unit_words:
                     continue
-                if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in unit_words:
+                if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in unit_words and not _marks_currency(head):
                     return head
                 if head.pos_ not in ("NOUN", "NUM", "PROPN", "ADJ"):
                     break
@@ -463,7 +470,9 @@ def _joined_with_other_measure(trigger, measure: str, triggers: list) -> str | N
 
 def _entity_of(tok, ent_by_token: dict[int, object]):
     ent = ent_by_token.get(tok.i)
-    return ent if ent is not None and ent.label_ in OWNER_LABELS else None
+    if ent is None or ent.label_ not in OWNER_LABELS or _marks_currency(ent[-1]):
+        return None  # "US $4 billion": the letters name the currency, not an owner
+    return ent
 
 
 def _owner_name(ent, pack: RulePack) -> str:

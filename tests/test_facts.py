@@ -994,3 +994,12 @@ def test_all_of_a_group_states_the_groups_size(read, text, surface):
 ])
 def test_a_group_with_no_measure_of_its_own_or_no_all_keeps_what_befell_it(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Officials put the damage at US $4 billion.", "US $4 billion"),
+    ("The plan is worth 61 billion pesos (US $3.4 billion).", "US $3.4 billion"),
+])
+def test_a_countrys_letters_before_a_currency_sign_name_no_owner_and_count_nothing(read, text, surface):
+    figure = one(read(text), surface)
+    assert figure.owner == "" and figure.counted != "us"
