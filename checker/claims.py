@@ -96,6 +96,9 @@ def _counted_noun(doc, q: Quantity, toks: list):
                 head = nxt
                 if head.i in inside and head.lemma_.lower() in unit_words:
                     continue
+                if any(not any(ch.isalnum() for ch in w.text) and w.pos_ in ("NOUN", "PROPN")
+                       for w in doc[min(t.i, head.i) + 1:max(t.i, head.i)]):
+                    break  # "Toll Rises To 632 | Wire": across a separator is another phrase
                 if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in unit_words and not _marks_currency(head):
                     return head
                 if head.pos_ not in ("NOUN", "NUM", "PROPN", "ADJ"):
@@ -113,10 +116,11 @@ def _counted_noun(doc, q: Quantity, toks: list):
     # "a handful of X", "dozens of X"
     after = doc[toks[-1].i + 1 : toks[-1].i + 5]
     for t in after:
-        if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
+        if t.pos_ in ("NOUN", "PROPN") and not t.like_num and t.is_alpha:
             return t
-        if t.pos_ not in ("ADP", "DET", "ADJ", "PUNCT", "NUM") or (t.pos_ == "ADP" and t.lower_ != "of"):
-            break  # "reached 320 by noon", "900 in the valley": what follows is no counted group
+        if (t.pos_ not in ("ADP", "DET", "ADJ", "PUNCT", "NUM") or (t.pos_ == "ADP" and t.lower_ != "of")
+                or (t.pos_ == "PUNCT" and not t.is_quote)):
+            break  # "reached 320 by noon", "rises to 45; dozens missing": what follows is no counted group
     return None
 
 

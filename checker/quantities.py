@@ -625,6 +625,8 @@ class _DocContext:
         self.last_modifiers = ()
         self.last_named = False  # whether a proper name is among them ("eight World Cups" counts cups of a name)
         for t in self.doc[tok.i : min(len(self.doc), tok.i + 5)]:
+            if t.pos_ in ("NOUN", "PROPN") and not any(ch.isalnum() for ch in t.text):
+                break  # "Toll Rises To 632 | Wire": a separator the tagger took for a noun ends the phrase
             hyphened = t.i + 1 < len(self.doc) and self.doc[t.i + 1].text == "-" and not t.whitespace_
             if t.pos_ == "ADJ" and t.ent_type_ != "GPE" and (not t.like_num or hyphened):
                 modifiers.append(t)  # "four different bosses", "seven European countries"

@@ -1003,3 +1003,16 @@ def test_a_group_with_no_measure_of_its_own_or_no_all_keeps_what_befell_it(read,
 def test_a_countrys_letters_before_a_currency_sign_name_no_owner_and_count_nothing(read, text, surface):
     figure = one(read(text), surface)
     assert figure.owner == "" and figure.counted != "us"
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Storm toll rises to 45; dozens still missing", "45"),
+    ("Quake Toll Rises To 632 | Wire\n", "632"),
+    ("Flood toll reaches 80: hundreds still unaccounted for", "80"),
+])
+def test_a_headlines_separator_ends_what_a_figure_counts(read, general, text, surface):
+    from checker.facts import group_key
+
+    figure = one(read(text), surface)
+    assert figure.quantity.unit == "" and figure.counted == ""
+    assert figure.measure == "deaths" and group_key(figure, general) is not None
