@@ -75,7 +75,19 @@ def _marks_currency(t) -> bool:
 
 
 def _counted_noun(doc, q: Quantity, toks: list):
-    """The noun the figure counts or measures: "40 ... hostages", "six-week ceasefire"."""
+    """The noun the figure counts or measures: "40 ... hostages", "six-week
+    ceasefire"; through a container noun, what it holds ("hours' worth of air")."""
+    noun = _counted_or_container(doc, q, toks)
+    if noun is None or noun.lemma_.lower() not in lx.CONTAINER_NOUNS:
+        return noun
+    held = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN"
+            and c.lemma_.lower() not in lx.UNIT_LIKE_WORDS and not q.start <= c.idx < q.end]
+    held += [o for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+             for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
+    return held[0] if held else noun
+
+
+def _counted_or_container(doc, q: Quantity, toks: list):
     if not toks:
         return None
     inside = {t.i for t in toks}
@@ -560,12 +572,15 @@ def _role_patterns(lex) -> list:
         for role, sides in lex.roles.items():
             after = "|".join(re.escape(p) for p in sides.get("after", ()))
             before = "|".join(re.escape(p) for p in sides.get("before", ()))
+            what = "|".join(re.escape(p) for p in sides.get("after_what", ()))
             out.append((
                 role, frozenset(sides.get("families", ())),
                 re.compile(rf"(?:{after})\b") if after else None,
                 re.compile(rf"\b(?:{before})\b[^.;:!?]{{0,25}}$") if before else None,
                 # "820 people, more than a third of them": a comparison, not "15 more"
                 re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b(?!\s+than\b)") if after else None,
+                # "70 hours of oxygen remaining": a cue after what the figure is of
+                re.compile(rf"^[\s,]*(?:[a-z'-]+\s+){{0,1}}of\s+(?:[a-z'-]+\s+){{1,3}}(?:{what})\b") if what else None,
             ))
         _ROLE_PATTERNS[id(lex)] = out
     return out
@@ -579,7 +594,7 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     after = text[q.end : q.end + 30].lower()
     inside = re.sub(r"^\S+\s*", "", text[q.start : q.end].lower())  # "15 more people": words after the number
     family = coarse_family(q.unit)
-    for role, families, inside_re, before_re, after_re in _role_patterns(lex):
+    for role, families, inside_re, before_re, after_re, what_re in _role_patterns(lex):
         if families and family not in families:
             continue
         if inside and inside_re is not None and inside_re.match(inside) and not (role == "rate" and family == "duration"):
@@ -587,6 +602,8 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
         if before_re is not None and before_re.search(before):
             return role
         if after_re is not None and after_re.match(after):
+            return role
+        if what_re is not None and what_re.match(text[q.end : q.end + 50].lower()):
             return role
     return "total"
 
@@ -726,7 +743,9 @@ def _dates(path: list, ents: list, sent, published: str | None,
         if ent.label_ != "DATE":
             continue
         head = ent.root.head
-        attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
+        # "on Monday", "yesterday afternoon": through a preposition or a time noun to the figure's path
+        attached = ent.root.i in on_path or head.i in on_path or (
+            head.dep_ in ("prep", "npadvmod") and head.head.i in on_path)
         year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
         if year and this_year and (attached or _in_adverbial_clause(ent.root, on_path, own)) \
                 and int(year.group(1)) < this_year - 1 \

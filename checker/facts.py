@@ -204,8 +204,8 @@ def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tupl
         return "term", 30.0
     if role in ("superseded", "reference", "condition", "ratio", "rate", ELAPSED):
         return "fixed", math.inf
-    if role == "batch":
-        return "snapshot", 0.0
+    if role in ("batch", "remaining"):
+        return "snapshot", 0.0  # a day's batch; what is left, which runs down by the day
     m = lex.behaviour(measure)
     if m is None:
         return "fixed", math.inf

@@ -113,6 +113,11 @@ TIME_UNITS = {
 TIME_UNIT_NAMES = {"sec": "second", "min": "minute", "hr": "hour"}
 # Verbs whose subject is what a duration measures ("the voyage takes six hours").
 LASTING_VERBS = frozenset({"take", "last", "span", "run"})
+# Nouns that hold what a figure is really of: "96 hours' worth of air", "a
+# 96-hour oxygen supply", "a two-week stock of food" measure the air, the
+# oxygen, the food.
+CONTAINER_NOUNS = frozenset({"worth", "supply", "supplies", "reserve", "reserves", "stock", "stockpile", "amount",
+                             "quantity"})
 TIME_UNIT_FORMS = {
     "seconds": "second", "secs": "second", "minutes": "minute", "mins": "minute",
     "hours": "hour", "hrs": "hour", "days": "day", "weeks": "week", "wk": "week",

@@ -268,10 +268,11 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
     if not isinstance(roles, dict):
         raise RulePackError(path, "roles", "must map a role to 'before'/'after' phrase lists")
     for role, spec in roles.items():
-        if not isinstance(spec, dict) or not set(spec) <= {"before", "after", "families"}:
-            raise RulePackError(path, f"roles.{role}", "must have 'before' and/or 'after' lists (and optionally 'families')")
+        if not isinstance(spec, dict) or not set(spec) <= {"before", "after", "after_what", "families"}:
+            raise RulePackError(path, f"roles.{role}", "must have 'before', 'after' and/or 'after_what' lists "
+                                "(and optionally 'families')")
         lex.roles[str(role)] = {side: tuple(_words(path, f"roles.{role}.{side}", spec.get(side, [])))
-                                for side in ("before", "after", "families")}
+                                for side in ("before", "after", "after_what", "families")}
     modalities = data.get("modalities", {}) or {}
     if not isinstance(modalities, dict):
         raise RulePackError(path, "modalities", "must map a modality to its words")

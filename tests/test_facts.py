@@ -1016,3 +1016,34 @@ def test_a_headlines_separator_ends_what_a_figure_counts(read, general, text, su
     figure = one(read(text), surface)
     assert figure.quantity.unit == "" and figure.counted == ""
     assert figure.measure == "deaths" and group_key(figure, general) is not None
+
+
+@pytest.mark.parametrize("text, surface, counted", [
+    ("The craft carried 96 hours’ worth of oxygen.", "96 hours", "oxygen"),
+    ("It had a 96-hour oxygen supply.", "96-hour", "oxygen"),
+    ("The town has a two-week stock of food.", "two-week", "food"),
+])
+def test_a_container_noun_counts_what_it_holds(read, text, surface, counted):
+    assert one(read(text), surface).counted == counted
+
+
+def test_what_is_left_of_a_supply_runs_down_and_is_not_the_supply(run):
+    from checker.rulepack import Settings
+
+    facts, flags = run([
+        ("Wire", "2025-03-02", "The craft carried 96 hours of oxygen when it set off."),
+        ("Daily", "2025-03-04", "The craft had about 40 hours of oxygen left."),
+        ("Post", "2025-03-03", "Officials said the craft had 70 hours of oxygen remaining."),
+    ])
+    left = [f for f in facts if f.role == "remaining"]
+    assert len(left) == 1 and left[0].behaviour == "snapshot" and len(left[0].claims) == 2
+    # a day apart, what is left runs down: no flag, and none against the full supply
+    assert not [f for f in flags if f.confidence >= Settings().flag_threshold]
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Yesterday afternoon, the coast guard said the craft had 40 hours of oxygen remaining.", "2025-03-03"),
+    ("Monday morning, officials said 40 people had died.", "2025-03-03"),
+])
+def test_a_day_with_its_time_of_day_dates_the_figure(read, text, day):
+    assert one(read(text, published="2025-03-04"), "40").date == day
