@@ -146,8 +146,10 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         counted = ""  # the unit itself, not what it measures
     modality = claim.modality or "reported"
     role = claim.role or "total"
-    if role == "superseded" and m.behaviour == "fixed":
-        role = "total"  # an earlier figure of a fixed fact is a revision of it: both cannot be right
+    if role == "superseded":
+        # an earlier figure of a fixed fact is a revision of it (both cannot be
+        # right); of a running total, an earlier point of it (one fact, never compared)
+        role = "total"
     if m.behaviour == "term" and modality == "proposed":
         modality = "reported"  # a term is a proposal's by nature: "the six-week truce" and "would last six weeks"
     # by_counted keeps what is counted or measured apart, whatever the unit:
@@ -329,7 +331,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         measure, counted, family, role, modality = key
         spelled = _fold_spellings(members)
         m = pack.lexicon.behaviour(measure)
-        main = main_owner(members, spelled)
+        # the figures of now name the owner, not the earlier ones a sentence recalls
+        main = main_owner([c for c in members if c.role != "superseded"] or members, spelled)
         behaviour, window = behaviour_of(measure, role, modality, pack)
         # a deal's terms are reported on many days and are one fact; a figure of one
         # occasion (reported, or a term dated "on Saturday") is that occasion's
@@ -606,6 +609,8 @@ class Aligner:
         q = claim.quantity
         if q.trend != "level":
             return None  # a change ("rose by 5%"), not a level
+        if claim.role == "superseded" and metric.over_time != "fixed":
+            return None  # "up from 30 a day earlier": the running total's past, not a rival figure
         if q.kind == "categorical":
             if self.is_whole_group(claim) or re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen)\b",
                                                         (q.group or q.surface or "").lower()):

@@ -190,6 +190,20 @@ def test_an_earlier_superseded_figure_is_not_set_against_the_current_one(run):
     assert flags == []
 
 
+def test_a_running_totals_earlier_figure_is_one_of_its_points(run):
+    facts, flags = run([
+        ("Wire", "2025-06-03", "The toll in Brava rose to 90, up from 40 a day earlier."),
+        ("Daily", "2025-06-03", "The fire killed 95 people, officials said. The toll had previously stood at 60."),
+        ("Post", "2025-06-04", "At least 97 people have died in Brava."),
+    ])
+    toll = [f for f in facts if f.measure == "deaths"]
+    # the earlier figures are points of the toll's past: one fact with the current ones...
+    assert len(toll) == 1 and {c.quantity.surface for c in toll[0].claims} >= {"40", "60", "90", "95 people"}
+    # ...and none of them is set against a later figure
+    assert toll[0].owner == "brava"
+    assert not [f for f in flags if {c.role for c in f.claims} & {"superseded"}]
+
+
 def test_a_rejected_plan_is_not_the_agreed_term(run):
     _, flags = run([
         ("Wire", "2025-02-01", "The government rejected a plan for a 90-day pause."),
