@@ -626,6 +626,8 @@ def _own_clauses(path: list) -> list:
         out.append(t)
         if t.dep_ in MODALITY_STOP_DEPS:
             break
+        if t.dep_ == "relcl" and t.head.dep_ in ("nsubj", "nsubjpass"):
+            break  # "the storm, which killed 48, could cost billions": what the subject did is no forecast
     return out
 
 

@@ -113,6 +113,10 @@ def test_roles(read, text, surface, role):
     ("The government rejected a plan for a 90-day pause.", "90-day", "rejected"),
     ("The proposal would see a 45-day pause in the fighting.", "45-day", "proposed"),
     ("At least 90 people were killed on Monday.", "At least 90", "reported"),
+    # what the subject did, said in a relative clause, is no forecast of the main verb's
+    ("The storm, which is known to have claimed 48 lives, could cost insurers billions.", "48", "reported"),
+    # what the object says is what is denied
+    ("The ministry denied reports that said 300 people died.", "300", "rejected"),
 ])
 def test_modalities(read, text, surface, modality):
     assert one(read(text), surface).modality == modality
