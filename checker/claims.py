@@ -601,11 +601,17 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
             return role  # but "an hour and 20 minutes" is a length, not a rate "an hour"
         if before_re is not None and before_re.search(before):
             return role
-        if after_re is not None and after_re.match(after):
+        if after_re is not None and after_re.match(after) and not _a_position(after):
             return role
         if what_re is not None and what_re.match(text[q.end : q.end + 50].lower()):
             return role
     return "total"
+
+
+def _a_position(after: str) -> bool:
+    """"two dams south of the city": where the things are, not a part of a whole."""
+    first = re.match(r"[\s,]*([a-z-]+)\s+of\b", after)
+    return first is not None and first.group(1) in lx.DIRECTIONS
 
 
 def _said_before(path: list, lex) -> bool:

@@ -1065,3 +1065,20 @@ def test_what_is_left_of_a_supply_runs_down_and_is_not_the_supply(run):
 ])
 def test_a_day_with_its_time_of_day_dates_the_figure(read, text, day):
     assert one(read(text, published="2025-03-04"), "40").date == day
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Two dams upstream from the town burst a week ago.", "Two dams"),
+    ("The floods breached two dams near the town.", "two dams"),
+])
+def test_burst_and_breached_structures_are_destroyed(read, text, surface):
+    assert one(read(text), surface).measure == "buildings destroyed"
+
+
+@pytest.mark.parametrize("text, surface, role", [
+    ("Two dams south of the city collapsed on Monday.", "Two dams", "total"),
+    ("Three villages east of the river were destroyed.", "Three villages", "total"),
+    ("Two of the five bridges collapsed.", "Two", "part"),
+])
+def test_things_a_direction_away_from_a_place_are_no_part(read, text, surface, role):
+    assert one(read(text), surface).role == role
