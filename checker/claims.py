@@ -876,6 +876,16 @@ def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
     return ent if ent is not None and ent.label_ == "PERSON" and ent.end == k + 1 else None
 
 
+def _presupposed(anchor, noun) -> bool:
+    """The figure sits in a definite noun phrase ("the five passengers",
+    "its 21-foot hull", "all five on board"): it describes a thing the
+    sentence takes as known, whatever its verb hopes or plans."""
+    head = noun if noun is not None and anchor.head.i == noun.i else anchor
+    return _all_of(anchor) or any(c.dep_ in ("det", "poss") and (c.lower_ in ("the", "its", "their", "his", "her")
+                                                              or c.dep_ == "poss") and c.i < anchor.i
+                                  for c in head.children)
+
+
 def _all_of(anchor) -> bool:
     """"all five passengers", "all 12 on board": the figure is a whole group."""
     before = anchor.doc[anchor.i - 1] if anchor.i else None
@@ -1105,12 +1115,19 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if clock and owner and owner in fold_name(q.surface):
         owner = ""  # "2:40 a.m. CDT": the zone is the time's own words, no owner
     span, timed = _offset_span(doc, q, toks, lex) if role == "offset" else ("", None)
+    modality = (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
+                else _modality(path, source.text, q, sent.start_char, lex))
+    known = lex.behaviour(measure) if measure else None
+    if (modality in ("projected", "proposed") and known is not None and known.behaviour == "fixed"
+            and _presupposed(anchor, noun)):
+        # "hoped to find the five passengers aboard alive": the hope is the verb's;
+        # the five aboard is taken as known
+        modality = "reported"
     return {
         "measure": measure, "measure_sure": sure,
         "owner": owner,
         "role": role,
-        "modality": (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
-                     else _modality(path, source.text, q, sent.start_char, lex)),
+        "modality": modality,
         "as_of": as_of, "event_date": event, "refers_back": refers_back, "thing": thing,
         "span": span, "timed": timed, "verb": _verb_of_figure(path),
     }

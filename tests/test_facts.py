@@ -1082,3 +1082,13 @@ def test_burst_and_breached_structures_are_destroyed(read, text, surface):
 ])
 def test_things_a_direction_away_from_a_place_are_no_part(read, text, surface, role):
     assert one(read(text), surface).role == role
+
+
+@pytest.mark.parametrize("text, surface, modality", [
+    ("Officials fear the five passengers aboard may have died.", "five passengers", "reported"),
+    ("Crews could reach all five on board by noon.", "five", "reported"),
+    ("The ship will carry 300 passengers.", "300 passengers", "proposed"),  # no known group: a plan
+    ("The deal would free the 33 hostages.", "33 hostages", "proposed"),  # a running count's term stays one
+])
+def test_a_fixed_figure_in_a_definite_phrase_is_taken_as_known(read, text, surface, modality):
+    assert one(read(text), surface).modality == modality
