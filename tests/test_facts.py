@@ -61,6 +61,9 @@ def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
     ("Some 5,000 residents were evacuated from the coast.", "Some 5,000", "evacuated"),
     ("The quake had a magnitude of 6.4.", "6.4", "magnitude"),
     ("Winds reached 150 mph before landfall.", "150 mph", "speed"),
+    # people sent to help are not people something befell, even beside a toll
+    ("The storm killed 27 people, and the army has deployed 10,000 troops to help.", "10,000 troops", "deployed"),
+    ("About 1,700 soldiers and police officers have been sent to the port.", "About 1,700", "deployed"),
 ])
 def test_measures_other_than_deaths(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
