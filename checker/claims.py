@@ -422,17 +422,21 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         if plausible and q.point is not None and not plausible[0] <= q.point <= plausible[1]:
             continue
         d, meet = _meeting(depth_of, t)
-        if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
+        counted_people = t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns
+        if counted_people:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
         if d > MAX_TRIGGER_DISTANCE:
             if not (family == TIME_OF_DAY and t.i in depth_of):
                 continue
             d = CLOCK_PATH_DISTANCE  # a time names when its clause's event happened, however deep the parse hangs it
         across = (crossed or {}).get(meet, 0)
-        key = (d + CLAUSE_PENALTY * across, abs(t.i - anchor.i), d, across)
+        # at equal distance, what befell the people outranks the people's being
+        # a place's people ("the deaths of five residents" is no population)
+        key = (d + CLAUSE_PENALTY * across, counted_people and name == lex.people_of_a_place,
+               abs(t.i - anchor.i), d, across)
         if best is None or key < best[0]:
             best = (key, name, t)
-    if by_unit and (best is None or best[0][2] > 2 or best[1] == by_unit
+    if by_unit and (best is None or best[0][3] > 2 or best[1] == by_unit
                     or lex.measures[best[1]].families != lex.measures[by_unit].families):
         return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
     if best is not None:
@@ -455,7 +459,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         if family not in ("count", "other", "percentage", TIME_OF_DAY, lx.CALENDAR_YEAR):  # a time with no event word times nothing
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
-    d, across = best[0][2], best[0][3]
+    d, across = best[0][3], best[0][4]
     sure = 1.0 if d <= 2 else 1.0 - 0.1 * (d - 2)
     # a word only another clause holds ("their return reminds us that 79 remain") is a weaker guess
     return best[1], round(max(sure - CROSSED_CLAUSE_SURE * across, 0.1), 2)

@@ -64,6 +64,10 @@ def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
     # people sent to help are not people something befell, even beside a toll
     ("The storm killed 27 people, and the army has deployed 10,000 troops to help.", "10,000 troops", "deployed"),
     ("About 1,700 soldiers and police officers have been sent to the port.", "About 1,700", "deployed"),
+    # what befell a place's people outranks their being its people
+    ("The storm also caused the deaths of five residents in the nearby town of Brava.", "five residents", "deaths"),
+    ("Brava, a town of 12,000 residents, was flooded.", "12,000 residents", "population"),
+    ("The quake claimed 2,122 lives and injured 2,400 residents.", "2,122 lives", "deaths"),
 ])
 def test_measures_other_than_deaths(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
