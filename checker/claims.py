@@ -356,7 +356,8 @@ def _stand_in(path: list, lex):
     for below, t in zip(path, path[1:]):
         if below.dep_ not in COMPLEMENT_DEPS:
             return None  # the figure is an argument of its own ("a 7 quake left a toll of ..."), not a value
-        for child in t.children:
+        # of two amount nouns ("estimates put the number of deaths at 5,000"), the nearer the figure
+        for child in sorted(t.children, key=lambda c: abs(c.i - path[0].i)):
             if child.dep_ in STAND_IN_DEPS and child.i not in on_path:
                 if child.lemma_.lower() in lex.amount_nouns:
                     return child

@@ -641,6 +641,11 @@ def test_an_it_with_no_amount_noun_before_it_stands_for_nothing(read):
     assert one(read("It reached 320 by noon."), "320").measure == ""
 
 
+def test_of_two_amount_nouns_the_one_nearer_the_figure_stands_for_it(read):
+    claims = read("Estimates from aid agencies put the number of deaths at more than 5,000, with 10,000 still missing.")
+    assert one(claims, "more than 5,000").measure == "deaths"
+
+
 def test_the_number_alone_does_not_point_back(read):
     claims = read("A minister said 400 people had died. The number of tents stands at 650.")
     assert one(claims, "650").measure == ""
