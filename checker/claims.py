@@ -624,10 +624,10 @@ def _said_before(path: list, lex) -> bool:
     from the figure ("had previously put the toll in the city at 5,500")."""
     words = {w for w in lex.roles.get("superseded", {}).get("before", ()) if " " not in w}
     return bool(words) and any(c.dep_ == "advmod" and c.lower_ in words
-                               for t in _own_clauses(path) for c in t.children)
+                               for t in _own_clauses(path, lex) for c in t.children)
 
 
-def _own_clauses(path: list) -> list:
+def _own_clauses(path: list, lex) -> list:
     """The figure's path up to the first adverbial clause ("offered $2
     million to help after the storm that hit on Friday, killing 400"): a
     modal word above it governs another clause. A relative clause does not
@@ -637,9 +637,17 @@ def _own_clauses(path: list) -> list:
         out.append(t)
         if t.dep_ in MODALITY_STOP_DEPS:
             break
-        if t.dep_ == "relcl" and t.head.dep_ in ("nsubj", "nsubjpass"):
-            break  # "the storm, which killed 48, could cost billions": what the subject did is no forecast
+        if t.dep_ == "relcl" and not _holds_a_claim(t.head, lex):
+            break  # "the storm, which killed 48, could cost billions": what a thing did is no forecast
     return out
+
+
+def _holds_a_claim(noun, lex) -> bool:
+    """A noun whose relative clause is its content ("denied reports that said
+    300 died", "rejected a plan that would free 30"), unlike a thing's
+    ("an attack which killed 1,200")."""
+    lemma = noun.lemma_.lower()
+    return lemma in lx.REPORT_NOUNS or lemma in lex.modality_words
 
 
 def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
@@ -647,7 +655,7 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     nearest modal word on the figure's path to its clause root (the words
     themselves, their auxiliaries and markers, the objects of their prepositions)."""
     found = []
-    for t in _own_clauses(path[:14]):
+    for t in _own_clauses(path[:14], lex):
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "xcomp")]
         for prep in t.children:
             if prep.dep_ == "prep" and prep.lower_ not in CONTRAST_PREPS:  # "against all forecasts" is no forecast

@@ -113,6 +113,10 @@ TIME_UNITS = {
 TIME_UNIT_NAMES = {"sec": "second", "min": "minute", "hr": "hour"}
 # Verbs whose subject is what a duration measures ("the voyage takes six hours").
 LASTING_VERBS = frozenset({"take", "last", "span", "run"})
+# Nouns whose relative clause is what they say ("reports that said 300 died"):
+# a denial or a doubt of the noun is a denial of the figure.
+REPORT_NOUNS = frozenset({"report", "claim", "statement", "rumour", "rumor", "allegation", "account", "suggestion",
+                          "estimate", "figure", "assertion", "story"})
 # Nouns that hold what a figure is really of: "96 hours' worth of air", "a
 # 96-hour oxygen supply", "a two-week stock of food" measure the air, the
 # oxygen, the food.

@@ -124,6 +124,9 @@ def test_roles(read, text, surface, role):
     ("The storm, which is known to have claimed 48 lives, could cost insurers billions.", "48", "reported"),
     # what the object says is what is denied
     ("The ministry denied reports that said 300 people died.", "300", "rejected"),
+    ("The government rejected a plan that would free 33 hostages.", "33", "rejected"),
+    # what a thing did, however deep under an offer
+    ("The truce offered a pause in a war sparked by an attack which killed 1,195 people.", "1,195", "reported"),
 ])
 def test_modalities(read, text, surface, modality):
     assert one(read(text), surface).modality == modality
