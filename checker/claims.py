@@ -516,6 +516,8 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
         if ent is not None:
             return _owner_name(ent, pack)
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
+        if depth and path[depth - 1].dep_ == "conj" and path[depth - 1].pos_ in ("VERB", "AUX"):
+            break  # "43 were in X and five were in Y": the clause joined to another is not its owner's
         ent = _entity_of(t, ent_by_token) if depth and t.pos_ == "PROPN" else None
         if ent is not None:
             return _owner_name(ent, pack)
@@ -531,6 +533,9 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
                         if ent is not None and (ent.label_ != "PERSON" or positional):
                             return _owner_name(ent, pack)
                         named = _named_place(obj, ent_by_token)
+                        if not named and obj.pos_ == "PROPN" and any(
+                                c.dep_ == "amod" and c.lower_ in lx.NEAR_WORDS for c in obj.children):
+                            named = _proper_name(obj)  # "in nearby X": a place, whatever the tagger calls it
                         if named:
                             return fold_name(pack.canonical(named))
     return ""

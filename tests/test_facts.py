@@ -88,6 +88,12 @@ def test_two_places_in_one_sentence_each_own_their_figure(read):
     assert one(claims, "120").owner == "adana"
 
 
+def test_a_clause_joined_to_another_names_its_own_place(read):
+    claims = read("The agency said 43 of the dead were in the port of Brava and five were in nearby Lorna de Sal.")
+    assert one(claims, "five").owner == "lorna de sal"
+    assert one(read("Five people died in nearby Kestrel."), "Five").owner == "kestrel"
+
+
 @pytest.mark.parametrize("name", ["Kahramanmaraş", "Kahramanmaras", "Kahramanmaraş's", "the Kahramanmaras", "Kahramanmaras."])
 def test_place_names_fold_accents_possessives_and_articles(name):
     assert fold_name(name) == "kahramanmaras"
