@@ -152,6 +152,8 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         role = "total"
     if m.behaviour == "term" and modality == "proposed":
         modality = "reported"  # a term is a proposal's by nature: "the six-week truce" and "would last six weeks"
+    if m.per_event and modality == "projected":
+        modality = "proposed"  # "will free 500", "is expected to free 620": one occasion's terms, however foretold
     # by_counted keeps what is counted or measured apart, whatever the unit:
     # hostages released are not prisoners released, a truce's length not the war's
     return measure, counted, family, role, modality

@@ -1113,3 +1113,12 @@ def test_things_a_direction_away_from_a_place_are_no_part(read, text, surface, r
 ])
 def test_a_fixed_figure_in_a_definite_phrase_is_taken_as_known(read, text, surface, modality):
     assert one(read(text), surface).modality == modality
+
+
+def test_an_occasions_terms_foretold_or_promised_are_one_fact(run):
+    facts, _ = run([
+        ("Wire", "2025-02-20", "The army will free 500 detainees in the next exchange."),
+        ("Daily", "2025-02-20", "The army is expected to free 620 detainees in the next exchange."),
+    ])
+    freed = [f for f in facts if f.measure == "released"]
+    assert len(freed) == 1 and len(freed[0].claims) == 2
