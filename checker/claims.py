@@ -841,19 +841,31 @@ def _measured_from(after) -> str:
     while k < len(toks) and (toks[k].lower_ in lx.DIRECTIONS or toks[k].text == "-"):
         words.append(toks[k].lower_)
         k += 1
+    coast = [t.lower_ for t in toks[k:k + 4]]
+    if not words and len(coast) == 4 and coast[0] in ("off", "from") and coast[1] == "the" \
+            and coast[2] in lx.COAST_WORDS and coast[3] == "of":
+        k += 4  # "400 miles off the coast of X": from X's coast, whatever the direction
+        name = _name_after(toks[k:k + 6])
+        return f"{name}, coast" if name else ""
     if not words or k >= len(toks) or toks[k].lower_ != "of":
         return ""
     k += 1
+    name = _name_after(toks[k:k + 6])
+    if not name:
+        return ""
+    # "5 miles south of X" and "25 miles north-northwest of X" are two positions
+    return f"{name}, {_compass_point(words)}"
+
+
+def _name_after(toks: list) -> str:
+    """The folded proper name the tokens start with, or empty."""
     name = []
-    for t in toks[k:k + 6]:
+    for t in toks:
         if t.pos_ == "PROPN":
             name.append(t)
         elif name or t.is_punct:
             break
-    if not name:
-        return ""
-    # "5 miles south of X" and "25 miles north-northwest of X" are two positions
-    return f"{fold_name(''.join(t.text_with_ws for t in name))}, {_compass_point(words)}"
+    return fold_name("".join(t.text_with_ws for t in name)) if name else ""
 
 
 _POINTS = {"north": "n", "south": "s", "east": "e", "west": "w", "northern": "n", "southern": "s",

@@ -369,6 +369,7 @@ ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "pr
                             "county", "department"})
 
 # Compass directions: "58 km southwest of Esk" measures from Esk.
+COAST_WORDS = frozenset({"coast", "shore", "coastline", "shores"})
 NEAR_WORDS = frozenset({"nearby", "neighbouring", "neighboring", "adjacent", "neighbour", "neighbor"})
 DIRECTIONS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",

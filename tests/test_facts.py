@@ -1122,3 +1122,15 @@ def test_an_occasions_terms_foretold_or_promised_are_one_fact(run):
     ])
     freed = [f for f in facts if f.measure == "released"]
     assert len(freed) == 1 and len(freed[0].claims) == 2
+
+
+def test_a_distance_off_a_coast_is_measured_from_that_coast(run):
+    facts, flags = run([
+        ("Wire", "2025-06-20", "The wreck lies 400 nautical miles off the coast of Kestrel Island."),
+        ("Daily", "2025-06-20", "The wreck lies 370 miles from the coast of Kestrel Island."),
+        ("Post", "2025-06-20", "The wreck lies 380 miles south of Kestrel Island."),
+    ])
+    coast = [f for f in facts if f.owner == "kestrel island, coast"]
+    assert len(coast) == 1 and len(coast[0].claims) == 2
+    # 400 nautical miles is about 460 miles: the two accounts of the coast cannot both be right
+    assert [f.code for f in flags if f.fact == coast[0].description] == ["CK101"]
