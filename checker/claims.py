@@ -437,14 +437,16 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
                abs(t.i - anchor.i), d, across)
         if best is None or key < best[0]:
             best = (key, name, t)
-    if by_unit and (best is None or best[0][3] > 2 or best[1] == by_unit
+    # a unit the figure hangs on ("gusts of 205 mph": 205, mph, of, gusts) is no step away from its words
+    through_unit = 1 if q.start <= anchor.head.idx < q.end and anchor.head.i != anchor.i else 0
+    if by_unit and (best is None or best[0][3] > 2 + through_unit or best[1] == by_unit
                     or lex.measures[best[1]].families != lex.measures[by_unit].families):
         return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
     if best is not None:
         # a modifier that names a narrower measure of the same kind refines it
         # ("insured losses" are not all the losses)
         narrower = next((name for t, name in triggers if t.head.i == best[2].i and t.i != best[2].i
-                         and t.dep_ in ("amod", "compound") and name != best[1]
+                         and t.dep_ in ("amod", "compound") and name != best[1] and name != by_unit
                          and lex.measures[name].families == lex.measures[best[1]].families), None)
         if narrower is not None:
             best = (best[0], narrower, best[2])

@@ -61,6 +61,10 @@ def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
     ("Some 5,000 residents were evacuated from the coast.", "Some 5,000", "evacuated"),
     ("The quake had a magnitude of 6.4.", "6.4", "magnitude"),
     ("Winds reached 150 mph before landfall.", "150 mph", "speed"),
+    # a gust is a gust, however the unit or a broader word hangs by it
+    ("The storm brought gusts of 205 mph.", "205 mph", "gust speed"),
+    ("A station recorded a 205 mph wind gust.", "205 mph", "gust speed"),
+    ("The storm had sustained winds of 165 mph.", "165 mph", "speed"),
     # people sent to help are not people something befell, even beside a toll
     ("The storm killed 27 people, and the army has deployed 10,000 troops to help.", "10,000 troops", "deployed"),
     ("About 1,700 soldiers and police officers have been sent to the port.", "About 1,700", "deployed"),
