@@ -5,6 +5,8 @@ domain knowledge (which figures name which fact) lives in `rules/`.
 """
 from __future__ import annotations
 
+import re
+
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -369,6 +371,9 @@ ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "pr
                             "county", "department"})
 
 # Compass directions: "58 km southwest of Esk" measures from Esk.
+# A reading "on" a named scale carries no unit, whatever word stood before it
+# ("7 degrees on the Richter scale", "a 5 on the Beaufort scale").
+UNITLESS_SCALE_RE = re.compile(r"\s+on\s+the\s+[A-Za-z-]+\s+scale\b", re.IGNORECASE)
 COAST_WORDS = frozenset({"coast", "shore", "coastline", "shores"})
 NEAR_WORDS = frozenset({"nearby", "neighbouring", "neighboring", "adjacent", "neighbour", "neighbor"})
 DIRECTIONS = frozenset({

@@ -1070,6 +1070,8 @@ def find_quantities(doc) -> list[Quantity]:
 
     for q in found:
         _near_bound(q)
+        if q.unit and lx.UNITLESS_SCALE_RE.match(text, q.end):
+            q.unit = ""  # "7 degrees on the Richter scale": a scale's reading has no unit
         if q.trend != "level" and q.unit == "day" and _OFFSET_AFTER_RE.match(text, q.end):
             q.trend = "level"  # "contact was lost 90 minutes after": a point in time, not a loss of 90 minutes
     found.sort(key=lambda q: q.start)
