@@ -150,6 +150,8 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         # an earlier figure of a fixed fact is a revision of it (both cannot be
         # right); of a running total, an earlier point of it (one fact, never compared)
         role = "total"
+    if role == "conversion":
+        role = "total"  # "165 mph (266 km/h)": the bracket restates its figure's fact (CK107 judges it)
     if m.behaviour == "term" and modality == "proposed":
         modality = "reported"  # a term is a proposal's by nature: "the six-week truce" and "would last six weeks"
     if m.per_event and modality == "projected":
@@ -361,15 +363,17 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
             fact.sure[c.id] = round(sure, 3)
             c.fact = fid
     for fact in facts.values():
+        # what the sources state, each figure once: a bracketed conversion repeats its figure
+        stated = [c for c in fact.claims if c.role != "conversion"]
         if fact.behaviour == "fixed":  # a toll that grows takes many values by nature
-            clusters = value_clusters(fact.claims)
+            clusters = value_clusters(stated)
             sources = lambda cl: len({c.source_id for c in cl})  # noqa: E731
             if len(clusters) > 2:
                 top = sources(clusters[0])
                 fact.coherence = 1.0 if top >= 2 and top >= sources(clusters[1]) * 2 else 0.6
             fact.dominant = {c.id for c in clusters[0]} if clusters else set()
         elif fact.behaviour == "term":
-            fact.consensus = consensus_of(fact.claims)
+            fact.consensus = consensus_of(stated)
     return sorted(facts.values(), key=lambda f: (-len(f.claims), f.description))
 
 
@@ -613,6 +617,8 @@ class Aligner:
             return None  # a change ("rose by 5%"), not a level
         if claim.role == "superseded" and metric.over_time != "fixed":
             return None  # "up from 30 a day earlier": the running total's past, not a rival figure
+        if claim.role == "conversion":
+            return None  # the figure it restates stands for it
         if q.kind == "categorical":
             if self.is_whole_group(claim) or re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen)\b",
                                                         (q.group or q.surface or "").lower()):

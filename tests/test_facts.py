@@ -1138,3 +1138,16 @@ def test_a_distance_off_a_coast_is_measured_from_that_coast(run):
     assert len(coast) == 1 and len(coast[0].claims) == 2
     # 400 nautical miles is about 460 miles: the two accounts of the coast cannot both be right
     assert [f.code for f in flags if f.fact == coast[0].description] == ["CK101"]
+
+
+def test_a_bracketed_conversion_belongs_to_its_figures_fact_and_is_not_counted_twice(run):
+    facts, flags = run([
+        ("Wire", "2025-06-20", "The quake struck at a depth of 18 km (11 miles), the survey said."),
+        ("Daily", "2025-06-20", "The quake struck at a depth of 8 km, the institute said."),
+        ("Post", "2025-06-20", "The quake struck at a depth of 8 km."),
+    ])
+    depth = [f for f in facts if f.measure == "depth"]
+    assert len(depth) == 1 and len(depth[0].claims) == 4  # the bracket restates its figure's fact
+    # the restatement is no second source for 18 km, and is never compared itself
+    assert all(c.role != "conversion" for f in flags for c in f.claims)
+    assert {c.quantity.surface for c in depth[0].claims if c.id in depth[0].dominant} == {"8 km"}
