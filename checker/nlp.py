@@ -189,10 +189,62 @@ def resolve_model_name(name: str | None = None) -> str:
     )
 
 
+def import_spacy():
+    """spaCy, imported without its command line. spaCy's package imports
+    `spacy.cli` (typer, rich, requests, weasel: an eighth of a second, a
+    seventh of a pre-commit check) only to offer `spacy.info`. While spaCy
+    imports, `spacy.cli` is an empty package over the real folder and
+    `spacy.cli.info` a stand-in whose `info` imports the real one when
+    called; afterwards `spacy.cli` imports for real whenever asked for. If
+    spaCy will not import that way, it is imported as it is."""
+    import sys
+
+    if "spacy" in sys.modules:
+        import spacy
+
+        return spacy
+    import os
+    import types
+
+    spec = importlib.util.find_spec("spacy")
+    folder = os.path.join(os.path.dirname(spec.origin), "cli") if spec and spec.origin else None
+    if folder is None or not os.path.isfile(os.path.join(folder, "info.py")):
+        import spacy
+
+        return spacy
+    package = types.ModuleType("spacy.cli")
+    package.__path__ = [folder]
+    info = types.ModuleType("spacy.cli.info")
+
+    def real_info(*args, **kwargs):
+        from spacy.cli.info import info as found
+
+        return found(*args, **kwargs)
+
+    info.info = real_info
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = package, info
+    try:
+        import spacy
+    except Exception:  # noqa: BLE001 - this spaCy needs its command line after all: import it whole
+        for name in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy
+
+        return spacy
+    finally:
+        for name, stand_in in (("spacy.cli.info", info), ("spacy.cli", package)):
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+        done = sys.modules.get("spacy")
+        if done is not None and getattr(done, "cli", None) is package:
+            del done.cli
+    return spacy
+
+
 @lru_cache(maxsize=4)
 def load_bare(name: str | None = None):
     """The plain spaCy pipeline, without checker's component (used by `bench`)."""
-    import spacy
+    spacy = import_spacy()
 
     return spacy.load(resolve_model_name(name))
 
@@ -200,8 +252,7 @@ def load_bare(name: str | None = None):
 @lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None):
     """The spaCy pipeline with checker's component added; loaded once per process."""
-    import spacy
-
+    spacy = import_spacy()
     _install_component()
     nlp = spacy.load(resolve_model_name(name))
     if "parser" in nlp.pipe_names:

@@ -5,7 +5,9 @@ plain function that can be tested alone.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -543,13 +545,20 @@ def _extract_into(cfg: Config, store, key: str, pack: RulePack, todo: list[Sourc
             result.parsed += 1
 
 
-def _to_extract(store, key: str, sources: list[Source]) -> tuple[list[Source], dict[tuple[str, str], int]]:
+def _to_extract(store, key: str, sources: list[Source],
+                counts: bool = True) -> tuple[list[Source], dict[tuple[str, str], int]]:
     """The sources with no cached claims (with their text), and the claim
-    counts of those cached."""
+    counts of those cached (none with `counts=False`: the check reads only
+    which of its sources lack claims, every source being stored first)."""
     todo: list[Source] = []
-    cached_counts = store.claim_counts(key)  # claims are read only if they are compared
+    if counts:
+        cached_counts = store.claim_counts(key)  # claims are read only if they are compared
+        missing = lambda s: (s.id, s.content_hash) not in cached_counts  # noqa: E731
+    else:
+        cached_counts, lacking = {}, store.stored_without(key, "claims")
+        missing = lambda s: (s.id, s.content_hash) in lacking  # noqa: E731
     for s in sources:
-        if (s.id, s.content_hash) not in cached_counts:
+        if missing(s):
             if not s.text:  # an unchanged file read from the cache: its text is stored
                 s = store.get_source(s.id) or s
             todo.append(s)
@@ -562,9 +571,9 @@ def _ensure_keys(store, key: str, keyer, sources: list[Source], claims_by_source
     from .factkeys import keys_signature
 
     store.reset_keys(keys_signature(key))
-    known = store.keyed_sources(key)
+    lacking = store.stored_without(key, "keys")  # every source of `sources` is stored
     for s in sources:
-        if (s.id, s.content_hash) in known:
+        if (s.id, s.content_hash) not in lacking:
             continue
         claims = claims_by_source.get(s.id)
         if claims is None:
@@ -757,6 +766,57 @@ class CheckResult:
         self.parsed = 0
 
 
+def _judged_keys(store, key: str, pack: RulePack, keyer, sources: list[Source],
+                 claims_by_source: dict[str, list[Claim]]) -> set[str]:
+    """judged_keys of each of `sources` (their claims as just extracted, else as cached)."""
+    out: set[str] = set()
+    for s in sources:
+        claims = claims_by_source.get(s.id)
+        if claims is None:
+            claims = store.get_claims(s.id, s.content_hash, key) or []
+        out |= judged_keys(pack, keyer, claims)
+    return out
+
+
+def judged_keys(pack: RulePack, keyer, claims: list[Claim]) -> set[str]:
+    """The fact keys in which some of one source's `claims` is compared at
+    all. A figure no block takes (a projection, a vague amount while vague
+    figures are not compared, "all the hostages") and that carries no
+    conversion is in no flag, so the check need not read a key holding only
+    such figures of its article. Whether a figure gets a slot is its own
+    business (its fact's role and modality are its group key's; its metric
+    and interval its own), so its facts built from its source's figures
+    alone decide it as the whole corpus's would."""
+    from .facts import Aligner, build_facts
+    from .rulepack import Settings
+
+    out: set[str] = set()
+    settings = Settings.from_pack(pack)
+    for k, members in keyer.split(claims).items():
+        mine = [dataclasses.replace(c) for _, c in members]  # copies: the facts stage sets each one's fact
+        aligner = Aligner(pack, settings, build_facts(mine, pack))
+        if any(c.restated_as is not None or aligner.slot(c) is not None for c in mine):
+            out.add(k)
+    return out
+
+
+@contextmanager
+def _collector_off():
+    """No cyclic garbage collection inside: the check's corpus records and
+    the claims of its keys live until it ends, and the collector would only
+    walk them (and the parser's objects) again and again. Extraction, whose
+    size the corpus decides on a first run, keeps it."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> CheckResult:
     """Compare `new_sources` with the corpus of `files` (already listed) as
     `scan(cfg, files, extra_sources=new_sources, store_flags=False)` would,
@@ -772,24 +832,27 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> 
     store = Store(cfg.cache_path)
     try:
         store.begin_write()
-        sources, problems = read_corpus(cfg, [str(p) for p in files], store=store, files=files) \
-            if files else ([], [])
+        with _collector_off():
+            sources, problems = read_corpus(cfg, [str(p) for p in files], store=store, files=files) \
+                if files else ([], [])
         new_ids = {s.id for s in new_sources}
         sources = [s for s in sources if s.id not in new_ids] + list(new_sources)
         scratch = ScanResult()
         scratch.problems = problems
-        todo, _counts = _to_extract(store, key, sources)
         hashes = store.source_hashes()
         for s in sources:
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
+        todo, _counts = _to_extract(store, key, sources, counts=False)
         claims_by_source: dict[str, list[Claim]] = {}
         _extract_into(cfg, store, key, pack, todo, scratch, claims_by_source)
         keyer = Keyer(pack)
         _ensure_keys(store, key, keyer, sources, claims_by_source)
         current = {s.id: s.content_hash for s in sources}
         fact_keys = store.keys_of(key, [(sid, current[sid]) for sid in new_ids if sid in current]) or set()
-        out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids)
+        fact_keys &= _judged_keys(store, key, pack, keyer, new_sources, claims_by_source)
+        with _collector_off():
+            out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids)
         out.keys = _flag_keys(keyer, out.flags)
         out.corpus = len(sources) - len(new_sources)
         out.problems = scratch.problems

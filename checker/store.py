@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UserError
-from .model import Claim, Flag, Quantity, Source
+from .model import Claim, Flag, Quantity, Source, sha1
 
 SCHEMA_VERSION = 4
 # Flags read at a time by `iter_flags` (checker flags streams them).
@@ -119,24 +119,116 @@ def _flag_rows(flags: list[Flag]) -> list[tuple]:
     return rows
 
 
-_DEFAULTS: tuple[dict, dict] | None = None
+class KeyedClaim(Claim):
+    """A claim read back from its fact key's row (Store.claims_of_keys): its
+    id was stored with it, and its sentence is decoded only when something
+    reads it. A check compares thousands of such claims and quotes a few;
+    hashing and decoding every sentence was a third of its comparison."""
+
+    @property
+    def id(self) -> str:
+        found = self.__dict__.get("_id")
+        return found if found is not None else sha1(self.content_key())[:12]
+
+    def __getattr__(self, name: str):
+        # Only called for what the instance lacks: the sentence of a row not yet decoded.
+        if name == "sentence":
+            found = self.__dict__.get("_row")
+            if found is not None:
+                row, k = found
+                sentence = self.__dict__["sentence"] = row.sentences()[k]
+                del self.__dict__["_row"]
+                return sentence
+        raise AttributeError(name)
+
+    def __getstate__(self) -> dict:
+        # Whole, as a Claim would be: the row's other sentences stay behind.
+        if "sentence" not in self.__dict__:
+            self.sentence  # noqa: B018 - decodes it
+        return dict(self.__dict__)
 
 
-def _field_defaults(cls) -> dict:
+class _Sentences:
+    """The sentences of one fact-key row, parsed when the first is asked for.
+    It refers to no claim (each claim refers to it), so claims read and
+    dropped are freed at once, without the cyclic collector."""
+
+    __slots__ = ("text", "parsed")
+
+    def __init__(self, text: str):
+        self.text, self.parsed = text, None
+
+    def sentences(self) -> list[str]:
+        if self.parsed is None:
+            self.parsed, self.text = json.loads(self.text), ""
+        return self.parsed
+
+
+@functools.lru_cache(maxsize=1)
+def _row_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields of a claim a fact-key row holds, in order (its source id is
+    the row's, its sentence on the row's second line), and a quantity's. The
+    stored keys are dropped whenever checker's code changes, so a row is
+    always read with the order it was written in."""
     import dataclasses
 
-    out = {}
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            out[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            out[f.name] = f.default_factory()
+    return (tuple(f.name for f in dataclasses.fields(Claim) if f.name not in ("source_id", "sentence")),
+            tuple(f.name for f in dataclasses.fields(Quantity)))
+
+
+def _key_row(members: list[tuple[int, Claim]]) -> str:
+    """A fact-key row: one line of [index in the source, id, the claim's
+    fields in _row_fields order, its quantity's and its restatement's as
+    lists], then one line of the sentences, so a reader parses the sentences
+    only when asked (names are not repeated: the check reads thousands)."""
+    names, quantity_names = _row_fields()
+    rows, sentences = [], []
+    for i, c in members:
+        d = c.to_dict()
+        sentences.append(d["sentence"])
+        d["quantity"] = [d["quantity"][k] for k in quantity_names]
+        if d.get("restated_as") is not None:
+            d["restated_as"] = [d["restated_as"][k] for k in quantity_names]
+        rows.append([i, d["id"], [d[k] for k in names]])
+    # json.dumps writes no raw newline: the first one ends the claims
+    return json.dumps(rows) + "\n" + json.dumps(sentences)
+
+
+def _read_key_row(source_id: str, text: str) -> list[tuple[str, int, KeyedClaim]]:
+    """(source id, index in the source, claim) for each claim of a fact-key row (_key_row)."""
+    return _read_key_rows([(source_id, text)])
+
+
+def _read_key_rows(rows: list[tuple[str, str]]) -> list[tuple[str, int, KeyedClaim]]:
+    """(source id, index in the source, claim) for each claim of fact-key rows
+    given as (source id, row text). Their claim lines are parsed as one JSON
+    document (a check reads thousands of one-claim rows), and claims are
+    built without __init__, with every field as Claim.from_dict sets it
+    (each list its own: JSON makes a new one each time)."""
+    names, quantity_names = _row_fields()
+    heads, tails = [], []
+    for _, text in rows:
+        head, _, tail = text.partition("\n")
+        heads.append(head)
+        tails.append(tail)
+    new = object.__new__
+    out: list[tuple[str, int, KeyedClaim]] = []
+    for (source_id, _), tail, members in zip(rows, tails, json.loads("[" + ",".join(heads) + "]")):
+        row = _Sentences(tail)
+        for k, (i, cid, values) in enumerate(members):
+            c = new(KeyedClaim)
+            fields = dict(zip(names, values))
+            q = new(Quantity)
+            q.__dict__ = dict(zip(quantity_names, fields["quantity"]))
+            fields["quantity"] = q
+            if fields["restated_as"] is not None:
+                r = new(Quantity)
+                r.__dict__ = dict(zip(quantity_names, fields["restated_as"]))
+                fields["restated_as"] = r
+            fields["source_id"], fields["_id"], fields["_row"] = source_id, cid, (row, k)
+            c.__dict__ = fields
+            out.append((source_id, i, c))
     return out
-
-
-def _is_default(defaults: dict, key: str, value) -> bool:
-    """The value is its field's default, of the same type (0 is not 0.0 in the JSON)."""
-    return key in defaults and type(value) is type(defaults[key]) and value == defaults[key]
 
 
 def _digest(row: tuple) -> str:
@@ -570,24 +662,21 @@ class Store:
         self.set_meta("keys_for", signature)
         return True
 
+    def stored_without(self, extractor: str, what: str) -> set[tuple[str, str]]:
+        """(id, content hash) of the stored sources that have no cached claims
+        (`what="claims"`) or no fact keys (`what="keys"`) under `extractor`.
+        Callers store every source they compare first (put_source), so these
+        are all of theirs that lack them: a check of a large corpus reads the
+        few, not a row per source."""
+        table = {"claims": "claims", "keys": "claim_places"}[what]
+        return set(self.db.execute(
+            f"SELECT s.id, s.content_hash FROM sources s WHERE NOT EXISTS (SELECT 1 FROM {table} t"
+            " WHERE t.source_id = s.id AND t.content_hash = s.content_hash AND t.extractor = ?)", (extractor,)))
+
     def keyed_sources(self, extractor: str) -> set[tuple[str, str]]:
         """(source id, content hash) of every extraction whose keys are stored."""
         rows = self.db.execute("SELECT source_id, content_hash FROM claim_places WHERE extractor=?", (extractor,))
         return set(rows)
-
-    @staticmethod
-    def _compact(c: Claim) -> dict:
-        """A claim's dict without its id and the fields left at their defaults
-        (Claim.from_dict restores them): the check reads thousands of these."""
-        global _DEFAULTS
-        if _DEFAULTS is None:
-            _DEFAULTS = (_field_defaults(Claim), _field_defaults(Quantity))
-        claim_defaults, quantity_defaults = _DEFAULTS
-        d = c.to_dict()
-        d.pop("id", None)
-        q = d["quantity"]
-        d["quantity"] = {k: v for k, v in q.items() if not _is_default(quantity_defaults, k, v)}
-        return {k: v for k, v in d.items() if not _is_default(claim_defaults, k, v)}
 
     @_writes
     def put_claim_keys(self, source_id: str, content_hash: str, extractor: str,
@@ -596,8 +685,7 @@ class Store:
                         (source_id, content_hash, extractor))
         self.db.executemany(
             "INSERT INTO claim_keys VALUES (?,?,?,?,?)",
-            [(source_id, content_hash, extractor, key, json.dumps([[i, self._compact(c)] for i, c in members]))
-             for key, members in split.items()])
+            [(source_id, content_hash, extractor, key, _key_row(members)) for key, members in split.items()])
         self.db.execute("INSERT OR REPLACE INTO claim_places VALUES (?,?,?,?)",
                         (source_id, content_hash, extractor, json.dumps(places)))
 
@@ -619,14 +707,11 @@ class Store:
         source is in `current` (source id -> content hash) at that hash."""
         out: list[tuple[str, int, Claim]] = []
         for key in sorted(set(keys)):
-            # Callers store every source of `current` first; the join skips the
-            # claims of sources no longer stored without reading them.
-            rows = self.db.execute("SELECT k.source_id, k.content_hash, k.claims_json FROM claim_keys k"
-                                   " JOIN sources s ON s.id = k.source_id AND s.content_hash = k.content_hash"
-                                   " WHERE k.extractor=? AND k.key=?", (extractor, key))
-            for sid, digest, blob in rows:
-                if current.get(sid) == digest:
-                    out.extend((sid, i, Claim.from_dict(d)) for i, d in json.loads(blob))
+            # Rows of other contents (files edited since) are skipped before they
+            # are parsed; joining `sources` to skip them in SQL cost more than it saved.
+            rows = self.db.execute("SELECT source_id, content_hash, claims_json FROM claim_keys"
+                                   " WHERE extractor=? AND key=?", (extractor, key))
+            out.extend(_read_key_rows([(sid, blob) for sid, digest, blob in rows if current.get(sid) == digest]))
         return out
 
     def places_of(self, extractor: str, current: dict[str, str], ids: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -636,9 +721,13 @@ class Store:
         # One pass over the small table beats a query per source.
         rows = self.db.execute("SELECT source_id, content_hash, places FROM claim_places"
                                " WHERE extractor=? AND places != '[]'", (extractor,))
+        read: dict[str, frozenset[str]] = {}  # a story's sources share a few lists of places
         for sid, digest, places in rows:
             if sid in wanted and current.get(sid) == digest:
-                out[sid] = frozenset(json.loads(places))
+                found = read.get(places)
+                if found is None:
+                    found = read[places] = frozenset(json.loads(places))
+                out[sid] = found
         return out
 
     # ---------------------------------------------------------- flags

@@ -79,3 +79,40 @@ def test_a_flag_of_the_focused_source_outranked_by_another_pair_is_not_reported(
     whole = compare(_copies(claims), pack)
     involving = lambda flags: sorted(f.id for f in flags if any(c.source_id == "new.txt" for c in f.claims))  # noqa: E731
     assert involving(compare(_copies(claims), pack, focus={"new.txt"})) == involving(whole)
+
+
+def _varied(claim: Claim, rng: random.Random) -> Claim:
+    """The claim, sometimes a projection or a proposal, a vague amount or a whole group."""
+    claim.modality = rng.choice(["reported", "reported", "reported", "projected", "proposed"])
+    form = rng.random()
+    if form < 0.15:
+        claim.quantity = Quantity(low=claim.quantity.low, high=(claim.quantity.high or 0) * 10, kind="vague",
+                                  surface="dozens of", unit=claim.quantity.unit)
+    elif form < 0.25:
+        claim.quantity = Quantity(low=None, high=None, kind="categorical", surface="all the passengers",
+                                  group="passengers", unit=claim.quantity.unit)
+    return claim
+
+
+def test_a_key_where_the_focused_source_has_no_compared_figure_holds_none_of_its_flags():
+    """The check reads only the keys where its article has a figure that is
+    compared at all (pipeline.judged_keys, from the article's figures alone);
+    every flag a whole comparison gives the article lies in one of them."""
+    from checker.factkeys import Keyer
+    from checker.pipeline import judged_keys
+
+    pack = load_rulepack([])
+    keyer = Keyer(pack)
+    missed, skipped = [], 0
+    for seed in range(400):
+        claims, mine = _corpus(seed)
+        rng = random.Random(-seed)
+        claims = [_varied(c, rng) for c in claims]
+        own = [c for c in _copies(claims) if c.source_id == mine]
+        judged = judged_keys(pack, keyer, own)
+        skipped += len(set(keyer.split(own)) - judged)
+        for f in compare(_copies(claims), pack):
+            keys = {keyer.key(c) for c in f.claims if c.source_id == mine}
+            if keys and not keys & judged:
+                missed.append(seed)
+    assert missed == [] and skipped > 50

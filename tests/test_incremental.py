@@ -240,18 +240,38 @@ def test_flags_removed_behind_the_index_are_stored_again(corpus, nlp, capsys):
 
 
 def test_claims_stored_by_fact_key_come_back_as_they_were(seed_claims):
-    """Fact-key rows leave out a claim's id and its fields at their defaults;
-    reading them gives the claims the full rows give, field for field and type for type."""
-    from checker.model import Claim
-    from checker.store import Store
+    """Fact-key rows leave out a claim's source id, id, sentence and fields at
+    their defaults; reading them gives the claims the full rows give, field
+    for field and type for type, with the same ids, and each its own lists."""
+    import dataclasses
+
+    from checker.model import Claim, Quantity
+    from checker.store import _key_row, _read_key_row
 
     claims = [c for cl in seed_claims.values() for c in cl]
     assert len(claims) > 20
+    # One with its conversion in brackets, one with every list empty.
+    claims.append(dataclasses.replace(claims[0], restated_as=Quantity(700.0, 700.0, "exact", unit="metre",
+                                                                      surface="700 m")))
+    claims.append(dataclasses.replace(claims[1], actors=[], places=[], scope=[]))
+    by_source: dict[str, list] = {}
     for c in claims:
-        back = Claim.from_dict(json.loads(json.dumps(Store._compact(c))))
-        full = Claim.from_dict(json.loads(json.dumps(c.to_dict())))
-        assert back == full and json.dumps(back.to_dict()) == json.dumps(full.to_dict())
-    assert any(len(json.dumps(Store._compact(c))) < len(json.dumps(c.to_dict())) for c in claims)
+        by_source.setdefault(c.source_id, []).append(c)
+    for sid, mine in by_source.items():
+        row = _key_row(list(enumerate(mine)))
+        back = _read_key_row(sid, json.loads(json.dumps(row)))
+        assert [(s, i) for s, i, _ in back] == [(sid, i) for i in range(len(mine))]
+        ids = [b.id for _, _, b in back]  # read before any sentence is
+        for (_, _, b), c in zip(back, mine):
+            full = Claim.from_dict(json.loads(json.dumps(c.to_dict())))
+            assert json.dumps(b.to_dict()) == json.dumps(full.to_dict())
+            assert [getattr(b, f.name) for f in dataclasses.fields(Claim)] == \
+                [getattr(full, f.name) for f in dataclasses.fields(Claim)]
+            assert all(type(getattr(b, f.name)) is type(getattr(full, f.name)) for f in dataclasses.fields(Claim))
+        assert ids == [c.id for c in mine]
+        lists = [id(getattr(b, name)) for _, _, b in back for name in ("actors", "places", "scope")]
+        assert len(set(lists)) == len(lists)
+    assert len(_key_row([(0, claims[0])])) < len(json.dumps(claims[0].to_dict()))
 
 
 def test_the_check_command_ends_with_its_output_and_exit_code(corpus, nlp, capsys):
@@ -309,3 +329,71 @@ def test_conversion_flags_are_the_same_from_a_scan_a_check_and_a_rescan(corpus, 
         line, col = map(int, where.split(":")[1:])
         at.add(next(figure for _, (figure, _) in rescanned if text[line - 1][col - 1:].startswith(figure)))
     assert at == {"9 feet", "12 feet"}
+
+
+def test_a_story_metric_read_from_sentences_gives_the_check_the_flags_of_a_full_comparison(corpus, nlp, capsys):
+    """Claims read by fact key decode their sentences only when something
+    reads one; a story-pack metric that matches figures by the words of their
+    sentence reads every one. The check must give the flags a comparison of
+    the whole corpus from nothing gives for its article, metric for metric."""
+    import shutil
+
+    from checker.config import load_config
+    from checker.pipeline import check_sources, list_corpus, scan
+    from checker.sources import load_sources
+
+    write(corpus / "story.yaml", "kind: metrics\nmetrics:\n  - name: velm-homes\n    description: homes destroyed in Velm\n"
+                                 "    counted: [home]\n    over_time: cumulative\n    cues: ['destroy']\n")
+    write(corpus / "pyproject.toml", '[tool.checker]\nsources = ["news"]\nrules = ["story.yaml"]\n')
+    set_back(corpus / "pyproject.toml")
+    _scan(capsys)
+    new = corpus / "news" / "5.txt"
+    write(new, "The floods destroyed 200 homes in Velm on Friday, a rescuer said.\n")
+    set_back(new)
+    cfg = load_config(corpus)
+    articles, _ = load_sources([str(new)], root=cfg.root)
+    others = [p for p in list_corpus(cfg) if not p.endswith("5.txt")]
+    checked = check_sources(cfg, others, articles)
+    # What a comparison of every claim, none read back by key, says of the article
+    shutil.rmtree(corpus / ".checker")
+    whole = [f for f in scan(load_config(corpus)).flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert any(f.metric == "velm-homes" for f in whole)  # the sentences' words decided the metric
+    mine = [f for f in checked.flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert [json.dumps(f.to_dict()) for f in mine] == [json.dumps(f.to_dict()) for f in whole]
+
+
+def test_the_check_reads_no_key_where_its_article_has_no_compared_figure(corpus, nlp, capsys, monkeypatch):
+    """A projection is compared with nothing: a key holding only projections
+    of the checked article is not read, and the check still gives the flags a
+    comparison of the whole corpus from nothing gives for its article."""
+    import shutil
+
+    from checker.config import load_config
+    from checker.pipeline import check_sources, list_corpus, scan
+    from checker.sources import load_sources
+    from checker.store import Store
+
+    write(corpus / "news" / "6.txt", "The floods could destroy as many as 2,000 homes in Velm, the agency warned.\n")
+    set_back(corpus / "news" / "6.txt")
+    _scan(capsys)
+    new = corpus / "news" / "5.txt"
+    write(new, "Forecasters expect the floods to destroy 900 homes in Velm.\n"
+               "The floods destroyed 200 homes in Velm on Friday, a rescuer said.\n")
+    set_back(new)
+    asked: list[str] = []
+    real = Store.claims_of_keys
+
+    def spy(self, extractor, keys, current):
+        asked.extend(keys)
+        return real(self, extractor, keys, current)
+
+    monkeypatch.setattr(Store, "claims_of_keys", spy)
+    cfg = load_config(corpus)
+    articles, _ = load_sources([str(new)], root=cfg.root)
+    checked = check_sources(cfg, [p for p in list_corpus(cfg) if not p.endswith("5.txt")], articles)
+    assert [k.split("\x1f")[-1] for k in asked] == ["reported"]  # the projections' key was not read
+    mine = [f for f in checked.flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert [f.code for f in mine] == ["CK104"]
+    shutil.rmtree(corpus / ".checker")
+    whole = [f for f in scan(load_config(corpus)).flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert [json.dumps(f.to_dict()) for f in mine] == [json.dumps(f.to_dict()) for f in whole]

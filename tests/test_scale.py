@@ -204,6 +204,27 @@ def test_a_scan_with_nothing_to_parse_imports_no_spacy(seeds_copy, nlp, capsys):
     assert loaded == []
 
 
+def test_the_pipeline_loads_without_spacys_command_line_which_still_imports_when_asked():
+    """spaCy's package imports its command line (typer, rich, requests) only
+    to offer `spacy.info`; checker's pipeline parses without it, and the
+    command line is still there, whole, for whoever imports it."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from checker.nlp import load_pipeline; nlp = load_pipeline(None); "
+            "doc = nlp('Floods destroyed 300 homes in Velm.'); "
+            "before = sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'requests', 'weasel')"
+            " or m.startswith('spacy.cli')); "
+            "import spacy, spacy.cli; from spacy.cli.info import info; "
+            "print(json.dumps([len(doc._.quantities), before, spacy.cli.download.__module__, info.__module__,"
+            " 'typer' in sys.modules, callable(spacy.info)]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    found, before, download, info, typer, info_callable = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert found >= 1 and before == []
+    assert (download, info, typer, info_callable) == ("spacy.cli.download", "spacy.cli.info", True, True)
+
+
 def _age(path: Path, seconds: int = 60) -> None:
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
