@@ -438,7 +438,8 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         if best is None or key < best[0]:
             best = (key, name, t)
     # a unit the figure hangs on ("gusts of 205 mph": 205, mph, of, gusts) is no step away from its words
-    through_unit = 1 if q.start <= anchor.head.idx < q.end and anchor.head.i != anchor.i else 0
+    through_unit = 1 if (q.start <= anchor.head.idx < q.end and anchor.head.i != anchor.i
+                         and best is not None and best[2].pos_ == "NOUN") else 0
     if by_unit and (best is None or best[0][3] > 2 + through_unit or best[1] == by_unit
                     or lex.measures[best[1]].families != lex.measures[by_unit].families):
         return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
