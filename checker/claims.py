@@ -638,8 +638,10 @@ def _said_before(path: list, lex) -> bool:
 def _own_clauses(path: list, lex) -> list:
     """The figure's path up to the first adverbial clause ("offered $2
     million to help after the storm that hit on Friday, killing 400"): a
-    modal word above it governs another clause. A relative clause does not
-    stop it: in "denied reports that say 300 died" the denial is the figure's."""
+    modal word above it governs another clause. A relative clause stops it
+    unless it is a report's or a plan's content: in "denied reports that say
+    300 died" the denial is the figure's, in "an attack which killed 1,200"
+    nothing above is."""
     out = []
     for t in path:
         out.append(t)
@@ -914,8 +916,7 @@ def _presupposed(anchor, noun) -> bool:
     "its 21-foot hull", "all five on board"): it describes a thing the
     sentence takes as known, whatever its verb hopes or plans."""
     head = noun if noun is not None and anchor.head.i == noun.i else anchor
-    return _all_of(anchor) or any(c.dep_ in ("det", "poss") and (c.lower_ in ("the", "its", "their", "his", "her")
-                                                              or c.dep_ == "poss") and c.i < anchor.i
+    return _all_of(anchor) or any(((c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss") and c.i < anchor.i
                                   for c in head.children)
 
 
@@ -927,8 +928,10 @@ def _all_of(anchor) -> bool:
 
 
 def _group_measure(triggers: list, head, q: Quantity, lex) -> str:
-    """The measure a group's own words name ("people on board", "crew
+    """The fixed measure a group's own words name ("people on board", "crew
     members"), not counting the clauses that say what befell it."""
+    from .units import coarse_family
+
     words = {t.i for t in head.subtree}
     for t in head.subtree:
         if t.i != head.i and t.dep_ in CLAUSE_DEPS:
@@ -938,12 +941,11 @@ def _group_measure(triggers: list, head, q: Quantity, lex) -> str:
         if t.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ"):
             break
         words.add(t.i)
-    from .units import coarse_family
-
     family = coarse_family(q.unit)
     for t, name in triggers:
-        fits = lex.measures[name].families
-        if t.i in words and not t.like_num and (not fits or family in fits) and lex.measures[name].behaviour == "fixed":
+        m = lex.behaviour(name)
+        if (t.i in words and not t.like_num and m is not None and m.behaviour == "fixed"
+                and (not m.families or family in m.families)):
             return name
     return ""
 
