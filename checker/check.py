@@ -161,7 +161,6 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     from .pipeline import check_sources, list_corpus
     from .report import status_of
     from .sources import SourceNote, load_sources
-    from .store import Store
 
     out = out or sys.stdout
     threshold = SEVERITY_LEVEL[fail_on]
@@ -202,25 +201,21 @@ def run_check(cfg: Config, paths: list[str], fail_on: str = "medium", out=None, 
     keep = (corpus_files if tracked is None else corpus_files & tracked) - new_paths
     # Listed once: the files as iter_source_files named them, in its order.
     corpus = [p for p, n in zip(listed, normal) if n in keep]
-    result = check_sources(cfg, corpus, new_sources)
-    for p in result.problems:
-        if not isinstance(p, SourceNote):
-            print(f"checker: warning: {printable(p)}", file=sys.stderr)
-
     ids = set(given)
     from .commands import flag_threshold
 
     # Only flags worth a reviewer's time block (the same threshold every output applies).
     min_confidence = flag_threshold(cfg)
-    mine_flags = [f for f in result.flags
-                  if any(c.source_id in ids for c in f.claims) and f.confidence >= min_confidence]
-    # Stored at once, so `checker review PATH` shows exactly what blocked.
-    store = Store(cfg.cache_path)
-    try:
-        store.put_flags_of_sources(ids, mine_flags, result.keys)
-        store.commit()
-    finally:
-        store.close()
+
+    def mine(flags: list) -> list:
+        return [f for f in flags if any(c.source_id in ids for c in f.claims) and f.confidence >= min_confidence]
+
+    # Stored as the check ends, so `checker review PATH` shows exactly what blocked.
+    result = check_sources(cfg, corpus, new_sources, keep=mine)
+    mine_flags = result.kept
+    for p in result.problems:
+        if not isinstance(p, SourceNote):
+            print(f"checker: warning: {printable(p)}", file=sys.stderr)
 
     ledger = _Decisions(cfg, top)
     try:

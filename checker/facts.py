@@ -733,9 +733,10 @@ def window_pairs(slots: list[Slot], window: float, cap: int,
     """Dated pairs at most `window` days apart, each slot meeting at most `cap`
     compatible slots after it (the nearest in time) among at most
     SCAN_FACTOR * cap looked at. `slots` must be dated and sorted by day.
-    With `touching` (indices), only the slots whose look-ahead can reach one of
-    them start pairs: every pair with one of them is still yielded, as it is
-    without it (the pre-commit check needs no others)."""
+    With `touching` (indices), only the pairs with one of them are yielded,
+    each as it is without it (the pre-commit check needs no others): only the
+    slots whose look-ahead can reach one of them are looked from, and the
+    others they meet still count towards their `cap`."""
     n = len(slots)
     scan = SCAN_FACTOR * cap
     starts: Iterable[int] = range(n)
@@ -745,12 +746,14 @@ def window_pairs(slots: list[Slot], window: float, cap: int,
         a = slots[i]
         met = 0
         limit = a.day + window
+        mine = touching is None or i in touching
         for j in range(i + 1, min(n, i + 1 + scan)):
             b = slots[j]
             if b.day > limit:
                 break
             if compatible(a, b):
-                yield a, b
+                if mine or j in touching:
+                    yield a, b
                 met += 1
                 if met >= cap:
                     break

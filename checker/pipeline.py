@@ -197,12 +197,14 @@ def list_corpus(cfg: Config, errors: list[SourceError] | None = None) -> list[st
 
 
 def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
-                files: list[Path] | list[str] | None = None) -> tuple[list[Source], list[SourceError]]:
+                files: list[Path] | list[str] | None = None,
+                cached: set[str] | None = None) -> tuple[list[Source], list[SourceError]]:
     """The corpus's sources and problems. With a store, a file whose size and
     mtime (and its folder's sources.csv's, max_bytes and checker's code) are as
     recorded is not read: its sources come from the cache without their text, and its
     notes are repeated. Only changed files are read and hashed. `files` are
-    the corpus's files already listed (iter_source_files), so they are not listed again."""
+    the corpus's files already listed (iter_source_files), so they are not listed again.
+    `cached` receives the ids of the sources that came from the cache (stored as they are)."""
     given = corpus_paths(cfg, paths)
     exclude = [cfg.reports_dir, cfg.cache_dir]
     if store is None:
@@ -226,13 +228,15 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
         text = str(path)
         st = os.stat(text)
         folder = os.path.dirname(text)
-        if folder not in folder_sigs:
+        tail = folder_sigs.get(folder)
+        if tail is None:
             try:
                 cs = os.stat(os.path.join(folder, SIDECAR))
-                folder_sigs[folder] = f"{cs.st_size}:{cs.st_mtime_ns}"
+                sidecar = f"{cs.st_size}:{cs.st_mtime_ns}"
             except OSError:
-                folder_sigs[folder] = "-"
-        return f"{st.st_size}:{st.st_mtime_ns}:{folder_sigs[folder]}:{cfg.max_bytes}:{code}"
+                sidecar = "-"
+            tail = folder_sigs[folder] = f":{sidecar}:{cfg.max_bytes}:{code}"
+        return f"{st.st_size}:{st.st_mtime_ns}{tail}"
 
     stubs: dict[str, Source] | None = None
     fresh: dict[str, tuple[list[Source], list]] = {}
@@ -269,8 +273,11 @@ def read_corpus(cfg: Config, paths: list[str] | None = None, store=None,
         if key in fresh:
             found, notes = fresh[key]
             sources.extend(found)
-            problems.extend((SourceNote if kind == "note" else SourceError)(where, reason)
-                            for kind, where, reason in notes)
+            if cached is not None:
+                cached.update(s.id for s in found)
+            if notes:
+                problems.extend((SourceNote if kind == "note" else SourceError)(where, reason)
+                                for kind, where, reason in notes)
             continue
         mine = by_file.get(key, [])
         sources.extend(mine)
@@ -764,6 +771,7 @@ class CheckResult:
         self.flags: list[Flag] = []
         self.keys: dict[str, str] = {}
         self.parsed = 0
+        self.kept: list[Flag] = []  # the flags `keep` kept, stored as the new sources
 
 
 def _judged_keys(store, key: str, pack: RulePack, keyer, sources: list[Source],
@@ -817,12 +825,15 @@ def _collector_off():
             gc.enable()
 
 
-def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> CheckResult:
+def check_sources(cfg: Config, files: list[Path], new_sources: list[Source],
+                  keep: Callable[[list[Flag]], list[Flag]] | None = None) -> CheckResult:
     """Compare `new_sources` with the corpus of `files` (already listed) as
     `scan(cfg, files, extra_sources=new_sources, store_flags=False)` would,
     reading only what that needs: corpus files are known by size and mtime,
     only new or changed sources are parsed, and only the claims of the fact
-    keys the new sources' claims fall under are read from the cache."""
+    keys the new sources' claims fall under are read from the cache. With
+    `keep`, the flags it keeps (`kept`) are stored as the new sources' flags
+    in the same session."""
     from .factkeys import Keyer
     from .store import Store
 
@@ -832,15 +843,19 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> 
     store = Store(cfg.cache_path)
     try:
         store.begin_write()
+        cached: set[str] = set()
         with _collector_off():
-            sources, problems = read_corpus(cfg, [str(p) for p in files], store=store, files=files) \
+            sources, problems = read_corpus(cfg, [str(p) for p in files], store=store, files=files, cached=cached) \
                 if files else ([], [])
         new_ids = {s.id for s in new_sources}
+        cached -= new_ids
         sources = [s for s in sources if s.id not in new_ids] + list(new_sources)
         scratch = ScanResult()
         scratch.problems = problems
-        hashes = store.source_hashes()
-        for s in sources:
+        # Sources from the cache are stored as they are; only the others are looked up.
+        read = [s for s in sources if s.id not in cached]
+        hashes = store.source_hashes([s.id for s in read])
+        for s in read:
             if hashes.get(s.id) != s.content_hash:
                 store.put_source(s)
         todo, _counts = _to_extract(store, key, sources, counts=False)
@@ -857,6 +872,9 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source]) -> 
         out.corpus = len(sources) - len(new_sources)
         out.problems = scratch.problems
         out.parsed = scratch.parsed
+        if keep is not None:
+            out.kept = keep(out.flags)
+            store.put_flags_of_sources(new_ids, out.kept, out.keys)
         store.commit()
     finally:
         store.close()

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .errors import UserError
 from .model import SEVERITIES, Claim
@@ -103,12 +102,16 @@ def _read_yaml(path: Path) -> dict:
         data = _parse(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise RulePackError(str(path), "(file)", "not UTF-8 text") from None
-    except yaml.YAMLError as exc:
+    except OSError as exc:
+        raise RulePackError(str(path), "(file)", f"cannot read ({exc.strerror})") from None
+    except Exception as exc:
+        import yaml  # only here: packs are mostly read from their parsed copy, and PyYAML takes 10 ms to import
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
         raise RulePackError(str(path), where, f"malformed YAML ({getattr(exc, 'problem', None) or shorten(exc, 100)})") from None
-    except OSError as exc:
-        raise RulePackError(str(path), "(file)", f"cannot read ({exc.strerror})") from None
     if not isinstance(data, dict):
         raise RulePackError(str(path), "(top level)", "must be a mapping with a 'kind' key")
     kind = data.get("kind")

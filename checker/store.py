@@ -69,7 +69,11 @@ _INDEXES = """
 CREATE INDEX IF NOT EXISTS flags_review_order ON flags (confidence DESC, rank, id);
 CREATE INDEX IF NOT EXISTS claim_keys_by_key ON claim_keys (extractor, key);
 CREATE INDEX IF NOT EXISTS flag_index_by_key ON flag_index (key);
+CREATE INDEX IF NOT EXISTS sources_meta ON sources (id, content_hash, path, outlet, published, title, url,
+                                                  origin_line, origin_col);
 """
+# sources_meta holds every column but the text: listing the stored sources
+# (source_stubs, which lack claims or keys) reads it, not the texts' pages.
 # The fact keys of stored claims and flags (checker.factkeys) live beside
 # them: `claim_keys` holds each cached extraction's claims split by fact key
 # (with their index in the source), `claim_places` each one's main places, and
@@ -574,8 +578,16 @@ class Store:
         """The file each stored source was read from."""
         return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM sources")]
 
-    def source_hashes(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT id, content_hash FROM sources"))
+    def source_hashes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Stored source id -> content hash, of every source or of `ids`."""
+        if ids is None:
+            return dict(self.db.execute("SELECT id, content_hash FROM sources"))
+        out = {}
+        for sid in ids:
+            row = self.db.execute("SELECT content_hash FROM sources WHERE id=?", (sid,)).fetchone()
+            if row is not None:
+                out[sid] = row[0]
+        return out
 
     def source_files(self) -> dict[str, str]:
         """Stored source id -> the file it was read from."""
