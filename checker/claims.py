@@ -69,8 +69,25 @@ class _Index:
         return line_and_column(self.newlines, offset, self.source.origin_line, self.source.origin_col)
 
 
+def _marks_currency(t) -> bool:
+    """"US $3.4 billion", "A$ 40": a country's letters before a currency sign mark the currency."""
+    return t.i + 1 < len(t.doc) and t.doc[t.i + 1].tag_ == "$" and t.is_upper and len(t) <= 3
+
+
 def _counted_noun(doc, q: Quantity, toks: list):
-    """The noun the figure counts or measures: "40 ... hostages", "six-week ceasefire"."""
+    """The noun the figure counts or measures: "40 ... hostages", "six-week
+    ceasefire"; through a container noun, what it holds ("hours' worth of air")."""
+    noun = _counted_or_container(doc, q, toks)
+    if noun is None or noun.lemma_.lower() not in lx.CONTAINER_NOUNS:
+        return noun
+    held = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN"
+            and c.lemma_.lower() not in lx.UNIT_LIKE_WORDS and not q.start <= c.idx < q.end]
+    held += [o for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+             for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
+    return held[0] if held else noun
+
+
+def _counted_or_container(doc, q: Quantity, toks: list):
     if not toks:
         return None
     inside = {t.i for t in toks}
@@ -78,6 +95,8 @@ def _counted_noun(doc, q: Quantity, toks: list):
     # the noun the last number token hangs on, skipping unit words
     for t in reversed(toks):
         if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in unit_words and not t.like_num and q.kind != "vague":
+            if _marks_currency(t):
+                continue
             if t.text.lower() not in ("all", "the") and q.kind != "categorical":
                 return t
         if t.like_num or t.pos_ == "NUM" or t.lemma_.lower() in unit_words:
@@ -89,7 +108,10 @@ def _counted_noun(doc, q: Quantity, toks: list):
                 head = nxt
                 if head.i in inside and head.lemma_.lower() in unit_words:
                     continue
-                if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in unit_words:
+                if any(not any(ch.isalnum() for ch in w.text) and w.pos_ in ("NOUN", "PROPN")
+                       for w in doc[min(t.i, head.i) + 1:max(t.i, head.i)]):
+                    break  # "Toll Rises To 632 | Wire": across a separator is another phrase
+                if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in unit_words and not _marks_currency(head):
                     return head
                 if head.pos_ not in ("NOUN", "NUM", "PROPN", "ADJ"):
                     break
@@ -97,16 +119,20 @@ def _counted_noun(doc, q: Quantity, toks: list):
     if q.unit in lx.TIME_UNITS.values() or q.unit in lx.TIME_UNITS:
         verb = toks[-1].head if toks[-1].lemma_.lower() in unit_words else toks[-1].head.head
         if verb.lemma_.lower() in lx.LASTING_VERBS:
-            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+            # "the truce is to last", "is expected to last": the subject is the governing verb's
+            holders = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
+            subject = next((c for v in holders for c in v.children
+                            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
             if subject is not None:
                 return subject
     # "a handful of X", "dozens of X"
     after = doc[toks[-1].i + 1 : toks[-1].i + 5]
     for t in after:
-        if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
+        if t.pos_ in ("NOUN", "PROPN") and not t.like_num and t.is_alpha:
             return t
-        if t.pos_ not in ("ADP", "DET", "ADJ", "PUNCT", "NUM"):
-            break
+        if (t.pos_ not in ("ADP", "DET", "ADJ", "PUNCT", "NUM") or (t.pos_ == "ADP" and t.lower_ != "of")
+                or (t.pos_ == "PUNCT" and not t.is_quote)):
+            break  # "reached 320 by noon", "rises to 45; dozens missing": what follows is no counted group
     return None
 
 
@@ -249,6 +275,7 @@ REFERS_BACK_DETS = {"that", "this"}
 # kinds of measurement whose thing measured the words around can name ("the dam was 45 metres tall")
 MEASURED_FAMILIES = {"length", "area", "volume", "duration", "speed", "mass"}
 MODALITY_STOP_DEPS = {"advcl"}
+ALL_OF_GROUP_SURE = 0.8  # "all five people aboard were killed": the group's size, said in passing
 REFERS_BACK_SURE = 0.7  # "later put that number at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
@@ -329,12 +356,25 @@ def _stand_in(path: list, lex):
     for below, t in zip(path, path[1:]):
         if below.dep_ not in COMPLEMENT_DEPS:
             return None  # the figure is an argument of its own ("a 7 quake left a toll of ..."), not a value
-        for child in t.children:
-            if (child.dep_ in STAND_IN_DEPS and child.i not in on_path
-                    and child.lemma_.lower() in lex.amount_nouns):
-                return child
+        # of two amount nouns ("estimates put the number of deaths at 5,000"), the nearer the figure
+        for child in sorted(t.children, key=lambda c: abs(c.i - path[0].i)):
+            if child.dep_ in STAND_IN_DEPS and child.i not in on_path:
+                if child.lemma_.lower() in lex.amount_nouns:
+                    return child
+                if child.lower_ == "it":
+                    return _antecedent_amount(child, lex)
         if _starts_clause(t):
             return None  # another clause's subject stands for another figure
+    return None
+
+
+def _antecedent_amount(pronoun, lex):
+    """The amount noun an "it" stands for, earlier in its sentence ("the number
+    of injured kept rising: it was already 500 by noon"); none for an "it"
+    that stands for nothing ("it was 5 p.m.")."""
+    for t in reversed(pronoun.doc[pronoun.sent.start:pronoun.i]):
+        if t.lemma_.lower() in lex.amount_nouns and t.pos_ == "NOUN":
+            return t
     return None
 
 
@@ -383,24 +423,31 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         if plausible and q.point is not None and not plausible[0] <= q.point <= plausible[1]:
             continue
         d, meet = _meeting(depth_of, t)
-        if t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns:
+        counted_people = t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns
+        if counted_people:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
         if d > MAX_TRIGGER_DISTANCE:
             if not (family == TIME_OF_DAY and t.i in depth_of):
                 continue
             d = CLOCK_PATH_DISTANCE  # a time names when its clause's event happened, however deep the parse hangs it
         across = (crossed or {}).get(meet, 0)
-        key = (d + CLAUSE_PENALTY * across, abs(t.i - anchor.i), d, across)
+        # at equal distance, what befell the people outranks the people's being
+        # a place's people ("the deaths of five residents" is no population)
+        key = (d + CLAUSE_PENALTY * across, counted_people and name == lex.people_of_a_place,
+               abs(t.i - anchor.i), d, across)
         if best is None or key < best[0]:
             best = (key, name, t)
-    if by_unit and (best is None or best[0][2] > 2 or best[1] == by_unit
+    # a unit the figure hangs on ("gusts of 205 mph": 205, mph, of, gusts) is no step away from its words
+    through_unit = 1 if (q.start <= anchor.head.idx < q.end and anchor.head.i != anchor.i
+                         and best is not None and best[2].pos_ == "NOUN") else 0
+    if by_unit and (best is None or best[0][3] > 2 + through_unit or best[1] == by_unit
                     or lex.measures[best[1]].families != lex.measures[by_unit].families):
         return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
     if best is not None:
         # a modifier that names a narrower measure of the same kind refines it
         # ("insured losses" are not all the losses)
         narrower = next((name for t, name in triggers if t.head.i == best[2].i and t.i != best[2].i
-                         and t.dep_ in ("amod", "compound") and name != best[1]
+                         and t.dep_ in ("amod", "compound") and name != best[1] and name != by_unit
                          and lex.measures[name].families == lex.measures[best[1]].families), None)
         if narrower is not None:
             best = (best[0], narrower, best[2])
@@ -416,7 +463,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         if family not in ("count", "other", "percentage", TIME_OF_DAY, lx.CALENDAR_YEAR):  # a time with no event word times nothing
             return family, FALLBACK_MEASURE_SURE  # a measurement with no word for it: its kind, unsure
         return "", 0.0
-    d, across = best[0][2], best[0][3]
+    d, across = best[0][3], best[0][4]
     sure = 1.0 if d <= 2 else 1.0 - 0.1 * (d - 2)
     # a word only another clause holds ("their return reminds us that 79 remain") is a weaker guess
     return best[1], round(max(sure - CROSSED_CLAUSE_SURE * across, 0.1), 2)
@@ -447,7 +494,9 @@ def _joined_with_other_measure(trigger, measure: str, triggers: list) -> str | N
 
 def _entity_of(tok, ent_by_token: dict[int, object]):
     ent = ent_by_token.get(tok.i)
-    return ent if ent is not None and ent.label_ in OWNER_LABELS else None
+    if ent is None or ent.label_ not in OWNER_LABELS or _marks_currency(ent[-1]):
+        return None  # "US $4 billion": the letters name the currency, not an owner
+    return ent
 
 
 def _owner_name(ent, pack: RulePack) -> str:
@@ -470,6 +519,8 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
         if ent is not None:
             return _owner_name(ent, pack)
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
+        if depth and path[depth - 1].dep_ == "conj" and path[depth - 1].pos_ in ("VERB", "AUX"):
+            break  # "43 were in X and five were in Y": the clause joined to another is not its owner's
         ent = _entity_of(t, ent_by_token) if depth and t.pos_ == "PROPN" else None
         if ent is not None:
             return _owner_name(ent, pack)
@@ -485,6 +536,9 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
                         if ent is not None and (ent.label_ != "PERSON" or positional):
                             return _owner_name(ent, pack)
                         named = _named_place(obj, ent_by_token)
+                        if not named and obj.pos_ == "PROPN" and any(
+                                c.dep_ == "amod" and c.lower_ in lx.NEAR_WORDS for c in obj.children):
+                            named = _proper_name(obj)  # "in nearby X": a place, whatever the tagger calls it
                         if named:
                             return fold_name(pack.canonical(named))
     return ""
@@ -531,12 +585,15 @@ def _role_patterns(lex) -> list:
         for role, sides in lex.roles.items():
             after = "|".join(re.escape(p) for p in sides.get("after", ()))
             before = "|".join(re.escape(p) for p in sides.get("before", ()))
+            what = "|".join(re.escape(p) for p in sides.get("after_what", ()))
             out.append((
                 role, frozenset(sides.get("families", ())),
                 re.compile(rf"(?:{after})\b") if after else None,
                 re.compile(rf"\b(?:{before})\b[^.;:!?]{{0,25}}$") if before else None,
                 # "820 people, more than a third of them": a comparison, not "15 more"
                 re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b(?!\s+than\b)") if after else None,
+                # "70 hours of oxygen remaining": a cue after what the figure is of
+                re.compile(rf"^[\s,]*(?:[a-z'-]+\s+){{0,1}}of\s+(?:[a-z'-]+\s+){{1,3}}(?:{what})\b") if what else None,
             ))
         _ROLE_PATTERNS[id(lex)] = out
     return out
@@ -550,16 +607,24 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     after = text[q.end : q.end + 30].lower()
     inside = re.sub(r"^\S+\s*", "", text[q.start : q.end].lower())  # "15 more people": words after the number
     family = coarse_family(q.unit)
-    for role, families, inside_re, before_re, after_re in _role_patterns(lex):
+    for role, families, inside_re, before_re, after_re, what_re in _role_patterns(lex):
         if families and family not in families:
             continue
         if inside and inside_re is not None and inside_re.match(inside) and not (role == "rate" and family == "duration"):
             return role  # but "an hour and 20 minutes" is a length, not a rate "an hour"
         if before_re is not None and before_re.search(before):
             return role
-        if after_re is not None and after_re.match(after):
+        if after_re is not None and after_re.match(after) and not _a_position(after):
+            return role
+        if what_re is not None and what_re.match(text[q.end : q.end + 50].lower()):
             return role
     return "total"
+
+
+def _a_position(after: str) -> bool:
+    """"two dams south of the city": where the things are, not a part of a whole."""
+    first = re.match(r"[\s,]*([a-z-]+)\s+of\b", after)
+    return first is not None and first.group(1) in lx.DIRECTIONS
 
 
 def _said_before(path: list, lex) -> bool:
@@ -567,20 +632,32 @@ def _said_before(path: list, lex) -> bool:
     from the figure ("had previously put the toll in the city at 5,500")."""
     words = {w for w in lex.roles.get("superseded", {}).get("before", ()) if " " not in w}
     return bool(words) and any(c.dep_ == "advmod" and c.lower_ in words
-                               for t in _own_clauses(path) for c in t.children)
+                               for t in _own_clauses(path, lex) for c in t.children)
 
 
-def _own_clauses(path: list) -> list:
+def _own_clauses(path: list, lex) -> list:
     """The figure's path up to the first adverbial clause ("offered $2
     million to help after the storm that hit on Friday, killing 400"): a
-    modal word above it governs another clause. A relative clause does not
-    stop it: in "denied reports that say 300 died" the denial is the figure's."""
+    modal word above it governs another clause. A relative clause stops it
+    unless it is a report's or a plan's content: in "denied reports that say
+    300 died" the denial is the figure's, in "an attack which killed 1,200"
+    nothing above is."""
     out = []
     for t in path:
         out.append(t)
         if t.dep_ in MODALITY_STOP_DEPS:
             break
+        if t.dep_ == "relcl" and not _holds_a_claim(t.head, lex):
+            break  # "the storm, which killed 48, could cost billions": what a thing did is no forecast
     return out
+
+
+def _holds_a_claim(noun, lex) -> bool:
+    """A noun whose relative clause is its content ("denied reports that said
+    300 died", "rejected a plan that would free 30"), unlike a thing's
+    ("an attack which killed 1,200")."""
+    lemma = noun.lemma_.lower()
+    return lemma in lx.REPORT_NOUNS or lemma in lex.modality_words
 
 
 def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
@@ -588,7 +665,7 @@ def _modality(path: list, text: str, q: Quantity, sent_start: int, lex) -> str:
     nearest modal word on the figure's path to its clause root (the words
     themselves, their auxiliaries and markers, the objects of their prepositions)."""
     found = []
-    for t in _own_clauses(path[:14]):
+    for t in _own_clauses(path[:14], lex):
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "xcomp")]
         for prep in t.children:
             if prep.dep_ == "prep" and prep.lower_ not in CONTRAST_PREPS:  # "against all forecasts" is no forecast
@@ -697,7 +774,9 @@ def _dates(path: list, ents: list, sent, published: str | None,
         if ent.label_ != "DATE":
             continue
         head = ent.root.head
-        attached = ent.root.i in on_path or head.i in on_path or (head.dep_ == "prep" and head.head.i in on_path)
+        # "on Monday", "yesterday afternoon": through a preposition or a time noun to the figure's path
+        attached = ent.root.i in on_path or head.i in on_path or (
+            head.dep_ in ("prep", "npadvmod") and head.head.i in on_path)
         year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
         if year and this_year and (attached or _in_adverbial_clause(ent.root, on_path, own)) \
                 and int(year.group(1)) < this_year - 1 \
@@ -767,19 +846,31 @@ def _measured_from(after) -> str:
     while k < len(toks) and (toks[k].lower_ in lx.DIRECTIONS or toks[k].text == "-"):
         words.append(toks[k].lower_)
         k += 1
+    coast = [t.lower_ for t in toks[k:k + 4]]
+    if not words and len(coast) == 4 and coast[0] in ("off", "from") and coast[1] == "the" \
+            and coast[2] in lx.COAST_WORDS and coast[3] == "of":
+        k += 4  # "400 miles off the coast of X": from X's coast, whatever the direction
+        name = _name_after(toks[k:k + 6])
+        return f"{name}, coast" if name else ""
     if not words or k >= len(toks) or toks[k].lower_ != "of":
         return ""
     k += 1
+    name = _name_after(toks[k:k + 6])
+    if not name:
+        return ""
+    # "5 miles south of X" and "25 miles north-northwest of X" are two positions
+    return f"{name}, {_compass_point(words)}"
+
+
+def _name_after(toks: list) -> str:
+    """The folded proper name the tokens start with, or empty."""
     name = []
-    for t in toks[k:k + 6]:
+    for t in toks:
         if t.pos_ == "PROPN":
             name.append(t)
         elif name or t.is_punct:
             break
-    if not name:
-        return ""
-    # "5 miles south of X" and "25 miles north-northwest of X" are two positions
-    return f"{fold_name(''.join(t.text_with_ws for t in name))}, {_compass_point(words)}"
+    return fold_name("".join(t.text_with_ws for t in name)) if name else ""
 
 
 _POINTS = {"north": "n", "south": "s", "east": "e", "west": "w", "northern": "n", "southern": "s",
@@ -818,6 +909,45 @@ def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
         k -= 1
     ent = ent_by_token.get(k) if k >= 0 else None
     return ent if ent is not None and ent.label_ == "PERSON" and ent.end == k + 1 else None
+
+
+def _presupposed(anchor, noun) -> bool:
+    """The figure sits in a definite noun phrase ("the five passengers",
+    "its 21-foot hull", "all five on board"): it describes a thing the
+    sentence takes as known, whatever its verb hopes or plans."""
+    head = noun if noun is not None and anchor.head.i == noun.i else anchor
+    return _all_of(anchor) or any(((c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss") and c.i < anchor.i
+                                  for c in head.children)
+
+
+def _all_of(anchor) -> bool:
+    """"all five passengers", "all 12 on board": the figure is a whole group."""
+    before = anchor.doc[anchor.i - 1] if anchor.i else None
+    return (before is not None and before.lower_ == "all") or any(
+        c.lower_ == "all" and c.i < anchor.i for c in anchor.children)
+
+
+def _group_measure(triggers: list, head, q: Quantity, lex) -> str:
+    """The fixed measure a group's own words name ("people on board", "crew
+    members"), not counting the clauses that say what befell it."""
+    from .units import coarse_family
+
+    words = {t.i for t in head.subtree}
+    for t in head.subtree:
+        if t.i != head.i and t.dep_ in CLAUSE_DEPS:
+            words -= {u.i for u in t.subtree}
+    # "killed all five on board": the words right after the group, however the parse hangs them
+    for t in head.doc[head.i + 1:head.i + 3]:
+        if t.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ"):
+            break
+        words.add(t.i)
+    family = coarse_family(q.unit)
+    for t, name in triggers:
+        m = lex.behaviour(name)
+        if (t.i in words and not t.like_num and m is not None and m.behaviour == "fixed"
+                and (not m.families or family in m.families)):
+            return name
+    return ""
 
 
 def _partitive_whole(anchor, noun) -> bool:
@@ -967,6 +1097,11 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if stand_in is not None:
         depth_of[stand_in.i] = 1  # "the toll of the flood stands at 900": the subject's words are the figure's
         crossed[stand_in.i] = crossed.get(stand_in.head.i, 0)
+        after = stand_in.doc[stand_in.i + 1:stand_in.i + 3]
+        if len(after) == 2 and after[0].lower_ == "of":
+            # "the number of injured": the word after "of" is the stand-in's, however it is parsed
+            depth_of.setdefault(after[1].i, 2)
+            crossed.setdefault(after[1].i, crossed[stand_in.i])
     if triggers is None:
         triggers = measure_triggers(sent, lex)
     measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed)
@@ -979,6 +1114,12 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
                    and not any(c.dep_ == "prep" for c in stand_in.children))
     if _partitive_whole(anchor, noun):
         measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
+    elif measure and _all_of(anchor):
+        # "killing all five people on board": the figure is the whole group, so
+        # what the group's own words measure (those aboard) is what it states
+        own = _group_measure(triggers, noun or anchor, q, lex)
+        if own and own != measure:
+            measure, sure = own, min(sure, ALL_OF_GROUP_SURE)
     if measure and q.unit in lx.DATING_UNITS and not _dates_its_measure(measure, anchor, depth_of, triggers, q, lex):
         measure, sure = "", 0.0
     if sure == FALLBACK_MEASURE_SURE and noun is not None and _tree_distance(depth_of, noun) <= 3:
@@ -1009,12 +1150,19 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if clock and owner and owner in fold_name(q.surface):
         owner = ""  # "2:40 a.m. CDT": the zone is the time's own words, no owner
     span, timed = _offset_span(doc, q, toks, lex) if role == "offset" else ("", None)
+    modality = (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
+                else _modality(path, source.text, q, sent.start_char, lex))
+    known = lex.behaviour(measure) if measure else None
+    if (modality in ("projected", "proposed") and known is not None and known.behaviour == "fixed"
+            and _presupposed(anchor, noun)):
+        # "hoped to find the five passengers aboard alive": the hope is the verb's;
+        # the five aboard is taken as known
+        modality = "reported"
     return {
         "measure": measure, "measure_sure": sure,
         "owner": owner,
         "role": role,
-        "modality": (_clock_modality(path, source.text, q, sent.start_char, lex) if clock
-                     else _modality(path, source.text, q, sent.start_char, lex)),
+        "modality": modality,
         "as_of": as_of, "event_date": event, "refers_back": refers_back, "thing": thing,
         "span": span, "timed": timed, "verb": _verb_of_figure(path),
     }

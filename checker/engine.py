@@ -106,6 +106,19 @@ def compare_block(ctx: Context, block: Block) -> None:
             elif _later_is_lower(a, b):
                 # a total that can only grow: a later, higher figure from another authority is growth
                 _judge(ctx, only_authorities, a, b, focus)
+        if metric.over_time == "term" and metric.consensus:
+            # a deal's terms do not move with the day a report is read: an undated
+            # term apart from the value most sources give is set against that value
+            agreeing = sorted((s for s in block.slots if s.claim.id in metric.consensus), key=_order)
+            for u in sorted((s for s in block.slots if s.form == "number" and s.day is None
+                             and s.claim.id not in metric.consensus), key=_order):
+                met = 0
+                for n in agreeing[:SCAN_FACTOR * cap]:  # each undated term meets at most cap of them
+                    if compatible(u, n):
+                        _judge(ctx, rules, u, n, focus)
+                        met += 1
+                        if met >= cap:
+                            break
         # groups against figures: same window when both are dated, otherwise any
         groups = sorted((s for s in block.slots if s.form == "group"), key=_order)
         if groups:

@@ -68,6 +68,7 @@ class Fact:
     hourly: bool = False  # its measure moves within a day (lexicon `moves_within_a_day`)
     per_occasion: bool = False  # its measure's figures are each one occasion's (lexicon `per_event`)
     dominant: set[str] = field(default_factory=set)  # ids of the claims of the most stated value (fixed facts)
+    consensus: set[str] = field(default_factory=set)  # ids of the claims of the terms most sources give (term facts)
 
     @property
     def description(self) -> str:
@@ -145,10 +146,16 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         counted = ""  # the unit itself, not what it measures
     modality = claim.modality or "reported"
     role = claim.role or "total"
-    if role == "superseded" and m.behaviour == "fixed":
-        role = "total"  # an earlier figure of a fixed fact is a revision of it: both cannot be right
+    if role == "superseded":
+        # an earlier figure of a fixed fact is a revision of it (both cannot be
+        # right); of a running total, an earlier point of it (one fact, never compared)
+        role = "total"
+    if role == "conversion":
+        role = "total"  # "165 mph (266 km/h)": the bracket restates its figure's fact (CK107 judges it)
     if m.behaviour == "term" and modality == "proposed":
         modality = "reported"  # a term is a proposal's by nature: "the six-week truce" and "would last six weeks"
+    if m.per_event and modality == "projected":
+        modality = "proposed"  # "will free 500", "is expected to free 620": one occasion's terms, however foretold
     # by_counted keeps what is counted or measured apart, whatever the unit:
     # hostages released are not prisoners released, a truce's length not the war's
     return measure, counted, family, role, modality
@@ -183,6 +190,19 @@ def value_clusters(claims: list[Claim]) -> list[list[Claim]]:
     return sorted(clusters, key=len, reverse=True)
 
 
+def consensus_of(claims: list[Claim]) -> set[str]:
+    """The claims of the value more sources give than any other (at least two
+    sources, twice the next value's): a deal's terms as most outlets report them."""
+    clusters = value_clusters(claims)
+    if not clusters:
+        return set()
+    sources = sorted((len({c.source_id for c in cl}), i) for i, cl in enumerate(clusters))[::-1]
+    top, i = sources[0]
+    if top < 2 or (len(sources) > 1 and top < 2 * sources[1][0]):
+        return set()
+    return {c.id for c in clusters[i]}
+
+
 def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tuple[str, float]:
     """(behaviour, window in days) of a fact, from its measure, role and modality."""
     lex = pack.lexicon
@@ -190,8 +210,8 @@ def behaviour_of(measure: str, role: str, modality: str, pack: RulePack) -> tupl
         return "term", 30.0
     if role in ("superseded", "reference", "condition", "ratio", "rate", ELAPSED):
         return "fixed", math.inf
-    if role == "batch":
-        return "snapshot", 0.0
+    if role in ("batch", "remaining"):
+        return "snapshot", 0.0  # a day's batch; what is left, which runs down by the day
     m = lex.behaviour(measure)
     if m is None:
         return "fixed", math.inf
@@ -315,7 +335,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         measure, counted, family, role, modality = key
         spelled = _fold_spellings(members)
         m = pack.lexicon.behaviour(measure)
-        main = main_owner(members, spelled)
+        # the figures of now name the owner, not the earlier ones a sentence recalls
+        main = main_owner([c for c in members if c.role != "superseded"] or members, spelled)
         behaviour, window = behaviour_of(measure, role, modality, pack)
         # a deal's terms are reported on many days and are one fact; a figure of one
         # occasion (reported, or a term dated "on Saturday") is that occasion's
@@ -342,13 +363,17 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
             fact.sure[c.id] = round(sure, 3)
             c.fact = fid
     for fact in facts.values():
+        # what the sources state, each figure once: a bracketed conversion repeats its figure
+        stated = [c for c in fact.claims if c.role != "conversion"]
         if fact.behaviour == "fixed":  # a toll that grows takes many values by nature
-            clusters = value_clusters(fact.claims)
+            clusters = value_clusters(stated)
             sources = lambda cl: len({c.source_id for c in cl})  # noqa: E731
             if len(clusters) > 2:
                 top = sources(clusters[0])
                 fact.coherence = 1.0 if top >= 2 and top >= sources(clusters[1]) * 2 else 0.6
             fact.dominant = {c.id for c in clusters[0]} if clusters else set()
+        elif fact.behaviour == "term":
+            fact.consensus = consensus_of(stated)
     return sorted(facts.values(), key=lambda f: (-len(f.claims), f.description))
 
 
@@ -506,6 +531,7 @@ class Aligner:
                 absolute=s.generic_absolute,
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
                 same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
+                consensus=frozenset(fact.consensus),
                 hourly=fact.hourly, per_occasion=fact.per_occasion,
                 authority_window=s.authority_window_days if fact.behaviour == "cumulative" else 0.0,
             )
@@ -589,6 +615,10 @@ class Aligner:
         q = claim.quantity
         if q.trend != "level":
             return None  # a change ("rose by 5%"), not a level
+        if claim.role == "superseded" and metric.over_time != "fixed":
+            return None  # "up from 30 a day earlier": the running total's past, not a rival figure
+        if claim.role == "conversion":
+            return None  # the figure it restates stands for it
         if q.kind == "categorical":
             if self.is_whole_group(claim) or re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen)\b",
                                                         (q.group or q.surface or "").lower()):

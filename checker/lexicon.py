@@ -5,6 +5,8 @@ domain knowledge (which figures name which fact) lives in `rules/`.
 """
 from __future__ import annotations
 
+import re
+
 UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -113,6 +115,15 @@ TIME_UNITS = {
 TIME_UNIT_NAMES = {"sec": "second", "min": "minute", "hr": "hour"}
 # Verbs whose subject is what a duration measures ("the voyage takes six hours").
 LASTING_VERBS = frozenset({"take", "last", "span", "run"})
+# Nouns whose relative clause is what they say ("reports that said 300 died"):
+# a denial or a doubt of the noun is a denial of the figure.
+REPORT_NOUNS = frozenset({"report", "claim", "statement", "rumour", "rumor", "allegation", "account", "suggestion",
+                          "estimate", "figure", "assertion", "story"})
+# Nouns that hold what a figure is really of: "96 hours' worth of air", "a
+# 96-hour oxygen supply", "a two-week stock of food" measure the air, the
+# oxygen, the food.
+CONTAINER_NOUNS = frozenset({"worth", "supply", "supplies", "reserve", "reserves", "stock", "stockpile", "amount",
+                             "quantity"})
 TIME_UNIT_FORMS = {
     "seconds": "second", "secs": "second", "minutes": "minute", "mins": "minute",
     "hours": "hour", "hrs": "hour", "days": "day", "weeks": "week", "wk": "week",
@@ -360,6 +371,11 @@ ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "pr
                             "county", "department"})
 
 # Compass directions: "58 km southwest of Esk" measures from Esk.
+# A reading "on" a named scale carries no unit, whatever word stood before it
+# ("7 degrees on the Richter scale", "a 5 on the Beaufort scale").
+UNITLESS_SCALE_RE = re.compile(r"\s+on\s+the\s+[A-Za-z-]+\s+scale\b", re.IGNORECASE)
+COAST_WORDS = frozenset({"coast", "shore", "coastline", "shores"})
+NEAR_WORDS = frozenset({"nearby", "neighbouring", "neighboring", "adjacent", "neighbour", "neighbor"})
 DIRECTIONS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "north-east", "north-west", "south-east", "south-west", "northeastern", "northwestern",

@@ -625,6 +625,8 @@ class _DocContext:
         self.last_modifiers = ()
         self.last_named = False  # whether a proper name is among them ("eight World Cups" counts cups of a name)
         for t in self.doc[tok.i : min(len(self.doc), tok.i + 5)]:
+            if t.pos_ in ("NOUN", "PROPN") and not any(ch.isalnum() for ch in t.text):
+                break  # "Toll Rises To 632 | Wire": a separator the tagger took for a noun ends the phrase
             hyphened = t.i + 1 < len(self.doc) and self.doc[t.i + 1].text == "-" and not t.whitespace_
             if t.pos_ == "ADJ" and t.ent_type_ != "GPE" and (not t.like_num or hyphened):
                 modifiers.append(t)  # "four different bosses", "seven European countries"
@@ -1068,6 +1070,8 @@ def find_quantities(doc) -> list[Quantity]:
 
     for q in found:
         _near_bound(q)
+        if q.unit and lx.UNITLESS_SCALE_RE.match(text, q.end):
+            q.unit = ""  # "7 degrees on the Richter scale": a scale's reading has no unit
         if q.trend != "level" and q.unit == "day" and _OFFSET_AFTER_RE.match(text, q.end):
             q.trend = "level"  # "contact was lost 90 minutes after": a point in time, not a loss of 90 minutes
     found.sort(key=lambda q: q.start)

@@ -271,10 +271,11 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
     if not isinstance(roles, dict):
         raise RulePackError(path, "roles", "must map a role to 'before'/'after' phrase lists")
     for role, spec in roles.items():
-        if not isinstance(spec, dict) or not set(spec) <= {"before", "after", "families"}:
-            raise RulePackError(path, f"roles.{role}", "must have 'before' and/or 'after' lists (and optionally 'families')")
+        if not isinstance(spec, dict) or not set(spec) <= {"before", "after", "after_what", "families"}:
+            raise RulePackError(path, f"roles.{role}", "must have 'before', 'after' and/or 'after_what' lists "
+                                "(and optionally 'families')")
         lex.roles[str(role)] = {side: tuple(_words(path, f"roles.{role}.{side}", spec.get(side, [])))
-                                for side in ("before", "after", "families")}
+                                for side in ("before", "after", "after_what", "families")}
     modalities = data.get("modalities", {}) or {}
     if not isinstance(modalities, dict):
         raise RulePackError(path, "modalities", "must map a modality to its words")
@@ -375,6 +376,7 @@ class Metric:
     order: int = 0
     certainty: float = 1.0  # how sure the grouping is as a whole (a fact's coherence)
     dominant: frozenset[str] = frozenset()  # claim ids of the value most sources state (fixed facts)
+    consensus: frozenset[str] = frozenset()  # claim ids of the terms most sources give (term facts)
     authority_window: float = 0.0  # days over which different authorities' figures are compared (CK106)
     hourly: bool = False  # the fact moves within a day: same-day differences are doubtful
     per_occasion: bool = False  # each figure is one occasion's (a day's release)

@@ -962,3 +962,13 @@ def test_a_time_after_a_loss_is_a_point_in_time_not_a_change(quantities):
     q = one(quantities, "Radio contact was lost roughly 90 minutes after the glider took off.")
     assert q.trend == "level" and q.unit == "day"
     assert one(quantities, "The firm lost 90 minutes of output.").trend == "down"
+
+
+@pytest.mark.parametrize("text, surface, unit", [
+    ("The earthquake measured 7 degrees on the Richter scale.", "7 degrees", ""),
+    ("Winds reached force 9 on the Beaufort scale.", "9", ""),
+    ("It was 30 degrees on Monday.", "30 degrees", "degree"),
+])
+def test_a_reading_on_a_named_scale_has_no_unit(quantities, text, surface, unit):
+    q = next(q for q in quantities(text) if q.surface == surface)
+    assert q.unit == unit
