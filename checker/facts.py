@@ -346,11 +346,15 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
                                   else [c for c in members if c.date_basis == "explicit"])
         if family.startswith(TIME_OF_DAY) or role == ELAPSED:
             occasion = _clock_days(members)  # one flight's timings are not the next flight's
+        fids: dict[tuple[str, str], str] = {}  # a group's figures fall in a few facts
         for c in members:
             own = spelled.get(c.owner, c.owner)
             owner = main if not own or (m is not None and m.of_the_event) else own
-            when = occasion.get(c.id, "")
-            fid = sha1("\x1f".join([measure, counted, family, role, modality, owner, when]))[:10]
+            when = occasion.get(c.id, "") if occasion else ""
+            fid = fids.get((owner, when))
+            if fid is None:
+                fid = sha1("\x1f".join([measure, counted, family, role, modality, owner, when]))[:10]
+                fids[(owner, when)] = fid
             fact = facts.get(fid)
             if fact is None:
                 fact = facts[fid] = Fact(fid, measure, counted, family, role, modality, owner,
