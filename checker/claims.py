@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from . import lexicon as lx
 from .clock import is_time_of_day
 from .model import Claim, Quantity, Source, line_and_column
-from .quantities import TokenIndex
+from .quantities import TokenIndex, is_separator_noun
 from .rulepack import RulePack
 
 REPORTING_VERBS = {
@@ -108,8 +108,7 @@ def _counted_or_container(doc, q: Quantity, toks: list):
                 head = nxt
                 if head.i in inside and head.lemma_.lower() in unit_words:
                     continue
-                if any(not any(ch.isalnum() for ch in w.text) and w.pos_ in ("NOUN", "PROPN")
-                       for w in doc[min(t.i, head.i) + 1:max(t.i, head.i)]):
+                if any(is_separator_noun(w) for w in doc[min(t.i, head.i) + 1:max(t.i, head.i)]):
                     break  # "Toll Rises To 632 | Wire": across a separator is another phrase
                 if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in unit_words and not _marks_currency(head):
                     return head
@@ -130,8 +129,8 @@ def _counted_or_container(doc, q: Quantity, toks: list):
     for t in after:
         if t.pos_ in ("NOUN", "PROPN") and not t.like_num and t.is_alpha:
             return t
-        if (t.pos_ not in ("ADP", "DET", "ADJ", "PUNCT", "NUM") or (t.pos_ == "ADP" and t.lower_ != "of")
-                or (t.pos_ == "PUNCT" and not t.is_quote)):
+        if not (t.pos_ in ("DET", "ADJ", "NUM") or (t.pos_ == "ADP" and t.lower_ == "of")
+                or (t.pos_ == "PUNCT" and t.is_quote)):
             break  # "reached 320 by noon", "rises to 45; dozens missing": what follows is no counted group
     return None
 

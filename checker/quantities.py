@@ -625,7 +625,7 @@ class _DocContext:
         self.last_modifiers = ()
         self.last_named = False  # whether a proper name is among them ("eight World Cups" counts cups of a name)
         for t in self.doc[tok.i : min(len(self.doc), tok.i + 5)]:
-            if t.pos_ in ("NOUN", "PROPN") and not any(ch.isalnum() for ch in t.text):
+            if is_separator_noun(t):
                 break  # "Toll Rises To 632 | Wire": a separator the tagger took for a noun ends the phrase
             hyphened = t.i + 1 < len(self.doc) and self.doc[t.i + 1].text == "-" and not t.whitespace_
             if t.pos_ == "ADJ" and t.ent_type_ != "GPE" and (not t.like_num or hyphened):
@@ -901,6 +901,12 @@ class _Spans:
                 return False
             j -= 1
         return False
+
+
+def is_separator_noun(t) -> bool:
+    """A mark the tagger took for a noun ("Toll Rises To 632 | Wire"): it ends
+    a phrase, it names nothing."""
+    return t.pos_ in ("NOUN", "PROPN") and not any(ch.isalnum() for ch in t.text)
 
 
 def find_quantities(doc) -> list[Quantity]:

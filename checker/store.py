@@ -198,11 +198,6 @@ def _key_row(members: list[tuple[int, Claim]]) -> str:
     return json.dumps(rows) + "\n" + json.dumps(sentences)
 
 
-def _read_key_row(source_id: str, text: str) -> list[tuple[str, int, KeyedClaim]]:
-    """(source id, index in the source, claim) for each claim of a fact-key row (_key_row)."""
-    return _read_key_rows([(source_id, text)])
-
-
 def _read_key_rows(rows: list[tuple[str, str]]) -> list[tuple[str, int, KeyedClaim]]:
     """(source id, index in the source, claim) for each claim of fact-key rows
     given as (source id, row text). Their claim lines are parsed as one JSON

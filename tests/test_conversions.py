@@ -137,9 +137,9 @@ def test_the_conversion_survives_the_claims_round_trip():
     claim = _figure_with_conversion()
     back = Claim.from_dict(claim.to_dict())
     assert back == claim and isinstance(back.restated_as, Quantity)
-    from checker.store import _key_row, _read_key_row
+    from checker.store import _key_row, _read_key_rows
 
-    [(_, _, keyed)] = _read_key_row(claim.source_id, _key_row([(0, claim)]))
+    [(_, _, keyed)] = _read_key_rows([(claim.source_id, _key_row([(0, claim)]))])
     assert keyed.to_dict() == claim.to_dict() and isinstance(keyed.restated_as, Quantity)
     assert "restated_as" not in _key_row([(0, Claim.from_dict({**claim.to_dict(), "restated_as": None}))])
 

@@ -246,7 +246,7 @@ def test_claims_stored_by_fact_key_come_back_as_they_were(seed_claims):
     import dataclasses
 
     from checker.model import Claim, Quantity
-    from checker.store import _key_row, _read_key_row
+    from checker.store import _key_row, _read_key_rows
 
     claims = [c for cl in seed_claims.values() for c in cl]
     assert len(claims) > 20
@@ -259,7 +259,7 @@ def test_claims_stored_by_fact_key_come_back_as_they_were(seed_claims):
         by_source.setdefault(c.source_id, []).append(c)
     for sid, mine in by_source.items():
         row = _key_row(list(enumerate(mine)))
-        back = _read_key_row(sid, json.loads(json.dumps(row)))
+        back = _read_key_rows([(sid, json.loads(json.dumps(row)))])
         assert [(s, i) for s, i, _ in back] == [(sid, i) for i in range(len(mine))]
         ids = [b.id for _, _, b in back]  # read before any sentence is
         for (_, _, b), c in zip(back, mine):
