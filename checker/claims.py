@@ -70,7 +70,7 @@ class _Index:
 
 
 def _marks_currency(t) -> bool:
-    """"US $3.4 billion", "A$ 40": a country's letters before a currency sign mark the currency."""
+    """"US $2.9 billion", "A$ 40": a country's letters before a currency sign mark the currency."""
     return t.i + 1 < len(t.doc) and t.doc[t.i + 1].tag_ == "$" and t.is_upper and len(t) <= 3
 
 
@@ -109,7 +109,7 @@ def _counted_or_container(doc, q: Quantity, toks: list):
                 if head.i in inside and head.lemma_.lower() in unit_words:
                     continue
                 if any(is_separator_noun(w) for w in doc[min(t.i, head.i) + 1:max(t.i, head.i)]):
-                    break  # "Toll Rises To 632 | Wire": across a separator is another phrase
+                    break  # "Toll Rises To 517 | Wire": across a separator is another phrase
                 if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in unit_words and not _marks_currency(head):
                     return head
                 if head.pos_ not in ("NOUN", "NUM", "PROPN", "ADJ"):
@@ -131,7 +131,7 @@ def _counted_or_container(doc, q: Quantity, toks: list):
             return t
         if not (t.pos_ in ("DET", "ADJ", "NUM") or (t.pos_ == "ADP" and t.lower_ == "of")
                 or (t.pos_ == "PUNCT" and t.is_quote)):
-            break  # "reached 320 by noon", "rises to 45; dozens missing": what follows is no counted group
+            break  # "reached 320 by noon", "climbs to 58; scores still stranded": what follows is no counted group
     return None
 
 
@@ -274,7 +274,7 @@ REFERS_BACK_DETS = {"that", "this"}
 # kinds of measurement whose thing measured the words around can name ("the dam was 45 metres tall")
 MEASURED_FAMILIES = {"length", "area", "volume", "duration", "speed", "mass"}
 MODALITY_STOP_DEPS = {"advcl"}
-ALL_OF_GROUP_SURE = 0.8  # "all five people aboard were killed": the group's size, said in passing
+ALL_OF_GROUP_SURE = 0.8  # "all seven people aboard were killed": the group's size, said in passing
 REFERS_BACK_SURE = 0.7  # "later put that number at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
 PREDICATE_POS = {"ADJ", "VERB"}
@@ -355,7 +355,7 @@ def _stand_in(path: list, lex):
     for below, t in zip(path, path[1:]):
         if below.dep_ not in COMPLEMENT_DEPS:
             return None  # the figure is an argument of its own ("a 7 quake left a toll of ..."), not a value
-        # of two amount nouns ("estimates put the number of deaths at 5,000"), the nearer the figure
+        # of two amount nouns ("estimates put the number of deaths at 3,200"), the nearer the figure
         for child in sorted(t.children, key=lambda c: abs(c.i - path[0].i)):
             if child.dep_ in STAND_IN_DEPS and child.i not in on_path:
                 if child.lemma_.lower() in lex.amount_nouns:
@@ -369,7 +369,7 @@ def _stand_in(path: list, lex):
 
 def _antecedent_amount(pronoun, lex):
     """The amount noun an "it" stands for, earlier in its sentence ("the number
-    of injured kept rising: it was already 500 by noon"); none for an "it"
+    of injured kept rising: it was already 410 by noon"); none for an "it"
     that stands for nothing ("it was 5 p.m.")."""
     for t in reversed(pronoun.doc[pronoun.sent.start:pronoun.i]):
         if t.lemma_.lower() in lex.amount_nouns and t.pos_ == "NOUN":
@@ -431,12 +431,12 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
             d = CLOCK_PATH_DISTANCE  # a time names when its clause's event happened, however deep the parse hangs it
         across = (crossed or {}).get(meet, 0)
         # at equal distance, what befell the people outranks the people's being
-        # a place's people ("the deaths of five residents" is no population)
+        # a place's people ("the deaths of four residents" is no population)
         key = (d + CLAUSE_PENALTY * across, counted_people and name == lex.people_of_a_place,
                abs(t.i - anchor.i), d, across)
         if best is None or key < best[0]:
             best = (key, name, t)
-    # a unit the figure hangs on ("gusts of 205 mph": 205, mph, of, gusts) is no step away from its words
+    # a unit the figure hangs on ("gusts of 188 mph": 188, mph, of, gusts) is no step away from its words
     through_unit = 1 if (q.start <= anchor.head.idx < q.end and anchor.head.i != anchor.i
                          and best is not None and best[2].pos_ == "NOUN") else 0
     if by_unit and (best is None or best[0][3] > 2 + through_unit or best[1] == by_unit
@@ -519,7 +519,7 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
             return _owner_name(ent, pack)
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
         if depth and path[depth - 1].dep_ == "conj" and path[depth - 1].pos_ in ("VERB", "AUX"):
-            break  # "43 were in X and five were in Y": the clause joined to another is not its owner's
+            break  # "31 were in X and six were in Y": the clause joined to another is not its owner's
         ent = _entity_of(t, ent_by_token) if depth and t.pos_ == "PROPN" else None
         if ent is not None:
             return _owner_name(ent, pack)
@@ -591,7 +591,7 @@ def _role_patterns(lex) -> list:
                 re.compile(rf"\b(?:{before})\b[^.;:!?]{{0,25}}$") if before else None,
                 # "820 people, more than a third of them": a comparison, not "15 more"
                 re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b(?!\s+than\b)") if after else None,
-                # "70 hours of oxygen remaining": a cue after what the figure is of
+                # "44 hours of oxygen remaining": a cue after what the figure is of
                 re.compile(rf"^[\s,]*(?:[a-z'-]+\s+){{0,1}}of\s+(?:[a-z'-]+\s+){{1,3}}(?:{what})\b") if what else None,
             ))
         _ROLE_PATTERNS[id(lex)] = out
@@ -639,7 +639,7 @@ def _own_clauses(path: list, lex) -> list:
     million to help after the storm that hit on Friday, killing 400"): a
     modal word above it governs another clause. A relative clause stops it
     unless it is a report's or a plan's content: in "denied reports that say
-    300 died" the denial is the figure's, in "an attack which killed 1,200"
+    300 died" the denial is the figure's, in "a raid which killed 1,460"
     nothing above is."""
     out = []
     for t in path:
@@ -647,14 +647,14 @@ def _own_clauses(path: list, lex) -> list:
         if t.dep_ in MODALITY_STOP_DEPS:
             break
         if t.dep_ == "relcl" and not _holds_a_claim(t.head, lex):
-            break  # "the storm, which killed 48, could cost billions": what a thing did is no forecast
+            break  # "the cyclone, which killed 37, could cost billions": what a thing did is no forecast
     return out
 
 
 def _holds_a_claim(noun, lex) -> bool:
     """A noun whose relative clause is its content ("denied reports that said
     300 died", "rejected a plan that would free 30"), unlike a thing's
-    ("an attack which killed 1,200")."""
+    ("a raid which killed 1,460")."""
     lemma = noun.lemma_.lower()
     return lemma in lx.REPORT_NOUNS or lemma in lex.modality_words
 
@@ -848,7 +848,7 @@ def _measured_from(after) -> str:
     coast = [t.lower_ for t in toks[k:k + 4]]
     if not words and len(coast) == 4 and coast[0] in ("off", "from") and coast[1] == "the" \
             and coast[2] in lx.COAST_WORDS and coast[3] == "of":
-        k += 4  # "400 miles off the coast of X": from X's coast, whatever the direction
+        k += 4  # "300 miles off the coast of X": from X's coast, whatever the direction
         name = _name_after(toks[k:k + 6])
         return f"{name}, coast" if name else ""
     if not words or k >= len(toks) or toks[k].lower_ != "of":
@@ -912,7 +912,7 @@ def _age_of(text: str, q: Quantity, toks: list, ent_by_token: dict):
 
 def _presupposed(anchor, noun) -> bool:
     """The figure sits in a definite noun phrase ("the five passengers",
-    "its 21-foot hull", "all five on board"): it describes a thing the
+    "its 21-foot hull", "all seven on board"): it describes a thing the
     sentence takes as known, whatever its verb hopes or plans."""
     head = noun if noun is not None and anchor.head.i == noun.i else anchor
     return _all_of(anchor) or any(((c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss") and c.i < anchor.i
@@ -920,7 +920,7 @@ def _presupposed(anchor, noun) -> bool:
 
 
 def _all_of(anchor) -> bool:
-    """"all five passengers", "all 12 on board": the figure is a whole group."""
+    """"all seven passengers", "all 12 on board": the figure is a whole group."""
     before = anchor.doc[anchor.i - 1] if anchor.i else None
     return (before is not None and before.lower_ == "all") or any(
         c.lower_ == "all" and c.i < anchor.i for c in anchor.children)
@@ -935,7 +935,7 @@ def _group_measure(triggers: list, head, q: Quantity, lex) -> str:
     for t in head.subtree:
         if t.i != head.i and t.dep_ in CLAUSE_DEPS:
             words -= {u.i for u in t.subtree}
-    # "killed all five on board": the words right after the group, however the parse hangs them
+    # "killed all seven on board": the words right after the group, however the parse hangs them
     for t in head.doc[head.i + 1:head.i + 3]:
         if t.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ"):
             break
@@ -1114,7 +1114,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if _partitive_whole(anchor, noun):
         measure, sure = "", 0.0  # "two of the 14 miners are dead": 14 is the set, not the dead
     elif measure and _all_of(anchor):
-        # "killing all five people on board": the figure is the whole group, so
+        # "killing all seven people on board": the figure is the whole group, so
         # what the group's own words measure (those aboard) is what it states
         own = _group_measure(triggers, noun or anchor, q, lex)
         if own and own != measure:

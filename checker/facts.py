@@ -151,11 +151,11 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
         # right); of a running total, an earlier point of it (one fact, never compared)
         role = "total"
     if role == "conversion":
-        role = "total"  # "165 mph (266 km/h)": the bracket restates its figure's fact (CK107 judges it)
+        role = "total"  # "140 mph (225 km/h)": the bracket restates its figure's fact (CK107 judges it)
     if m.behaviour == "term" and modality == "proposed":
         modality = "reported"  # a term is a proposal's by nature: "the six-week truce" and "would last six weeks"
     if m.per_event and modality == "projected":
-        modality = "proposed"  # "will free 500", "is expected to free 620": one occasion's terms, however foretold
+        modality = "proposed"  # "will free 350", "is expected to free 430": one occasion's terms, however foretold
     # by_counted keeps what is counted or measured apart, whatever the unit:
     # hostages released are not prisoners released, a truce's length not the war's
     return measure, counted, family, role, modality

@@ -119,8 +119,8 @@ LASTING_VERBS = frozenset({"take", "last", "span", "run"})
 # a denial or a doubt of the noun is a denial of the figure.
 REPORT_NOUNS = frozenset({"report", "claim", "statement", "rumour", "rumor", "allegation", "account", "suggestion",
                           "estimate", "figure", "assertion", "story"})
-# Nouns that hold what a figure is really of: "96 hours' worth of air", "a
-# 96-hour oxygen supply", "a two-week stock of food" measure the air, the
+# Nouns that hold what a figure is really of: "60 hours' worth of air", "a
+# 60-hour oxygen supply", "a two-week stock of food" measure the air, the
 # oxygen, the food.
 CONTAINER_NOUNS = frozenset({"worth", "supply", "supplies", "reserve", "reserves", "stock", "stockpile", "amount",
                              "quantity"})
@@ -372,7 +372,7 @@ ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "pr
 
 # Compass directions: "58 km southwest of Esk" measures from Esk.
 # A reading "on" a named scale carries no unit, whatever word stood before it
-# ("7 degrees on the Richter scale", "a 5 on the Beaufort scale").
+# ("6 degrees on the Richter scale", "a 5 on the Beaufort scale").
 UNITLESS_SCALE_RE = re.compile(r"\s+on\s+the\s+[A-Za-z-]+\s+scale\b", re.IGNORECASE)
 COAST_WORDS = frozenset({"coast", "shore", "coastline", "shores"})
 NEAR_WORDS = frozenset({"nearby", "neighbouring", "neighboring", "adjacent", "neighbour", "neighbor"})

@@ -626,7 +626,7 @@ class _DocContext:
         self.last_named = False  # whether a proper name is among them ("eight World Cups" counts cups of a name)
         for t in self.doc[tok.i : min(len(self.doc), tok.i + 5)]:
             if is_separator_noun(t):
-                break  # "Toll Rises To 632 | Wire": a separator the tagger took for a noun ends the phrase
+                break  # "Toll Rises To 517 | Wire": a separator the tagger took for a noun ends the phrase
             hyphened = t.i + 1 < len(self.doc) and self.doc[t.i + 1].text == "-" and not t.whitespace_
             if t.pos_ == "ADJ" and t.ent_type_ != "GPE" and (not t.like_num or hyphened):
                 modifiers.append(t)  # "four different bosses", "seven European countries"
@@ -904,7 +904,7 @@ class _Spans:
 
 
 def is_separator_noun(t) -> bool:
-    """A mark the tagger took for a noun ("Toll Rises To 632 | Wire"): it ends
+    """A mark the tagger took for a noun ("Toll Rises To 517 | Wire"): it ends
     a phrase, it names nothing."""
     return t.pos_ in ("NOUN", "PROPN") and not any(ch.isalnum() for ch in t.text)
 
@@ -1077,7 +1077,7 @@ def find_quantities(doc) -> list[Quantity]:
     for q in found:
         _near_bound(q)
         if q.unit and lx.UNITLESS_SCALE_RE.match(text, q.end):
-            q.unit = ""  # "7 degrees on the Richter scale": a scale's reading has no unit
+            q.unit = ""  # "6 degrees on the Richter scale": a scale's reading has no unit
         if q.trend != "level" and q.unit == "day" and _OFFSET_AFTER_RE.match(text, q.end):
             q.trend = "level"  # "contact was lost 90 minutes after": a point in time, not a loss of 90 minutes
     found.sort(key=lambda q: q.start)

@@ -62,16 +62,16 @@ def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
     ("The quake had a magnitude of 6.4.", "6.4", "magnitude"),
     ("Winds reached 150 mph before landfall.", "150 mph", "speed"),
     # a gust is a gust, however the unit or a broader word hangs by it
-    ("The storm brought gusts of 205 mph.", "205 mph", "gust speed"),
-    ("A station recorded a 205 mph wind gust.", "205 mph", "gust speed"),
-    ("The storm had sustained winds of 165 mph.", "165 mph", "speed"),
+    ("The storm brought gusts of 188 mph.", "188 mph", "gust speed"),
+    ("A station recorded a 188 mph wind gust.", "188 mph", "gust speed"),
+    ("The storm had sustained winds of 140 mph.", "140 mph", "speed"),
     # people sent to help are not people something befell, even beside a toll
-    ("The storm killed 27 people, and the army has deployed 10,000 troops to help.", "10,000 troops", "deployed"),
-    ("About 1,700 soldiers and police officers have been sent to the port.", "About 1,700", "deployed"),
+    ("The blizzard killed 19 people, and the army has deployed 6,500 troops to clear roads.", "6,500 troops", "deployed"),
+    ("Some 2,300 soldiers and police were sent to the valley.", "Some 2,300", "deployed"),
     # what befell a place's people outranks their being its people
-    ("The storm also caused the deaths of five residents in the nearby town of Brava.", "five residents", "deaths"),
+    ("The flood also caused the deaths of four residents of the nearby village of Brava.", "four residents", "deaths"),
     ("Brava, a town of 12,000 residents, was flooded.", "12,000 residents", "population"),
-    ("The quake claimed 2,122 lives and injured 2,400 residents.", "2,122 lives", "deaths"),
+    ("The quake claimed 1,317 lives and injured 2,050 residents.", "1,317 lives", "deaths"),
 ])
 def test_measures_other_than_deaths(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
@@ -93,8 +93,8 @@ def test_two_places_in_one_sentence_each_own_their_figure(read):
 
 
 def test_a_clause_joined_to_another_names_its_own_place(read):
-    claims = read("The agency said 43 of the dead were in the port of Brava and five were in nearby Lorna de Sal.")
-    assert one(claims, "five").owner == "lorna de sal"
+    claims = read("The council said 31 of the victims were in the port of Brava and six were in nearby Lorna de Sal.")
+    assert one(claims, "six").owner == "lorna de sal"
     assert one(read("Five people died in nearby Kestrel."), "Five").owner == "kestrel"
 
 
@@ -131,12 +131,12 @@ def test_roles(read, text, surface, role):
     ("The proposal would see a 45-day pause in the fighting.", "45-day", "proposed"),
     ("At least 90 people were killed on Monday.", "At least 90", "reported"),
     # what the subject did, said in a relative clause, is no forecast of the main verb's
-    ("The storm, which is known to have claimed 48 lives, could cost insurers billions.", "48", "reported"),
+    ("The cyclone, which has claimed 37 lives so far, could cost insurers billions.", "37", "reported"),
     # what the object says is what is denied
     ("The ministry denied reports that said 300 people died.", "300", "rejected"),
-    ("The government rejected a plan that would free 33 hostages.", "33", "rejected"),
+    ("The government rejected a plan that would free 27 hostages.", "27", "rejected"),
     # what a thing did, however deep under an offer
-    ("The truce offered a pause in a war sparked by an attack which killed 1,195 people.", "1,195", "reported"),
+    ("The accord offered a pause in a feud started by a raid which killed 1,460 people.", "1,460", "reported"),
 ])
 def test_modalities(read, text, surface, modality):
     assert one(read(text), surface).modality == modality
@@ -637,8 +637,8 @@ def test_that_number_points_back_to_the_figure_before(read, text):
 
 
 @pytest.mark.parametrize("text, surface, measure", [
-    ("Officials count about 300 deaths, while the number of injured keeps rising: it was 550 on Friday.",
-     "550", "injured"),
+    ("The ministry lists 300 dead; the number of injured, though, keeps climbing: it was 410 by Friday.",
+     "410", "injured"),
     ("The death toll kept climbing; it reached 320 by noon.", "320", "deaths"),
     ("The tally of missing was revised, and it now stands at 75.", "75", "missing"),
 ])
@@ -655,8 +655,8 @@ def test_an_it_with_no_amount_noun_before_it_stands_for_nothing(read):
 
 
 def test_of_two_amount_nouns_the_one_nearer_the_figure_stands_for_it(read):
-    claims = read("Estimates from aid agencies put the number of deaths at more than 5,000, with 10,000 still missing.")
-    assert one(claims, "more than 5,000").measure == "deaths"
+    claims = read("Estimates by relief groups put the number of deaths at more than 3,200, with 7,500 still missing.")
+    assert one(claims, "more than 3,200").measure == "deaths"
 
 
 def test_the_number_alone_does_not_point_back(read):
@@ -1014,17 +1014,17 @@ def test_undated_terms_with_no_value_most_sources_give_are_not_set_against_each_
     from checker.rulepack import Settings
 
     _, flags = run([
-        ("Wire", None, "Under the plan, 90 detainees would be released."),
-        ("Daily", None, "Under the plan, 110 detainees would be released."),
-        ("Gazette", None, "Under the plan, 500 detainees would be released."),
+        ("Wire", None, "Under the plan, 70 detainees would be released."),
+        ("Daily", None, "Under the plan, 130 detainees would be released."),
+        ("Gazette", None, "Under the plan, 450 detainees would be released."),
     ])
     # three batches or three plans: nothing says which is the deal's term
     assert not [f for f in flags if f.confidence >= Settings().flag_threshold]
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("The implosion killed all five people on board.", "all five people"),
-    ("The blast killed all five on board.", "five"),
+    ("The explosion killed all seven people on board.", "all seven people"),
+    ("The blast killed all seven on board.", "seven"),
     ("All 12 crew members died when the trawler sank.", "12 crew"),
 ])
 def test_all_of_a_group_states_the_groups_size(read, text, surface):
@@ -1040,8 +1040,8 @@ def test_a_group_with_no_measure_of_its_own_or_no_all_keeps_what_befell_it(read,
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("Officials put the damage at US $4 billion.", "US $4 billion"),
-    ("The plan is worth 61 billion pesos (US $3.4 billion).", "US $3.4 billion"),
+    ("Officials put the damage at US $6 billion.", "US $6 billion"),
+    ("The plan is worth 52 billion pesos (US $2.9 billion).", "US $2.9 billion"),
 ])
 def test_a_countrys_letters_before_a_currency_sign_name_no_owner_and_count_nothing(read, text, surface):
     figure = one(read(text), surface)
@@ -1049,8 +1049,8 @@ def test_a_countrys_letters_before_a_currency_sign_name_no_owner_and_count_nothi
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("Storm toll rises to 45; dozens still missing", "45"),
-    ("Quake Toll Rises To 632 | Wire\n", "632"),
+    ("Blizzard toll climbs to 58; scores of drivers still stranded", "58"),
+    ("Quake Toll Rises To 517 | Wire\n", "517"),
     ("Flood toll reaches 80: hundreds still unaccounted for", "80"),
 ])
 def test_a_headlines_separator_ends_what_a_figure_counts(read, general, text, surface):
@@ -1062,8 +1062,8 @@ def test_a_headlines_separator_ends_what_a_figure_counts(read, general, text, su
 
 
 @pytest.mark.parametrize("text, surface, counted", [
-    ("The craft carried 96 hours’ worth of oxygen.", "96 hours", "oxygen"),
-    ("It had a 96-hour oxygen supply.", "96-hour", "oxygen"),
+    ("The rig carried 60 hours’ worth of oxygen.", "60 hours", "oxygen"),
+    ("It had a 60-hour oxygen supply.", "60-hour", "oxygen"),
     ("The town has a two-week stock of food.", "two-week", "food"),
 ])
 def test_a_container_noun_counts_what_it_holds(read, text, surface, counted):
@@ -1074,9 +1074,9 @@ def test_what_is_left_of_a_supply_runs_down_and_is_not_the_supply(run):
     from checker.rulepack import Settings
 
     facts, flags = run([
-        ("Wire", "2025-03-02", "The craft carried 96 hours of oxygen when it set off."),
-        ("Daily", "2025-03-04", "The craft had about 40 hours of oxygen left."),
-        ("Post", "2025-03-03", "Officials said the craft had 70 hours of oxygen remaining."),
+        ("Wire", "2025-03-02", "The rig carried 60 hours of oxygen when it set off."),
+        ("Daily", "2025-03-04", "The rig had about 25 hours of oxygen left."),
+        ("Post", "2025-03-03", "Officials said the rig had 44 hours of oxygen remaining."),
     ])
     left = [f for f in facts if f.role == "remaining"]
     assert len(left) == 1 and left[0].behaviour == "snapshot" and len(left[0].claims) == 2
@@ -1085,7 +1085,7 @@ def test_what_is_left_of_a_supply_runs_down_and_is_not_the_supply(run):
 
 
 @pytest.mark.parametrize("text, day", [
-    ("Yesterday afternoon, the coast guard said the craft had 40 hours of oxygen remaining.", "2025-03-03"),
+    ("Yesterday afternoon, the harbour office said the ferry had 40 hours of fuel remaining.", "2025-03-03"),
     ("Monday morning, officials said 40 people had died.", "2025-03-03"),
 ])
 def test_a_day_with_its_time_of_day_dates_the_figure(read, text, day):
@@ -1093,15 +1093,15 @@ def test_a_day_with_its_time_of_day_dates_the_figure(read, text, day):
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("Two dams upstream from the town burst a week ago.", "Two dams"),
-    ("The floods breached two dams near the town.", "two dams"),
+    ("Three levees above the village burst on Tuesday.", "Three levees"),
+    ("The river breached three levees near the farms.", "three levees"),
 ])
 def test_burst_and_breached_structures_are_destroyed(read, text, surface):
     assert one(read(text), surface).measure == "buildings destroyed"
 
 
 @pytest.mark.parametrize("text, surface, role", [
-    ("Two dams south of the city collapsed on Monday.", "Two dams", "total"),
+    ("Four bridges north of the harbour collapsed on Monday.", "Four bridges", "total"),
     ("Three villages east of the river were destroyed.", "Three villages", "total"),
     ("Two of the five bridges collapsed.", "Two", "part"),
 ])
@@ -1110,10 +1110,10 @@ def test_things_a_direction_away_from_a_place_are_no_part(read, text, surface, r
 
 
 @pytest.mark.parametrize("text, surface, modality", [
-    ("Officials fear the five passengers aboard may have died.", "five passengers", "reported"),
-    ("Crews could reach all five on board by noon.", "five", "reported"),
+    ("Officials fear the seven passengers aboard may have died.", "seven passengers", "reported"),
+    ("Crews could reach all seven on board by noon.", "seven", "reported"),
     ("The ship will carry 300 passengers.", "300 passengers", "proposed"),  # no known group: a plan
-    ("The deal would free the 33 hostages.", "33 hostages", "proposed"),  # a running count's term stays one
+    ("The deal would free the 27 hostages.", "27 hostages", "proposed"),  # a running count's term stays one
 ])
 def test_a_fixed_figure_in_a_definite_phrase_is_taken_as_known(read, text, surface, modality):
     assert one(read(text), surface).modality == modality
@@ -1121,8 +1121,8 @@ def test_a_fixed_figure_in_a_definite_phrase_is_taken_as_known(read, text, surfa
 
 def test_an_occasions_terms_foretold_or_promised_are_one_fact(run):
     facts, _ = run([
-        ("Wire", "2025-02-20", "The army will free 500 detainees in the next exchange."),
-        ("Daily", "2025-02-20", "The army is expected to free 620 detainees in the next exchange."),
+        ("Wire", "2025-02-20", "The army will free 350 detainees in the next exchange."),
+        ("Daily", "2025-02-20", "The army is expected to free 430 detainees in the next exchange."),
     ])
     freed = [f for f in facts if f.measure == "released"]
     assert len(freed) == 1 and len(freed[0].claims) == 2
@@ -1130,24 +1130,24 @@ def test_an_occasions_terms_foretold_or_promised_are_one_fact(run):
 
 def test_a_distance_off_a_coast_is_measured_from_that_coast(run):
     facts, flags = run([
-        ("Wire", "2025-06-20", "The wreck lies 400 nautical miles off the coast of Kestrel Island."),
-        ("Daily", "2025-06-20", "The wreck lies 370 miles from the coast of Kestrel Island."),
-        ("Post", "2025-06-20", "The wreck lies 380 miles south of Kestrel Island."),
+        ("Wire", "2025-06-20", "The wreck lies 300 nautical miles off the coast of Kestrel Island."),
+        ("Daily", "2025-06-20", "The wreck lies 290 miles from the coast of Kestrel Island."),
+        ("Post", "2025-06-20", "The wreck lies 285 miles south of Kestrel Island."),
     ])
     coast = [f for f in facts if f.owner == "kestrel island, coast"]
     assert len(coast) == 1 and len(coast[0].claims) == 2
-    # 400 nautical miles is about 460 miles: the two accounts of the coast cannot both be right
+    # 300 nautical miles is about 345 miles: the two accounts of the coast cannot both be right
     assert [f.code for f in flags if f.fact == coast[0].description] == ["CK101"]
 
 
 def test_a_bracketed_conversion_belongs_to_its_figures_fact_and_is_not_counted_twice(run):
     facts, flags = run([
-        ("Wire", "2025-06-20", "The quake struck at a depth of 18 km (11 miles), the survey said."),
-        ("Daily", "2025-06-20", "The quake struck at a depth of 8 km, the institute said."),
-        ("Post", "2025-06-20", "The quake struck at a depth of 8 km."),
+        ("Wire", "2025-06-20", "The quake struck at a depth of 24 km (15 miles), the survey said."),
+        ("Daily", "2025-06-20", "The quake struck at a depth of 12 km, the institute said."),
+        ("Post", "2025-06-20", "The quake struck at a depth of 12 km."),
     ])
     depth = [f for f in facts if f.measure == "depth"]
     assert len(depth) == 1 and len(depth[0].claims) == 4  # the bracket restates its figure's fact
     # the restatement is no second source for 18 km, and is never compared itself
     assert all(c.role != "conversion" for f in flags for c in f.claims)
-    assert {c.quantity.surface for c in depth[0].claims if c.id in depth[0].dominant} == {"8 km"}
+    assert {c.quantity.surface for c in depth[0].claims if c.id in depth[0].dominant} == {"12 km"}
