@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 from .claims import fold_name
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
-from .units import unit_family
+from .units import coarse_family, unit_family
 from .lexicon import DATING_UNITS, TIME_OF_DAY
 
 # Roles whose figures are never set against each other: increments and
@@ -69,6 +69,7 @@ class Fact:
     per_occasion: bool = False  # its measure's figures are each one occasion's (lexicon `per_event`)
     dominant: set[str] = field(default_factory=set)  # ids of the claims of the most stated value (fixed facts)
     consensus: set[str] = field(default_factory=set)  # ids of the claims of the terms most sources give (term facts)
+    apart: bool = False  # figures split off another fact for their scale (see _other_scales): a looser grouping
 
     @property
     def description(self) -> str:
@@ -366,6 +367,9 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
                 sure *= 0.9  # the owner was inferred from the other figures
             fact.sure[c.id] = round(sure, 3)
             c.fact = fid
+    for fact in list(facts.values()):
+        for band, members in _other_scales(fact).items():
+            _split_off(fact, band, members, facts)
     for fact in facts.values():
         # what the sources state, each figure once: a bracketed conversion repeats its figure
         stated = [c for c in fact.claims if c.role != "conversion"]
@@ -378,7 +382,83 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
             fact.dominant = {c.id for c in clusters[0]} if clusters else set()
         elif fact.behaviour == "term":
             fact.consensus = consensus_of(stated)
+        if fact.apart:
+            fact.coherence *= APART_CERTAINTY
     return sorted(facts.values(), key=lambda f: (-len(f.claims), f.description))
+
+
+SCALE_GAP = 2.5  # figures of one fact further apart than this factor, with none between, are two scales
+RATIO_FAMILIES = frozenset({"count", "money", "length", "area", "volume", "duration", "mass", "speed", "percentage"})
+APART_CERTAINTY = 0.5  # figures left over from another fact's scale may be several facts: said less surely
+
+
+def _scaled(c: Claim) -> float | None:
+    """A figure's value in its unit family's base unit, or None."""
+    p = _point(c)
+    if p is None or p <= 0:
+        return None
+    return p * unit_family(c.quantity.unit)[1]
+
+
+def _other_scales(fact: Fact) -> dict[int, list[Claim]]:
+    """Figures of a fixed or cumulative fact that stand on another scale
+    than most sources' ("killed 1,200" in the attack that started a war,
+    beside the war's toll of 46,000; "170 elsewhere" beside the city's
+    11,000), by band (a band: values with no gap of SCALE_GAP between
+    them). A running total's earlier, lower figures or later, higher ones
+    are its growth, not another fact; a figure of an undated source follows
+    its band's dated figures, and a band of undated figures alone is kept
+    (nothing shows it is not growth). Read from the fact's members alone."""
+    if fact.behaviour not in ("fixed", "cumulative") or fact.per_occasion or not fact.claims \
+            or coarse_family(fact.claims[0].quantity.unit) not in RATIO_FAMILIES:
+        return {}  # a time of day or a year has no scale: 1 a.m. is not a third of 3 a.m.
+    points = sorted(((v, c.id, c) for c in fact.claims if (v := _scaled(c)) is not None), key=lambda t: t[:2])
+    if len(points) < 2:
+        return {}
+    bands: list[list[tuple[float, Claim]]] = [[]]
+    for i, (v, _, c) in enumerate(points):
+        if i and v > points[i - 1][0] * SCALE_GAP:
+            bands.append([])
+        bands[-1].append((v, c))
+    if len(bands) == 1:
+        return {}
+    sources = [len({c.source_id for _, c in b}) for b in bands]
+    main = max(range(len(bands)), key=lambda i: (sources[i], len(bands[i]), i))
+    days = [d for _, c in bands[main] if (d := day_number(c.date)) is not None]
+    first, last = (min(days), max(days)) if days else (None, None)
+    out: dict[int, list[Claim]] = {}
+    for i, band in enumerate(bands):
+        if i == main or sources[i] >= sources[main] or sources[main] < 2:
+            continue  # no scale most sources give: two figures alone may be a revision
+        lower = i < main
+        grows = apart = 0
+        for _, c in band:
+            d = day_number(c.date)
+            if d is None:
+                continue
+            if fact.behaviour == "cumulative" and first is not None and (d < first if lower else d > last):
+                grows += 1
+            else:
+                apart += 1
+        if apart > grows or (fact.behaviour == "fixed" and not grows):
+            out[i] = [c for _, c in band]
+    return out
+
+
+def _split_off(fact: Fact, band: int, members: list[Claim], facts: dict[str, Fact]) -> None:
+    """Move `members` out of `fact` into a fact of their own scale."""
+    ids = {c.id for c in members}
+    fid = sha1("\x1f".join([fact.id, "scale", str(band)]))[:10]
+    new = facts.get(fid)
+    if new is None:
+        new = facts[fid] = Fact(fid, fact.measure, fact.counted, fact.family, fact.role, fact.modality,
+                                fact.owner, fact.behaviour, fact.window_days, hourly=fact.hourly,
+                                per_occasion=fact.per_occasion, apart=True)
+    for c in members:
+        new.claims.append(c)
+        new.sure[c.id] = fact.sure.pop(c.id)
+        c.fact = fid
+    fact.claims = [c for c in fact.claims if c.id not in ids]
 
 
 def summarize(fact: Fact) -> dict:

@@ -1151,3 +1151,42 @@ def test_a_bracketed_conversion_belongs_to_its_figures_fact_and_is_not_counted_t
     # the restatement is no second source for 18 km, and is never compared itself
     assert all(c.role != "conversion" for f in flags for c in f.claims)
     assert {c.quantity.surface for c in depth[0].claims if c.id in depth[0].dominant} == {"12 km"}
+
+
+def test_figures_on_another_scale_than_most_sources_are_another_fact(run):
+    from checker.rulepack import Settings
+
+    facts, flags = run([
+        ("Wire", "2025-04-01", "The war has killed 31,200 people. The raid that began it killed 900 people."),
+        ("Daily", "2025-04-02", "The war has killed 31,500 people, officials said."),
+        ("Post", "2025-04-03", "The raid that started the war killed more than 1,000 people."),
+        ("Herald", "2025-04-03", "So far the war has killed 31,900 people."),
+    ])
+    deaths = [f for f in facts if f.measure == "deaths"]
+    war = next(f for f in deaths if any("31,200" in c.quantity.surface for c in f.claims))
+    assert {c.quantity.surface for c in war.claims} >= {"31,200 people", "31,500 people", "31,900 people"}
+    assert not any(c.quantity.point and c.quantity.point < 2000 for c in war.claims)
+    # the raid's toll, a thirtieth of the war's and stated on the same days, is not a fall of it
+    assert not [f for f in flags if f.code == "CK104" and f.confidence >= Settings().flag_threshold]
+
+
+def test_a_running_totals_early_low_figures_are_its_growth_not_another_fact(run):
+    facts, _ = run([
+        ("Wire", "2025-04-01", "The quake killed at least 90 people, officials said."),
+        ("Daily", "2025-04-01", "The quake has killed 120 people."),
+        ("Post", "2025-04-03", "The death toll from the quake rose to 1,400."),
+        ("Herald", "2025-04-04", "The quake has killed 1,650 people."),
+        ("Gazette", "2025-04-04", "The death toll from the quake stood at 1,700."),
+    ])
+    deaths = [f for f in facts if f.measure == "deaths" and f.claims]
+    assert len(deaths) == 1 and len(deaths[0].claims) == 5
+
+
+def test_times_of_day_have_no_scale_to_split_on(run):
+    facts, _ = run([
+        ("Wire", "2025-04-01", "The storm made landfall at 1:10 a.m. local time."),
+        ("Daily", "2025-04-01", "The storm made landfall at 4:10 a.m. local time."),
+        ("Post", "2025-04-01", "The storm made landfall at 4:10 a.m. local time on Tuesday."),
+    ])
+    times = [f for f in facts if f.family.startswith("time of day") or "local time" in f.family]
+    assert len(times) == 1 and len(times[0].claims) == 3
