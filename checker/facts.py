@@ -296,30 +296,41 @@ def _fold_spellings(members: list[Claim]) -> dict[str, str]:
     return to
 
 
-def main_owner(members: list[Claim], spelled: dict[str, str] | None = None) -> str:
+def main_owner(members: list[Claim], spelled: dict[str, str] | None = None, of_a_thing: bool = False) -> str:
     """The owner of a fact's figures that name none: the one with the most
     evidence, figures owned plus sources naming it beside them (a story's
     place is named in the sentences of at least STORY_SHARE of the sources,
     two at least), so one figure's province does not become the whole
     story's owner. A figure that names another owner keeps it: a
     neighbouring country's toll is not the story's. Read from the members
-    alone: a fact's owner does not depend on the rest of the corpus."""
+    alone: a fact's owner does not depend on the rest of the corpus. A
+    measure `of_a_thing` (those aboard) is owned by no place."""
     by_source: dict[str, set[str]] = {}
     for c in members:
         by_source.setdefault(c.source_id, set()).update(fold_name(p) for p in c.places)
     named = Counter(p for names in by_source.values() for p in names)
     need = max(2.0, STORY_SHARE * len(by_source))
-    story = {p for p, n in named.items() if n >= need}
+    story = {p for p, n in named.items() if n >= need} if not of_a_thing else set()
     evidence = Counter()
     spelled = spelled or {}
     for c in members:
-        if c.owner:
-            evidence[spelled.get(c.owner, c.owner)] += OWNED_WEIGHT
+        if own := claim_owner(c, spelled, of_a_thing):
+            evidence[own] += OWNED_WEIGHT
     for p in story:
         evidence[p] += named[p]
     if not evidence:
         return ""
     return min(evidence, key=lambda o: (-evidence[o], o))
+
+
+def claim_owner(c: Claim, spelled: dict[str, str], of_a_thing: bool = False) -> str:
+    """The owner a claim names, in its group's usual spelling; none when a
+    thing's measure names only a place ("sank in the Atlantic with 40
+    aboard": where, not whose)."""
+    own = spelled.get(c.owner, c.owner)
+    if own and of_a_thing and own in {fold_name(p) for p in c.places}:
+        return ""
+    return own
 
 
 def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
@@ -337,7 +348,8 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         spelled = _fold_spellings(members)
         m = pack.lexicon.behaviour(measure)
         # the figures of now name the owner, not the earlier ones a sentence recalls
-        main = main_owner([c for c in members if c.role != "superseded"] or members, spelled)
+        thing = m is not None and m.owned_by_a_thing
+        main = main_owner([c for c in members if c.role != "superseded"] or members, spelled, thing)
         behaviour, window = behaviour_of(measure, role, modality, pack)
         # a deal's terms are reported on many days and are one fact; a figure of one
         # occasion (reported, or a term dated "on Saturday") is that occasion's
@@ -349,7 +361,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
             occasion = _clock_days(members)  # one flight's timings are not the next flight's
         fids: dict[tuple[str, str], str] = {}  # a group's figures fall in a few facts
         for c in members:
-            own = spelled.get(c.owner, c.owner)
+            own = claim_owner(c, spelled, thing)
             owner = main if not own or (m is not None and m.of_the_event) else own
             when = occasion.get(c.id, "") if occasion else ""
             fid = fids.get((owner, when))

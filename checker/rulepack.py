@@ -168,6 +168,7 @@ class Measure:
     includes: frozenset[str] = frozenset()  # measures it contains ("damaged or destroyed" counts the damaged)
     tolerance: float = 0.0  # relative slack the measurement itself carries (two agencies' distances to a city)
     of_the_event: bool = False  # a property of the event itself (a quake's magnitude): a place named beside it is no owner
+    owned_by_a_thing: bool = False  # belongs to a thing (those aboard a ship): a place named beside it is no owner
 
 
 @dataclass
@@ -256,7 +257,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           bool(spec.get("moves_within_a_day", False)),
                                           frozenset(_words(path, f"{key}.includes", spec.get("includes", []))),
                                           float(_tolerance(path, f"{key}.tolerance", spec.get("tolerance", 0.0))),
-                                          bool(spec.get("of_the_event", False)))
+                                          bool(spec.get("of_the_event", False)),
+                                          bool(spec.get("owned_by_a_thing", False)))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
             if " " not in w and str(name) not in lex.word_measures.get(w, ()):

@@ -1190,3 +1190,23 @@ def test_times_of_day_have_no_scale_to_split_on(run):
     ])
     times = [f for f in facts if f.family.startswith("time of day") or "local time" in f.family]
     assert len(times) == 1 and len(times[0].claims) == 3
+
+
+def test_those_aboard_belong_to_the_vessel_not_to_the_sea_it_sank_in(run):
+    facts, _ = run([
+        ("Wire", "2025-05-02", "The Nordstar ferry sank in the Baltic with 212 people aboard."),
+        ("Daily", "2025-05-02", "There were 212 people aboard the Nordstar."),
+        ("Post", "2025-05-03", "The Nordstar had 212 passengers on board."),
+    ])
+    aboard = [f for f in facts if f.measure == "aboard"]
+    assert len(aboard) == 1 and len(aboard[0].claims) == 3
+    assert aboard[0].owner != "baltic"  # the sea is where the ferry sank, not whose passengers they are
+
+
+def test_breathable_air_and_oxygen_are_one_supply(run):
+    facts, _ = run([
+        ("Wire", "2025-05-02", "The trapped miners had about 30 hours of breathable air left."),
+        ("Daily", "2025-05-02", "The trapped miners had 28 hours of oxygen left, officials said."),
+    ])
+    left = [f for f in facts if f.role == "remaining"]
+    assert len(left) == 1 and len(left[0].claims) == 2
