@@ -590,7 +590,9 @@ def _role_patterns(lex) -> list:
                 re.compile(rf"(?:{after})\b") if after else None,
                 re.compile(rf"\b(?:{before})\b[^.;:!?]{{0,25}}$") if before else None,
                 # "820 people, more than a third of them": a comparison, not "15 more"
-                re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b(?!\s+than\b)") if after else None,
+                # and "43 a week later" is a count at a time, not a rate "a week"
+                re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b(?!\s+(?:than|later|earlier|ago|after|before)\b)")
+                if after else None,
                 # "44 hours of oxygen remaining": a cue after what the figure is of
                 re.compile(rf"^[\s,]*(?:[a-z'-]+\s+){{0,1}}of\s+(?:[a-z'-]+\s+){{1,3}}(?:{what})\b") if what else None,
             ))
@@ -609,7 +611,8 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     for role, families, inside_re, before_re, after_re, what_re in _role_patterns(lex):
         if families and family not in families:
             continue
-        if inside and inside_re is not None and inside_re.match(inside) and not (role == "rate" and family == "duration"):
+        if inside and inside_re is not None and (inside_re.match(inside) or after_re.match(inside)) \
+                and not (role == "rate" and family == "duration"):
             return role  # but "an hour and 20 minutes" is a length, not a rate "an hour"
         if before_re is not None and before_re.search(before):
             return role
@@ -1198,6 +1201,32 @@ def _restates(text: str, previous: Quantity | None, q: Quantity) -> bool:
     return family not in ("count", "other", "percentage") and family == coarse_family(previous.unit)
 
 
+_TIME_PHRASE_AFTER = re.compile(r"\s+(?:after|later|since|into)\b", re.I)
+
+
+def _count_before_a_time_phrase(text: str, q: Quantity, toks: list, lex) -> Quantity | None:
+    """"Death toll climbs to 43 days after the storm": a headline's toll is
+    43, and "days after the storm" says when. A length of time reached "to"
+    or "at" by a verb whose subject is an amount noun (toll, number), with
+    "after" or "later" next: the bare count, without the unit."""
+    from .units import unit_family
+
+    if unit_family(q.unit)[0] != "duration" or not _TIME_PHRASE_AFTER.match(text, q.end):
+        return None
+    numbers = [t for t in toks if t.like_num]
+    if not numbers or numbers[0].i == 0 or numbers[0].nbor(-1).lower_ not in ("to", "at"):
+        return None
+    verb = numbers[0].nbor(-1).head
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in lex.amount_nouns for c in verb.children):
+        return None
+    end = numbers[-1].idx + len(numbers[-1].text)
+    scale = q.scale or 1.0
+    low = None if q.low is None else q.low / scale
+    high = None if q.high is None else q.high / scale
+    return Quantity(low, high, q.kind, unit="", trend=q.trend, surface=text[q.start:end], start=q.start, end=end,
+                    hedge=q.hedge)
+
+
 def _is_a_when(unit: str | None) -> bool:
     """A time of day or a year: a figure that says when, and counts nothing."""
     return is_time_of_day(unit) or unit in lx.DATING_UNITS
@@ -1237,6 +1266,10 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             continue  # "one official said": the figure describes the speaker, not the story
         toks = index.tokens(q.start, q.end)
         noun = _counted_noun(doc, q, toks)
+        count = _count_before_a_time_phrase(source.text, q, toks, pack.lexicon)
+        if count is not None:
+            q, toks = count, index.tokens(count.start, count.end)
+            noun = _counted_noun(doc, q, toks)
         counted = _lemma(noun) if noun is not None else ""
         if noun is not None and noun.ent_type_ == "NORP" and noun.tag_ in ("NNPS", "NNS"):
             counted = "person"  # "4,000 Hungarians": people, whose group is the figure's owner

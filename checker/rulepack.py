@@ -169,6 +169,7 @@ class Measure:
     tolerance: float = 0.0  # relative slack the measurement itself carries (two agencies' distances to a city)
     of_the_event: bool = False  # a property of the event itself (a quake's magnitude): a place named beside it is no owner
     owned_by_a_thing: bool = False  # belongs to a thing (those aboard a ship): a place named beside it is no owner
+    kept_apart: frozenset[str] = frozenset()  # counted words naming another thing measured alike (an aftershock)
 
 
 @dataclass
@@ -258,7 +259,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           frozenset(_words(path, f"{key}.includes", spec.get("includes", []))),
                                           float(_tolerance(path, f"{key}.tolerance", spec.get("tolerance", 0.0))),
                                           bool(spec.get("of_the_event", False)),
-                                          bool(spec.get("owned_by_a_thing", False)))
+                                          bool(spec.get("owned_by_a_thing", False)),
+                                          frozenset(_words(path, f"{key}.kept_apart", spec.get("kept_apart", []))))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
             if " " not in w and str(name) not in lex.word_measures.get(w, ()):

@@ -1210,3 +1210,40 @@ def test_breathable_air_and_oxygen_are_one_supply(run):
     ])
     left = [f for f in facts if f.role == "remaining"]
     assert len(left) == 1 and len(left[0].claims) == 2
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Flood death toll climbs to 43 days after the storm hit the coast", "43"),
+    ("The number of dead rose to 1,200 days after the quake.", "1,200"),
+    ("The toll stood at 75 weeks after the blast, officials said.", "75"),
+])
+def test_a_toll_reached_just_before_a_time_phrase_is_a_count(read, text, surface):
+    c = one(read(text), surface)
+    assert c.quantity.surface == surface and c.quantity.unit == "" and c.measure == "deaths" and c.role == "total"
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The talks stalled 43 days after the storm hit the coast.", "43 days"),
+    ("The truce was extended to 43 days after talks in the capital.", "43 days"),
+])
+def test_a_length_of_time_before_a_time_phrase_stays_a_length(read, text, surface):
+    assert one(read(text), surface).quantity.unit == "day"
+
+
+@pytest.mark.parametrize("text, surface, role", [
+    ("The toll stood at 43 a week later.", "43", "total"),
+    ("The camp receives 600 trucks a week.", "600 trucks", "rate"),
+    ("Rescuers found 15 more people.", "15 more", "increment"),
+])
+def test_a_rate_word_inside_a_figure_or_before_a_time_word(read, text, surface, role):
+    assert one(read(text), surface).role == role
+
+
+def test_an_aftershocks_magnitude_is_not_the_quakes(run):
+    facts, flags = run([
+        ("Wire", "2025-05-02", "The 6.8 quake was followed by a magnitude 5.1 aftershock two hours later."),
+        ("Daily", "2025-05-02", "The magnitude 6.8 earthquake struck at night."),
+    ])
+    quake = [f for f in facts if f.measure == "magnitude" and any("6.8" in c.quantity.surface for c in f.claims)]
+    assert len(quake) == 1 and len(quake[0].claims) == 2
+    assert not flags
