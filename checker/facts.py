@@ -333,6 +333,41 @@ def claim_owner(c: Claim, spelled: dict[str, str], of_a_thing: bool = False) -> 
     return own
 
 
+SAME_FIGURE = 0.02  # two figures this close (relative) are the same figure restated
+COINCIDENT_SHARE = 0.4  # of an owner's figures, the share the main owner's must also state
+
+
+def _same_figure(a: Claim, b: Claim) -> bool:
+    x, y = _scaled(a), _scaled(b)
+    return x is not None and y is not None and abs(x - y) <= SAME_FIGURE * max(x, y)
+
+
+def _owners_stating_the_main_figures(members: list[Claim], owners: dict[str, str], main: str) -> set[str]:
+    """Owners whose figures other sources give as the main owner's: when
+    the city's toll is given as 11,300 and 5,000 "in" the city by some
+    sources and "in" its country by others, they name two places for one
+    count. Two different values of the owner's, and COINCIDENT_SHARE of its
+    figures, must equal main-owner figures of other sources (one shared
+    small number is chance); a province's own toll (1,300 beside the
+    country's 2,900) shares none and stays apart. Read from the group's
+    members alone."""
+    if not main:
+        return set()
+    by_owner: dict[str, list[Claim]] = {}
+    for c in members:
+        by_owner.setdefault(owners[c.id], []).append(c)
+    mains = by_owner.get(main, [])
+    out = set()
+    for owner, claims in by_owner.items():
+        if owner == main or len(claims) < 2:
+            continue
+        stated = [c for c in claims if any(c.source_id != o.source_id and _same_figure(c, o) for o in mains)]
+        values = {round(_scaled(c), 6) for c in stated}
+        if len(values) >= 2 and len(stated) >= COINCIDENT_SHARE * len(claims):
+            out.add(owner)
+    return out
+
+
 def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     """Group claims into facts and set each claim's `fact`. Claims that name
     no comparable fact keep an empty `fact`."""
@@ -359,10 +394,16 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
                                   else [c for c in members if c.date_basis == "explicit"])
         if family.startswith(TIME_OF_DAY) or role == ELAPSED:
             occasion = _clock_days(members)  # one flight's timings are not the next flight's
-        fids: dict[tuple[str, str], str] = {}  # a group's figures fall in a few facts
+        owners = {}
         for c in members:
             own = claim_owner(c, spelled, thing)
-            owner = main if not own or (m is not None and m.of_the_event) else own
+            owners[c.id] = main if not own or (m is not None and m.of_the_event) else own
+        same = _owners_stating_the_main_figures(members, owners, main)
+        fids: dict[tuple[str, str], str] = {}  # a group's figures fall in a few facts
+        for c in members:
+            owner = owners[c.id]
+            if owner in same:
+                owner = main
             when = occasion.get(c.id, "") if occasion else ""
             fid = fids.get((owner, when))
             if fid is None:
@@ -417,10 +458,12 @@ def _other_scales(fact: Fact) -> dict[int, list[Claim]]:
     than most sources' ("killed 1,200" in the attack that started a war,
     beside the war's toll of 46,000; "170 elsewhere" beside the city's
     11,000), by band (a band: values with no gap of SCALE_GAP between
-    them). A running total's earlier, lower figures or later, higher ones
-    are its growth, not another fact; a figure of an undated source follows
-    its band's dated figures, and a band of undated figures alone is kept
-    (nothing shows it is not growth). Read from the fact's members alone."""
+    them). A running total's later, higher figures are its growth, not
+    another fact; its early figures far below what most sources give are
+    kept apart too (more often a first partial count, or another place's,
+    than the same count; and an earlier lower figure is never a conflict).
+    A figure of an undated source follows its band's dated figures, and a
+    band of undated figures alone is kept. Read from the fact's members alone."""
     if fact.behaviour not in ("fixed", "cumulative") or fact.per_occasion or not fact.claims \
             or coarse_family(fact.claims[0].quantity.unit) not in RATIO_FAMILIES:
         return {}  # a time of day or a year has no scale: 1 a.m. is not a third of 3 a.m.
@@ -437,7 +480,7 @@ def _other_scales(fact: Fact) -> dict[int, list[Claim]]:
     sources = [len({c.source_id for _, c in b}) for b in bands]
     main = max(range(len(bands)), key=lambda i: (sources[i], len(bands[i]), i))
     days = [d for _, c in bands[main] if (d := day_number(c.date)) is not None]
-    first, last = (min(days), max(days)) if days else (None, None)
+    last = max(days) if days else None
     out: dict[int, list[Claim]] = {}
     for i, band in enumerate(bands):
         if i == main or sources[i] >= sources[main] or sources[main] < 2:
@@ -448,7 +491,7 @@ def _other_scales(fact: Fact) -> dict[int, list[Claim]]:
             d = day_number(c.date)
             if d is None:
                 continue
-            if fact.behaviour == "cumulative" and first is not None and (d < first if lower else d > last):
+            if fact.behaviour == "cumulative" and last is not None and not lower and d > last:
                 grows += 1
             else:
                 apart += 1

@@ -1170,16 +1170,33 @@ def test_figures_on_another_scale_than_most_sources_are_another_fact(run):
     assert not [f for f in flags if f.code == "CK104" and f.confidence >= Settings().flag_threshold]
 
 
-def test_a_running_totals_early_low_figures_are_its_growth_not_another_fact(run):
-    facts, _ = run([
+def test_a_running_totals_figures_in_steps_are_one_fact_and_a_later_higher_scale_is_its_growth(run):
+    from checker.rulepack import Settings
+
+    facts, flags = run([
         ("Wire", "2025-04-01", "The quake killed at least 90 people, officials said."),
-        ("Daily", "2025-04-01", "The quake has killed 120 people."),
-        ("Post", "2025-04-03", "The death toll from the quake rose to 1,400."),
-        ("Herald", "2025-04-04", "The quake has killed 1,650 people."),
-        ("Gazette", "2025-04-04", "The death toll from the quake stood at 1,700."),
+        ("Daily", "2025-04-01", "The quake has killed 160 people."),
+        ("Post", "2025-04-02", "The death toll from the quake rose to 310."),
+        ("Herald", "2025-04-02", "The quake has killed 350 people."),
+        ("Gazette", "2025-04-05", "The death toll from the quake stood at 1,700."),
     ])
     deaths = [f for f in facts if f.measure == "deaths" and f.claims]
     assert len(deaths) == 1 and len(deaths[0].claims) == 5
+    assert not [f for f in flags if f.confidence >= Settings().flag_threshold]
+
+
+def test_a_few_sources_early_figures_far_below_the_toll_most_give_are_kept_apart(run):
+    from checker.rulepack import Settings
+
+    facts, flags = run([
+        ("Wire", "2025-04-01", "The storm killed at least 40 people across the region, officials said."),
+        ("Daily", "2025-04-02", "The storm has killed 2,100 people in the port city."),
+        ("Post", "2025-04-03", "The death toll from the storm rose to 2,600."),
+        ("Herald", "2025-04-03", "The storm has killed 2,650 people."),
+    ])
+    toll = next(f for f in facts if f.measure == "deaths" and any("2,600" in c.quantity.surface for c in f.claims))
+    assert not any("40" in c.quantity.surface for c in toll.claims)
+    assert not [f for f in flags if f.confidence >= Settings().flag_threshold]
 
 
 def test_times_of_day_have_no_scale_to_split_on(run):
@@ -1247,3 +1264,27 @@ def test_an_aftershocks_magnitude_is_not_the_quakes(run):
     quake = [f for f in facts if f.measure == "magnitude" and any("6.8" in c.quantity.surface for c in f.claims)]
     assert len(quake) == 1 and len(quake[0].claims) == 2
     assert not flags
+
+
+def test_a_city_and_its_country_given_the_same_figures_own_one_toll(run):
+    facts, _ = run([
+        ("Wire", "2025-04-02", "The flood killed 4,200 people in Velmar, officials said."),
+        ("Daily", "2025-04-02", "The flood has killed 4,200 people in Ruritania."),
+        ("Post", "2025-04-04", "The flood has now killed 6,100 people in Velmar."),
+        ("Herald", "2025-04-04", "The flood has killed 6,100 people in Ruritania."),
+        ("Gazette", "2025-04-04", "The death toll in Ruritania stood at 6,100."),
+    ])
+    tolls = [f for f in facts if f.measure == "deaths" and f.claims]
+    assert len(tolls) == 1 and len(tolls[0].claims) == 5
+
+
+def test_a_provinces_own_toll_beside_its_countrys_stays_apart(run):
+    facts, _ = run([
+        ("Wire", "2025-04-02", "The quake killed 1,300 people in Velmar province, officials said."),
+        ("Daily", "2025-04-02", "The quake has killed 2,900 people in Ruritania."),
+        ("Post", "2025-04-03", "In Velmar province the toll rose to 1,450."),
+        ("Herald", "2025-04-03", "The quake has killed 3,100 people in Ruritania."),
+        ("Gazette", "2025-04-03", "The death toll in Ruritania stood at 3,100."),
+    ])
+    owners = {f.owner for f in facts if f.measure == "deaths" and f.claims}
+    assert len(owners) == 2
