@@ -611,8 +611,9 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     for role, families, inside_re, before_re, after_re, what_re in _role_patterns(lex):
         if families and family not in families:
             continue
-        if inside and inside_re is not None and (inside_re.match(inside) or after_re.match(inside)) \
-                and not (role == "rate" and family == "duration"):
+        # "600 trucks a week": a cue after the counted noun; in "165 miles per hour" the unit's own words
+        cued = inside_re is not None and (inside_re.match(inside) or (family == "count" and after_re.match(inside)))
+        if inside and cued and not (role == "rate" and family == "duration"):
             return role  # but "an hour and 20 minutes" is a length, not a rate "an hour"
         if before_re is not None and before_re.search(before):
             return role

@@ -278,6 +278,21 @@ def spelling_variant(a: str, b: str) -> bool:
 SPELLING_MIN_LENGTH = 6
 
 
+_BEARING = {p: 45 * k for k, p in enumerate(("n", "ne", "e", "se", "s", "sw", "w", "nw"))}
+
+
+def _near_points(a: str, b: str) -> bool:
+    """Two positions from one place that agencies give for one point: the
+    same, or neighbouring compass points ("72 km south of X", "71 km
+    southwest of X"). Points further round ("north" and "east") are two positions."""
+    if a == b:
+        return True
+    if a not in _BEARING or b not in _BEARING:
+        return False
+    turn = abs(_BEARING[a] - _BEARING[b]) % 360
+    return min(turn, 360 - turn) <= 45
+
+
 def _fold_spellings(members: list[Claim]) -> dict[str, str]:
     """Owner -> the most used spelling of the same name, for owners that are
     spellings of one name (the claims themselves keep what their text says)."""
@@ -290,7 +305,7 @@ def _fold_spellings(members: list[Claim]) -> dict[str, str]:
         base, _, point = o.partition(", ")
         for better in ranked[:k]:
             b_base, _, b_point = better.partition(", ")
-            if point == b_point and spelling_variant(base, b_base):
+            if _near_points(point, b_point) and spelling_variant(base, b_base):
                 to[o] = to.get(better, better)
                 break
     return to

@@ -1251,6 +1251,7 @@ def test_a_length_of_time_before_a_time_phrase_stays_a_length(read, text, surfac
     ("The toll stood at 43 a week later.", "43", "total"),
     ("The camp receives 600 trucks a week.", "600 trucks", "rate"),
     ("Rescuers found 15 more people.", "15 more", "increment"),
+    ("The storm brought winds of 165 miles per hour.", "165 miles per hour", "total"),
 ])
 def test_a_rate_word_inside_a_figure_or_before_a_time_word(read, text, surface, role):
     assert one(read(text), surface).role == role
@@ -1288,3 +1289,14 @@ def test_a_provinces_own_toll_beside_its_countrys_stays_apart(run):
     ])
     owners = {f.owner for f in facts if f.measure == "deaths" and f.claims}
     assert len(owners) == 2
+
+
+def test_neighbouring_compass_points_from_one_place_are_one_position(run):
+    facts, _ = run([
+        ("Wire", "2025-04-02", "The epicentre was 71 km southwest of Velmar, the survey said."),
+        ("Daily", "2025-04-02", "The epicentre lay 72 km south of Velmar."),
+        ("Post", "2025-04-02", "The village of Osk lies 30 km east of Velmar."),
+        ("Herald", "2025-04-02", "The village of Osk is 31 km north of Velmar."),
+    ])
+    groups = sorted(sorted(c.quantity.surface for c in f.claims) for f in facts if f.measure == "distance")
+    assert groups == [["30 km"], ["31 km"], ["71 km", "72 km"]]
