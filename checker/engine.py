@@ -187,16 +187,16 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, 
     """
     settings = Settings.from_pack(pack)
     ctx = Context(pack=pack, settings=settings, configs=rule_configs(pack), focus=focus)
-    if facts is None:
-        from .facts import build_facts
-
-        facts = build_facts(claims, pack)
-    aligner = Aligner(pack, settings, facts)
-    # Millions of short-lived slots and no reference cycles: the cyclic
-    # collector would only rescan them over and over.
+    # Millions of short-lived facts and slots and no reference cycles: the
+    # cyclic collector would only rescan them over and over.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
+        if facts is None:
+            from .facts import build_facts
+
+            facts = build_facts(claims, pack)
+        aligner = Aligner(pack, settings, facts)
         blocks = build_blocks(claims, pack, aligner, places)
         wanted = None
         if focus is not None:

@@ -352,11 +352,6 @@ SAME_FIGURE = 0.02  # two figures this close (relative) are the same figure rest
 COINCIDENT_SHARE = 0.4  # of an owner's figures, the share the main owner's must also state
 
 
-def _same_figure(a: Claim, b: Claim) -> bool:
-    x, y = _scaled(a), _scaled(b)
-    return x is not None and y is not None and abs(x - y) <= SAME_FIGURE * max(x, y)
-
-
 def _owners_stating_the_main_figures(members: list[Claim], owners: dict[str, str], main: str) -> set[str]:
     """Owners whose figures other sources give as the main owner's: when
     the city's toll is given as 11,300 and 5,000 "in" the city by some
@@ -371,12 +366,28 @@ def _owners_stating_the_main_figures(members: list[Claim], owners: dict[str, str
     by_owner: dict[str, list[Claim]] = {}
     for c in members:
         by_owner.setdefault(owners[c.id], []).append(c)
-    mains = by_owner.get(main, [])
+    if len(by_owner) < 2:
+        return set()
+    # the main owner's figures by value, so each figure looks only at its neighbours in value
+    mains = sorted((v, c.source_id) for c in by_owner.get(main, []) if (v := _scaled(c)) is not None)
+    keys = [v for v, _ in mains]
+
+    def stated_by_another(c: Claim) -> bool:
+        x = _scaled(c)
+        if x is None:
+            return False
+        k = bisect.bisect_left(keys, x * (1 - SAME_FIGURE))
+        while k < len(keys) and keys[k] <= x * (1 + SAME_FIGURE):
+            if mains[k][1] != c.source_id:
+                return True
+            k += 1
+        return False
+
     out = set()
     for owner, claims in by_owner.items():
         if owner == main or len(claims) < 2:
             continue
-        stated = [c for c in claims if any(c.source_id != o.source_id and _same_figure(c, o) for o in mains)]
+        stated = [c for c in claims if stated_by_another(c)]
         values = {round(_scaled(c), 6) for c in stated}
         if len(values) >= 2 and len(stated) >= COINCIDENT_SHARE * len(claims):
             out.add(owner)
