@@ -399,14 +399,28 @@ def measure_triggers(sent, lex) -> list:
     return out
 
 
+def _word_after(toks: list):
+    """The token right after a figure, past a bracketed conversion ("435 miles
+    (700 km) off the coast"), or None."""
+    doc, k = toks[-1].doc, toks[-1].i + 1
+    if k < len(doc) and doc[k].text in ("(", "["):
+        close = next((j for j in range(k + 1, min(k + 8, len(doc))) if doc[j].text in (")", "]")), None)
+        k = close + 1 if close is not None else k
+    elif k < len(doc) and doc[k].text in (")", "]"):
+        k += 1  # the figure is the conversion in brackets
+    return doc[k] if k < len(doc) else None
+
+
 def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
-             crossed: dict[int, int] | None = None) -> tuple[str, float]:
+             crossed: dict[int, int] | None = None, after=None) -> tuple[str, float]:
     """The measure whose trigger is nearest the figure in the parse, with a
     certainty that falls with the distance; the unit alone can name it. A
     trigger counts only for measures the figure's kind of unit can state
     ("killed" does not make "$52 million" a death toll). Of two triggers, one
     in the figure's own clause wins over one in a clause above it
-    (`crossed`: clause boundaries between the figure and each ancestor)."""
+    (`crossed`: clause boundaries between the figure and each ancestor).
+    A trigger right `after` the figure ("1,000 missing", "435 miles off the
+    coast") is next to it whatever the parse says."""
     from .units import coarse_family
 
     by_unit = lex.measure_units.get(q.unit or "")
@@ -422,6 +436,8 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         if plausible and q.point is not None and not plausible[0] <= q.point <= plausible[1]:
             continue
         d, meet = _meeting(depth_of, t)
+        if after is not None and t.i == after.i and t.pos_ not in ("NOUN", "PROPN"):
+            d = min(d, 1)  # a noun after it is the counted noun's phrase ("33 hostages"): the parse says more
         counted_people = t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns
         if counted_people:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
@@ -1107,7 +1123,10 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
             crossed.setdefault(after[1].i, crossed[stand_in.i])
     if triggers is None:
         triggers = measure_triggers(sent, lex)
-    measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed)
+    # a word right after a bare figure ("1,000 missing") is its; after a counted
+    # noun ("33 hostages held in ..."), the noun's
+    bare = noun is None or noun.i < toks[0].i
+    measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed, _word_after(toks) if bare else None)
     thing = ""
     family = coarse_family(q.unit)
     if measure and family in MEASURED_FAMILIES:

@@ -1300,3 +1300,13 @@ def test_neighbouring_compass_points_from_one_place_are_one_position(run):
     ])
     groups = sorted(sorted(c.quantity.surface for c in f.claims) for f in facts if f.measure == "distance")
     assert groups == [["30 km"], ["31 km"], ["71 km", "72 km"]]
+
+
+@pytest.mark.parametrize("text, surface, measure", [
+    ("The toll is grim: 1,400 dead and 1,000 missing according to local authorities.", "1,000", "missing"),
+    ("The trip to view the wreck 12,500 feet (3,800 meters) below the ocean, about 435 miles "
+     "(700 kilometers) off the coast of Velmar.", "about 435 miles", "distance"),
+    ("The rebels agreed to free 33 hostages held in the mountains.", "33 hostages", "released"),
+])
+def test_a_measure_word_right_after_a_bare_figure_is_its_own(read, text, surface, measure):
+    assert one(read(text), surface).measure == measure
