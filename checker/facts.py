@@ -31,7 +31,7 @@ from .claims import fold_name
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
 from .units import coarse_family, unit_family
-from .lexicon import DATING_UNITS, TIME_OF_DAY
+from .lexicon import DATING_UNITS, STRUCTURE_NOUNS, TIME_OF_DAY
 
 # Roles whose figures are never set against each other: increments and
 # changes differ by nature ("15 more" today, "20 more" tomorrow), and an
@@ -278,6 +278,14 @@ def spelling_variant(a: str, b: str) -> bool:
 SPELLING_MIN_LENGTH = 6
 
 
+def _named_structure(a: str, b: str) -> bool:
+    """One name with and without the kind of structure it names ("osk
+    mosque", "osk")."""
+    short, long = sorted((a, b), key=len)
+    head, _, kind = long.rpartition(" ")
+    return bool(short) and head == short and kind in STRUCTURE_NOUNS
+
+
 _BEARING = {p: 45 * k for k, p in enumerate(("n", "ne", "e", "se", "s", "sw", "w", "nw"))}
 
 
@@ -305,7 +313,7 @@ def _fold_spellings(members: list[Claim]) -> dict[str, str]:
         base, _, point = o.partition(", ")
         for better in ranked[:k]:
             b_base, _, b_point = better.partition(", ")
-            if _near_points(point, b_point) and spelling_variant(base, b_base):
+            if _near_points(point, b_point) and (spelling_variant(base, b_base) or _named_structure(base, b_base)):
                 to[o] = to.get(better, better)
                 break
     return to

@@ -370,6 +370,12 @@ PLACE_NOUNS = frozenset({
 ADMIN_SUFFIXES = frozenset({"province", "region", "district", "governorate", "prefecture", "municipality",
                             "county", "department"})
 
+# Kinds of building or structure that one source writes after a name and
+# another leaves out ("the Osk mosque", "Osk"): within one fact's figures, the
+# same owner.
+STRUCTURE_NOUNS = frozenset({"mosque", "church", "cathedral", "temple", "shrine", "monastery", "abbey",
+                             "palace", "castle", "fort", "fortress", "tower", "bridge", "dam", "museum"})
+
 # Compass directions: "58 km southwest of Esk" measures from Esk.
 # A reading "on" a named scale carries no unit, whatever word stood before it
 # ("6 degrees on the Richter scale", "a 5 on the Beaufort scale").

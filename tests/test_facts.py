@@ -1310,3 +1310,18 @@ def test_neighbouring_compass_points_from_one_place_are_one_position(run):
 ])
 def test_a_measure_word_right_after_a_bare_figure_is_its_own(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
+
+
+def test_a_name_with_and_without_the_kind_of_structure_it_names_is_one_owner(general):
+    from checker.facts import build_facts
+    from checker.model import Claim, Quantity
+
+    def built(source: str, century: float, owner: str) -> Claim:
+        q = Quantity(low=century, high=century, kind="exact", unit="century", surface=f"{century:g}th century")
+        return Claim(source_id=source, quantity=q, sentence=f"It dates from the {century:g}th century.", line=1,
+                     col=1, measure="year built", measure_sure=1.0, owner=owner, outlet=source)
+
+    facts = build_facts([built("a.txt", 12, "selvan mosque"), built("b.txt", 11, "selvan"),
+                         built("c.txt", 12, "selvan bridge"), built("d.txt", 14, "selvan grand")], general)
+    owners = sorted(sorted(c.owner for c in f.claims) for f in facts)
+    assert owners == [["selvan", "selvan bridge", "selvan mosque"], ["selvan grand"]]
