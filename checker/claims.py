@@ -1304,6 +1304,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             whole = next((o for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
                           for o in p.children if o.dep_ == "pobj"), None)
             counted = _lemma(whole) if whole is not None else ""
+        if q.unit in ("fraction", "percentage") and counted in lx.PLACE_NOUNS:
+            counted = ""  # "25% of the city was destroyed": a share of the place itself, whose owner it is
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
         if _is_a_when(q.unit):

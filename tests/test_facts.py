@@ -1325,3 +1325,11 @@ def test_a_name_with_and_without_the_kind_of_structure_it_names_is_one_owner(gen
                          built("c.txt", 12, "selvan bridge"), built("d.txt", 14, "selvan grand")], general)
     owners = sorted(sorted(c.owner for c in f.claims) for f in facts)
     assert owners == [["selvan", "selvan bridge", "selvan mosque"], ["selvan grand"]]
+
+
+@pytest.mark.parametrize("text, surface, counted", [
+    ("An official estimated that 25% of the town was completely destroyed.", "25%", ""),
+    ("The floods destroyed a fifth of the homes.", "a fifth", "home"),
+])
+def test_a_share_of_a_place_counts_the_place_itself(read, text, surface, counted):
+    assert one(read(text), surface).counted == counted
