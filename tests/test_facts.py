@@ -1333,3 +1333,13 @@ def test_a_name_with_and_without_the_kind_of_structure_it_names_is_one_owner(gen
 ])
 def test_a_share_of_a_place_counts_the_place_itself(read, text, surface, counted):
     assert one(read(text), surface).counted == counted
+
+
+def test_a_storms_sustained_winds_are_the_storms_wherever_they_struck(run):
+    facts, _ = run([
+        ("Wire", "2025-09-02", "In Velmar, the hurricane brought winds of 150 mph."),
+        ("Daily", "2025-09-02", "In Ruritania, the hurricane brought 150 mph winds."),
+        ("Post", "2025-09-02", "In Ruritania, winds reached 150 mph."),
+    ])
+    speeds = [f for f in facts if f.measure == "speed"]
+    assert len(speeds) == 1 and len(speeds[0].claims) == 3
