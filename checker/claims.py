@@ -400,8 +400,8 @@ def measure_triggers(sent, lex) -> list:
 
 
 def _word_after(toks: list):
-    """The token right after a figure, past a bracketed conversion ("435 miles
-    (700 km) off the coast"), or None."""
+    """The token right after a figure, past a bracketed conversion ("210 miles
+    (340 km) off the coast"), or None."""
     doc, k = toks[-1].doc, toks[-1].i + 1
     if k < len(doc) and doc[k].text in ("(", "["):
         close = next((j for j in range(k + 1, min(k + 8, len(doc))) if doc[j].text in (")", "]")), None)
@@ -419,7 +419,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
     ("killed" does not make "$52 million" a death toll). Of two triggers, one
     in the figure's own clause wins over one in a clause above it
     (`crossed`: clause boundaries between the figure and each ancestor).
-    A trigger right `after` the figure ("1,000 missing", "435 miles off the
+    A trigger right `after` the figure ("350 missing", "210 miles off the
     coast") is next to it whatever the parse says."""
     from .units import coarse_family
 
@@ -437,7 +437,7 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
             continue
         d, meet = _meeting(depth_of, t)
         if after is not None and t.i == after.i and t.pos_ not in ("NOUN", "PROPN"):
-            d = min(d, 1)  # a noun after it is the counted noun's phrase ("33 hostages"): the parse says more
+            d = min(d, 1)  # a noun after it is the counted noun's phrase ("28 hostages"): the parse says more
         counted_people = t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns
         if counted_people:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
@@ -606,7 +606,7 @@ def _role_patterns(lex) -> list:
                 re.compile(rf"(?:{after})\b") if after else None,
                 re.compile(rf"\b(?:{before})\b[^.;:!?]{{0,25}}$") if before else None,
                 # "820 people, more than a third of them": a comparison, not "15 more"
-                # and "43 a week later" is a count at a time, not a rate "a week"
+                # and "61 a week later" is a count at a time, not a rate "a week"
                 re.compile(rf"^[\s,()-]*(?:[a-z'-]+\s+){{0,1}}(?:{after})\b(?!\s+(?:than|later|earlier|ago|after|before)\b)")
                 if after else None,
                 # "44 hours of oxygen remaining": a cue after what the figure is of
@@ -627,7 +627,7 @@ def _role(text: str, q: Quantity, sent_start: int, lex) -> str:
     for role, families, inside_re, before_re, after_re, what_re in _role_patterns(lex):
         if families and family not in families:
             continue
-        # "600 trucks a week": a cue after the counted noun; in "165 miles per hour" the unit's own words
+        # "450 trucks a week": a cue after the counted noun; in "140 miles per hour" the unit's own words
         cued = inside_re is not None and (inside_re.match(inside) or (family == "count" and after_re.match(inside)))
         if inside and cued and not (role == "rate" and family == "duration"):
             return role  # but "an hour and 20 minutes" is a length, not a rate "an hour"
@@ -1123,8 +1123,8 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
             crossed.setdefault(after[1].i, crossed[stand_in.i])
     if triggers is None:
         triggers = measure_triggers(sent, lex)
-    # a word right after a bare figure ("1,000 missing") is its; after a counted
-    # noun ("33 hostages held in ..."), the noun's
+    # a word right after a bare figure ("350 missing") is its; after a counted
+    # noun ("28 hostages held in ..."), the noun's
     bare = noun is None or noun.i < toks[0].i
     measure, sure = _measure(triggers, anchor, depth_of, q, lex, crossed, _word_after(toks) if bare else None)
     thing = ""
@@ -1225,8 +1225,8 @@ _TIME_PHRASE_AFTER = re.compile(r"\s+(?:after|later|since|into)\b", re.I)
 
 
 def _count_before_a_time_phrase(text: str, q: Quantity, toks: list, lex) -> Quantity | None:
-    """"Death toll climbs to 43 days after the storm": a headline's toll is
-    43, and "days after the storm" says when. A length of time reached "to"
+    """"Death toll climbs to 61 days after the storm": a headline's toll is
+    61, and "days after the storm" says when. A length of time reached "to"
     or "at" by a verb whose subject is an amount noun (toll, number), with
     "after" or "later" next: the bare count, without the unit."""
     from .units import unit_family
@@ -1305,7 +1305,7 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
                           for o in p.children if o.dep_ == "pobj"), None)
             counted = _lemma(whole) if whole is not None else ""
         if q.unit in ("fraction", "percentage") and counted in lx.PLACE_NOUNS:
-            counted = ""  # "25% of the city was destroyed": a share of the place itself, whose owner it is
+            counted = ""  # "30% of the town was destroyed": a share of the place itself, whose owner it is
         if q.kind == "categorical" and q.concept:
             counted = PERSON_LEMMAS.get(q.concept, q.concept)
         if _is_a_when(q.unit):

@@ -291,7 +291,7 @@ _BEARING = {p: 45 * k for k, p in enumerate(("n", "ne", "e", "se", "s", "sw", "w
 
 def _near_points(a: str, b: str) -> bool:
     """Two positions from one place that agencies give for one point: the
-    same, or neighbouring compass points ("72 km south of X", "71 km
+    same, or neighbouring compass points ("48 km south of X", "47 km
     southwest of X"). Points further round ("north" and "east") are two positions."""
     if a == b:
         return True
@@ -348,7 +348,7 @@ def main_owner(members: list[Claim], spelled: dict[str, str] | None = None, of_a
 
 def claim_owner(c: Claim, spelled: dict[str, str], of_a_thing: bool = False) -> str:
     """The owner a claim names, in its group's usual spelling; none when a
-    thing's measure names only a place ("sank in the Atlantic with 40
+    thing's measure names only a place ("sank in the Baltic with 40
     aboard": where, not whose)."""
     own = spelled.get(c.owner, c.owner)
     if own and of_a_thing and own in {fold_name(p) for p in c.places}:
@@ -362,12 +362,12 @@ COINCIDENT_SHARE = 0.4  # of an owner's figures, the share the main owner's must
 
 def _owners_stating_the_main_figures(members: list[Claim], owners: dict[str, str], main: str) -> set[str]:
     """Owners whose figures other sources give as the main owner's: when
-    the city's toll is given as 11,300 and 5,000 "in" the city by some
+    the city's toll is given as 6,100 and 4,200 "in" the city by some
     sources and "in" its country by others, they name two places for one
     count. Two different values of the owner's, and COINCIDENT_SHARE of its
     figures, must equal main-owner figures of other sources (one shared
-    small number is chance); a province's own toll (1,300 beside the
-    country's 2,900) shares none and stays apart. Read from the group's
+    small number is chance); a province's own toll (700 beside the
+    country's 1,900) shares none and stays apart. Read from the group's
     members alone."""
     if not main:
         return set()
@@ -489,9 +489,9 @@ def _scaled(c: Claim) -> float | None:
 
 def _other_scales(fact: Fact) -> dict[int, list[Claim]]:
     """Figures of a fixed or cumulative fact that stand on another scale
-    than most sources' ("killed 1,200" in the attack that started a war,
-    beside the war's toll of 46,000; "170 elsewhere" beside the city's
-    11,000), by band (a band: values with no gap of SCALE_GAP between
+    than most sources' ("killed 900" in the raid that started a war,
+    beside the war's toll of 31,000; "60 elsewhere" beside the city's
+    7,000), by band (a band: values with no gap of SCALE_GAP between
     them). A running total's later, higher figures are its growth, not
     another fact; its early figures far below what most sources give are
     kept apart too (more often a first partial count, or another place's,

@@ -1230,8 +1230,8 @@ def test_breathable_air_and_oxygen_are_one_supply(run):
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("Flood death toll climbs to 43 days after the storm hit the coast", "43"),
-    ("The number of dead rose to 1,200 days after the quake.", "1,200"),
+    ("Flood death toll climbs to 61 days after the storm hit the coast", "61"),
+    ("The number of dead rose to 1,350 days after the quake.", "1,350"),
     ("The toll stood at 75 weeks after the blast, officials said.", "75"),
 ])
 def test_a_toll_reached_just_before_a_time_phrase_is_a_count(read, text, surface):
@@ -1240,18 +1240,18 @@ def test_a_toll_reached_just_before_a_time_phrase_is_a_count(read, text, surface
 
 
 @pytest.mark.parametrize("text, surface", [
-    ("The talks stalled 43 days after the storm hit the coast.", "43 days"),
-    ("The truce was extended to 43 days after talks in the capital.", "43 days"),
+    ("The talks stalled 61 days after the storm hit the coast.", "61 days"),
+    ("The truce was extended to 61 days after talks in the capital.", "61 days"),
 ])
 def test_a_length_of_time_before_a_time_phrase_stays_a_length(read, text, surface):
     assert one(read(text), surface).quantity.unit == "day"
 
 
 @pytest.mark.parametrize("text, surface, role", [
-    ("The toll stood at 43 a week later.", "43", "total"),
-    ("The camp receives 600 trucks a week.", "600 trucks", "rate"),
+    ("The toll stood at 61 a week later.", "61", "total"),
+    ("The camp receives 450 trucks a week.", "450 trucks", "rate"),
     ("Rescuers found 15 more people.", "15 more", "increment"),
-    ("The storm brought winds of 165 miles per hour.", "165 miles per hour", "total"),
+    ("The storm brought winds of 140 miles per hour.", "140 miles per hour", "total"),
 ])
 def test_a_rate_word_inside_a_figure_or_before_a_time_word(read, text, surface, role):
     assert one(read(text), surface).role == role
@@ -1259,10 +1259,10 @@ def test_a_rate_word_inside_a_figure_or_before_a_time_word(read, text, surface, 
 
 def test_an_aftershocks_magnitude_is_not_the_quakes(run):
     facts, flags = run([
-        ("Wire", "2025-05-02", "The 6.8 quake was followed by a magnitude 5.1 aftershock two hours later."),
-        ("Daily", "2025-05-02", "The magnitude 6.8 earthquake struck at night."),
+        ("Wire", "2025-05-02", "The 6.4 quake was followed by a magnitude 5.1 aftershock two hours later."),
+        ("Daily", "2025-05-02", "The magnitude 6.4 earthquake struck at night."),
     ])
-    quake = [f for f in facts if f.measure == "magnitude" and any("6.8" in c.quantity.surface for c in f.claims)]
+    quake = [f for f in facts if f.measure == "magnitude" and any("6.4" in c.quantity.surface for c in f.claims)]
     assert len(quake) == 1 and len(quake[0].claims) == 2
     assert not flags
 
@@ -1281,11 +1281,11 @@ def test_a_city_and_its_country_given_the_same_figures_own_one_toll(run):
 
 def test_a_provinces_own_toll_beside_its_countrys_stays_apart(run):
     facts, _ = run([
-        ("Wire", "2025-04-02", "The quake killed 1,300 people in Velmar province, officials said."),
-        ("Daily", "2025-04-02", "The quake has killed 2,900 people in Ruritania."),
-        ("Post", "2025-04-03", "In Velmar province the toll rose to 1,450."),
-        ("Herald", "2025-04-03", "The quake has killed 3,100 people in Ruritania."),
-        ("Gazette", "2025-04-03", "The death toll in Ruritania stood at 3,100."),
+        ("Wire", "2025-04-02", "The quake killed 700 people in Velmar province, officials said."),
+        ("Daily", "2025-04-02", "The quake has killed 1,900 people in Ruritania."),
+        ("Post", "2025-04-03", "In Velmar province the toll rose to 760."),
+        ("Herald", "2025-04-03", "The quake has killed 2,050 people in Ruritania."),
+        ("Gazette", "2025-04-03", "The death toll in Ruritania stood at 2,050."),
     ])
     owners = {f.owner for f in facts if f.measure == "deaths" and f.claims}
     assert len(owners) == 2
@@ -1293,20 +1293,20 @@ def test_a_provinces_own_toll_beside_its_countrys_stays_apart(run):
 
 def test_neighbouring_compass_points_from_one_place_are_one_position(run):
     facts, _ = run([
-        ("Wire", "2025-04-02", "The epicentre was 71 km southwest of Velmar, the survey said."),
-        ("Daily", "2025-04-02", "The epicentre lay 72 km south of Velmar."),
+        ("Wire", "2025-04-02", "The epicentre was 47 km southwest of Velmar, the survey said."),
+        ("Daily", "2025-04-02", "The epicentre lay 48 km south of Velmar."),
         ("Post", "2025-04-02", "The village of Osk lies 30 km east of Velmar."),
         ("Herald", "2025-04-02", "The village of Osk is 31 km north of Velmar."),
     ])
     groups = sorted(sorted(c.quantity.surface for c in f.claims) for f in facts if f.measure == "distance")
-    assert groups == [["30 km"], ["31 km"], ["71 km", "72 km"]]
+    assert groups == [["30 km"], ["31 km"], ["47 km", "48 km"]]
 
 
 @pytest.mark.parametrize("text, surface, measure", [
     ("The toll is grim: 1,400 dead and 1,000 missing according to local authorities.", "1,000", "missing"),
-    ("The trip to view the wreck 12,500 feet (3,800 meters) below the ocean, about 435 miles "
-     "(700 kilometers) off the coast of Velmar.", "about 435 miles", "distance"),
-    ("The rebels agreed to free 33 hostages held in the mountains.", "33 hostages", "released"),
+    ("The trip to view the wreck 11,200 feet (3,400 meters) below the ocean, about 520 miles "
+     "(840 kilometers) off the coast of Velmar.", "about 520 miles", "distance"),
+    ("The rebels agreed to free 28 hostages held in the mountains.", "28 hostages", "released"),
 ])
 def test_a_measure_word_right_after_a_bare_figure_is_its_own(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
@@ -1321,14 +1321,14 @@ def test_a_name_with_and_without_the_kind_of_structure_it_names_is_one_owner(gen
         return Claim(source_id=source, quantity=q, sentence=f"It dates from the {century:g}th century.", line=1,
                      col=1, measure="year built", measure_sure=1.0, owner=owner, outlet=source)
 
-    facts = build_facts([built("a.txt", 12, "selvan mosque"), built("b.txt", 11, "selvan"),
-                         built("c.txt", 12, "selvan bridge"), built("d.txt", 14, "selvan grand")], general)
+    facts = build_facts([built("a.txt", 15, "selvan mosque"), built("b.txt", 14, "selvan"),
+                         built("c.txt", 15, "selvan bridge"), built("d.txt", 17, "selvan grand")], general)
     owners = sorted(sorted(c.owner for c in f.claims) for f in facts)
     assert owners == [["selvan", "selvan bridge", "selvan mosque"], ["selvan grand"]]
 
 
 @pytest.mark.parametrize("text, surface, counted", [
-    ("An official estimated that 25% of the town was completely destroyed.", "25%", ""),
+    ("An official estimated that 30% of the town was completely destroyed.", "30%", ""),
     ("The floods destroyed a fifth of the homes.", "a fifth", "home"),
 ])
 def test_a_share_of_a_place_counts_the_place_itself(read, text, surface, counted):
