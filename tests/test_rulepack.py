@@ -182,3 +182,12 @@ def test_a_lexicon_can_add_events_and_a_malformed_one_is_one_line(tmp_path):
     assert pack.lexicon.event_class["lose contact"] == "lose contact"  # the built-in classes stay
     message, _ = error(tmp_path, "kind: lexicon\nevents: capsize\n")
     assert "events" in message and "list of word lists" in message
+
+
+def test_a_lexicons_kept_apart_words_are_read_and_a_malformed_list_is_one_line(tmp_path):
+    pack, _ = pack_from(tmp_path, "kind: lexicon\nmeasures:\n  height:\n    words: [tall]\n"
+                                  "    kept_apart: [spire]\n    owned_by_a_thing: true\n")
+    assert pack.lexicon.measures["height"].kept_apart == frozenset({"spire"})
+    assert pack.lexicon.measures["height"].owned_by_a_thing
+    message, _ = error(tmp_path, "kind: lexicon\nmeasures:\n  height:\n    words: [tall]\n    kept_apart: 5\n")
+    assert "kept_apart" in message and "list" in message
