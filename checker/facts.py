@@ -543,11 +543,13 @@ def _split_off(fact: Fact, band: int, members: list[Claim], facts: dict[str, Fac
         new = facts[fid] = Fact(fid, fact.measure, fact.counted, fact.family, fact.role, fact.modality,
                                 fact.owner, fact.behaviour, fact.window_days, hourly=fact.hourly,
                                 per_occasion=fact.per_occasion, apart=True)
-    for c in members:
+    for c in members:  # a figure stated twice alike has one id: its certainty is moved once
         new.claims.append(c)
-        new.sure[c.id] = fact.sure.pop(c.id)
+        new.sure[c.id] = fact.sure[c.id]
         c.fact = fid
     fact.claims = [c for c in fact.claims if c.id not in ids]
+    for cid in ids:
+        del fact.sure[cid]
 
 
 def summarize(fact: Fact) -> dict:

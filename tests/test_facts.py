@@ -1343,3 +1343,20 @@ def test_a_storms_sustained_winds_are_the_storms_wherever_they_struck(run):
     ])
     speeds = [f for f in facts if f.measure == "speed"]
     assert len(speeds) == 1 and len(speeds[0].claims) == 3
+
+
+def test_a_figure_stated_twice_alike_on_another_scale_moves_once(general):
+    from checker.facts import build_facts
+    from checker.model import Claim, Quantity
+
+    def toll(source: str, value: float) -> Claim:
+        q = Quantity(low=value, high=value, kind="exact", surface=f"{value:g}")
+        return Claim(source_id=source, quantity=q, sentence=f"The flood killed {value:g}.", line=1, col=1,
+                     measure="deaths", measure_sure=1.0, owner="velmar", outlet=source, date="2025-04-02",
+                     published="2025-04-02")
+
+    claims = [toll("a.txt", 5000), toll("b.txt", 5100), toll("c.txt", 5050), toll("d.txt", 40), toll("d.txt", 40)]
+    assert claims[3].id == claims[4].id
+    facts = build_facts(claims, general)
+    apart = [f for f in facts if any(c.quantity.point == 40 for c in f.claims)]
+    assert len(apart) == 1 and apart[0].apart and len(apart[0].claims) == 2
