@@ -380,10 +380,7 @@ def _owners_stating_the_main_figures(members: list[Claim], owners: dict[str, str
     mains = sorted((v, c.source_id) for c in by_owner.get(main, []) if (v := _scaled(c)) is not None)
     keys = [v for v, _ in mains]
 
-    def stated_by_another(c: Claim) -> bool:
-        x = _scaled(c)
-        if x is None:
-            return False
+    def stated_by_another(c: Claim, x: float) -> bool:
         k = bisect.bisect_left(keys, x * (1 - SAME_FIGURE))
         while k < len(keys) and keys[k] <= x * (1 + SAME_FIGURE):
             if mains[k][1] != c.source_id:
@@ -395,9 +392,8 @@ def _owners_stating_the_main_figures(members: list[Claim], owners: dict[str, str
     for owner, claims in by_owner.items():
         if owner == main or len(claims) < 2:
             continue
-        stated = [c for c in claims if stated_by_another(c)]
-        values = {round(_scaled(c), 6) for c in stated}
-        if len(values) >= 2 and len(stated) >= COINCIDENT_SHARE * len(claims):
+        values = [x for c in claims if (x := _scaled(c)) is not None and stated_by_another(c, x)]
+        if len({round(x, 6) for x in values}) >= 2 and len(values) >= COINCIDENT_SHARE * len(claims):
             out.add(owner)
     return out
 
@@ -496,8 +492,10 @@ def _other_scales(fact: Fact) -> dict[int, list[Claim]]:
     another fact; its early figures far below what most sources give are
     kept apart too (more often a first partial count, or another place's,
     than the same count; and an earlier lower figure is never a conflict).
-    A figure of an undated source follows its band's dated figures, and a
-    band of undated figures alone is kept. Read from the fact's members alone."""
+    A fixed fact does not grow, so any band fewer sources give leaves it;
+    of a running total, a figure of an undated source follows its band's
+    dated figures, and a band of undated figures alone is kept. Read from
+    the fact's members alone."""
     if fact.behaviour not in ("fixed", "cumulative") or fact.per_occasion or not fact.claims \
             or coarse_family(fact.claims[0].quantity.unit) not in RATIO_FAMILIES:
         return {}  # a time of day or a year has no scale: 1 a.m. is not a third of 3 a.m.
@@ -513,24 +511,20 @@ def _other_scales(fact: Fact) -> dict[int, list[Claim]]:
         return {}
     sources = [len({c.source_id for _, c in b}) for b in bands]
     main = max(range(len(bands)), key=lambda i: (sources[i], len(bands[i]), i))
+    if sources[main] < 2:
+        return {}  # no scale most sources give: two figures alone may be a revision
     days = [d for _, c in bands[main] if (d := day_number(c.date)) is not None]
     last = max(days) if days else None
     out: dict[int, list[Claim]] = {}
     for i, band in enumerate(bands):
-        if i == main or sources[i] >= sources[main] or sources[main] < 2:
-            continue  # no scale most sources give: two figures alone may be a revision
-        lower = i < main
-        grows = apart = 0
-        for _, c in band:
-            d = day_number(c.date)
-            if d is None:
-                continue
-            if fact.behaviour == "cumulative" and last is not None and not lower and d > last:
-                grows += 1
-            else:
-                apart += 1
-        if apart > grows or (fact.behaviour == "fixed" and not grows):
-            out[i] = [c for _, c in band]
+        if i == main or sources[i] >= sources[main]:
+            continue
+        if fact.behaviour == "cumulative":
+            dated = [d for _, c in band if (d := day_number(c.date)) is not None]
+            grows = sum(1 for d in dated if i > main and last is not None and d > last)
+            if len(dated) - grows <= grows:
+                continue  # a running total's later, higher figures (or undated ones alone)
+        out[i] = [c for _, c in band]
     return out
 
 
