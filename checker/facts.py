@@ -450,6 +450,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
                 sure *= 0.9  # the owner was inferred from the other figures
             fact.sure[c.id] = round(sure, 3)
             c.fact = fid
+    _fold_fates_of_a_group(facts, pack)
     for fact in list(facts.values()):
         for band, members in _other_scales(fact).items():
             _split_off(fact, band, members, facts)
@@ -468,6 +469,47 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         if fact.apart:
             fact.coherence *= APART_CERTAINTY
     return sorted(facts.values(), key=lambda f: (-len(f.claims), f.description))
+
+
+GROUP_FATE_SURE = 0.9  # a fate joins its group by value alone: a little less sure than a measure word
+
+
+def _group_size(fact: Fact) -> float | None:
+    """The size most sources give a group of people (its largest cluster of
+    figures, from two sources at least), or None when the sources scatter."""
+    clusters = value_clusters([c for c in fact.claims if c.role != "conversion"])
+    if not clusters or len({c.source_id for c in clusters[0]}) < 2:
+        return None
+    return sorted(p for c in clusters[0] if (p := _point(c)) is not None)[len(clusters[0]) // 2]
+
+
+def _fold_fates_of_a_group(facts: dict[str, Fact], pack: RulePack) -> None:
+    """Those a thing carried are one group of people; a count of the dead or
+    the missing that always states exactly the group's size ("all 40 aboard
+    died", "the 40 missing passengers") is the same people's fate, one fact
+    with the group. A toll that differs from the group's size anywhere (38 of
+    the 40 dead) stays a fact of its own."""
+    lex = pack.lexicon
+    for group in list(facts.values()):
+        m = lex.behaviour(group.measure)
+        if m is None or not (m.owned_by_a_thing and m.of_people) or group.id not in facts:
+            continue
+        size = _group_size(group)
+        if size is None:
+            continue
+        for fact in list(facts.values()):
+            other = lex.behaviour(fact.measure)
+            if (fact is group or other is None or not other.of_people or other.owned_by_a_thing
+                    or (fact.role, fact.modality, fact.family) != (group.role, group.modality, group.family)):
+                continue
+            points = [_point(c) for c in fact.claims]
+            if not points or any(p is None or abs(p - size) > SAME_FIGURE * size for p in points):
+                continue
+            for c in fact.claims:
+                group.claims.append(c)
+                group.sure[c.id] = round(fact.sure[c.id] * GROUP_FATE_SURE, 3)
+                c.fact = group.id
+            del facts[fact.id]
 
 
 SCALE_GAP = 2.5  # figures of one fact further apart than this factor, with none between, are two scales

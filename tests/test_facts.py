@@ -1220,6 +1220,31 @@ def test_those_aboard_belong_to_the_vessel_not_to_the_sea_it_sank_in(run):
     assert aboard[0].owner != "baltic"  # the sea is where the ferry sank, not whose passengers they are
 
 
+def test_the_dead_or_missing_who_are_exactly_those_aboard_are_one_group(run):
+    facts, _ = run([
+        ("Wire", "2025-05-02", "The small plane went down with seven people aboard."),
+        ("Daily", "2025-05-02", "There were seven passengers on board the aircraft."),
+        ("Post", "2025-05-03", "Rescuers are searching for the seven missing passengers."),
+        ("Star", "2025-05-04", "Seven people were killed, the airline said."),
+    ])
+    group = [f for f in facts if f.measure == "aboard"]
+    assert len(group) == 1 and len(group[0].claims) == 4
+    assert not [f for f in facts if f.measure in ("deaths", "missing")]
+
+
+def test_a_toll_that_differs_from_the_number_aboard_stays_its_own_fact(run):
+    facts, _ = run([
+        ("Wire", "2025-05-02", "The small plane went down with seven people aboard."),
+        ("Daily", "2025-05-02", "There were seven passengers on board the aircraft."),
+        ("Post", "2025-05-03", "Five people were killed and two survived, the airline said."),
+        ("Star", "2025-05-04", "Seven people were killed, the airline said."),
+    ])
+    group = [f for f in facts if f.measure == "aboard"]
+    deaths = [f for f in facts if f.measure == "deaths"]
+    assert len(group) == 1 and len(group[0].claims) == 2
+    assert deaths and sum(len(f.claims) for f in deaths) == 2
+
+
 def test_breathable_air_and_oxygen_are_one_supply(run):
     facts, _ = run([
         ("Wire", "2025-05-02", "The trapped miners had about 30 hours of breathable air left."),
