@@ -1236,7 +1236,7 @@ def test_a_toll_that_differs_from_the_number_aboard_stays_its_own_fact(run):
     facts, _ = run([
         ("Wire", "2025-05-02", "The small plane went down with seven people aboard."),
         ("Daily", "2025-05-02", "There were seven passengers on board the aircraft."),
-        ("Post", "2025-05-03", "Five people were killed and two survived, the airline said."),
+        ("Post", "2025-05-03", "Five people were killed, the airline said."),
         ("Star", "2025-05-04", "Seven people were killed, the airline said."),
     ])
     group = [f for f in facts if f.measure == "aboard"]
