@@ -72,6 +72,9 @@ def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
     ("The flood also caused the deaths of four residents of the nearby village of Brava.", "four residents", "deaths"),
     ("Brava, a town of 12,000 residents, was flooded.", "12,000 residents", "population"),
     ("The quake claimed 1,317 lives and injured 2,050 residents.", "1,317 lives", "deaths"),
+    # those who lived are no part of the toll beside them
+    ("Nine people were killed and two survived, the airline said.", "two", "survivors"),
+    ("Rescuers found three survivors in the wreck.", "three survivors", "survivors"),
 ])
 def test_measures_other_than_deaths(read, text, surface, measure):
     assert one(read(text), surface).measure == measure
