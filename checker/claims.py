@@ -22,7 +22,7 @@ from .rulepack import RulePack
 REPORTING_VERBS = {
     "say", "tell", "report", "add", "note", "announce", "state", "claim", "estimate",
     "acknowledge", "confirm", "write", "tweet", "insist", "warn", "explain", "reveal",
-    "disclose", "indicate", "show", "count",
+    "disclose", "indicate", "show", "count", "suggest",
 }
 EVENT_NOUNS = {
     "release": "release", "freeing": "free", "exchange": "exchange", "death": "die",
@@ -668,6 +668,8 @@ def _own_clauses(path: list, lex) -> list:
             break
         if t.dep_ == "relcl" and not _holds_a_claim(t.head, lex):
             break  # "the cyclone, which killed 37, could cost billions": what a thing did is no forecast
+        if t.dep_ in ("ccomp", "parataxis") and t.lemma_.lower() in REPORTING_VERBS and t is not path[0]:
+            break  # "a study suggests it killed 48 - it could cost billions", parsed under "cost": the report is the frame
     return out
 
 

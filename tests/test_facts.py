@@ -140,6 +140,11 @@ def test_roles(read, text, surface, role):
     ("The government rejected a plan that would free 27 hostages.", "27", "rejected"),
     # what a thing did, however deep under an offer
     ("The accord offered a pause in a feud started by a raid which killed 1,460 people.", "1,460", "reported"),
+    # a report's content is the report's, even when the parser hangs the report under the next clause's "could"
+    ("“The damage on the coast will be clear in the coming days. The storm gives us much to learn from.”\n"
+     "Meanwhile, an early analysis by Marsh Re suggests that Vera – which is so far known to have claimed 30 lives – "
+     "could cost insurers billions.", "30 lives", "reported"),
+    ("Officials are expected to announce that 30 people died.", "30 people", "projected"),
 ])
 def test_modalities(read, text, surface, modality):
     assert one(read(text), surface).modality == modality
