@@ -1097,6 +1097,23 @@ def latest_year(text: str) -> int | None:
     return max(years) if years else None
 
 
+OBJECT_PREPOSITIONS = frozenset({"to", "at"})
+
+
+def _objectless_preposition(doc, toks: list, sent):
+    """A "to" or "at" right before the figure that the parser left without an
+    object, its figure hung on the next clause instead ("the toll has risen to
+    2,800 and more than 2,500 have been injured"): the figure is its object."""
+    k = toks[0].i - 1
+    if k < sent.start:
+        return None
+    lead = doc[k]
+    if (lead.lower_ not in OBJECT_PREPOSITIONS or lead.dep_ != "prep" or lead.head.pos_ not in ("VERB", "AUX")
+            or any(c.dep_ == "pobj" for c in lead.children)):
+        return None
+    return lead
+
+
 def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_token: dict,
                 source: Source, pack: RulePack, triggers: list | None = None,
                 this_year: int | None = None) -> dict:
@@ -1112,6 +1129,9 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     if clock:  # "7:35 p.m.": the time's head word ("p.m."), where it hangs in the clause
         anchor = next((t for t in toks if not (toks[0].i <= t.head.i <= toks[-1].i) or t.head.i == t.i), anchor)
     path = _path_to_root(anchor)
+    lead = _objectless_preposition(doc, toks, sent)
+    if lead is not None and lead not in path:
+        path = [anchor] + _path_to_root(lead)  # "has risen to 2,800 and 2,500 were hurt": the figure is "to"'s
     depth_of = {t.i: k for k, t in enumerate(path)}
     crossed = _clauses_crossed(path)
     stand_in = _stand_in(path, lex)

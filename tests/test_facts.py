@@ -72,6 +72,11 @@ def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
     ("The flood also caused the deaths of four residents of the nearby village of Brava.", "four residents", "deaths"),
     ("Brava, a town of 12,000 residents, was flooded.", "12,000 residents", "population"),
     ("The quake claimed 1,317 lives and injured 2,050 residents.", "1,317 lives", "deaths"),
+    # a "to" the parser left without its figure still owns it: the toll is the toll, the next clause's count injured
+    ("The toll in the Varnia earthquake has risen to 1,862 and more than with 1,500 have been injured, "
+     "Reuters reported on Tuesday.", "1,862", "deaths"),
+    ("The toll in the Varnia earthquake has risen to 1,862 and more than with 1,500 have been injured, "
+     "Reuters reported on Tuesday.", "1,500", "injured"),
     # those who lived are no part of the toll beside them
     ("Nine people were killed and two survived, the airline said.", "two", "survivors"),
     ("Rescuers found three survivors in the wreck.", "three survivors", "survivors"),
