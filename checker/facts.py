@@ -402,11 +402,14 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     """Group claims into facts and set each claim's `fact`. Claims that name
     no comparable fact keep an empty `fact`."""
     groups: dict[tuple, list[Claim]] = {}
+    people = []  # counts of people with no measure word: a group's size, perhaps (see _fold_fates_of_a_group)
     for c in claims:
         c.fact = ""
         key = group_key(c, pack)
         if key is not None:
             groups.setdefault(key, []).append(c)
+        elif not c.measure and c.quantity.trend == "level" and counted_class(c, pack) == "people":
+            people.append(c)
     facts: dict[str, Fact] = {}
     for key, members in groups.items():
         measure, counted, family, role, modality = key
@@ -450,7 +453,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
                 sure *= 0.9  # the owner was inferred from the other figures
             fact.sure[c.id] = round(sure, 3)
             c.fact = fid
-    _fold_fates_of_a_group(facts, pack)
+    _fold_fates_of_a_group(facts, pack, people)
     for fact in list(facts.values()):
         for band, members in _other_scales(fact).items():
             _split_off(fact, band, members, facts)
@@ -483,12 +486,14 @@ def _group_size(fact: Fact) -> float | None:
     return sorted(p for c in clusters[0] if (p := _point(c)) is not None)[len(clusters[0]) // 2]
 
 
-def _fold_fates_of_a_group(facts: dict[str, Fact], pack: RulePack) -> None:
+def _fold_fates_of_a_group(facts: dict[str, Fact], pack: RulePack, people: list[Claim]) -> None:
     """Those a thing carried are one group of people; a count of the dead or
     the missing that always states exactly the group's size ("all 40 aboard
     died", "the 40 missing passengers") is the same people's fate, one fact
     with the group. A toll that differs from the group's size anywhere (38 of
-    the 40 dead) stays a fact of its own."""
+    the 40 dead) stays a fact of its own. So is a count of people with no
+    measure word that states the group's size ("the search for 40 people"):
+    `people` are those counts."""
     lex = pack.lexicon
     for group in list(facts.values()):
         m = lex.behaviour(group.measure)
@@ -510,6 +515,13 @@ def _fold_fates_of_a_group(facts: dict[str, Fact], pack: RulePack) -> None:
                 group.sure[c.id] = round(fact.sure[c.id] * GROUP_FATE_SURE, 3)
                 c.fact = group.id
             del facts[fact.id]
+        for c in people:
+            p = _point(c)
+            if (not c.fact and p is not None and abs(p - size) <= SAME_FIGURE * size
+                    and (c.role or "total", c.modality or "reported") == (group.role, group.modality)):
+                group.claims.append(c)
+                group.sure[c.id] = round(FALLBACK_SURE * GROUP_FATE_SURE, 3)
+                c.fact = group.id
 
 
 SCALE_GAP = 2.5  # figures of one fact further apart than this factor, with none between, are two scales

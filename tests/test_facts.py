@@ -1245,6 +1245,18 @@ def test_the_dead_or_missing_who_are_exactly_those_aboard_are_one_group(run):
     assert not [f for f in facts if f.measure in ("deaths", "missing")]
 
 
+def test_a_count_of_people_with_no_measure_word_that_is_the_groups_size_joins_the_group(run):
+    facts, _ = run([
+        ("Wire", "2025-05-02", "The small plane went down with seven people aboard."),
+        ("Daily", "2025-05-02", "There were seven passengers on board the aircraft."),
+        ("Post", "2025-05-03", "The coast guard is searching for seven persons after the plane lost contact with the tower."),
+        ("Star", "2025-05-03", "The coast guard is searching for twelve persons after the boat lost contact with the shore."),
+    ])
+    group = [f for f in facts if f.measure == "aboard"]
+    assert len(group) == 1
+    assert sorted(c.outlet for c in group[0].claims) == ["Daily", "Post", "Wire"]
+
+
 def test_a_toll_that_differs_from_the_number_aboard_stays_its_own_fact(run):
     facts, _ = run([
         ("Wire", "2025-05-02", "The small plane went down with seven people aboard."),
