@@ -452,6 +452,18 @@ def test_a_weekday_in_the_future_tense_is_the_coming_one(read):
     assert c.date == "2025-05-31"
 
 
+def test_two_accounts_of_one_named_occasion_written_on_different_days_are_rival_terms(run):
+    from checker.rulepack import Settings
+
+    _, flags = run([
+        ("Wire", "2025-02-20", "The fragile truce will continue on Saturday with a new release of six captives "
+                               "in exchange for 300 detainees."),
+        ("Post", "2025-02-23", "In return for Saturday’s release, the government was expected to free 360 detainees."),
+    ])
+    # both speak of the release of Saturday 22 February, though one was written before it and one after
+    assert [f.code for f in flags if f.confidence >= Settings().flag_threshold] == ["CK101"]
+
+
 def test_a_peoples_name_owns_its_figures_in_singular_and_plural(read):
     claims = read("The army freed 30 Moldovan captives. Later 12 Moldovans were freed.")
     assert one(claims, "30").owner == one(claims, "12").owner == "moldovan"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from ..facts import Slot
+from ..facts import Slot, day_number
 from .relations import different_authorities, relative_gap
 
 # How much a rule's verdict is worth when grouping, extraction and dates are sure.
@@ -23,6 +23,13 @@ def _ratio(a: Slot, b: Slot) -> float:
 def _names_a_day(s: Slot) -> bool:
     """The figure's sentence ties it to a day ("on Saturday", "freed on 3 May")."""
     return s.claim.date_basis == "explicit" or bool(s.claim.event_date)
+
+
+def _occasion_day(s: Slot) -> int | None:
+    """The day of the occasion a term speaks of: the day its sentence gives
+    the occasion ("in return for Saturday's release", "will continue on
+    Saturday with a release of 300"), else the day the figure is dated."""
+    return day_number(s.claim.event_date) if s.claim.event_date else s.day
 
 
 def confidence(code: str, a: Slot, b: Slot) -> float:
@@ -51,7 +58,8 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
             and not different_authorities(a, b)):
         conf *= 0.5  # a toll rising through the day, a storm's winds: same-day figures differ by the hour
     if (m.over_time == "term" and m.per_occasion and a.form == b.form == "number"
-            and a.day is not None and b.day is not None and a.day != b.day and (_names_a_day(a) or _names_a_day(b))):
+            and a.day is not None and b.day is not None and _occasion_day(a) != _occasion_day(b)
+            and (_names_a_day(a) or _names_a_day(b))):
         conf *= 0.5  # a release "on Saturday" against another day's term: more often two batches than one deal
     ratio = _ratio(a, b) if code in ("CK101", "CK104", "CK106") else 1.0
     if ratio < 0.2:
