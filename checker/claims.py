@@ -438,7 +438,8 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         d, meet = _meeting(depth_of, t)
         if after is not None and t.i == after.i and t.pos_ not in ("NOUN", "PROPN"):
             d = min(d, 1)  # a noun after it is the counted noun's phrase ("28 hostages"): the parse says more
-        counted_people = t.i in (anchor.i, anchor.head.i) and t.lemma_.lower() in lex.people_nouns
+        counted_people = t.i in (anchor.i, anchor.head.i) and (t.lemma_.lower() in lex.people_nouns
+                                                                or t.lemma_.lower() in lex.person_nouns)
         if counted_people:
             d += 2  # "5,000 residents were evacuated": the counted people, not what happened to them
         if d > MAX_TRIGGER_DISTANCE:

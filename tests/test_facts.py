@@ -77,6 +77,9 @@ def test_every_wording_of_a_death_toll_is_one_measure(read, text, surface):
      "Reuters reported on Tuesday.", "1,862", "deaths"),
     ("The toll in the Varnia earthquake has risen to 1,862 and more than with 1,500 have been injured, "
      "Reuters reported on Tuesday.", "1,500", "injured"),
+    # the people a figure counts are not what befell them, whatever their noun says of them
+    ("On Saturday 30 captives were freed.", "30 captives", "released"),
+    ("Some 60 captives remain in the camp.", "Some 60", "held captive"),
     # those who lived are no part of the toll beside them
     ("Nine people were killed and two survived, the airline said.", "two", "survivors"),
     ("Rescuers found three survivors in the wreck.", "three survivors", "survivors"),
