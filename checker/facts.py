@@ -67,6 +67,7 @@ class Fact:
     coherence: float = 1.0  # lower when the figures scatter over many values (see value_clusters)
     hourly: bool = False  # its measure moves within a day (lexicon `moves_within_a_day`)
     per_occasion: bool = False  # its measure's figures are each one occasion's (lexicon `per_event`)
+    at_the_moment: set[str] = field(default_factory=set)  # ids of hourly figures said at the event's moment
     dominant: set[str] = field(default_factory=set)  # ids of the claims of the most stated value (fixed facts)
     consensus: set[str] = field(default_factory=set)  # ids of the claims of the terms most sources give (term facts)
     apart: bool = False  # figures split off another fact for their scale (see _other_scales): a looser grouping
@@ -458,6 +459,10 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         for band, members in _other_scales(fact).items():
             _split_off(fact, band, members, facts)
     for fact in facts.values():
+        m = pack.lexicon.behaviour(fact.measure)
+        if fact.hourly and m is not None and m.at_a_moment:
+            fact.at_the_moment = {c.id for c in fact.claims if _names_a_moment(c.sentence, m.at_a_moment)}
+    for fact in facts.values():
         # what the sources state, each figure once: a bracketed conversion repeats its figure
         stated = [c for c in fact.claims if c.role != "conversion"]
         if fact.behaviour == "fixed":  # a toll that grows takes many values by nature
@@ -522,6 +527,13 @@ def _fold_fates_of_a_group(facts: dict[str, Fact], pack: RulePack, people: list[
                 group.claims.append(c)
                 group.sure[c.id] = round(FALLBACK_SURE * GROUP_FATE_SURE, 3)
                 c.fact = group.id
+
+
+def _names_a_moment(sentence: str, words: frozenset[str]) -> bool:
+    """The sentence ties its figure to the event's one moment ("came ashore
+    with 150 mph winds", "at landfall"): a value of that moment, not of an hour."""
+    lowered = sentence.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words)
 
 
 SCALE_GAP = 2.5  # figures of one fact further apart than this factor, with none between, are two scales
@@ -755,7 +767,7 @@ class Aligner:
                 window_days=fact.window_days, scopes_ignored=s.generic_ignored_scopes,
                 same_place=False, generic=False, certainty=fact.coherence, dominant=frozenset(fact.dominant),
                 consensus=frozenset(fact.consensus),
-                hourly=fact.hourly, per_occasion=fact.per_occasion,
+                hourly=fact.hourly, per_occasion=fact.per_occasion, at_the_moment=frozenset(fact.at_the_moment),
                 authority_window=s.authority_window_days if fact.behaviour == "cumulative" else 0.0,
             )
         return m, family, factor

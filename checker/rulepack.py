@@ -170,6 +170,7 @@ class Measure:
     of_the_event: bool = False  # a property of the event itself (a quake's magnitude): a place named beside it is no owner
     owned_by_a_thing: bool = False  # belongs to a thing (those aboard a ship): a place named beside it is no owner
     kept_apart: frozenset[str] = frozenset()  # counted words naming another thing measured alike (an aftershock)
+    at_a_moment: frozenset[str] = frozenset()  # words tying an hourly figure to the event's one moment (landfall)
 
 
 @dataclass
@@ -260,7 +261,8 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           float(_tolerance(path, f"{key}.tolerance", spec.get("tolerance", 0.0))),
                                           bool(spec.get("of_the_event", False)),
                                           bool(spec.get("owned_by_a_thing", False)),
-                                          frozenset(_words(path, f"{key}.kept_apart", spec.get("kept_apart", []))))
+                                          frozenset(_words(path, f"{key}.kept_apart", spec.get("kept_apart", []))),
+                                          frozenset(_words(path, f"{key}.at_a_moment", spec.get("at_a_moment", []))))
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
             if " " not in w and str(name) not in lex.word_measures.get(w, ()):
@@ -384,6 +386,7 @@ class Metric:
     authority_window: float = 0.0  # days over which different authorities' figures are compared (CK106)
     hourly: bool = False  # the fact moves within a day: same-day differences are doubtful
     per_occasion: bool = False  # each figure is one occasion's (a day's release)
+    at_the_moment: frozenset[str] = frozenset()  # claim ids of an hourly fact tied to the event's moment (landfall)
 
     def label(self) -> str:
         """How messages name the fact: "the figures for {label}"."""

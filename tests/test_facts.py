@@ -1285,6 +1285,21 @@ def test_a_toll_that_differs_from_the_number_aboard_stays_its_own_fact(run):
     assert deaths and sum(len(f.claims) for f in deaths) == 2
 
 
+def test_winds_a_storm_came_ashore_with_are_one_moments_and_differ_surely(run):
+    from checker.rulepack import Settings
+
+    threshold = Settings().flag_threshold
+    moment = [
+        ("Post", "2025-09-09", "The storm made landfall with sustained winds of 160 mph."),
+        ("Sun", "2025-09-09", "The storm made landfall with sustained winds of 160 mph."),
+    ]
+    _, flags = run([("Wire", "2025-09-09", "The storm came ashore with 240 km/h winds.")] + moment)
+    assert {f.code for f in flags if f.confidence >= threshold} == {"CK101"}
+    # a reading at another hour of the same day may differ by the hour: below the threshold
+    _, flags = run([("Wire", "2025-09-09", "By evening the storm had sustained winds of 120 mph.")] + moment)
+    assert flags and all(f.confidence < threshold for f in flags)
+
+
 def test_breathable_air_and_oxygen_are_one_supply(run):
     facts, _ = run([
         ("Wire", "2025-05-02", "The trapped miners had about 30 hours of breathable air left."),

@@ -191,3 +191,11 @@ def test_a_lexicons_kept_apart_words_are_read_and_a_malformed_list_is_one_line(t
     assert pack.lexicon.measures["height"].owned_by_a_thing
     message, _ = error(tmp_path, "kind: lexicon\nmeasures:\n  height:\n    words: [tall]\n    kept_apart: 5\n")
     assert "kept_apart" in message and "list" in message
+
+
+def test_a_lexicons_at_a_moment_words_are_read_and_a_malformed_list_is_one_line(tmp_path):
+    pack, _ = pack_from(tmp_path, "kind: lexicon\nmeasures:\n  speed:\n    words: [wind]\n"
+                                  "    moves_within_a_day: true\n    at_a_moment: [landfall, ashore]\n")
+    assert pack.lexicon.measures["speed"].at_a_moment == frozenset({"landfall", "ashore"})
+    message, _ = error(tmp_path, "kind: lexicon\nmeasures:\n  speed:\n    words: [wind]\n    at_a_moment: yes\n")
+    assert "at_a_moment" in message and "list" in message

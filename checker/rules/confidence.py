@@ -54,8 +54,9 @@ def confidence(code: str, a: Slot, b: Slot) -> float:
     m = a.metric
     if m.over_time == "fixed" and m.dominant and a.claim.id not in m.dominant and b.claim.id not in m.dominant:
         conf *= 0.6  # two outliers of a fact most sources agree on: likely other facts
-    if (code == "CK101" and (m.over_time == "cumulative" or m.hourly) and a.day is not None and a.day == b.day
-            and not different_authorities(a, b)):
+    at_the_moment = a.claim.id in m.at_the_moment and b.claim.id in m.at_the_moment
+    if (code == "CK101" and (m.over_time == "cumulative" or (m.hourly and not at_the_moment))
+            and a.day is not None and a.day == b.day and not different_authorities(a, b)):
         conf *= 0.5  # a toll rising through the day, a storm's winds: same-day figures differ by the hour
     if (m.over_time == "term" and m.per_occasion and a.form == b.form == "number"
             and a.day is not None and b.day is not None and _occasion_day(a) != _occasion_day(b)
