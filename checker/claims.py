@@ -670,7 +670,7 @@ def _own_clauses(path: list, lex) -> list:
         if t.dep_ == "relcl" and not _holds_a_claim(t.head, lex):
             break  # "the cyclone, which killed 37, could cost billions": what a thing did is no forecast
         if t.dep_ in ("ccomp", "parataxis") and t.lemma_.lower() in REPORTING_VERBS and t is not path[0]:
-            break  # "a study suggests it killed 48 - it could cost billions", parsed under "cost": the report is the frame
+            break  # "a study suggests it killed 26 - it could cost billions", parsed under "cost": the report is the frame
     return out
 
 
@@ -1104,7 +1104,7 @@ OBJECT_PREPOSITIONS = frozenset({"to", "at"})
 def _objectless_preposition(doc, toks: list, sent):
     """A "to" or "at" right before the figure that the parser left without an
     object, its figure hung on the next clause instead ("the toll has risen to
-    2,800 and more than 2,500 have been injured"): the figure is its object."""
+    2,140 and more than 1,380 have been injured"): the figure is its object."""
     k = toks[0].i - 1
     if k < sent.start:
         return None
@@ -1132,7 +1132,7 @@ def read_figure(doc, q: Quantity, toks: list, noun, sent, ents: list, ent_by_tok
     path = _path_to_root(anchor)
     lead = _objectless_preposition(doc, toks, sent)
     if lead is not None and lead not in path:
-        path = [anchor] + _path_to_root(lead)  # "has risen to 2,800 and 2,500 were hurt": the figure is "to"'s
+        path = [anchor] + _path_to_root(lead)  # "has risen to 2,140 and 1,380 were hurt": the figure is "to"'s
     depth_of = {t.i: k for k, t in enumerate(path)}
     crossed = _clauses_crossed(path)
     stand_in = _stand_in(path, lex)
