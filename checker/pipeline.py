@@ -606,7 +606,7 @@ SPLIT_ROWS = 6000
 
 
 def _compare_keys(store, key: str, pack: RulePack, fact_keys: set[str], sources: list[Source],
-                  focus: set[str] | None = None, split_at: int | None = SPLIT_ROWS) -> list[Flag]:
+                  focus: set[str] | None = None, split_at: int | None = None) -> list[Flag]:
     """Compare the claims of `fact_keys` only, as a whole-corpus comparison
     of `sources` would (checker.factkeys). With `focus` and at least
     `split_at` rows (one per source and key), the keys are shared between
@@ -948,7 +948,7 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source],
         fact_keys = store.keys_of(key, [(sid, current[sid]) for sid in new_ids if sid in current]) or set()
         fact_keys &= _judged_keys(store, key, pack, keyer, new_sources, claims_by_source)
         with _collector_off():
-            out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids)
+            out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids, split_at=SPLIT_ROWS)
         out.keys = _flag_keys(keyer, out.flags)
         out.corpus = len(sources) - len(new_sources)
         out.problems = scratch.problems
