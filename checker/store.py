@@ -721,6 +721,15 @@ class Store:
             out.extend(_read_key_rows([(sid, blob) for sid, digest, blob in rows if current.get(sid) == digest]))
         return out
 
+    def key_sizes(self, extractor: str, keys: Iterable[str]) -> dict[str, int]:
+        """Fact key -> number of its rows (one per source), to share keys out evenly."""
+        out = dict.fromkeys(keys, 0)
+        for k, n in self.db.execute("SELECT key, COUNT(*) FROM claim_keys WHERE extractor=? GROUP BY key",
+                                    (extractor,)):
+            if k in out:
+                out[k] = n
+        return out
+
     def places_of(self, extractor: str, current: dict[str, str], ids: Iterable[str]) -> dict[str, frozenset[str]]:
         """Source id -> main places, for `ids` at their hash in `current`."""
         wanted = set(ids)
@@ -907,6 +916,20 @@ class Store:
     @_writes
     def commit(self) -> None:
         self.db.commit()
+
+
+class ClaimReader:
+    """A read-only connection of its own to a cache, for a forked process
+    (a connection must not cross a fork): the fact-key reads of Store."""
+
+    def __init__(self, path: Path | str):
+        self.db = sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True)
+
+    claims_of_keys = Store.claims_of_keys
+    places_of = Store.places_of
+
+    def close(self) -> None:
+        self.db.close()
 
 
 # ---------------------------------------------------------------------------- review paging (read side)

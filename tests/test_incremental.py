@@ -397,3 +397,62 @@ def test_the_check_reads_no_key_where_its_article_has_no_compared_figure(corpus,
     shutil.rmtree(corpus / ".checker")
     whole = [f for f in scan(load_config(corpus)).flags if any(c.source_id == "news/5.txt" for c in f.claims)]
     assert [json.dumps(f.to_dict()) for f in mine] == [json.dumps(f.to_dict()) for f in whole]
+
+
+def _check_flags(corpus: Path, new: Path) -> list[str]:
+    from checker.config import load_config
+    from checker.pipeline import check_sources, list_corpus
+    from checker.sources import load_sources
+
+    cfg = load_config(corpus)
+    articles, _ = load_sources([str(new)], root=cfg.root)
+    checked = check_sources(cfg, [p for p in list_corpus(cfg) if not p.endswith(new.name)], articles)
+    return [json.dumps(f.to_dict()) for f in checked.flags if any(c.source_id == "news/5.txt" for c in f.claims)]
+
+
+def test_a_check_split_between_two_processes_gives_the_flags_of_one_comparison(corpus, nlp, capsys, monkeypatch):
+    """A large check shares its article's fact keys between this process and
+    a forked one. Whether split, split with a child that fails, or not split
+    at all, it gives the article the flags a scan of everything from nothing
+    gives it."""
+    import shutil
+
+    import checker.pipeline as pipeline
+    import checker.store as store
+    from checker.config import load_config
+
+    _scan(capsys)
+    new = corpus / "news" / "5.txt"
+    # two facts at once: a landslide's toll and the homes a flood destroyed
+    write(new, "The landslide in Tarnow killed 11 people on Monday.\n"
+               "The floods destroyed 900 homes in Velm on Friday, a rescuer said.\n")
+    set_back(new)
+
+    forks: list[int] = []
+    real = pipeline._compare_forked
+
+    def counted(*args):
+        forks.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "_compare_forked", counted)
+    monkeypatch.setattr(pipeline, "SPLIT_ROWS", 10**9)
+    unsplit = _check_flags(corpus, new)
+    assert forks == []
+    monkeypatch.setattr(pipeline, "SPLIT_ROWS", 1)
+    split = _check_flags(corpus, new)
+    assert forks == [1]
+
+    class Broken:
+        def __init__(self, path):
+            raise OSError("no second connection")
+
+    monkeypatch.setattr(store, "ClaimReader", Broken)  # the child fails: its half is compared here
+    fallback = _check_flags(corpus, new)
+    assert forks == [1, 1]
+
+    shutil.rmtree(corpus / ".checker")
+    whole = [json.dumps(f.to_dict()) for f in pipeline.scan(load_config(corpus)).flags
+             if any(c.source_id == "news/5.txt" for c in f.claims)]
+    assert len({json.loads(f)["metric"] for f in whole}) == 2  # both facts are flagged
+    assert split == unsplit == fallback == whole
