@@ -8,7 +8,6 @@ speaks of. Everything here is a plain function of (Doc, Source, RulePack).
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from datetime import date
 from typing import Callable, Iterable, Iterator
@@ -16,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 from . import lexicon as lx
 from .clock import is_time_of_day
 from .model import Claim, Quantity, Source, line_and_column
+from .names import fold_name  # noqa: F401 - read here and by callers of claims
 from .quantities import TokenIndex, is_separator_noun
 from .rulepack import RulePack
 
@@ -284,26 +284,6 @@ AGE_BESIDE_NAME_SURE = 0.9  # "Ana Ruiz (27)": news style for an age
 PEOPLE_OF_A_PLACE_SURE = 0.9  # "a town of 5,000 people": news style for a population
 FALLBACK_MEASURE_SURE = 0.5  # a measurement named by its kind of unit alone
 OWN_NOUN_SURE = 0.7  # ... and by the noun it directly measures
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def fold_name(name: str) -> str:
-    """A place or group name compared across spellings: accents folded,
-    possessives, a leading article and the periods of abbreviations dropped,
-    lower case ("Kahramanmaraş's" -> "kahramanmaras", "St. Ives" -> "st ives")."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
-    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
-    text = re.sub(r"^the\s+", "", text)
-    text = re.sub(r"(?<=\w)\.", "", text)
-    words = re.sub(r"\s+", " ", text).strip(" .,-").split(" ")
-    while len(words) > 1 and words[-1] in lx.ADMIN_SUFFIXES:
-        words.pop()  # "Harlow province" is Harlow
-    while len(words) > 2 and words[0] in lx.ADMIN_SUFFIXES and words[1] == "of":
-        words = words[2:]  # "the province of Harlow"
-    return " ".join(words)
 
 
 def _path_to_root(tok) -> list:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator
 
-from .claims import fold_name
+from .names import fold_name
 from .model import Claim, sha1
 from .rulepack import DEFAULT_WINDOW, Metric, RulePack, Settings, check_metric_scopes, norm_place
 from .units import coarse_family, unit_family
