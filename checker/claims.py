@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 from . import lexicon as lx
 from .clock import is_time_of_day
 from .model import Claim, Quantity, Source, line_and_column
-from .names import fold_name  # noqa: F401 - read here and by callers of claims
+from .names import fold_name
 from .quantities import TokenIndex, is_separator_noun
 from .rulepack import RulePack
 
@@ -274,6 +274,7 @@ REFERS_BACK_DETS = {"that", "this"}
 # kinds of measurement whose thing measured the words around can name ("the dam was 45 metres tall")
 MEASURED_FAMILIES = {"length", "area", "volume", "duration", "speed", "mass"}
 MODALITY_STOP_DEPS = {"advcl"}
+OBJECT_PREPOSITIONS = frozenset({"to", "at"})  # "risen to 900", "put the toll at 900": the figure is their object
 ALL_OF_GROUP_SURE = 0.8  # "all seven people aboard were killed": the group's size, said in passing
 REFERS_BACK_SURE = 0.7  # "later put that number at 900": the measure of the figure it points back to
 MAX_OWNER_DEPTH = 4
@@ -1078,9 +1079,6 @@ def latest_year(text: str) -> int | None:
     return max(years) if years else None
 
 
-OBJECT_PREPOSITIONS = frozenset({"to", "at"})
-
-
 def _objectless_preposition(doc, toks: list, sent):
     """A "to" or "at" right before the figure that the parser left without an
     object, its figure hung on the next clause instead ("the toll has risen to
@@ -1237,7 +1235,7 @@ def _count_before_a_time_phrase(text: str, q: Quantity, toks: list, lex) -> Quan
     if unit_family(q.unit)[0] != "duration" or not _TIME_PHRASE_AFTER.match(text, q.end):
         return None
     numbers = [t for t in toks if t.like_num]
-    if not numbers or numbers[0].i == 0 or numbers[0].nbor(-1).lower_ not in ("to", "at"):
+    if not numbers or numbers[0].i == 0 or numbers[0].nbor(-1).lower_ not in OBJECT_PREPOSITIONS:
         return None
     verb = numbers[0].nbor(-1).head
     if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in lex.amount_nouns for c in verb.children):

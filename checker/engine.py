@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import gc
 import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -171,6 +172,22 @@ def compare_conversions(ctx: Context, claims: list[Claim]) -> None:
                             fact="a figure and its conversion in brackets")
                 ctx.flags.setdefault(flag.id, flag)
 
+@contextmanager
+def collector_off():
+    """No cyclic garbage collection inside. The compare stage makes millions
+    of short-lived facts and slots with no reference cycles, and a check
+    holds its corpus records and its keys' claims until it ends: the
+    collector would only walk them (and the parser's objects) again and
+    again. Extraction, whose size the corpus decides, keeps it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, facts=None,
             places: dict[str, frozenset[str]] | None = None) -> list[Flag]:
     """Flags for every disagreement among `claims`, by severity then id.
@@ -187,11 +204,7 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, 
     """
     settings = Settings.from_pack(pack)
     ctx = Context(pack=pack, settings=settings, configs=rule_configs(pack), focus=focus)
-    # Millions of short-lived facts and slots and no reference cycles: the
-    # cyclic collector would only rescan them over and over.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_off():
         if facts is None:
             from .facts import build_facts
 
@@ -213,9 +226,6 @@ def compare(claims: list[Claim], pack: RulePack, focus: set[str] | None = None, 
         compare_conversions(ctx, claims)
         keyed = sorted(ctx.flags.items(), key=lambda kv: (-kv[1].confidence, SEVERITY_RANK.get(kv[1].severity, 9), kv[0]))
         return [f for _, f in keyed]
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 def metric_of(claim: Claim, pack: RulePack) -> str | None:
     """The metric name a claim is aligned to (None: it names no comparable fact)."""

@@ -462,7 +462,6 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
         m = pack.lexicon.behaviour(fact.measure)
         if fact.hourly and m is not None and m.at_a_moment:
             fact.at_the_moment = {c.id for c in fact.claims if _names_a_moment(c.sentence, m.at_a_moment)}
-    for fact in facts.values():
         # what the sources state, each figure once: a bracketed conversion repeats its figure
         stated = [c for c in fact.claims if c.role != "conversion"]
         if fact.behaviour == "fixed":  # a toll that grows takes many values by nature

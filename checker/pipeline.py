@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -889,23 +888,6 @@ def judged_keys(pack: RulePack, keyer, claims: list[Claim]) -> set[str]:
     return out
 
 
-@contextmanager
-def _collector_off():
-    """No cyclic garbage collection inside: the check's corpus records and
-    the claims of its keys live until it ends, and the collector would only
-    walk them (and the parser's objects) again and again. Extraction, whose
-    size the corpus decides on a first run, keeps it."""
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def check_sources(cfg: Config, files: list[Path], new_sources: list[Source],
                   keep: Callable[[list[Flag]], list[Flag]] | None = None) -> CheckResult:
     """Compare `new_sources` with the corpus of `files` (already listed) as
@@ -915,6 +897,7 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source],
     keys the new sources' claims fall under are read from the cache. With
     `keep`, the flags it keeps (`kept`) are stored as the new sources' flags
     in the same session."""
+    from .engine import collector_off
     from .factkeys import Keyer
     from .store import Store
 
@@ -925,7 +908,7 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source],
     try:
         store.begin_write()
         cached: set[str] = set()
-        with _collector_off():
+        with collector_off():
             sources, problems = read_corpus(cfg, [str(p) for p in files], store=store, files=files, cached=cached) \
                 if files else ([], [])
         new_ids = {s.id for s in new_sources}
@@ -947,7 +930,7 @@ def check_sources(cfg: Config, files: list[Path], new_sources: list[Source],
         current = {s.id: s.content_hash for s in sources}
         fact_keys = store.keys_of(key, [(sid, current[sid]) for sid in new_ids if sid in current]) or set()
         fact_keys &= _judged_keys(store, key, pack, keyer, new_sources, claims_by_source)
-        with _collector_off():
+        with collector_off():
             out.flags = _compare_keys(store, key, pack, fact_keys, sources, focus=new_ids, split_at=SPLIT_ROWS)
         out.keys = _flag_keys(keyer, out.flags)
         out.corpus = len(sources) - len(new_sources)

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-
 from .errors import UserError
 from .model import SEVERITIES, Claim
 from .units import FAMILIES
