@@ -730,7 +730,7 @@ def scan(
     from .store import Store
 
     result = ScanResult()
-    pack = load_pack(cfg)
+    pack = None  # parsed only when something is extracted or judged: a warm scan of nothing needs none
     key = extractor_key(cfg)
     session = None
     if executor == "dask":  # one cluster for extraction and comparison, started when first needed
@@ -746,6 +746,8 @@ def scan(
             result.sources = [s for s in result.sources if s.id not in extra_ids] + list(extra_sources)
         claims_by_source: dict[str, list[Claim]] = {}
         todo, cached_counts = _to_extract(store, key, result.sources)
+        if todo:
+            pack = load_pack(cfg)
         result.reused = len(result.sources) - len(todo)
         if on_start:
             on_start(len(todo))
@@ -790,6 +792,7 @@ def scan(
                 store.forget_sources_except(scanned)
             store.commit()
             return result
+        pack = pack or load_pack(cfg)
         keyer = Keyer(pack) if store_flags else None
         if keyer is not None:
             _ensure_keys(store, key, keyer, result.sources, claims_by_source)

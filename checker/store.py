@@ -246,7 +246,52 @@ _INSERT_INDEX = "INSERT OR REPLACE INTO flag_index (id, key, sources, severity, 
 
 
 BUSY_TIMEOUT = 30.0  # seconds SQLite itself retries a busy database before saying "locked"
-LOCK_WAIT_MESSAGE_AFTER = 0.0  # seconds: say at once why the command is waiting
+
+
+class _WriterLock:
+    """The cache's writer lock: an exclusive flock on a file beside it, the
+    same lock filelock takes on POSIX, taken with the OS call itself so a warm
+    scan does not pay filelock's imports; elsewhere filelock does it."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._fd: int | None = None
+        self._other = None
+
+    def acquire(self, wait: bool) -> bool:
+        """Take the lock; without `wait`, False when another process holds it."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX
+            from filelock import FileLock, Timeout
+
+            self._other = self._other or FileLock(self.path)
+            try:
+                self._other.acquire(timeout=-1 if wait else 0)
+            except Timeout:
+                return False
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        except OSError:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._other is not None:
+            self._other.release()
+        elif self._fd is not None:
+            import fcntl
+
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
 OPEN_WAIT_LIMIT = 600.0  # seconds a locked cache is waited for while opening
 
 
@@ -389,17 +434,14 @@ class Store:
             raise self._read_only_error()
         if self._lock is not None:
             return
-        from filelock import FileLock, Timeout
-
         if not os.access(self.path.parent, os.W_OK):
             raise self._read_only_error()
-        lock = FileLock(str(self.path) + ".lock")
+        lock = _WriterLock(str(self.path) + ".lock")
         try:
-            lock.acquire(timeout=LOCK_WAIT_MESSAGE_AFTER)
-        except Timeout:
-            print(f"checker: waiting for another checker process to finish writing the cache {self.path}",
-                  file=sys.stderr, flush=True)
-            lock.acquire()
+            if not lock.acquire(wait=False):
+                print(f"checker: waiting for another checker process to finish writing the cache {self.path}",
+                      file=sys.stderr, flush=True)
+                lock.acquire(wait=True)
         except OSError as exc:
             raise UserError(f"{self.path}: cannot lock the cache ({exc.strerror or exc})") from None
         self._lock = lock
