@@ -55,7 +55,8 @@ def _peak_mb() -> float:
 def run_bench(cfg: Config, paths: list[str] | None, min_docs: int | None = 200, claim_sizes: list[int] | None = None,
               check_article: str | None = None, scan_articles: int | None = None, review_flags: int | None = None,
               jobs: int = 1, executor: str = "local", scheduler: str | None = None, memory_limit: str | None = "4GB",
-              progress: Callable[[str], None] | None = None, seed_cache: str | None = None) -> dict:
+              progress: Callable[[str], None] | None = None, seed_cache: str | None = None,
+              rescan: bool = False, long_article_kb: int | None = None) -> dict:
     """Extraction speed against bare spaCy (unless `min_docs` is None), plus
     whichever corpus-scale runs are asked for. `progress(message)` is told when
     each stage starts; it is never called inside a timed loop, so reporting
@@ -80,6 +81,10 @@ def run_bench(cfg: Config, paths: list[str] | None, min_docs: int | None = 200, 
     if review_flags:
         say(f"opening the review app on {review_flags:,} flags")
         result["review"] = bench_review(review_flags)
+    if rescan:
+        result["rescan"] = bench_rescan(cfg, paths, say=say)
+    if long_article_kb:
+        result["long_article"] = bench_long_article(cfg, sources, long_article_kb, say=say)
     if claim_sizes:
         from .pipeline import load_pack
 
@@ -318,6 +323,23 @@ def format_bench(r: dict) -> str:
                      f"(a fresh process to the first screen: imports {v['import_seconds']:.2f} s, "
                      f"app {v['app_seconds']:.2f} s, drawn at {v['first_paint_seconds']:.2f} s; "
                      f"{v['rows_held']:,} rows held)")
+        lines.append(f"flags as CSV     {v['csv']['seconds']:>10.3f} s  all {v['flags']:,} flags  "
+                     f"peak {v['csv']['peak_mb']:,.0f} MB  ('checker flags --format csv --all', a fresh process)")
+    if "rescan" in r:
+        x = r["rescan"]
+        lines.append(f"re-scan of {', '.join(x['sources'])}, each run a fresh process:")
+        lines.append(f"  {'cold':<18}{x['cold']['seconds']:>8.3f} s  parsed {x['cold'].get('parsed')}, "
+                     f"{x['cold'].get('flags')} flags")
+        lines.append(f"  {'warm (no change)':<18}" + ", ".join(f"{w['seconds']:.3f}" for w in x["warm"])
+                     + f" s  (median {x['warm_median_seconds']:.3f})")
+        lines.append(f"  {'warm / cold':<18}{x['warm_over_cold']:>8.3f}")
+    if "long_article" in r:
+        x = r["long_article"]
+        lines.append(f"one {x['kilobytes']:,.0f} KB article ({x['paragraphs']:,} paragraphs), each a fresh process:")
+        for how in ("pieces", "whole"):
+            y = x[how]
+            lines.append(f"  {how:<18}peak {y['peak_mb']:>8,.0f} MB  {y['seconds']:>6.1f} s  {y['claims']:,} claims")
+        lines.append(f"  {'same claims':<18}{'yes' if x['same_claims'] else 'NO'}")
     for c in r.get("compare", []):
         lines.append(f"compare {c['claims']:>9,} claims  {c['seconds']:>8.3f} s  "
                      f"({c['microseconds_per_claim']} µs/claim, {c['flags']:,} flags)")
@@ -611,6 +633,118 @@ def bench_scan(cfg: Config, sources: list[Source], n: int, jobs: int = 1, execut
     return result
 
 
+def bench_rescan(cfg: Config, paths: list[str] | None, warm_runs: int = 3,
+                 say: Callable[[str], None] = lambda message: None) -> dict:
+    """A cold scan of the sources themselves, then `warm_runs` scans with
+    nothing changed, each a fresh process, in a copy of the sources and the
+    project's rule packs: what a user waits for when nothing needs parsing.
+    The ratio is the median warm scan over the cold one."""
+    import json
+    import shutil
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    entries = list(paths or cfg.sources)
+    with tempfile.TemporaryDirectory(prefix="checker-bench-") as tmp:
+        root = Path(tmp)
+        copied: dict[str, list[str]] = {"sources": [], "rules": []}
+        for kind, names in (("sources", entries), ("rules", cfg.rules)):
+            for name in names:
+                where = (cfg.root / name).resolve()
+                try:
+                    rel = where.relative_to(cfg.root.resolve())
+                except ValueError:
+                    raise UserError(f"{name}: outside the project folder {cfg.root}; "
+                                    "the re-scan benchmark copies the project's own sources") from None
+                if not where.exists():
+                    raise UserError(f"{name}: no such file or folder")
+                target = root / "project" / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if where.is_dir():
+                    shutil.copytree(where, target, dirs_exist_ok=True,
+                                    ignore=shutil.ignore_patterns(".checker", "__pycache__"))
+                else:
+                    shutil.copy2(where, target)
+                copied[kind].append(rel.as_posix() or ".")
+        project = root / "project"
+        (project / "pyproject.toml").write_text(
+            "[tool.checker]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in copied.items() if v)
+            + f"model = {json.dumps(cfg.model)}\nmax_bytes = {cfg.max_bytes}\n", encoding="utf-8")
+        _age_files(project)
+        say("cold scan of the sources")
+        cold = _timed(["scan", "--format", "json"], project)
+        warm = []
+        for i in range(warm_runs):
+            say(f"warm scan {i + 1} of {warm_runs}")
+            warm.append(_timed(["scan", "--format", "json"], project))
+    middle = statistics.median(w["seconds"] for w in warm)
+    return {"sources": entries, "cold": cold, "warm": warm, "warm_median_seconds": middle,
+            "warm_over_cold": round(middle / cold["seconds"], 3)}
+
+
+# Extracts one long article in a fresh interpreter, in pieces or whole, and
+# prints its claims' digest and that process's own peak memory.
+_LONG_DRIVER = (
+    "import hashlib, json, sys\n"
+    "from checker.config import load_config\n"
+    "from checker.pipeline import extract, load_pack, read_corpus\n"
+    "cfg = load_config()\n"
+    "sources, _ = read_corpus(cfg, None)\n"
+    "whole = sys.argv[1] == 'whole'\n"
+    "claims = [c.to_dict() for _, cl in extract(sources, load_pack(cfg), model=cfg.model,\n"
+    "          max_chars=len(sources[0].text) + 1 if whole else None) for c in cl]\n"
+    "digest = hashlib.sha1(json.dumps(claims, sort_keys=True).encode()).hexdigest()[:16]\n"
+    "peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024\n"
+    "print(json.dumps({'claims': len(claims), 'digest': digest, 'peak_mb': peak}))\n"
+)
+
+
+def bench_long_article(cfg: Config, sources: list[Source], kilobytes: int,
+                       say: Callable[[str], None] = lambda message: None) -> dict:
+    """Peak memory of extracting one article of about `kilobytes` KB (the
+    sources' paragraphs, one after another, blank lines between) as a scan
+    does, in pieces, and parsed whole; each a fresh process. The claims must
+    be the same."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    if not Path("/proc/self/status").exists():
+        raise UserError("--long-article reads a process's peak memory from /proc (Linux only)")
+    paragraphs = [p.strip() for d in distinct_documents(sources, 50) for p in d.text.split("\n") if p.strip()]
+    if not paragraphs:
+        raise UserError("no paragraphs in the sources to build a long article from")
+    chunks, size, i = [], 0, 0
+    while size < kilobytes * 1000:
+        chunks.append(paragraphs[i % len(paragraphs)])
+        size += len(chunks[-1]) + 2
+        i += 1
+    text = "\n\n".join(chunks) + "\n"
+    out: dict = {"kilobytes": round(len(text.encode()) / 1000, 1), "paragraphs": len(chunks)}
+    with tempfile.TemporaryDirectory(prefix="checker-bench-") as tmp:
+        root = Path(tmp)
+        (root / "articles").mkdir()
+        (root / "articles" / "long.txt").write_text(text, encoding="utf-8")
+        (root / "pyproject.toml").write_text(
+            f'[tool.checker]\nsources = ["articles"]\nmodel = {json.dumps(cfg.model)}\n'
+            f"max_bytes = {len(text.encode()) + 1}\n", encoding="utf-8")
+        for how in ("pieces", "whole"):
+            say(f"extracting a {out['kilobytes']:,.0f} KB article {'in pieces' if how == 'pieces' else 'whole'}")
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-c", _LONG_DRIVER, how], cwd=root, capture_output=True, text=True)
+            if proc.returncode != 0:
+                last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
+                raise UserError(f"extracting the long article {how} failed during the benchmark: {last}")
+            out[how] = dict(json.loads(proc.stdout.strip().splitlines()[-1]),
+                            seconds=round(time.perf_counter() - t0, 1))
+            out[how]["peak_mb"] = round(out[how]["peak_mb"], 1)
+    out["same_claims"] = out["pieces"]["digest"] == out["whole"]["digest"]
+    return out
+
+
 def synthetic_flags(n: int, seed: int = 11) -> list:
     """`n` made-up flags, each between two claims of made-up articles, for
     timing what loads them (the review app, `checker flags`)."""
@@ -695,8 +829,10 @@ def bench_review(n: int) -> dict:
             last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
             raise UserError(f"review opening failed during the benchmark: {last}")
         r = json.loads(proc.stdout.strip().splitlines()[-1])
+        csv = _timed(["flags", "--format", "csv", "--all"], root)
     # Open time: from starting the interpreter to the list painted (not the app's teardown after it).
     return {"flags": r["flags"], "rows_held": r["rows"], "open_seconds": round(r["painted_at"] - started, 3),
             "process_seconds": round(wall, 3),
             "first_paint_seconds": round(r["open_seconds"], 3), "import_seconds": round(r["import_seconds"], 3),
-            "app_seconds": round(r["app_seconds"], 3), "peak_mb": round(r["peak_mb"], 1), "status": r["status"]}
+            "app_seconds": round(r["app_seconds"], 3), "peak_mb": round(r["peak_mb"], 1), "status": r["status"],
+            "csv": csv}

@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", metavar="PATH", help="default: configured sources")
     b.add_argument("--docs", type=int, default=None, metavar="N",
                    help="build at least N distinct documents from the paragraphs of the sources and time "
-                        "extraction against bare spaCy (default: 200), not done with --scan or --review unless given")
+                        "extraction against bare spaCy (default: 200), not done with --scan, --review, --rescan, --long-article or --claims unless given")
     b.add_argument("--claims", metavar="N[,N...]", help="also time the comparison on N synthetic claims")
     b.add_argument("--check", metavar="ARTICLE", nargs="?", const="",
                    help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it "
@@ -160,7 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --scan: start from a copy of this cache of the same generated articles (e.g. the "
                         ".checker/cache.sqlite of a corpus made by scripts/make_bench_corpus.py and scanned), so "
                         "the first scan reuses its claims instead of parsing every article; it is then not cold")
-    b.add_argument("--review", type=int, metavar="N", help="time opening the review app's data with N flags")
+    b.add_argument("--review", type=int, metavar="N",
+                   help="time opening the review app with N flags, and 'checker flags --format csv --all' of them")
+    b.add_argument("--rescan", action="store_true",
+                   help="time a cold scan of the sources (a copy, with the project's rule packs), then three "
+                        "warm scans with nothing changed")
+    b.add_argument("--long-article", type=int, metavar="KB",
+                   help="peak memory of extracting one article of KB kilobytes in pieces and whole, and whether "
+                        "their claims are the same (Linux; parsing 900 KB whole takes about 3 GB)")
     b.add_argument("--jobs", "--workers", dest="jobs", type=int, default=1, metavar="N",
                    help="with --scan: processes or Dask workers; with --claims and --executor dask: Dask workers")
     b.add_argument("--memory-limit", default="4GB", metavar="SIZE",

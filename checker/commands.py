@@ -637,10 +637,10 @@ def cmd_bench(args) -> int:
             sizes = [int(x.replace("_", "")) for x in args.claims.split(",") if x.strip()]
         except ValueError:
             raise UserError("--claims takes whole numbers separated by commas, e.g. 10000,100000") from None
-    for name in ("docs", "scan", "review", "jobs"):
+    for name in ("docs", "scan", "review", "jobs", "long_article"):
         value = getattr(args, name)
         if value is not None and value < 1:
-            raise UserError(f"--{name} must be at least 1")
+            raise UserError(f"--{name.replace('_', '-')} must be at least 1")
     if (args.executor != "local" or args.scheduler or args.jobs != 1) and not (args.scan or sizes):
         raise UserError("--executor, --scheduler and --jobs apply to --scan N or --claims N")
     if args.scheduler and args.executor != "dask":
@@ -662,11 +662,12 @@ def cmd_bench(args) -> int:
         raise UserError(f"{args.seed_cache}: no such cache file")
     if args.check == "" and not args.scan:
         raise UserError("--check needs an ARTICLE, or --scan N to check a copy of a source against N articles")
-    docs = args.docs if args.docs is not None or args.scan or args.review or sizes else 200
+    docs = (args.docs if args.docs is not None or args.scan or args.review or sizes or args.rescan
+            or args.long_article else 200)
     result = run_bench(cfg, args.paths or None, min_docs=docs, claim_sizes=sizes, check_article=args.check,
                        scan_articles=args.scan, review_flags=args.review, jobs=args.jobs,
                        executor=args.executor, scheduler=args.scheduler, memory_limit=args.memory_limit,
-                       seed_cache=args.seed_cache,
+                       seed_cache=args.seed_cache, rescan=args.rescan, long_article_kb=args.long_article,
                        progress=_stage_reporter("bench") if args.progress or sys.stderr.isatty() else None)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -20,7 +20,37 @@ def test_bench_scan_check_and_review(seeds_copy, nlp, capsys):
     assert scan["check"]["check_seconds"] > 0
     assert r["review"]["flags"] == 40
     assert r["review"]["rows_held"] == 40 and "flags 1–40 of 40" in r["review"]["status"]  # the list was drawn
+    assert r["review"]["csv"]["seconds"] > 0 and r["review"]["csv"]["peak_mb"] > 0
     assert "documents" not in r  # the words/s run only when --docs is given
+
+
+def test_bench_rescan_times_a_cold_then_warm_scans_of_a_copy_of_the_sources(seeds_copy, nlp, capsys):
+    assert main(["bench", "--rescan", "--json"]) == 0
+    x = json.loads(capsys.readouterr().out)["rescan"]
+    assert x["cold"]["parsed"] == 5 and [w["parsed"] for w in x["warm"]] == [0, 0, 0]
+    assert {w["flags"] for w in x["warm"]} == {x["cold"]["flags"]}  # the copy has the project's rule packs too
+    assert x["warm_over_cold"] == round(x["warm_median_seconds"] / x["cold"]["seconds"], 3)
+    assert not (seeds_copy / "seeds" / ".checker").exists()  # the sources themselves are not touched
+
+
+def test_bench_long_article_parses_it_in_pieces_and_whole_with_the_same_claims(seeds_copy, nlp, capsys):
+    from checker.nlp import PIECE_CHARS
+
+    kb = PIECE_CHARS * 2 // 1000 + 5  # three pieces at least
+    assert main(["bench", "--long-article", str(kb), "--json"]) == 0
+    x = json.loads(capsys.readouterr().out)["long_article"]
+    assert x["kilobytes"] >= kb and x["pieces"]["claims"] > 0
+    assert x["same_claims"] and x["pieces"]["digest"] == x["whole"]["digest"]
+    assert x["pieces"]["peak_mb"] > 0 and x["whole"]["peak_mb"] > 0
+
+
+def test_bench_rescan_of_sources_outside_the_project_is_one_line(seeds_copy, tmp_path, capsys):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "a.txt").write_text("Officials said 40 people were hurt.\n")
+    assert main(["bench", "--rescan", str(outside)]) == 2
+    err = capsys.readouterr().err
+    assert "outside the project folder" in err and "Traceback" not in err
 
 
 def test_synthetic_flags_are_distinct_and_round_trip():
