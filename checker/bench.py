@@ -531,6 +531,10 @@ _DRIVER = (
     "from checker.cli import main\n"
     "code = main(sys.argv[1:])\n"
     "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "try:  # ru_maxrss keeps the parent's peak across fork and exec; VmHWM is this program's own\n"
+    "    peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024\n"
+    "except (OSError, StopIteration, ValueError):\n"
+    "    pass\n"
     "open(os.environ['CHECKER_BENCH_STATS'], 'w').write(json.dumps({'code': code, 'peak_mb': peak}))\n"
 )
 

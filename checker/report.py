@@ -43,12 +43,13 @@ def flag_rows(flags: list[Flag], decisions: dict[str, Decision],
     rows = []
     for f in flags:
         a, b = f.claims[0], f.claims[1]
-        d = decisions.get(f.id)
-        n = notes.get(f.id) if notes is not None else d
+        fid = f.id  # a hash of the claims: computed once per row
+        d = decisions.get(fid)
+        n = notes.get(fid) if notes is not None else d
         if d is not None and d.status == "open":
             d = None  # reopened: nobody's verdict stands
         rows.append({
-            "flag_id": f.id, "code": f.code, "severity": f.severity, "status": status_of(f, d),
+            "flag_id": fid, "code": f.code, "severity": f.severity, "status": status_of(f, d),
             "metric": f.metric, "message": f.message,
             "source_a": a.source_id, "outlet_a": a.outlet or "", "published_a": a.published or "",
             "line_a": a.line, "quote_a": a.sentence, "value_a": a.quantity.value_text(),

@@ -135,10 +135,13 @@ def spreadsheet_cell(value: Any) -> Any:
     after leading white space, or a leading tab) gets a leading apostrophe.
     Tabs and line feeds inside a cell are kept: the CSV writer quotes them.
     Numbers and empty cells pass unchanged."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value:
         return value
-    text = _CELL_CONTROLS.sub(lambda m: " " if m.group(0) in "\r\x0b\x0c" else "", value.replace("\r\n", "\n"))
-    if text[:1] in ("\t", "\n") or text.lstrip()[:1] in _FORMULA_START:
+    text = value
+    if _CELL_CONTROLS.search(value) is not None:  # most cells have none: no copy made
+        text = _CELL_CONTROLS.sub(lambda m: " " if m.group(0) in "\r\x0b\x0c" else "", value.replace("\r\n", "\n"))
+    first = text[:1]
+    if first in ("\t", "\n") or first in _FORMULA_START or (first.isspace() and text.lstrip()[:1] in _FORMULA_START):
         return "'" + text
     return text
 
