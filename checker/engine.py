@@ -147,7 +147,7 @@ def compare_block(ctx: Context, block: Block) -> None:
             if cfg.enabled and r.applies_to == "block":
                 for a, b, message in r.func(cfg, block, ctx):
                     # a slot in several place blocks is flagged once per block rule
-                    once = (code, metric.name, b.claim.id if code == "CK104" else a.claim.id)
+                    once = (code, metric.name, *((b.claim.id, a.claim.id) if code == "CK104" else (a.claim.id,)))
                     if once not in ctx.once:
                         ctx.once.add(once)
                         ctx.emit(code, metric.name, a, b, message)

@@ -739,6 +739,31 @@ def test_a_falling_toll_is_set_against_the_surest_earlier_figure(run):
     assert len(falls) == 1 and falls[0][0] == ["1,000 people", "400 people"] and falls[0][1] >= 0.9
 
 
+def test_a_falling_toll_is_also_set_against_where_the_count_stood(run):
+    """The highest earlier toll came with a revision the same day; a later,
+    lower toll is set against both: against the revised figure it is a
+    second, smaller fall, which the highest figure alone would hide."""
+    _, flags = run([
+        ("Wire", "2025-06-01", "The floods have killed 9,000 people, officials said."),
+        ("Post", "2025-06-03", "The floods killed 12,000 people, local authorities said."),
+        ("Daily", "2025-06-03", "The death toll from the floods has been revised to 4,100."),
+        ("Herald", "2025-06-05", "The floods killed 3,600 people, according to the latest official count."),
+    ])
+    falls = sorted(sorted(c.quantity.surface for c in f.claims) for f in flags if f.code == "CK104")
+    assert ["3,600 people", "4,100"] in falls
+    assert ["12,000 people", "3,600 people"] in falls
+
+
+def test_a_falling_toll_is_not_set_again_against_a_figure_older_than_the_highest(run):
+    _, flags = run([
+        ("Wire", "2025-06-01", "The floods have killed 1,000 people, officials said."),
+        ("Post", "2025-06-02", "The floods have killed 2,000 people, officials said."),
+        ("Herald", "2025-06-04", "The floods have killed 900 people, officials said."),
+    ])
+    falls = [sorted(c.quantity.surface for c in f.claims) for f in flags if f.code == "CK104"]
+    assert falls == [["2,000 people", "900 people"]]
+
+
 @pytest.mark.parametrize("a, b", [("St. Ives", "St Ives"), ("St. Ives's", "St Ives"), ("U.S.", "US")])
 def test_abbreviations_fold_with_or_without_their_periods(a, b):
     assert fold_name(a) == fold_name(b)
