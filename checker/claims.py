@@ -377,7 +377,27 @@ def measure_triggers(sent, lex) -> list:
                 name = lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lower_} {toks[k + 2].lemma_.lower()}")
             names = (name,) if name else ()
         out.extend((t, name) for name in names)
+        if not names:
+            # a verb and its object, apart: "took 40 hostages" is "take hostage"
+            out.extend((t, name) for c in t.children if c.dep_ == "dobj" and c.i > t.i + 1
+                       for name in [lex.measure_phrases.get(f"{t.lemma_.lower()} {c.lemma_.lower()}")] if name)
+        remaining = _remaining_measure(t, lex)
+        if remaining:
+            out.append((t, remaining))
     return out
+
+
+def _remaining_measure(t, lex) -> str:
+    """The measure `t` states when it says its subject is still where it was
+    ("40 hostages remain", "are still in the city"): the measure whose
+    people its subject names (`its_people`); empty otherwise."""
+    if not lex.remaining_nouns or t.pos_ not in ("VERB", "AUX"):
+        return ""
+    if t.lemma_.lower() not in lex.remaining_words \
+            and not any(c.dep_ == "advmod" and c.lower_ in lex.remaining_words for c in t.children):
+        return ""
+    subject = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return lex.remaining_nouns.get(subject.lemma_.lower(), "") if subject is not None else ""
 
 
 def _word_after(toks: list):

@@ -142,8 +142,8 @@ def group_key(claim: Claim, pack: RulePack) -> tuple[str, str, str, str, str] | 
     if m.of_people and counted and counted != "people" and counted not in lex.person_nouns \
             and counted not in lex.measure_words:
         return None  # "two bridges" near "killed": the measure is about people, the figure is not
-    if counted == "people" or not (m.by_counted or counted in m.kept_apart):
-        counted = ""  # "41 people", "41 dead" and "41 victims" state one toll
+    if counted == "people" or counted in m.its_people or not (m.by_counted or counted in m.kept_apart):
+        counted = ""  # "41 people", "41 dead" and "41 victims" state one toll; "40 hostages held" and "40 held" one count
     if family != "count" and counted in (q.unit or ""):
         counted = ""  # the unit itself, not what it measures
     modality = claim.modality or "reported"

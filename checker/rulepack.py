@@ -170,6 +170,7 @@ class Measure:
     owned_by_a_thing: bool = False  # belongs to a thing (those aboard a ship): a place named beside it is no owner
     kept_apart: frozenset[str] = frozenset()  # counted words naming another thing measured alike (an aftershock)
     at_a_moment: frozenset[str] = frozenset()  # words tying an hourly figure to the event's one moment (landfall)
+    its_people: frozenset[str] = frozenset()  # nouns for the people it counts ("hostages" are held captive)
 
 
 @dataclass
@@ -197,6 +198,8 @@ class Lexicon:
     modality_rank: dict[str, int] = field(default_factory=dict)  # which modality wins when several govern a figure
     event_class: dict[str, str] = field(default_factory=dict)  # event word or phrase -> its class's first word
     light_event_verbs: frozenset[str] = frozenset()  # "began", "started": the event is what they start
+    remaining_words: frozenset[str] = frozenset()  # "remain", "still": people still where they were
+    remaining_nouns: dict[str, str] = field(default_factory=dict)  # a measure's people noun -> the measure (its_people)
 
     def behaviour(self, measure: str) -> Measure | None:
         return self.measures.get(measure)
@@ -261,7 +264,9 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
                                           bool(spec.get("of_the_event", False)),
                                           bool(spec.get("owned_by_a_thing", False)),
                                           frozenset(_words(path, f"{key}.kept_apart", spec.get("kept_apart", []))),
-                                          frozenset(_words(path, f"{key}.at_a_moment", spec.get("at_a_moment", []))))
+                                          frozenset(_words(path, f"{key}.at_a_moment", spec.get("at_a_moment", []))),
+                                          frozenset(_words(path, f"{key}.its_people", spec.get("its_people", []))))
+        lex.remaining_nouns.update((noun, str(name)) for noun in lex.measures[str(name)].its_people)
         for w in _words(path, f"{key}.words", spec.get("words", [])):
             (lex.measure_phrases if " " in w else lex.measure_words)[w] = str(name)
             if " " not in w and str(name) not in lex.word_measures.get(w, ()):
@@ -269,7 +274,7 @@ def _add_lexicon(pack: RulePack, path: str, data: dict) -> None:
         for u in _words(path, f"{key}.units", spec.get("units", [])):
             lex.measure_units[u] = str(name)
     lex.counted_class.update(_word_classes(path, "counted_classes", data))
-    for key in ("person_nouns", "people_nouns", "amount_nouns", "light_event_verbs"):
+    for key in ("person_nouns", "people_nouns", "amount_nouns", "light_event_verbs", "remaining_words"):
         if key in data:
             setattr(lex, key, getattr(lex, key) | frozenset(_words(path, key, data[key])))
     roles = data.get("roles", {}) or {}

@@ -739,6 +739,31 @@ def test_a_falling_toll_is_set_against_the_surest_earlier_figure(run):
     assert len(falls) == 1 and falls[0][0] == ["1,000 people", "400 people"] and falls[0][1] >= 0.9
 
 
+@pytest.mark.parametrize("text, surface, measure", [
+    ("Their release today is welcome, but 40 hostages remain in the city.", "40 hostages", "held captive"),
+    ("Twelve hostages were freed on Saturday; 40 hostages are still in the city.", "40 hostages", "held captive"),
+    ("Twelve hostages were freed on Saturday; 40 hostages are still in the city.", "Twelve hostages", "released"),
+    ("About 30 captives stay in the camp after the swap.", "About 30 captives", "held captive"),
+    ("The gunmen took 40 hostages and released 12 of them.", "40 hostages", "taken captive"),
+    ("The gunmen took 40 hostages and released 12 of them.", "12", "released"),
+])
+def test_hostages_who_remain_are_held_and_hostages_taken_are_taken(read, text, surface, measure):
+    """A verb saying people are still where they were states the measure their
+    noun is the people of, whatever was freed elsewhere in the sentence; "take
+    hostage" is read with its figure between the verb and the noun."""
+    assert one(read(text), surface).measure == measure
+
+
+def test_hostages_held_and_a_number_held_are_one_count(run):
+    facts, flags = run([
+        ("Wire", "2025-03-01", "Militants still hold 40 hostages in the tunnels, officials said."),
+        ("Daily", "2025-03-01", "Officials said 46 remain in captivity."),
+    ])
+    held = [f for f in facts if any(c.measure == "held captive" for c in f.claims)]
+    assert len(held) == 1 and len(held[0].claims) == 2
+    assert [sorted(c.quantity.surface for c in f.claims) for f in flags] == [["40 hostages", "46"]]
+
+
 def test_a_falling_toll_is_also_set_against_where_the_count_stood(run):
     """The highest earlier toll came with a revision the same day; a later,
     lower toll is set against both: against the revised figure it is a

@@ -199,3 +199,14 @@ def test_a_lexicons_at_a_moment_words_are_read_and_a_malformed_list_is_one_line(
     assert pack.lexicon.measures["speed"].at_a_moment == frozenset({"landfall", "ashore"})
     message, _ = error(tmp_path, "kind: lexicon\nmeasures:\n  speed:\n    words: [wind]\n    at_a_moment: yes\n")
     assert "at_a_moment" in message and "list" in message
+
+
+def test_a_lexicons_people_of_a_measure_and_remaining_words_are_read_and_malformed_ones_are_one_line(tmp_path):
+    pack, _ = pack_from(tmp_path, "kind: lexicon\nmeasures:\n  held captive:\n    words: [held]\n"
+                                  "    its_people: [hostage]\nremaining_words: [remain]\n")
+    assert pack.lexicon.remaining_nouns["hostage"] == "held captive"
+    assert "remain" in pack.lexicon.remaining_words
+    message, _ = error(tmp_path, "kind: lexicon\nmeasures:\n  held captive:\n    words: [held]\n    its_people: 3\n")
+    assert "its_people" in message and "list" in message
+    message, _ = error(tmp_path, "kind: lexicon\nremaining_words: remain\n")
+    assert "remaining_words" in message and "list" in message
