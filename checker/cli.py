@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", metavar="PATH", help="default: configured sources")
     b.add_argument("--docs", type=int, default=None, metavar="N",
                    help="build at least N distinct documents from the paragraphs of the sources and time "
-                        "extraction against bare spaCy (default: 200), not done with --scan, --review, --rescan, --long-article or --claims unless given")
+                        "extraction against bare spaCy (default: 200), not done with --scan, --review, --rescan, "
+                        "--long-article or --claims unless given")
     b.add_argument("--claims", metavar="N[,N...]", help="also time the comparison on N synthetic claims")
     b.add_argument("--check", metavar="ARTICLE", nargs="?", const="",
                    help="also time 'checker check ARTICLE' against bare spaCy loading and parsing it "

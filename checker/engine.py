@@ -146,7 +146,8 @@ def compare_block(ctx: Context, block: Block) -> None:
             r = RULES[code]
             if cfg.enabled and r.applies_to == "block":
                 for a, b, message in r.func(cfg, block, ctx):
-                    # a slot in several place blocks is flagged once per block rule
+                    # a slot in several place blocks is flagged once per block rule (CK104:
+                    # once per pair, a later figure being set against up to two earlier ones)
                     once = (code, metric.name, *((b.claim.id, a.claim.id) if code == "CK104" else (a.claim.id,)))
                     if once not in ctx.once:
                         ctx.once.add(once)
