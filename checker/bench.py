@@ -524,6 +524,10 @@ def write_bench_corpus(root, count: int, sources: list[Source]):
     return root
 
 
+# A driver's own peak memory in MB, as driver code: ru_maxrss keeps the
+# parent's peak across fork and exec; /proc's VmHWM is this program's own.
+_OWN_PEAK_MB = "next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024"
+
 # Runs a checker command in a fresh interpreter and writes its peak resident
 # memory (this process only: Dask workers are not counted) where asked.
 _DRIVER = (
@@ -531,8 +535,8 @@ _DRIVER = (
     "from checker.cli import main\n"
     "code = main(sys.argv[1:])\n"
     "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-    "try:  # ru_maxrss keeps the parent's peak across fork and exec; VmHWM is this program's own\n"
-    "    peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024\n"
+    "try:\n"
+    f"    peak = {_OWN_PEAK_MB}\n"
     "except (OSError, StopIteration, ValueError):\n"
     "    pass\n"
     "open(os.environ['CHECKER_BENCH_STATS'], 'w').write(json.dumps({'code': code, 'peak_mb': peak}))\n"
@@ -699,7 +703,7 @@ _LONG_DRIVER = (
     "claims = [c.to_dict() for _, cl in extract(sources, load_pack(cfg), model=cfg.model,\n"
     "          max_chars=len(sources[0].text) + 1 if whole else None) for c in cl]\n"
     "digest = hashlib.sha1(json.dumps(claims, sort_keys=True).encode()).hexdigest()[:16]\n"
-    "peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024\n"
+    f"peak = {_OWN_PEAK_MB}\n"
     "print(json.dumps({'claims': len(claims), 'digest': digest, 'peak_mb': peak}))\n"
 )
 
@@ -795,8 +799,8 @@ _REVIEW_DRIVER = (
     "asyncio.run(first_paint())\n"
     "store.close()\n"
     "out.update(import_seconds=t1 - t0, app_seconds=t2 - t1, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
-    "try:  # ru_maxrss keeps the parent's peak across fork and exec; VmHWM is this program's own\n"
-    "    out['peak_mb'] = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024\n"
+    "try:\n"
+    f"    out['peak_mb'] = {_OWN_PEAK_MB}\n"
     "except (OSError, StopIteration, ValueError):\n"
     "    pass\n"
     "print(json.dumps(out))\n"

@@ -377,7 +377,7 @@ def measure_triggers(sent, lex) -> list:
                 name = lex.measure_phrases.get(f"{t.lemma_.lower()} {toks[k + 1].lower_} {toks[k + 2].lemma_.lower()}")
             names = (name,) if name else ()
         out.extend((t, name) for name in names)
-        if not names:
+        if not names and t.pos_ == "VERB":
             # a verb and its object, apart: "took 40 hostages" is "take hostage"
             out.extend((t, name) for c in t.children if c.dep_ == "dobj" and c.i > t.i + 1
                        for name in [lex.measure_phrases.get(f"{t.lemma_.lower()} {c.lemma_.lower()}")] if name)

@@ -246,6 +246,7 @@ _INSERT_INDEX = "INSERT OR REPLACE INTO flag_index (id, key, sources, severity, 
 
 
 BUSY_TIMEOUT = 30.0  # seconds SQLite itself retries a busy database before saying "locked"
+OPEN_WAIT_LIMIT = 600.0  # seconds a locked cache is waited for while opening
 
 
 class _WriterLock:
@@ -292,7 +293,6 @@ class _WriterLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-OPEN_WAIT_LIMIT = 600.0  # seconds a locked cache is waited for while opening
 
 
 def _error_name(exc: sqlite3.Error) -> str:
