@@ -784,6 +784,24 @@ def _in_adverbial_clause(tok, on_path: set[int], own: set[int] = frozenset()) ->
     return False
 
 
+def _dates_an_event_on_path(ent, on_path: set[int]) -> bool:
+    """The date `ent` is part of the name of an event the figure's path runs
+    through: "killed 300 in the 2023 raid", "during the 3 March 2023 attack",
+    or "the 3 March 2023 attack, which killed 300" (the tagger's apposition).
+    Not "since the 2023 raid": where a running total starts."""
+    for tok in ent:
+        head = tok.head
+        if ent.start <= head.i < ent.end:
+            continue  # inside the date
+        if tok.dep_ in ("nummod", "nmod", "compound", "amod", "poss", "det") and head.pos_ in ("NOUN", "PROPN"):
+            if head.i in on_path:
+                return True
+            prep = head.head
+            if head.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ != "since" and prep.head.i in on_path:
+                return True
+    return any(c.dep_ == "appos" and c.i in on_path for c in ent.root.children)
+
+
 def _dates(path: list, ents: list, sent, published: str | None,
            this_year: int | None = None) -> tuple[str | None, str | None]:
     """(the date the figure speaks of, the date of the event the sentence names).
@@ -801,7 +819,8 @@ def _dates(path: list, ents: list, sent, published: str | None,
         attached = ent.root.i in on_path or head.i in on_path or (
             head.dep_ in ("prep", "npadvmod") and head.head.i in on_path)
         year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", ent.text)
-        if year and this_year and (attached or _in_adverbial_clause(ent.root, on_path, own)) \
+        if year and this_year and (attached or _in_adverbial_clause(ent.root, on_path, own)
+                                   or _dates_an_event_on_path(ent, on_path)) \
                 and int(year.group(1)) < this_year - 1 \
                 and not re.search(r"\bsince\b", sent.doc.text[max(sent.start_char, ent.start_char - 8):ent.start_char]):
             return None, f"{year.group(1)}-01-01"  # "sank in 1956 with 900 aboard": another event's figure

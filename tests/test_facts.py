@@ -453,6 +453,43 @@ def test_a_year_in_a_clause_about_the_figures_verb_makes_it_another_events(read,
 
 
 @pytest.mark.parametrize("text", [
+    "Gunmen killed 9,000 people during the March 3, 2019 raid on the valley.",
+    "Gunmen killed 9,000 people in the 2019 raid on the valley.",
+    "The talks offered a pause in a war sparked by the rebels' March 3, 2019, raid on Esk, which killed 9,000 people.",
+    "The truce took effect on 19 May 2025, a pause in a war set off by the March 3, 2019, raid on Esk, which killed 9,000 people.",
+    # the parser hangs "which killed" on the place, whose raid is in apposition to the date
+    "The pact, backed by four states, began on May 19, 2025, giving a break in a war triggered by the rebels’s "
+    "March 3, 2019, attack on Riverton, which killed 9,000 people and saw 200 taken hostage.",
+])
+def test_a_dated_event_the_figures_verb_is_tied_to_makes_it_that_events(read, text):
+    """The event's name carries its date ("the 2019 raid"), whether the
+    figure's verb takes it as an object or the parser hangs the verb's
+    clause on it; a nearer date of the report's own time does not hide it."""
+    c = one(read(text, "2025-06-04"), "9,000")
+    assert c.role == "reference"
+
+
+@pytest.mark.parametrize("text", [
+    "Since the 2019 raid on the valley, gunmen have killed 9,000 people.",
+    "Gunmen killed 9,000 people in the 2025 raid on the valley.",
+])
+def test_a_running_total_since_an_event_or_this_years_event_is_not_another_events(read, text):
+    c = one(read(text, "2025-06-04"), "9,000")
+    assert c.role == "total"
+
+
+def test_a_past_events_toll_against_another_reports_is_a_conflict_whenever_each_was_written(run):
+    """A toll of a raid two years back is a fixed fact: 1,195 and "more than
+    1,200" cannot both be right, though the reports are weeks apart."""
+    _, flags = run([
+        ("Wire", "2025-02-08", "Militants killed more than 1,200 people during the March 3, 2023 raid on Esk."),
+        ("Daily", "2025-03-18", "The truce ended a war sparked by the March 3, 2023, raid on Esk, which killed 1,195 people."),
+    ])
+    assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [
+        ("CK101", ["1,195 people", "more than 1,200 people"])]
+
+
+@pytest.mark.parametrize("text", [
     "Since the fighting began in 2019, at least 9,000 people have been killed in the province.",
     "The levee, built in 1971, failed, and 9,000 people were killed.",
 ])
