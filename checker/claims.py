@@ -533,13 +533,15 @@ def _owner(path: list, noun, ent_by_token: dict, pack: RulePack) -> str:
     near = [t for t in (path[0], noun) if t is not None]
     for t in near + [c for t in near for c in t.children if c.dep_ in MODIFIER_DEPS]:
         ent = _entity_of(t, ent_by_token)
-        if ent is not None:
+        if ent is not None and not (ent.label_ == "PERSON" and t.dep_ == "appos" and t.head.tag_ == "NNS"):
+            # "two children, Tom and Ben": names beside a plural noun are its members, not their owner
             return _owner_name(ent, pack)
     for depth, t in enumerate(path[:MAX_OWNER_DEPTH + 1]):
         if depth and path[depth - 1].dep_ == "conj" and path[depth - 1].pos_ in ("VERB", "AUX"):
             break  # "31 were in X and six were in Y": the clause joined to another is not its owner's
         ent = _entity_of(t, ent_by_token) if depth and t.pos_ == "PROPN" else None
-        if ent is not None:
+        if ent is not None and not (ent.label_ == "PERSON" and path[depth - 1].dep_ == "conj"):
+            # "his wife, Dana, and his two children": a name listed beside the figure's noun is not its owner
             return _owner_name(ent, pack)
         # "in Riverton", and one step down for "300 miles east of Porto"
         heads = [t] + [c for c in t.children if c.dep_ in ("advmod", "amod", "npadvmod")]

@@ -302,9 +302,11 @@ def _near_points(a: str, b: str) -> bool:
     return min(turn, 360 - turn) <= 45
 
 
-def _fold_spellings(members: list[Claim]) -> dict[str, str]:
+def _fold_spellings(members: list[Claim], of_people: bool = False) -> dict[str, str]:
     """Owner -> the most used spelling of the same name, for owners that are
-    spellings of one name (the claims themselves keep what their text says)."""
+    spellings of one name (the claims themselves keep what their text says).
+    `of_people` (owners are persons): a given name alone is the one full name
+    in the group that starts with it ("Idris" and "Idris Khalid")."""
     counts = Counter(c.owner for c in members if c.owner)
     if len(counts) < 2:
         return {}
@@ -317,6 +319,11 @@ def _fold_spellings(members: list[Claim]) -> dict[str, str]:
             if _near_points(point, b_point) and (spelling_variant(base, b_base) or _named_structure(base, b_base)):
                 to[o] = to.get(better, better)
                 break
+    if of_people:
+        for o in ranked:
+            full = [n for n in ranked if n.split(" ", 1)[0] == o and " " in n]
+            if " " not in o and o not in to and len(full) == 1:
+                to[o] = to.get(full[0], full[0])
     return to
 
 
@@ -414,7 +421,7 @@ def build_facts(claims: list[Claim], pack: RulePack) -> list[Fact]:
     facts: dict[str, Fact] = {}
     for key, members in groups.items():
         measure, counted, family, role, modality = key
-        spelled = _fold_spellings(members)
+        spelled = _fold_spellings(members, of_people=measure == pack.lexicon.age_beside_name)
         m = pack.lexicon.behaviour(measure)
         # the figures of now name the owner, not the earlier ones a sentence recalls
         thing = m is not None and m.owned_by_a_thing

@@ -570,6 +570,29 @@ def test_one_persons_age_given_two_ways_is_a_conflict(run):
     assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [("CK101", ["23", "24"])]
 
 
+@pytest.mark.parametrize("text", [
+    "Three hostages, Dana, Tom and Ben, were freed on Saturday.",
+    "The man’s wife, Dana, and his two young children, Ariel, 4, and Tom, 2, remained in captivity.",
+])
+def test_names_listed_beside_a_count_of_people_are_not_its_owner(read, text):
+    """The names are the people counted (or listed beside them), not a place
+    or group the count belongs to."""
+    c = [c for c in read(text) if c.quantity.surface.lower().startswith(("three", "two"))][0]
+    assert c.owner == ""
+
+
+def test_a_sons_age_is_the_sons_and_his_given_name_alone_is_the_same_person(run):
+    facts, flags = run([
+        ("Wire", "2025-02-01", "The search covered the crew, including the businessman Omar Khalid "
+                               "and his 19-year-old son Idris Khalid."),
+        ("Daily", "2025-02-01", "Those lost: Omar Khalid, a businessman, and his 18-year-old son, Idris."),
+    ])
+    ages = [f for f in facts if f.measure == "age"]
+    assert [(f.owner, len(f.claims)) for f in ages] == [("idris khalid", 2)]
+    assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [
+        ("CK101", ["18-year-old", "19-year-old"])]
+
+
 def test_a_year_in_an_undated_article_is_read_against_the_latest_year_it_names(read):
     text = ("The 2024 floods forced 3,000 people from their homes. "
             "In 1971, a cyclone in the same delta was estimated to have left at least 9,000 people dead.")
