@@ -462,8 +462,11 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         return by_unit, 1.0  # the unit names the measure ("150 mph"), unless a word close by says more ("gusts")
     if best is not None:
         # a modifier that names a narrower measure of the same kind refines it
-        # ("insured losses" are not all the losses)
-        narrower = next((name for t, name in triggers if t.head.i == best[2].i and t.i != best[2].i
+        # ("insured losses" are not all the losses), on the trigger or on the
+        # subject it states ("insured losses were estimated at")
+        said_of = {best[2].i} | {c.i for c in best[2].children if c.dep_ in ("nsubj", "nsubjpass")
+                                 and (c.i, best[1]) in {(t.i, name) for t, name in triggers}}
+        narrower = next((name for t, name in triggers if t.head.i in said_of and t.i not in said_of
                          and t.dep_ in ("amod", "compound") and name != best[1] and name != by_unit
                          and lex.measures[name].families == lex.measures[best[1]].families), None)
         if narrower is not None:

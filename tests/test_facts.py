@@ -1067,11 +1067,21 @@ def test_a_headline_toll_keeps_its_measure(read):
 
 @pytest.mark.parametrize("text, surface, measure", [
     ("Insured losses from the storm are put at $3 billion.", "$3 billion", "insured loss"),
-    ("Insurable damage from the floods is put at $7 billion.", "$7 billion", "insured loss"),
+    ("Insured losses from the storm were estimated at up to $3 billion.", "up to $3 billion", "insured loss"),
+    ("Insured Losses From Storm Estimated at Up to $3 Billion", "Up to $3 Billion", "insured loss"),
+    ("Losses from the storm were estimated at $3 billion.", "$3 billion", "cost"),
     ("The overall losses are expected to exceed $4 billion.", "exceed $4 billion", "cost"),
 ])
 def test_a_modifier_that_names_a_narrower_measure_refines_it(read, text, surface, measure):
+    """On the measure word or on the subject a measure verb states it of
+    ("insured losses were estimated at")."""
     assert one(read(text), surface).measure == measure
+
+
+def test_insurable_damage_is_the_damage_not_what_insurers_pay(read):
+    """Insurable losses are those to property that could be insured, insured
+    or not: a modeller's ground-up figure, not the insured loss."""
+    assert one(read("Insurable damage from the floods is put at $7 billion."), "$7 billion").measure == "cost"
 
 
 def test_to_exceed_a_figure_is_a_lower_bound(read):
