@@ -464,8 +464,9 @@ def _measure(triggers: list, anchor, depth_of, q: Quantity, lex,
         # a modifier that names a narrower measure of the same kind refines it
         # ("insured losses" are not all the losses), on the trigger or on the
         # subject it states ("insured losses were estimated at")
-        said_of = {best[2].i} | {c.i for c in best[2].children if c.dep_ in ("nsubj", "nsubjpass")
-                                 and (c.i, best[1]) in {(t.i, name) for t, name in triggers}}
+        words_of_it = {t.i for t, name in triggers if name == best[1]}
+        said_of = {best[2].i} | {c.i for c in best[2].children
+                                 if c.dep_ in ("nsubj", "nsubjpass") and c.i in words_of_it}
         narrower = next((name for t, name in triggers if t.head.i in said_of and t.i not in said_of
                          and t.dep_ in ("amod", "compound") and name != best[1] and name != by_unit
                          and lex.measures[name].families == lex.measures[best[1]].families), None)
@@ -792,7 +793,7 @@ def _in_adverbial_clause(tok, on_path: set[int], own: set[int] = frozenset()) ->
 def _dates_an_event_on_path(ent, on_path: set[int]) -> bool:
     """The date `ent` is part of the name of an event the figure's path runs
     through: "killed 300 in the 2023 raid", "during the 3 March 2023 attack",
-    or "the 3 March 2023 attack, which killed 300" (the tagger's apposition).
+    or "the 3 March 2023 attack, which killed 300" (parsed as an apposition).
     Not "since the 2023 raid": where a running total starts."""
     for tok in ent:
         head = tok.head

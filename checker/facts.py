@@ -320,9 +320,9 @@ def _fold_spellings(members: list[Claim], of_people: bool = False) -> dict[str, 
                 to[o] = to.get(better, better)
                 break
     if of_people:
-        for o in ranked:
-            full = [n for n in ranked if n.split(" ", 1)[0] == o and " " in n]
-            if " " not in o and o not in to and len(full) == 1:
+        for o in (o for o in ranked if " " not in o and o not in to):
+            full = [n for n in ranked if " " in n and n.split(" ", 1)[0] == o]
+            if len(full) == 1:
                 to[o] = to.get(full[0], full[0])
     return to
 
