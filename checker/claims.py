@@ -1293,6 +1293,20 @@ def _count_before_a_time_phrase(text: str, q: Quantity, toks: list, lex) -> Quan
                     hedge=q.hedge)
 
 
+_FURNITURE_LEFT = re.compile(r"[\W\d_]*(?:read)?[\W\d_]*", re.IGNORECASE)
+
+
+def _alone_on_its_line(text: str, q: Quantity) -> bool:
+    """The figure is all its line says ("4 min", "3 min read" under a
+    byline): page furniture with no words to state anything."""
+    start = text.rfind("\n", 0, q.start) + 1
+    end = text.find("\n", q.end)
+    end = len(text) if end < 0 else end
+    if start == 0 and end == len(text):
+        return False  # a one-line text is a statement, however short
+    return bool(_FURNITURE_LEFT.fullmatch(text[start : q.start] + " " + text[q.end : end]))
+
+
 def _is_a_when(unit: str | None) -> bool:
     """A time of day or a year: a figure that says when, and counts nothing."""
     return is_time_of_day(unit) or unit in lx.DATING_UNITS
@@ -1319,6 +1333,8 @@ def claims_from_doc(doc, source: Source, pack: RulePack) -> list[Claim]:
             continue
         if q.point == 1 and q.surface.lower() == "one" and source.text[q.end : q.end + 4].lower() == " of ":
             continue  # "one of its own": a member of a set, not a figure a source reports
+        if _alone_on_its_line(source.text, q):
+            continue  # "4 min" under a byline: the page's reading time, not a statement
         sent = tok.sent
         facts = sentences.get(sent.start)
         if facts is None:

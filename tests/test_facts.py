@@ -1060,6 +1060,21 @@ def test_a_headline_line_is_a_sentence_of_its_own(nlp):
         "It struck at night, killing\nmany people."]
 
 
+@pytest.mark.parametrize("furniture", ["4 min", "4 min read", "3 min read ·"])
+def test_a_figure_alone_on_its_line_is_page_furniture_not_a_statement(read, furniture):
+    """A reading time under a byline states nothing, and must not lend a
+    person named in the caption above it to the story's figures."""
+    text = ("Rebels hand over two brothers, Tom and Ben, to the Red Cross\n20/02/2025\n"
+            f"{furniture}\n\nThe truce will last six weeks.")
+    claims = read(text)
+    assert [c.quantity.surface for c in claims if "min" in c.quantity.surface] == []
+    assert one(claims, "six weeks").measure == "duration"
+
+
+def test_a_short_line_with_words_is_still_read(read):
+    assert one(read("Quake toll rises to 1,480\nRescuers dug through the night."), "1,480").measure == "deaths"
+
+
 def test_a_headline_toll_keeps_its_measure(read):
     claims = read("Quake toll rises to 1,480\nThe Dark Range was the centre of the quake.")
     assert one(claims, "1,480").measure == "deaths"
