@@ -1296,14 +1296,21 @@ def _count_before_a_time_phrase(text: str, q: Quantity, toks: list, lex) -> Quan
 _FURNITURE_LEFT = re.compile(r"[\W\d_]*(?:read)?[\W\d_]*", re.IGNORECASE)
 
 
+_FURNITURE_REACH = 40  # characters either side of the figure looked at for its line's ends
+
+
 def _alone_on_its_line(text: str, q: Quantity) -> bool:
     """The figure is all its line says ("4 min", "3 min read" under a
-    byline): page furniture with no words to state anything."""
-    start = text.rfind("\n", 0, q.start) + 1
-    end = text.find("\n", q.end)
-    end = len(text) if end < 0 else end
-    if start == 0 and end == len(text):
-        return False  # a one-line text is a statement, however short
+    byline): page furniture with no words to state anything. Looks only a
+    few characters either side, so a long line costs no more than a short one."""
+    newline_before = text.rfind("\n", max(0, q.start - _FURNITURE_REACH), q.start)
+    newline_after = text.find("\n", q.end, q.end + _FURNITURE_REACH)
+    if newline_before < 0 and newline_after < 0:
+        return False  # no line break near: a sentence, or a one-line text
+    start = newline_before + 1 if newline_before >= 0 else (0 if q.start <= _FURNITURE_REACH else -1)
+    end = newline_after if newline_after >= 0 else (len(text) if len(text) - q.end <= _FURNITURE_REACH else -1)
+    if start < 0 or end < 0:
+        return False  # the line runs on past what was looked at: it has words
     return bool(_FURNITURE_LEFT.fullmatch(text[start : q.start] + " " + text[q.end : end]))
 
 
