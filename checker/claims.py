@@ -1293,9 +1293,7 @@ def _count_before_a_time_phrase(text: str, q: Quantity, toks: list, lex) -> Quan
                     hedge=q.hedge)
 
 
-_FURNITURE_LEFT = re.compile(r"[\W\d_]*(?:read)?[\W\d_]*", re.IGNORECASE)
-
-
+_FURNITURE_LEFT = re.compile(r"[\W\d_]*(?:read)?[\W\d_]*", re.IGNORECASE)  # what else a furniture line may hold
 _FURNITURE_REACH = 40  # characters either side of the figure looked at for its line's ends
 
 

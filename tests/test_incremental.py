@@ -336,12 +336,6 @@ def test_a_story_metric_read_from_sentences_gives_the_check_the_flags_of_a_full_
     reads one; a story-pack metric that matches figures by the words of their
     sentence reads every one. The check must give the flags a comparison of
     the whole corpus from nothing gives for its article, metric for metric."""
-    import shutil
-
-    from checker.config import load_config
-    from checker.pipeline import check_sources, list_corpus, scan
-    from checker.sources import load_sources
-
     write(corpus / "story.yaml", "kind: metrics\nmetrics:\n  - name: velm-homes\n    description: homes destroyed in Velm\n"
                                  "    counted: [home]\n    over_time: cumulative\n    cues: ['destroy']\n")
     write(corpus / "pyproject.toml", '[tool.checker]\nsources = ["news"]\nrules = ["story.yaml"]\n')
@@ -350,26 +344,16 @@ def test_a_story_metric_read_from_sentences_gives_the_check_the_flags_of_a_full_
     new = corpus / "news" / "5.txt"
     write(new, "The floods destroyed 200 homes in Velm on Friday, a rescuer said.\n")
     set_back(new)
-    cfg = load_config(corpus)
-    articles, _ = load_sources([str(new)], root=cfg.root)
-    others = [p for p in list_corpus(cfg) if not p.endswith("5.txt")]
-    checked = check_sources(cfg, others, articles)
-    # What a comparison of every claim, none read back by key, says of the article
-    shutil.rmtree(corpus / ".checker")
-    whole = [f for f in scan(load_config(corpus)).flags if any(c.source_id == "news/5.txt" for c in f.claims)]
-    assert any(f.metric == "velm-homes" for f in whole)  # the sentences' words decided the metric
-    mine = [f for f in checked.flags if any(c.source_id == "news/5.txt" for c in f.claims)]
-    assert [json.dumps(f.to_dict()) for f in mine] == [json.dumps(f.to_dict()) for f in whole]
+    mine = _check_flags(corpus, new)
+    whole = _whole_scan_flags(corpus)
+    assert any(json.loads(f)["metric"] == "velm-homes" for f in whole)  # the sentences' words decided the metric
+    assert mine == whole
 
 
 def test_the_check_reads_no_key_where_its_article_has_no_compared_figure(corpus, nlp, capsys, monkeypatch):
     """A projection is compared with nothing: a key holding only projections
     of the checked article is not read, and the check still gives the flags a
     comparison of the whole corpus from nothing gives for its article."""
-    import shutil
-
-    from checker.config import load_config
-    from checker.pipeline import scan
     from checker.store import Store
 
     write(corpus / "news" / "6.txt", "The floods could destroy as many as 2,000 homes in Velm, the agency warned.\n")
@@ -390,9 +374,7 @@ def test_the_check_reads_no_key_where_its_article_has_no_compared_figure(corpus,
     mine = _check_flags(corpus, new)
     assert [k.split("\x1f")[-1] for k in asked] == ["reported"]  # the projections' key was not read
     assert [json.loads(f)["code"] for f in mine] == ["CK104"]
-    shutil.rmtree(corpus / ".checker")
-    whole = [f for f in scan(load_config(corpus)).flags if any(c.source_id == "news/5.txt" for c in f.claims)]
-    assert mine == [json.dumps(f.to_dict()) for f in whole]
+    assert mine == _whole_scan_flags(corpus)
 
 
 def _check_flags(corpus: Path, new: Path) -> list[str]:
@@ -406,16 +388,25 @@ def _check_flags(corpus: Path, new: Path) -> list[str]:
     return [json.dumps(f.to_dict()) for f in checked.flags if any(c.source_id == "news/5.txt" for c in f.claims)]
 
 
+def _whole_scan_flags(corpus: Path) -> list[str]:
+    """What a comparison of every claim, none read back by key, says of news/5.txt: a scan from nothing."""
+    import shutil
+
+    from checker.config import load_config
+    from checker.pipeline import scan
+
+    shutil.rmtree(corpus / ".checker")
+    return [json.dumps(f.to_dict()) for f in scan(load_config(corpus)).flags
+            if any(c.source_id == "news/5.txt" for c in f.claims)]
+
+
 def test_a_check_split_between_two_processes_gives_the_flags_of_one_comparison(corpus, nlp, capsys, monkeypatch):
     """A large check shares its article's fact keys between this process and
     a forked one. Whether split, split with a child that fails, or not split
     at all, it gives the article the flags a scan of everything from nothing
     gives it."""
-    import shutil
-
     import checker.pipeline as pipeline
     import checker.store as store
-    from checker.config import load_config
 
     _scan(capsys)
     new = corpus / "news" / "5.txt"
@@ -447,8 +438,6 @@ def test_a_check_split_between_two_processes_gives_the_flags_of_one_comparison(c
     fallback = _check_flags(corpus, new)
     assert forks == [1, 1]
 
-    shutil.rmtree(corpus / ".checker")
-    whole = [json.dumps(f.to_dict()) for f in pipeline.scan(load_config(corpus)).flags
-             if any(c.source_id == "news/5.txt" for c in f.claims)]
+    whole = _whole_scan_flags(corpus)
     assert len({json.loads(f)["metric"] for f in whole}) == 2  # both facts are flagged
     assert split == unsplit == fallback == whole
