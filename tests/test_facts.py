@@ -459,7 +459,7 @@ def test_a_year_in_a_clause_about_the_figures_verb_makes_it_another_events(read,
     "The truce took effect on 19 May 2025, a pause in a war set off by the March 3, 2019, raid on Esk, which killed 9,000 people.",
     # the parser hangs "which killed" on the place, whose raid is in apposition to the date
     "The pact, backed by four states, began on May 19, 2025, giving a break in a war triggered by the rebels’s "
-    "March 3, 2019, attack on Riverton, which killed 9,000 people and saw 200 taken hostage.",
+    "March 3, 2019, attack on Riverton, which killed 9,000 people and wounded 2,000 more.",
 ])
 def test_a_dated_event_the_figures_verb_is_tied_to_makes_it_that_events(read, text):
     """The event's name carries its date ("the 2019 raid"), whether the
@@ -479,14 +479,14 @@ def test_a_running_total_since_an_event_or_this_years_event_is_not_another_event
 
 
 def test_a_past_events_toll_against_another_reports_is_a_conflict_whenever_each_was_written(run):
-    """A toll of a raid two years back is a fixed fact: 1,195 and "more than
-    1,200" cannot both be right, though the reports are weeks apart."""
+    """A toll of a raid two years back is a fixed fact: 2,395 and "more than
+    2,400" cannot both be right, though the reports are weeks apart."""
     _, flags = run([
-        ("Wire", "2025-02-08", "Militants killed more than 1,200 people during the March 3, 2023 raid on Esk."),
-        ("Daily", "2025-03-18", "The truce ended a war sparked by the March 3, 2023, raid on Esk, which killed 1,195 people."),
+        ("Wire", "2025-02-08", "Militants killed more than 2,400 people during the March 3, 2023 raid on Esk."),
+        ("Daily", "2025-03-18", "The truce ended a war sparked by the March 3, 2023, raid on Esk, which killed 2,395 people."),
     ])
     assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [
-        ("CK101", ["1,195 people", "more than 1,200 people"])]
+        ("CK101", ["2,395 people", "more than 2,400 people"])]
 
 
 @pytest.mark.parametrize("text", [
@@ -572,7 +572,7 @@ def test_one_persons_age_given_two_ways_is_a_conflict(run):
 
 @pytest.mark.parametrize("text", [
     "Three hostages, Dana, Tom and Ben, were freed on Saturday.",
-    "The man’s wife, Dana, and his two young children, Ariel, 4, and Tom, 2, remained in captivity.",
+    "The farmer’s wife, Dana, and his three small sons, Noam, 6, and Tom, 3, were still held.",
 ])
 def test_names_listed_beside_a_count_of_people_are_not_its_owner(read, text):
     """The names are the people counted (or listed beside them), not a place
@@ -584,13 +584,13 @@ def test_names_listed_beside_a_count_of_people_are_not_its_owner(read, text):
 def test_a_sons_age_is_the_sons_and_his_given_name_alone_is_the_same_person(run):
     facts, flags = run([
         ("Wire", "2025-02-01", "The search covered the crew, including the businessman Omar Khalid "
-                               "and his 19-year-old son Idris Khalid."),
-        ("Daily", "2025-02-01", "Those lost: Omar Khalid, a businessman, and his 18-year-old son, Idris."),
+                               "and his 17-year-old son Idris Khalid."),
+        ("Daily", "2025-02-01", "Those lost: Omar Khalid, a businessman, and his 16-year-old son, Idris."),
     ])
     ages = [f for f in facts if f.measure == "age"]
     assert [(f.owner, len(f.claims)) for f in ages] == [("idris khalid", 2)]
     assert [(f.code, sorted(c.quantity.surface for c in f.claims)) for f in flags] == [
-        ("CK101", ["18-year-old", "19-year-old"])]
+        ("CK101", ["16-year-old", "17-year-old"])]
 
 
 def test_a_year_in_an_undated_article_is_read_against_the_latest_year_it_names(read):
@@ -1083,7 +1083,7 @@ def test_a_headline_toll_keeps_its_measure(read):
 @pytest.mark.parametrize("text, surface, measure", [
     ("Insured losses from the storm are put at $3 billion.", "$3 billion", "insured loss"),
     ("Insured losses from the storm were estimated at up to $3 billion.", "up to $3 billion", "insured loss"),
-    ("Insured Losses From Storm Estimated at Up to $3 Billion", "Up to $3 Billion", "insured loss"),
+    ("Insured Losses Estimated at $3 Billion After Coastal Storm", "$3 Billion", "insured loss"),
     ("Losses from the storm were estimated at $3 billion.", "$3 billion", "cost"),
     ("The overall losses are expected to exceed $4 billion.", "exceed $4 billion", "cost"),
 ])
